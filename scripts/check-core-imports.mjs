@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// The core (src/core) must run without VS Code, a DOM or a native runtime: the engine, the CLI and the
+// unit tests all load it alone. This check fails the build when an import crosses that line.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const FORBIDDEN = [
+  [/from\s+['"]vscode['"]|require\(\s*['"]vscode['"]\s*\)/, 'imports vscode'],
+  [/from\s+['"]onnxruntime-node['"]|require\(\s*['"]onnxruntime-node['"]\s*\)/, 'imports onnxruntime-node (runtimes live in src/engine/backends)'],
+  [/from\s+['"](\.\.\/)+(extension|engine|protocol)\b/, 'imports the engine, extension or protocol (the core depends on nothing above it)'],
+  [/\bdocument\.|\bwindow\./, 'touches the DOM'],
+];
+
+function walk(dir, out = []) {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else if (p.endsWith('.ts')) out.push(p);
+  }
+  return out;
+}
+
+const problems = [];
+for (const file of walk('src/core')) {
+  const text = readFileSync(file, 'utf8');
+  for (const [re, why] of FORBIDDEN) if (re.test(text)) problems.push(`${relative('.', file)} ${why}`);
+}
+if (problems.length) {
+  console.error('src/core must stay independent:\n  ' + problems.join('\n  '));
+  process.exit(1);
+}
+console.log('src/core is independent of vscode, the DOM, native runtimes and the layers above it');

@@ -1,0 +1,37 @@
+/**
+ * A labelled dataset as it sits on disk, read lazily so memory does not grow with N. Readers are
+ * detected by content (see detect.ts); each gives raw samples, and preprocessing turns them into the
+ * model's input layout.
+ */
+
+/** Raw samples as stored: integers 0..255 (uint8) or floats, in the source's own layout. */
+export interface RawBatch {
+  /** count x prod(sampleShape) values. */
+  data: Uint8Array | Float32Array | Float64Array;
+  labels: Int32Array;
+  count: number;
+  /** Sample indices (into the source) of the rows, for error messages. */
+  indices: Int32Array;
+}
+
+export interface DatasetSource {
+  /** The path the user gave. */
+  readonly source: string;
+  /** 'idx', 'npz', 'npy', 'cifar10', 'cifar100', 'image-folder'. */
+  readonly format: string;
+  readonly size: number;
+  /** Shape of one stored sample, e.g. [28, 28], [32, 32, 3] (HWC) or [3, 32, 32] (CHW). */
+  readonly sampleShape: number[];
+  /** How the sample shape is laid out: 'hw', 'hwc', 'chw' or 'flat'. */
+  readonly sampleLayout: 'hw' | 'hwc' | 'chw' | 'flat';
+  readonly dtype: 'uint8' | 'float32' | 'float64';
+  /** Class names when the source has them (image folders, CIFAR meta), else null. */
+  readonly classNames: string[] | null;
+  /** All labels (N ints: cheap), for class checks and balanced subsampling. */
+  labels(): Promise<Int32Array>;
+  /** Reads the given sample indices (in this order). */
+  read(indices: Int32Array): Promise<RawBatch>;
+  /** Extra facts for the result JSON (files used, skipped samples). */
+  describe(): Record<string, unknown>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,159 @@
+/**
+ * The result JSON (collapse-lens/result@1): the one format the CLI writes, the panels read and the
+ * compare command takes. Every reader imports these types; keep names and meanings stable and bump
+ * RESULT_SCHEMA when a meaning changes (see docs/result-schema.md).
+ *
+ * A metric that cannot be computed is `null`, with its reason in the sibling `unavailable` map, so a
+ * reader never meets NaN.
+ */
+
+export const RESULT_SCHEMA = 'collapse-lens/result@1' as const;
+
+export type CheckpointFormat = 'onnx' | 'tfjs-layers' | 'tfjs-graph' | 'features-npz';
+export type SplitName = 'train' | 'test';
+
+export interface CheckpointInfo {
+  path: string;
+  format: CheckpointFormat;
+  sha256: string;
+}
+
+export interface DatasetSourceInfo {
+  /** What the user pointed at (file or folder), as given. */
+  source: string;
+  /** Detected format: 'idx', 'npz', 'npy', 'cifar10', 'cifar100', 'image-folder', 'features-npz'. */
+  format: string;
+  /** Samples available in the source before subsampling. */
+  available?: number;
+  /** Content hash of the source description (paths, sizes, mtimes), used to refuse mismatched comparisons. */
+  fingerprint?: string;
+  /** Corrupt samples skipped (image folders); first few paths listed. */
+  skipped?: { count: number; examples: string[] };
+  [extra: string]: unknown;
+}
+
+export interface PreprocessingInfo {
+  scale?: number;
+  mean?: number[];
+  std?: number[];
+  channelOrder?: 'rgb' | 'bgr';
+  layout?: 'nchw' | 'nhwc' | 'flat';
+  resize?: [number, number] | null;
+  grayscale?: 'to-rgb' | 'from-rgb' | null;
+  perClass?: number | null;
+  seed?: number;
+  /** Where each setting came from: 'flag', 'collapse-lens.json', 'vscode-settings', 'default'. */
+  origin?: Record<string, string>;
+  [extra: string]: unknown;
+}
+
+export interface SplitInfo {
+  samples: number;
+  /** The network's own top-1 accuracy on this split (null when there are no logits). */
+  accuracy: number | null;
+  /** Samples per class actually used. */
+  classCounts?: number[];
+}
+
+/** Metrics of one layer on one split. */
+export interface SplitLayerMetrics {
+  nc1: number | null;
+  /** Rank of Sigma_B used by the pseudo-inverse (<= K-1). */
+  nc1Rank: number | null;
+  equinorm: number | null;
+  equiangularity: number | null;
+  maxAngle: number | null;
+  etfDistance: number | null;
+  /** Mean CDNV over pairs c != c'. */
+  cdnv: number | null;
+  /** NCC accuracy; on the held-out split it uses the TRAINING split's class means. */
+  nccAccuracy: number | null;
+  /** K x K, zero diagonal; null entries where a pair is undefined (coincident means). */
+  cdnvMatrix: (number | null)[][] | null;
+  /** Var_c = (1/n_c) sum ||h - mu_c||^2 per class. */
+  classVariability: (number | null)[] | null;
+  /** K x K cosine of centred class means (for the detail view). */
+  meanCosines: (number | null)[][] | null;
+  /** Norms ||mu_c - mu_G|| per class. */
+  meanNorms: (number | null)[] | null;
+  /**
+   * Centred class means projected on their top two principal directions (K x 2), and a small sample
+   * of points projected likewise, for the 2-D view.
+   */
+  projection?: { means: [number, number][]; points?: { x: number; y: number; label: number }[] } | null;
+  /** Why a null metric is null, keyed by metric name. */
+  unavailable?: Record<string, string>;
+}
+
+export interface LayerResult {
+  /** ONNX tensor name, TF.js layer or node name, or the array name in a features .npz. */
+  name: string;
+  op: string;
+  /** Per-sample shape (no batch dimension). */
+  shape: number[];
+  dim: number;
+  /** Probe order (0 = shallowest). */
+  depth: number;
+  metrics: { train: SplitLayerMetrics; test?: SplitLayerMetrics };
+}
+
+export interface EtfNumbers {
+  equinorm: number | null;
+  equiangularity: number | null;
+  maxAngle: number | null;
+  etfDistance: number | null;
+}
+
+export interface ClassifierResult {
+  /** The layer whose output feeds the classifier (penultimate features). */
+  input: string;
+  /** The logits tensor / layer. */
+  output?: string;
+  nc3: number | null;
+  nc4: { train: number | null; test?: number | null };
+  /** ETF numbers of the classifier rows w_c, centred by their mean (see docs/metrics-conventions). */
+  weights: EtfNumbers;
+  unavailable?: Record<string, string>;
+}
+
+export interface AnalysisResult {
+  schema: typeof RESULT_SCHEMA;
+  createdAt: string;
+  tool: { name: 'collapse-lens'; version: string };
+  checkpoint: CheckpointInfo;
+  /** Execution provider / backend that ran: 'cpu', 'cuda', 'tfjs-wasm', 'tfjs-node', 'tfjs-cpu', 'none'. */
+  provider: string;
+  runtime?: { name: string; version: string; threads?: number; note?: string };
+  classes: { count: number; names: string[] };
+  dataset: {
+    train: DatasetSourceInfo;
+    test?: DatasetSourceInfo;
+    preprocessing: PreprocessingInfo;
+  };
+  splits: { train: SplitInfo; test?: SplitInfo };
+  layers: LayerResult[];
+  classifier: ClassifierResult | null;
+  /** Why there is no classifier section, when there is none. */
+  classifierUnavailable?: string;
+  effectiveDepth: { epsilon: number; layer: string | null; depth: number | null };
+  /** Conventions pinned by docs/metrics.md, stated so every reader can show them. */
+  conventions: string[];
+  timing: { totalSeconds: number; [stage: string]: number };
+  settings?: { layers: string; perClass: number | null; batchSize: number; seed: number; epsilon: number };
+  warnings?: string[];
+}
+
+/** Light structural check, used where a result comes from disk (compare, reopen). */
+export function validateResult(value: unknown, source: string): AnalysisResult {
+  const fail = (what: string): never => {
+    throw new Error(`${source}: not a Collapse Lens result (${what})`);
+  };
+  if (typeof value !== 'object' || value === null) fail('not a JSON object');
+  const v = value as Record<string, unknown>;
+  if (typeof v.schema !== 'string' || !v.schema.startsWith('collapse-lens/result@')) fail('no "schema": "collapse-lens/result@1"');
+  if (v.schema !== RESULT_SCHEMA) fail(`schema ${String(v.schema)} is not supported by this version (expects ${RESULT_SCHEMA})`);
+  if (!Array.isArray(v.layers)) fail('"layers" is missing');
+  const classes = v.classes as { count?: unknown } | undefined;
+  if (!classes || typeof classes.count !== 'number') fail('"classes.count" is missing');
+  return value as AnalysisResult;
+}

@@ -1,0 +1,87 @@
+/**
+ * Messages between the extension host and the engine process (child_process.fork, Node IPC).
+ * The CLI drives the same engine functions directly, so these are the only shapes that cross a process.
+ */
+import type { AnalysisResult } from '../core/result';
+import type { LayerInfo, LayerSelection } from '../core/model/types';
+
+/** A dataset as the user named it; the engine detects the format by content. */
+export interface DatasetSpec {
+  /** File or folder. For IDX/.npy pairs, the images file (labels found by the usual naming) or a folder. */
+  path: string;
+  /** Explicit labels file (.npy / IDX) when it cannot be found by naming. */
+  labelsPath?: string;
+  /** Array names inside an .npz. */
+  arrays?: { x?: string; y?: string };
+  /** For a root holding train/ and test/: which one. */
+  split?: 'train' | 'test';
+  /** CIFAR-100: 'fine' (default) or 'coarse' labels. */
+  labelKind?: 'fine' | 'coarse';
+}
+
+/** Preprocessing overrides; anything left out comes from collapse-lens.json, then settings, then defaults. */
+export interface PreprocessingOptions {
+  scale?: number;
+  mean?: number[];
+  std?: number[];
+  channelOrder?: 'rgb' | 'bgr';
+  resize?: boolean;
+  /** Take float arrays as they are (default) or apply scale/mean/std to them too. */
+  normalizeFloats?: boolean;
+}
+
+export interface AnalyzeRequest {
+  checkpoint: string;
+  train: DatasetSpec;
+  test?: DatasetSpec;
+  layers: LayerSelection;
+  /** Balanced deterministic subsample: at most this many per class; null = all. */
+  perClass: number | null;
+  batchSize: number;
+  provider: 'auto' | 'cpu' | 'cuda';
+  threads: number;
+  seed: number;
+  epsilon: number;
+  preprocessing?: PreprocessingOptions;
+  /** Fail on the first corrupt sample instead of skipping it. */
+  strict?: boolean;
+  /** Where to write the result JSON as soon as it is complete (the engine writes it, so a crashed host loses nothing). */
+  out?: string;
+}
+
+export interface FeaturesRequest {
+  features: string;
+  test?: string;
+  epsilon: number;
+  out?: string;
+}
+
+export type EngineStage = 'load' | 'layers' | 'pass1' | 'pass2' | 'metrics' | 'write';
+
+export interface ProgressInfo {
+  stage: EngineStage;
+  split?: 'train' | 'test';
+  /** Layer being reduced, when one is. */
+  layer?: string;
+  done: number;
+  total: number;
+  message: string;
+}
+
+export type HostToEngine =
+  | { kind: 'analyze'; id: number; request: AnalyzeRequest }
+  | { kind: 'metrics'; id: number; request: FeaturesRequest }
+  | { kind: 'layers'; id: number; checkpoint: string }
+  | { kind: 'cancel'; id: number };
+
+export type EngineToHost =
+  | { kind: 'ready'; pid: number }
+  | { kind: 'progress'; id: number; progress: ProgressInfo }
+  /** Metrics of the layers finished so far, so the panel fills in and a later failure keeps them. */
+  | { kind: 'partial'; id: number; result: AnalysisResult }
+  | { kind: 'result'; id: number; result: AnalysisResult }
+  | { kind: 'layers'; id: number; layers: LayerInfo[]; format: string; classifier: string | null }
+  | { kind: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  | { kind: 'error'; id: number; message: string; detail?: string; partial?: AnalysisResult };
+
+export type EngineMessageKind = EngineToHost['kind'];

@@ -1,0 +1,3 @@
+/** The one typed protocol: host <-> engine and host <-> webviews. */
+export * from './engine';
+export * from './webview';
