@@ -4,31 +4,9 @@
  */
 import type { AnalysisResult } from '../core/result';
 import type { LayerInfo, LayerSelection } from '../core/model/types';
+import type { DatasetSpec, PreprocessingOptions } from '../core/dataset/types';
 
-/** A dataset as the user named it; the engine detects the format by content. */
-export interface DatasetSpec {
-  /** File or folder. For IDX/.npy pairs, the images file (labels found by the usual naming) or a folder. */
-  path: string;
-  /** Explicit labels file (.npy / IDX) when it cannot be found by naming. */
-  labelsPath?: string;
-  /** Array names inside an .npz. */
-  arrays?: { x?: string; y?: string };
-  /** For a root holding train/ and test/: which one. */
-  split?: 'train' | 'test';
-  /** CIFAR-100: 'fine' (default) or 'coarse' labels. */
-  labelKind?: 'fine' | 'coarse';
-}
-
-/** Preprocessing overrides; anything left out comes from collapse-lens.json, then settings, then defaults. */
-export interface PreprocessingOptions {
-  scale?: number;
-  mean?: number[];
-  std?: number[];
-  channelOrder?: 'rgb' | 'bgr';
-  resize?: boolean;
-  /** Take float arrays as they are (default) or apply scale/mean/std to them too. */
-  normalizeFloats?: boolean;
-}
+export type { DatasetSpec, PreprocessingOptions };
 
 export interface AnalyzeRequest {
   checkpoint: string;
