@@ -1,0 +1,10 @@
+export { alignRuns, chooseAlignment, relativeDepth, metricChange, COMPARED_METRICS, LOG_SCALE_METRICS } from './align';
+export type { AlignedRow, AlignedCell, Alignment, ComparedMetric } from './align';
+export { compareResults, DatasetMismatchError, COMPARE_SCHEMA } from './compareResult';
+export type { CompareResult } from './compareResult';
+export { datasetDifferences } from './datasetMatch';
+export { summarizeRun } from './summary';
+export type { RunSummary } from './summary';
+export { epochFromName, orderByEpoch } from './epochs';
+export { buildTrajectory, TRAJECTORY_SCHEMA } from './trajectory';
+export type { TrajectoryResult } from './trajectory';

@@ -1,0 +1,59 @@
+import type { AnalysisResult } from '../result';
+import { COMPARED_METRICS, type ComparedMetric } from './align';
+import { datasetDifferences } from './datasetMatch';
+import { summarizeRun, type RunSummary } from './summary';
+
+export const TRAJECTORY_SCHEMA = 'collapse-lens/trajectory@1' as const;
+
+type Series = Record<ComparedMetric, { train: (number | null)[]; test: (number | null)[] | null }>;
+
+export interface TrajectoryResult {
+  schema: typeof TRAJECTORY_SCHEMA;
+  createdAt: string;
+  epochs: number[];
+  checkpoints: string[];
+  /** Layers present in every epoch's analysis, in depth order. */
+  layers: string[];
+  /** series[layer][metric].train[i] is the metric at epochs[i] (Papyan's figures, per depth). */
+  series: Record<string, Series>;
+  /** NC3 and NC4 of the classifier per epoch. */
+  classifier: { nc3: (number | null)[]; nc4Train: (number | null)[]; nc4Test: (number | null)[] };
+  summaries: RunSummary[];
+  warnings: string[];
+}
+
+/** Per-layer metrics against epoch, for checkpoints of one training run (one architecture). */
+export function buildTrajectory(runs: { epoch: number; result: AnalysisResult }[]): TrajectoryResult {
+  if (runs.length === 0) throw new Error('a trajectory needs at least one checkpoint');
+  const sorted = [...runs].sort((a, b) => a.epoch - b.epoch);
+  const names = sorted[0].result.layers.map((l) => l.name).filter((n) => sorted.every((r) => r.result.layers.some((l) => l.name === n)));
+  const hasTest = sorted.every((r) => r.result.splits.test !== undefined);
+  const series: Record<string, Series> = {};
+  for (const name of names) {
+    const s = {} as Series;
+    for (const k of COMPARED_METRICS) {
+      const layerOf = (r: AnalysisResult) => r.layers.find((l) => l.name === name);
+      s[k] = {
+        train: sorted.map((r) => layerOf(r.result)?.metrics.train[k] ?? null),
+        test: hasTest ? sorted.map((r) => layerOf(r.result)?.metrics.test?.[k] ?? null) : null,
+      };
+    }
+    series[name] = s;
+  }
+  const warnings = sorted.slice(1).flatMap((r) => datasetDifferences(sorted[0].result, r.result, `epoch ${sorted[0].epoch}`, `epoch ${r.epoch}`));
+  return {
+    schema: TRAJECTORY_SCHEMA,
+    createdAt: new Date().toISOString(),
+    epochs: sorted.map((r) => r.epoch),
+    checkpoints: sorted.map((r) => r.result.checkpoint.path),
+    layers: names,
+    series,
+    classifier: {
+      nc3: sorted.map((r) => r.result.classifier?.nc3 ?? null),
+      nc4Train: sorted.map((r) => r.result.classifier?.nc4.train ?? null),
+      nc4Test: sorted.map((r) => r.result.classifier?.nc4.test ?? null),
+    },
+    summaries: sorted.map((r) => summarizeRun(r.result, `epoch ${r.epoch}`)),
+    warnings,
+  };
+}
