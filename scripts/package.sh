@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Packages the .vsix for one platform (default linux-x64). onnxruntime-node ships every platform's
+# native binaries (~288 MB); only the target's are kept. Other targets: win32-x64, darwin-arm64,
+# darwin-x64, linux-arm64 (run on any machine: the binaries are all in the npm package).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+target="${1:-linux-x64}"
+os="${target%-*}"; arch="${target#*-}"
+[[ -d "node_modules/onnxruntime-node/bin/napi-v6/$os/$arch" ]] || { echo "package.sh: onnxruntime-node has no binaries for $target" >&2; exit 1; }
+[[ -f dist/extension.js && -f dist/engine.js ]] || npm run --silent build
+# .vscodeignore keeps linux/x64; for another target swap that line for the target's folder.
+cp .vscodeignore .vscodeignore.orig
+trap 'mv .vscodeignore.orig .vscodeignore' EXIT
+sed -i "s#napi-v6/linux/x64/#napi-v6/$os/$arch/#" .vscodeignore
+version=$(node -p "require('./package.json').version")
+npx vsce package --target "$target" --no-dependencies --allow-missing-repository --skip-license -o "collapse-lens-$target-$version.vsix" 2>&1 | grep -v "^npm warn Unknown user config"

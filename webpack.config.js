@@ -1,0 +1,77 @@
+// @ts-check
+'use strict';
+// One config per runtime: the extension host and the engine run in Node, each panel runs in a webview.
+// onnxruntime-node is a native addon and cannot be bundled: it stays external and ships in the .vsix.
+const path = require('path');
+const fs = require('fs');
+
+/** Copies the TF.js wasm binaries next to the engine bundle so setWasmPaths finds them after packaging. */
+class CopyTfjsWasm {
+  /** @param {import('webpack').Compiler} compiler */
+  apply(compiler) {
+    compiler.hooks.afterEmit.tap('CopyTfjsWasm', () => {
+      const from = path.join(__dirname, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
+      const to = path.join(__dirname, 'dist/wasm');
+      fs.mkdirSync(to, { recursive: true });
+      for (const f of fs.readdirSync(from)) if (f.endsWith('.wasm')) fs.copyFileSync(path.join(from, f), path.join(to, f));
+    });
+  }
+}
+
+const tsRule = (configFile) => ({
+  test: /\.ts$/,
+  exclude: /node_modules/,
+  use: [{ loader: 'ts-loader', options: { configFile, transpileOnly: true } }],
+});
+
+/** @type {(env: unknown, argv: {mode?: string}) => import('webpack').Configuration[]} */
+module.exports = (_env, argv) => {
+  const mode = argv.mode === 'development' ? 'development' : 'production';
+  const devtool = mode === 'development' ? 'source-map' : false;
+  const node = {
+    mode,
+    devtool,
+    target: 'node20',
+    resolve: { extensions: ['.ts', '.js'] },
+    module: { rules: [tsRule(path.join(__dirname, 'tsconfig.json'))] },
+    node: { __dirname: false, __filename: false },
+    optimization: { minimize: false },
+    performance: { hints: false },
+  };
+  return [
+    {
+      ...node,
+      name: 'extension',
+      entry: { extension: './src/extension/main.ts' },
+      output: { path: path.join(__dirname, 'dist'), filename: '[name].js', libraryTarget: 'commonjs2' },
+      externals: { vscode: 'commonjs vscode' },
+    },
+    {
+      ...node,
+      name: 'engine',
+      entry: { engine: './src/engine/main.ts' },
+      output: { path: path.join(__dirname, 'dist'), filename: '[name].js', libraryTarget: 'commonjs2' },
+      externals: {
+        'onnxruntime-node': 'commonjs onnxruntime-node',
+        // Optional: used only where it installs (never on this network); resolved at run time.
+        '@tensorflow/tfjs-node': 'commonjs @tensorflow/tfjs-node',
+      },
+      plugins: [new CopyTfjsWasm()],
+    },
+    {
+      mode,
+      devtool: mode === 'development' ? 'inline-source-map' : false,
+      name: 'webviews',
+      target: 'web',
+      entry: Object.fromEntries(
+        ['analysis', 'compare']
+          .filter((p) => fs.existsSync(path.join(__dirname, 'webview', p, 'main.ts')))
+          .map((p) => [p, `./webview/${p}/main.ts`]),
+      ),
+      output: { path: path.join(__dirname, 'dist', 'webview'), filename: '[name].js' },
+      resolve: { extensions: ['.ts', '.js'] },
+      module: { rules: [tsRule(path.join(__dirname, 'webview', 'tsconfig.json'))] },
+      performance: { hints: false },
+    },
+  ];
+};
