@@ -1,0 +1,54 @@
+/**
+ * Creates onnxruntime sessions with the provider the user asked for. The npm package only carries the
+ * CUDA provider when installed with ONNXRUNTIME_NODE_INSTALL=cuda12; without it, asking for CUDA throws
+ * ("Failed to load shared library") instead of falling back, so 'auto' catches that and retries on CPU.
+ */
+import * as ort from 'onnxruntime-node';
+
+// onnxruntime reads this once, when the first session of the process is created. Every failure reaches
+// us as an exception anyway; at its default level it would also print a red "Failed to load library"
+// line to stderr on every expected CPU fallback, which looks like a crash in the engine's log.
+ort.env.logLevel = 'fatal';
+
+export type ProviderChoice = 'auto' | 'cpu' | 'cuda';
+
+export interface OpenedSession {
+  session: ort.InferenceSession;
+  provider: 'cpu' | 'cuda';
+  /** Set when 'auto' had to fall back to the CPU. */
+  note?: string;
+}
+
+export const CUDA_INSTALL_HINT =
+  'install onnxruntime-node with ONNXRUNTIME_NODE_INSTALL=cuda12 (and the CUDA 12 runtime with cuDNN 9) to use an NVIDIA GPU, or use the CPU provider';
+
+export function onnxRuntimeVersion(): string {
+  return ort.env.versions.node ?? ort.env.versions.common;
+}
+
+function baseOptions(threads: number): ort.InferenceSession.SessionOptions {
+  return threads > 0 ? { intraOpNumThreads: threads } : {};
+}
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Opens a session on `bytes` (an encoded ModelProto); `label` names the model in errors. */
+export async function openOnnxSession(bytes: Uint8Array, provider: ProviderChoice, threads: number, label: string): Promise<OpenedSession> {
+  const options = baseOptions(threads);
+  const onCpu = async (): Promise<ort.InferenceSession> => {
+    try {
+      return await ort.InferenceSession.create(bytes, { ...options, executionProviders: ['cpu'] });
+    } catch (error) {
+      throw new Error(`${label}: onnxruntime could not load the model: ${message(error)}`);
+    }
+  };
+  if (provider === 'cpu') return { session: await onCpu(), provider: 'cpu' };
+  try {
+    const session = await ort.InferenceSession.create(bytes, { ...options, executionProviders: ['cuda', 'cpu'] });
+    return { session, provider: 'cuda' };
+  } catch (error) {
+    const why = `CUDA execution provider unavailable: ${message(error)}`;
+    if (provider === 'cuda') throw new Error(`${why}; ${CUDA_INSTALL_HINT}`);
+    return { session: await onCpu(), provider: 'cpu', note: `${why}; ran on the CPU` };
+  }
+}
