@@ -1,0 +1,68 @@
+/**
+ * Checks on one batch handed to an accumulator, and the error messages that name the layer and the
+ * sample, so a caller can find the bad input.
+ */
+
+export interface BatchOptions {
+  /**
+   * Dataset indices of the batch's samples, used in error messages and to pick the plotted points
+   * (so the same samples are shown at every layer). Defaults to a running count of samples added.
+   */
+  sampleIndices?: Int32Array | readonly number[];
+  /** Index of the batch's first sample when `sampleIndices` is absent (the rest follow on). */
+  firstIndex?: number;
+}
+
+/** Throws unless features is labels.length x dim and every label is in 0..numClasses-1. */
+export function checkBatch(
+  layer: string,
+  features: Float32Array,
+  labels: Int32Array,
+  numClasses: number,
+  dim: number,
+  indexOf: (i: number) => number,
+): number {
+  const count = labels.length;
+  if (features.length !== count * dim) {
+    throw new Error(
+      `layer "${layer}": batch has ${features.length} feature values for ${count} labels; expected ${count} x ${dim} (samples x layer width)`,
+    );
+  }
+  for (let i = 0; i < count; i++) {
+    const y = labels[i];
+    if (!(y >= 0 && y < numClasses)) {
+      throw new Error(`layer "${layer}": label ${y} of sample ${indexOf(i)} is outside 0..${numClasses - 1} (K = ${numClasses})`);
+    }
+  }
+  return count;
+}
+
+/**
+ * Called once a batch's sums came out non-finite: finds the first sample holding NaN or +-Inf and
+ * throws naming it. Scanning only on failure keeps the per-element check out of the hot loops.
+ */
+export function throwFirstNonFinite(
+  layer: string,
+  features: Float32Array,
+  count: number,
+  dim: number,
+  indexOf: (i: number) => number,
+): never {
+  for (let i = 0; i < count; i++) {
+    const row = i * dim;
+    for (let k = 0; k < dim; k++) {
+      const v = features[row + k];
+      if (!Number.isFinite(v)) {
+        throw new Error(`layer "${layer}": sample ${indexOf(i)} has a non-finite feature (${v} at feature index ${k} of ${dim})`);
+      }
+    }
+  }
+  throw new Error(`layer "${layer}": the batch's sums overflowed float64 although every feature is finite`);
+}
+
+export function sampleIndexer(options: BatchOptions | undefined, nextIndex: number): (i: number) => number {
+  const indices = options?.sampleIndices;
+  if (indices !== undefined) return (i) => indices[i];
+  const first = options?.firstIndex ?? nextIndex;
+  return (i) => first + i;
+}

@@ -1,0 +1,223 @@
+/**
+ * Symmetric eigensolver for the small K x K matrices of the metrics (K up to ~1000): Householder
+ * reduction to tridiagonal form, then the implicit QL algorithm with Wilkinson-type shifts, all in
+ * float64. The textbook algorithm (Householder 1958; Bowdler, Martin, Reinsch & Wilkinson 1968), written
+ * here with every inner loop running along a row of the row-major storage so that K = 1000 stays in
+ * cache-friendly territory.
+ */
+
+export interface SymmetricEigen {
+  n: number;
+  /** Eigenvalues in descending order. */
+  values: Float64Array;
+  /** n x n row-major; column j (entries vectors[i * n + j]) is the unit eigenvector of values[j]. */
+  vectors: Float64Array;
+}
+
+const MAX_QL_ITERATIONS = 60;
+
+/**
+ * Eigendecomposition A = V diag(values) V^T of a symmetric n x n row-major matrix. Only the lower
+ * triangle is read; the input is not modified.
+ */
+export function symmetricEigen(matrix: Float64Array, n: number): SymmetricEigen {
+  if (!Number.isInteger(n) || n < 0) throw new Error(`symmetricEigen: size ${n} is not a non-negative integer`);
+  if (matrix.length !== n * n) throw new Error(`symmetricEigen: matrix has ${matrix.length} entries, expected ${n} x ${n}`);
+  for (let i = 0; i < matrix.length; i++) {
+    if (!Number.isFinite(matrix[i])) throw new Error(`symmetricEigen: entry (${Math.floor(i / n)}, ${i % n}) is not finite`);
+  }
+  if (n === 0) return { n, values: new Float64Array(0), vectors: new Float64Array(0) };
+
+  const q = matrix.slice();
+  const diagonal = new Float64Array(n);
+  const offDiagonal = new Float64Array(n);
+  tridiagonalize(q, n, diagonal, offDiagonal);
+  // QL rotates pairs of eigenvector columns; holding the vectors as rows makes each rotation contiguous.
+  const rowsOfVectors = transpose(q, n);
+  tridiagonalQl(diagonal, offDiagonal, rowsOfVectors, n);
+  return sortDescending(diagonal, rowsOfVectors, n);
+}
+
+/**
+ * Householder reduction of the lower triangle of `a` to tridiagonal form. On return `a` holds the
+ * orthogonal Q with Q^T A Q = T, `d` the diagonal of T and `e[i]` the sub-diagonal entry T[i][i-1]
+ * (e[0] = 0).
+ */
+function tridiagonalize(a: Float64Array, n: number, d: Float64Array, e: Float64Array): void {
+  const p = new Float64Array(n);
+  for (let i = n - 1; i > 0; i--) {
+    const last = i - 1;
+    const rowI = i * n;
+    let h = 0;
+    if (last > 0) {
+      let scale = 0;
+      for (let k = 0; k <= last; k++) scale += Math.abs(a[rowI + k]);
+      if (scale === 0) {
+        e[i] = a[rowI + last];
+      } else {
+        // Scaling the row first keeps the sum of squares from overflowing or underflowing.
+        for (let k = 0; k <= last; k++) {
+          a[rowI + k] /= scale;
+          h += a[rowI + k] * a[rowI + k];
+        }
+        let f = a[rowI + last];
+        let g = f >= 0 ? -Math.sqrt(h) : Math.sqrt(h);
+        e[i] = scale * g;
+        h -= f * g;
+        a[rowI + last] = f - g;
+        // p = A u / h over the leading (last+1) block, reading only its lower triangle row by row.
+        for (let j = 0; j <= last; j++) p[j] = 0;
+        for (let j = 0; j <= last; j++) {
+          const rowJ = j * n;
+          const uj = a[rowI + j];
+          let s = 0;
+          for (let k = 0; k < j; k++) {
+            const ajk = a[rowJ + k];
+            s += ajk * a[rowI + k];
+            p[k] += ajk * uj;
+          }
+          p[j] += s + a[rowJ + j] * uj;
+        }
+        f = 0;
+        for (let j = 0; j <= last; j++) {
+          // u / h is kept in column i (upper triangle) for accumulating Q later.
+          a[j * n + i] = a[rowI + j] / h;
+          p[j] /= h;
+          f += p[j] * a[rowI + j];
+        }
+        const hh = f / (h + h);
+        for (let j = 0; j <= last; j++) {
+          const uj = a[rowI + j];
+          g = p[j] - hh * uj;
+          p[j] = g;
+        }
+        // A <- A - u q^T - q u^T on the lower triangle, q = p - (u^T p / 2h) u.
+        for (let j = 0; j <= last; j++) {
+          const rowJ = j * n;
+          const uj = a[rowI + j];
+          const qj = p[j];
+          for (let k = 0; k <= j; k++) a[rowJ + k] -= uj * p[k] + qj * a[rowI + k];
+        }
+      }
+    } else {
+      e[i] = a[rowI + last];
+    }
+    d[i] = h;
+  }
+  d[0] = 0;
+  e[0] = 0;
+
+  // Accumulate Q = P_1 P_2 ... in place, growing the identity block one row and column at a time.
+  const g = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const rowI = i * n;
+    if (d[i] !== 0) {
+      // g_j = sum_k u_k Q[k][j], then Q[k][j] -= g_j (u_k / h), with u in row i and u/h in column i.
+      for (let j = 0; j < i; j++) g[j] = 0;
+      for (let k = 0; k < i; k++) {
+        const uk = a[rowI + k];
+        const rowK = k * n;
+        for (let j = 0; j < i; j++) g[j] += uk * a[rowK + j];
+      }
+      for (let k = 0; k < i; k++) {
+        const wk = a[k * n + i];
+        const rowK = k * n;
+        for (let j = 0; j < i; j++) a[rowK + j] -= g[j] * wk;
+      }
+    }
+    d[i] = a[rowI + i];
+    a[rowI + i] = 1;
+    for (let j = 0; j < i; j++) {
+      a[j * n + i] = 0;
+      a[rowI + j] = 0;
+    }
+  }
+}
+
+/**
+ * Implicit QL iterations on the tridiagonal (d, e). `z` holds the eigenvectors as ROWS and is rotated
+ * along; on return d holds the eigenvalues (unsorted) and row j of z the eigenvector of d[j].
+ */
+function tridiagonalQl(d: Float64Array, e: Float64Array, z: Float64Array, n: number): void {
+  for (let i = 1; i < n; i++) e[i - 1] = e[i];
+  e[n - 1] = 0;
+  for (let l = 0; l < n; l++) {
+    let iterations = 0;
+    for (;;) {
+      // Find the first negligible off-diagonal at or after l: the block l..m is unreduced.
+      let m = l;
+      for (; m < n - 1; m++) {
+        const dd = Math.abs(d[m]) + Math.abs(d[m + 1]);
+        if (Math.abs(e[m]) <= Number.EPSILON * dd) break;
+      }
+      if (m === l) break;
+      if (++iterations > MAX_QL_ITERATIONS) {
+        throw new Error(`symmetricEigen: QL iteration did not converge for eigenvalue ${l} of ${n}`);
+      }
+      // Shift from the leading 2 x 2 block's eigenvalue closer to d[l].
+      let g = (d[l + 1] - d[l]) / (2 * e[l]);
+      let r = Math.hypot(g, 1);
+      g = d[m] - d[l] + e[l] / (g + (g >= 0 ? r : -r));
+      let s = 1;
+      let c = 1;
+      let p = 0;
+      let deflated = false;
+      for (let i = m - 1; i >= l; i--) {
+        const f = s * e[i];
+        const b = c * e[i];
+        r = Math.hypot(f, g);
+        e[i + 1] = r;
+        if (r === 0) {
+          // Underflow: the matrix split; restart on the smaller block.
+          d[i + 1] -= p;
+          e[m] = 0;
+          deflated = true;
+          break;
+        }
+        s = f / r;
+        c = g / r;
+        g = d[i + 1] - p;
+        r = (d[i] - g) * s + 2 * c * b;
+        p = s * r;
+        d[i + 1] = g + p;
+        g = c * r - b;
+        rotateRows(z, n, i, s, c);
+      }
+      if (deflated) continue;
+      d[l] -= p;
+      e[l] = g;
+      e[m] = 0;
+    }
+  }
+}
+
+/** Applies the plane rotation to rows i and i+1: (zi, zi1) <- (c zi - s zi1, s zi + c zi1). */
+function rotateRows(z: Float64Array, n: number, i: number, s: number, c: number): void {
+  const rowA = i * n;
+  const rowB = rowA + n;
+  for (let k = 0; k < n; k++) {
+    const f = z[rowB + k];
+    const zi = z[rowA + k];
+    z[rowB + k] = s * zi + c * f;
+    z[rowA + k] = c * zi - s * f;
+  }
+}
+
+function transpose(a: Float64Array, n: number): Float64Array {
+  const t = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) t[j * n + i] = a[i * n + j];
+  return t;
+}
+
+function sortDescending(values: Float64Array, rowsOfVectors: Float64Array, n: number): SymmetricEigen {
+  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => values[y] - values[x] || x - y);
+  const sorted = new Float64Array(n);
+  const vectors = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    const src = order[j];
+    sorted[j] = values[src];
+    const row = src * n;
+    for (let i = 0; i < n; i++) vectors[i * n + j] = rowsOfVectors[row + i];
+  }
+  return { n, values: sorted, vectors };
+}

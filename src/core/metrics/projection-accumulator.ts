@@ -1,0 +1,447 @@
+/**
+ * Pass 2 over one layer's features of one split. Everything comes from one B x R product per batch
+ * (projection-kernel.ts) of the samples' deviations d_i = h_i - mu_{y_i} (own split's means) with:
+ *   - the own split's centred means m_0..m_{K-2} (m_{K-1} = -sum of the others, since mu_G is their
+ *     unweighted mean), giving z_i = M~^T d_i;
+ *   - the reference (training) split's centred means when the split is not the reference itself;
+ *   - the classifier rows w_c, when a classifier is given and a batch comes without logits.
+ * From z_i:  NC1 = sum_j (1/N) sum_i (v_j^T z_i)^2 / lambda_j^2   (lambda_j = s_j^2, eigenvalues of G);
+ * NCC:       argmin_c ||h_i - mu^ref_c||^2 = argmin_c ( ||mu_{y_i} - mu^ref_c||^2 - 2 (M~_ref^T d_i)_c ),
+ *            the terms dropped being the same for every c;
+ * 2-D view:  coordinates u_j^T (h_i - mu_G) = v_j^T z_i / s_j + s_j v_j[y_i].
+ * Nothing of size D x D or N x D exists; memory is O((K + rows) * D) plus one batch of products.
+ */
+import type { SplitLayerMetrics } from '../result';
+import { checkBatch, sampleIndexer, throwFirstNonFinite, type BatchOptions } from './batch-input';
+import type { ClassStats } from './class-stats';
+import { listClasses } from './geometry';
+import { PointSample, sampleKey } from './point-sample';
+import { kernelScratch, projectCentredBatch, type KernelScratch } from './projection-kernel';
+
+export interface LinearClassifier {
+  /** K x D row-major (row c = w_c). */
+  W: Float64Array;
+  /** K biases. */
+  b: Float64Array;
+}
+
+export interface ProjectionOptions {
+  /** The network's last linear layer, when this layer feeds it: lets NC4 run without passed logits. */
+  classifier?: LinearClassifier | null;
+  /** Points kept per class for the 2-D view (default: 30, fewer when K > 100 to stay near 3000 in all). */
+  pointsPerClass?: number;
+}
+
+export interface PassTwoBatchOptions extends BatchOptions {
+  /** The network's logits for this batch (count x K row-major): NC4 and accuracy use them as they are. */
+  logits?: Float32Array;
+}
+
+/** The network's own accuracy on the split, and NC4 at this layer (fraction of NCC disagreement). */
+export interface NetworkMetrics {
+  /** Samples whose logits were seen (passed, or computed from the classifier). */
+  samples: number;
+  accuracy: number | null;
+  nc4: number | null;
+  unavailable: Record<string, string>;
+}
+
+const SPLIT_METRIC_KEYS = [
+  'nc1',
+  'nc1Rank',
+  'equinorm',
+  'equiangularity',
+  'maxAngle',
+  'etfDistance',
+  'cdnv',
+  'cdnvMatrix',
+  'meanCosines',
+  'meanNorms',
+  'projection',
+] as const;
+
+export class ProjectionAccumulator {
+  readonly numClasses: number;
+  readonly dim: number;
+  private readonly sameReference: boolean;
+  /** Why NC1 and the projection are unavailable (null when they are computed). */
+  private readonly ownProblem: string | null;
+  /** Why NCC (and so NC4) is unavailable (null when computed). */
+  private readonly referenceProblem: string | null;
+  private readonly rows: Float64Array;
+  private readonly ownRowCount: number;
+  private readonly refRowStart: number;
+  private readonly refRowCount: number;
+  private readonly classifierRowStart: number;
+  private readonly classifierRowCount: number;
+  private readonly rank: number;
+  /** Row j: v_j / lambda_j (r x K), so (row . z)^2 is the j-th NC1 term of one sample. */
+  private readonly nc1Directions: Float64Array;
+  /** Rows v_j / s_j for the two plotted directions (2 x K), and s_j. */
+  private readonly planeDirections: Float64Array;
+  private readonly planeScales: Float64Array;
+  /** ||mu^own_y - mu^ref_c||^2 (K x K). */
+  private readonly meanGaps: Float64Array;
+  /** w_c . mu^own_y + b_c (K x K), so logits = W d + this row. */
+  private readonly classifierOffsets: Float64Array | null;
+  private readonly scratch: KernelScratch;
+  private products = new Float64Array(0);
+  private readonly zOwn: Float64Array;
+  private readonly zRef: Float64Array;
+  private readonly batchNc1: Float64Array;
+
+  private nextIndex = 0;
+  private samples = 0;
+  private readonly nc1Sums: Float64Array;
+  private nccCorrect = 0;
+  private logitSamples = 0;
+  private networkCorrect = 0;
+  private disagreements = 0;
+  private readonly pointSample: PointSample;
+
+  constructor(
+    readonly own: ClassStats,
+    readonly reference: ClassStats,
+    options: ProjectionOptions = {},
+  ) {
+    const K = own.numClasses;
+    const D = own.dim;
+    this.numClasses = K;
+    this.dim = D;
+    if (reference.numClasses !== K || reference.dim !== D) {
+      throw new Error(
+        `layer "${own.layer}": the reference statistics ("${reference.layer}", K=${reference.numClasses}, D=${reference.dim}) do not match this split's (K=${K}, D=${D})`,
+      );
+    }
+    const classifier = options.classifier ?? null;
+    if (classifier !== null && (classifier.W.length !== K * D || classifier.b.length !== K)) {
+      throw new Error(
+        `layer "${own.layer}": classifier has W of ${classifier.W.length} and b of ${classifier.b.length} values; expected ${K} x ${D} and ${K}`,
+      );
+    }
+    this.sameReference = own === reference;
+    this.ownProblem = own.centredMeans === null || own.eigen === null || !own.rank ? (own.unavailable.nc1 ?? 'class means unavailable') : null;
+    this.referenceProblem = referenceProblem(reference);
+
+    this.ownRowCount = this.ownProblem === null || (this.sameReference && this.referenceProblem === null) ? K - 1 : 0;
+    this.refRowStart = this.ownRowCount;
+    this.refRowCount = !this.sameReference && this.referenceProblem === null ? K - 1 : 0;
+    this.classifierRowStart = this.refRowStart + this.refRowCount;
+    this.classifierRowCount = classifier !== null ? K : 0;
+    this.rows = this.assembleRows(classifier);
+    this.scratch = kernelScratch(D, this.ownRowCount + this.refRowCount + this.classifierRowCount);
+
+    this.rank = this.ownProblem === null ? (own.rank as number) : 0;
+    this.nc1Directions = new Float64Array(this.rank * K);
+    this.planeDirections = new Float64Array(2 * K);
+    this.planeScales = new Float64Array(2);
+    if (this.ownProblem === null) this.prepareSpectrum();
+    this.meanGaps = this.referenceProblem === null ? meanGaps(own, reference) : new Float64Array(0);
+    this.classifierOffsets = classifier !== null ? classifierOffsets(classifier, own) : null;
+
+    this.zOwn = new Float64Array(K);
+    this.zRef = new Float64Array(K);
+    this.batchNc1 = new Float64Array(this.rank);
+    this.nc1Sums = new Float64Array(this.rank);
+    const perClass = options.pointsPerClass ?? Math.min(30, Math.max(1, Math.floor(3000 / K)));
+    this.pointSample = new PointSample(K, perClass);
+  }
+
+  get sampleCount(): number {
+    return this.samples;
+  }
+
+  /** Adds one batch (count x D features, count labels); pass the network's logits for NC4 when known. */
+  add(features: Float32Array, labels: Int32Array, options?: PassTwoBatchOptions): void {
+    const { numClasses: K, dim: D, own } = this;
+    const indexOf = sampleIndexer(options, this.nextIndex);
+    const count = checkBatch(own.layer, features, labels, K, D, indexOf);
+    if (count === 0) return;
+    for (let i = 0; i < count; i++) {
+      if (own.counts[labels[i]] === 0) {
+        throw new Error(
+          `layer "${own.layer}": sample ${indexOf(i)} has label ${labels[i]}, a class pass 1 never saw on this split (both passes must read the same samples)`,
+        );
+      }
+    }
+    const logits = options?.logits;
+    if (logits !== undefined && logits.length !== count * K) {
+      throw new Error(`layer "${own.layer}": logits have ${logits.length} values for ${count} samples; expected ${count} x ${K}`);
+    }
+    const stride = this.ownRowCount + this.refRowCount + this.classifierRowCount;
+    const used = logits !== undefined ? this.classifierRowStart : stride;
+    if (this.products.length < count * stride) this.products = new Float64Array(count * stride);
+    const out = this.products;
+    projectCentredBatch(features, labels, count, D, own.means, this.rows, used, out, this.scratch);
+    // Projections only (no stride gaps): the kernel packs `used` values per sample.
+    let check = 0;
+    for (let i = 0; i < count * used; i++) check += out[i];
+    if (!Number.isFinite(check)) throwFirstNonFinite(own.layer, features, count, D, indexOf);
+
+    this.batchNc1.fill(0);
+    for (let i = 0; i < count; i++) this.addSample(i * used, labels[i], indexOf(i), logits, i);
+    for (let j = 0; j < this.rank; j++) this.nc1Sums[j] += this.batchNc1[j];
+    this.samples += count;
+    this.nextIndex = indexOf(count - 1) + 1;
+  }
+
+  /** Adds another shard's pass-2 totals; both must have been built on the same ClassStats objects. */
+  merge(other: ProjectionAccumulator): void {
+    if (other.own !== this.own || other.reference !== this.reference || other.classifierRowCount !== this.classifierRowCount) {
+      throw new Error(`layer "${this.own.layer}": cannot merge pass-2 totals built on different class statistics or classifier`);
+    }
+    this.samples += other.samples;
+    for (let j = 0; j < this.rank; j++) this.nc1Sums[j] += other.nc1Sums[j];
+    this.nccCorrect += other.nccCorrect;
+    this.logitSamples += other.logitSamples;
+    this.networkCorrect += other.networkCorrect;
+    this.disagreements += other.disagreements;
+    this.pointSample.merge(other.pointSample);
+  }
+
+  finish(): SplitLayerMetrics {
+    this.checkSameSamples();
+    const { own } = this;
+    const unavailable: Record<string, string> = {};
+    for (const key of SPLIT_METRIC_KEYS) if (own.unavailable[key] !== undefined) unavailable[key] = own.unavailable[key];
+    if (own.missingClasses.length > 0) {
+      unavailable.classVariability = `null for class${own.missingClasses.length > 1 ? 'es' : ''} ${listClasses(own.missingClasses)}: no sample in this split`;
+    }
+    const N = this.samples;
+    let nc1: number | null = null;
+    if (this.ownProblem !== null) unavailable.nc1 = this.ownProblem;
+    else if (N === 0) unavailable.nc1 = 'no samples';
+    else {
+      let sum = 0;
+      for (let j = 0; j < this.rank; j++) sum += this.nc1Sums[j];
+      nc1 = sum / N;
+    }
+    let nccAccuracy: number | null = null;
+    if (this.referenceProblem !== null) unavailable.nccAccuracy = this.referenceProblem;
+    else if (N === 0) unavailable.nccAccuracy = 'no samples';
+    else nccAccuracy = this.nccCorrect / N;
+
+    const metrics: SplitLayerMetrics = {
+      nc1,
+      nc1Rank: own.rank,
+      equinorm: own.nc2.equinorm,
+      equiangularity: own.nc2.equiangularity,
+      maxAngle: own.nc2.maxAngle,
+      etfDistance: own.nc2.etfDistance,
+      cdnv: own.cdnv,
+      nccAccuracy,
+      cdnvMatrix: own.cdnvMatrix,
+      classVariability: own.variability,
+      meanCosines: own.nc2.cosines,
+      meanNorms: own.nc2.norms,
+      projection: this.ownProblem === null ? this.projection() : null,
+    };
+    if (Object.keys(unavailable).length > 0) metrics.unavailable = unavailable;
+    return metrics;
+  }
+
+  finishNetwork(): NetworkMetrics {
+    this.checkSameSamples();
+    const unavailable: Record<string, string> = {};
+    const result: NetworkMetrics = { samples: this.logitSamples, accuracy: null, nc4: null, unavailable };
+    if (this.logitSamples === 0) {
+      const reason = 'no logits: pass them with each batch, or give the classifier';
+      unavailable.accuracy = reason;
+      unavailable.nc4 = reason;
+      return result;
+    }
+    if (this.logitSamples !== this.samples) {
+      const reason = `logits were given for ${this.logitSamples} of ${this.samples} samples`;
+      unavailable.accuracy = reason;
+      unavailable.nc4 = reason;
+      return result;
+    }
+    result.accuracy = this.networkCorrect / this.logitSamples;
+    if (this.referenceProblem !== null) unavailable.nc4 = this.referenceProblem;
+    else result.nc4 = this.disagreements / this.logitSamples;
+    return result;
+  }
+
+  private addSample(base: number, y: number, index: number, logits: Float32Array | undefined, i: number): void {
+    const K = this.numClasses;
+    const out = this.products;
+    if (this.ownRowCount > 0) fillCentredProducts(out, base, this.zOwn, K);
+    if (this.ownProblem === null) {
+      const z = this.zOwn;
+      const dirs = this.nc1Directions;
+      for (let j = 0; j < this.rank; j++) {
+        const row = j * K;
+        let a = 0;
+        for (let c = 0; c < K; c++) a += dirs[row + c] * z[c];
+        this.batchNc1[j] += a * a;
+      }
+      const key = sampleKey(index);
+      if (this.pointSample.wants(y, key)) {
+        this.pointSample.offer(y, key, this.planeCoordinate(0, y), this.planeCoordinate(1, y));
+      }
+    }
+    let nearest = -1;
+    if (this.referenceProblem === null) {
+      let zRef = this.zOwn;
+      if (!this.sameReference) {
+        zRef = this.zRef;
+        fillCentredProducts(out, base + this.refRowStart, zRef, K);
+      }
+      const gaps = this.meanGaps;
+      const row = y * K;
+      let best = Infinity;
+      for (let c = 0; c < K; c++) {
+        const score = gaps[row + c] - 2 * zRef[c];
+        if (score < best) {
+          best = score;
+          nearest = c;
+        }
+      }
+      if (nearest === y) this.nccCorrect++;
+    }
+    let predicted = -1;
+    if (logits !== undefined) predicted = argmaxFloat32(logits, i * K, K);
+    else if (this.classifierOffsets !== null) predicted = argmaxShifted(out, base + this.classifierRowStart, this.classifierOffsets, y * K, K);
+    if (predicted >= 0) {
+      this.logitSamples++;
+      if (predicted === y) this.networkCorrect++;
+      if (nearest >= 0 && predicted !== nearest) this.disagreements++;
+    }
+  }
+
+  private planeCoordinate(j: number, y: number): number {
+    const K = this.numClasses;
+    if (j >= this.rank) return 0;
+    const z = this.zOwn;
+    let a = 0;
+    for (let c = 0; c < K; c++) a += this.planeDirections[j * K + c] * z[c];
+    const vectors = (this.own.eigen as { vectors: Float64Array }).vectors;
+    return a + this.planeScales[j] * vectors[y * K + j];
+  }
+
+  private projection(): NonNullable<SplitLayerMetrics['projection']> {
+    const K = this.numClasses;
+    const vectors = (this.own.eigen as { vectors: Float64Array }).vectors;
+    const means: [number, number][] = [];
+    for (let c = 0; c < K; c++) {
+      const x = this.planeScales[0] * vectors[c * K];
+      const y = this.rank >= 2 ? this.planeScales[1] * vectors[c * K + 1] : 0;
+      means.push([x, y]);
+    }
+    return { means, points: this.pointSample.points() };
+  }
+
+  private prepareSpectrum(): void {
+    const K = this.numClasses;
+    const { values, vectors } = this.own.eigen as { values: Float64Array; vectors: Float64Array };
+    for (let j = 0; j < this.rank; j++) {
+      const lambda = values[j];
+      for (let c = 0; c < K; c++) this.nc1Directions[j * K + c] = vectors[c * K + j] / lambda;
+    }
+    for (let j = 0; j < Math.min(2, this.rank); j++) {
+      const s = Math.sqrt(values[j]);
+      this.planeScales[j] = s;
+      for (let c = 0; c < K; c++) this.planeDirections[j * K + c] = vectors[c * K + j] / s;
+    }
+  }
+
+  /** [own centred means m_0..m_{K-2}; reference's likewise; classifier rows], as the kernel reads them. */
+  private assembleRows(classifier: LinearClassifier | null): Float64Array {
+    const D = this.dim;
+    const blocks: Float64Array[] = [];
+    if (this.ownRowCount > 0) blocks.push((this.own.centredMeans as Float64Array).subarray(0, this.ownRowCount * D));
+    if (this.refRowCount > 0) blocks.push((this.reference.centredMeans as Float64Array).subarray(0, this.refRowCount * D));
+    if (classifier !== null) blocks.push(classifier.W);
+    if (blocks.length === 1) return blocks[0];
+    const rows = new Float64Array(blocks.reduce((n, b) => n + b.length, 0));
+    let at = 0;
+    for (const block of blocks) {
+      rows.set(block, at);
+      at += block.length;
+    }
+    return rows;
+  }
+
+  private checkSameSamples(): void {
+    if (this.samples !== this.own.sampleCount) {
+      throw new Error(
+        `layer "${this.own.layer}": pass 2 saw ${this.samples} samples but pass 1 saw ${this.own.sampleCount}; both passes must read the same samples`,
+      );
+    }
+  }
+}
+
+function referenceProblem(reference: ClassStats): string | null {
+  if (reference.numClasses < 2) return `needs at least 2 classes (K = ${reference.numClasses})`;
+  if (reference.missingClasses.length > 0) {
+    const m = reference.missingClasses;
+    return `the reference split has no sample of class${m.length > 1 ? 'es' : ''} ${listClasses(m)}, so it has no NCC centre for ${m.length > 1 ? 'them' : 'it'}`;
+  }
+  if (reference.centredMeans === null || !reference.rank) return 'the reference class means all coincide: every class is equally near';
+  return null;
+}
+
+/** z_c = out[base + c] for c < K-1, and z_{K-1} = -sum of the others (the centred means sum to zero). */
+function fillCentredProducts(out: Float64Array, base: number, z: Float64Array, K: number): void {
+  let sum = 0;
+  for (let c = 0; c < K - 1; c++) {
+    const v = out[base + c];
+    z[c] = v;
+    sum += v;
+  }
+  z[K - 1] = -sum;
+}
+
+/** ||mu^own_y - mu^ref_c||^2 for every present own class y and every reference class c. */
+function meanGaps(own: ClassStats, reference: ClassStats): Float64Array {
+  if (own === reference) return own.squaredDistances;
+  const K = own.numClasses;
+  const D = own.dim;
+  const gaps = new Float64Array(K * K);
+  for (let y = 0; y < K; y++) {
+    if (own.counts[y] === 0) continue;
+    for (let c = 0; c < K; c++) {
+      let sum = 0;
+      for (let k = 0; k < D; k++) {
+        const x = own.means[y * D + k] - reference.means[c * D + k];
+        sum += x * x;
+      }
+      gaps[y * K + c] = sum;
+    }
+  }
+  return gaps;
+}
+
+function classifierOffsets(classifier: LinearClassifier, own: ClassStats): Float64Array {
+  const K = own.numClasses;
+  const D = own.dim;
+  const offsets = new Float64Array(K * K);
+  for (let y = 0; y < K; y++) {
+    for (let c = 0; c < K; c++) {
+      let sum = 0;
+      for (let k = 0; k < D; k++) sum += classifier.W[c * D + k] * own.means[y * D + k];
+      offsets[y * K + c] = sum + classifier.b[c];
+    }
+  }
+  return offsets;
+}
+
+/** First index of the largest value (the network's prediction; ties go to the lower class). */
+function argmaxFloat32(values: Float32Array, start: number, K: number): number {
+  let best = 0;
+  for (let c = 1; c < K; c++) if (values[start + c] > values[start + best]) best = c;
+  return best;
+}
+
+function argmaxShifted(values: Float64Array, start: number, shift: Float64Array, shiftStart: number, K: number): number {
+  let best = 0;
+  let bestValue = values[start] + shift[shiftStart];
+  for (let c = 1; c < K; c++) {
+    const v = values[start + c] + shift[shiftStart + c];
+    if (v > bestValue) {
+      best = c;
+      bestValue = v;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,120 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { symmetricEigen } from '../../../src/core/metrics';
+import { jacobiEigen } from './brute-force';
+import { gaussian, seededRandom } from './helpers';
+
+function randomSymmetric(n: number, seed: number): Float64Array {
+  const random = seededRandom(seed);
+  const a = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      const v = gaussian(random);
+      a[i * n + j] = v;
+      a[j * n + i] = v;
+    }
+  }
+  return a;
+}
+
+function maxAbs(a: Float64Array): number {
+  let m = 0;
+  for (const v of a) m = Math.max(m, Math.abs(v));
+  return m;
+}
+
+/** max |A - V diag V^T| and max |V^T V - I|, both relative to max |A| (or 1). */
+function checkDecomposition(a: Float64Array, n: number, label: string): { values: Float64Array } {
+  const { values, vectors } = symmetricEigen(a, n);
+  const scale = Math.max(maxAbs(a), 1e-300);
+  let reconstruction = 0;
+  let orthogonality = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      let r = 0;
+      let o = 0;
+      for (let k = 0; k < n; k++) {
+        r += vectors[i * n + k] * values[k] * vectors[j * n + k];
+        o += vectors[k * n + i] * vectors[k * n + j];
+      }
+      reconstruction = Math.max(reconstruction, Math.abs(r - a[i * n + j]));
+      orthogonality = Math.max(orthogonality, Math.abs(o - (i === j ? 1 : 0)));
+    }
+  }
+  const tolerance = 1e-13 * Math.max(1, n);
+  assert.ok(reconstruction <= tolerance * scale, `${label}: reconstruction error ${reconstruction / scale}`);
+  assert.ok(orthogonality <= tolerance, `${label}: orthogonality error ${orthogonality}`);
+  for (let j = 1; j < n; j++) assert.ok(values[j] <= values[j - 1], `${label}: eigenvalues not descending at ${j}`);
+  return { values };
+}
+
+test('random symmetric matrices: V diag V^T reconstructs A, V is orthogonal, eigenvalues descend', () => {
+  for (const [n, seed] of [
+    [1, 1],
+    [2, 2],
+    [3, 3],
+    [10, 4],
+    [57, 5],
+    [150, 6],
+  ]) {
+    checkDecomposition(randomSymmetric(n, seed), n, `n=${n}`);
+  }
+});
+
+test('eigenvalues agree with an independent Jacobi solver', () => {
+  const n = 40;
+  const a = randomSymmetric(n, 11);
+  const ours = symmetricEigen(a, n).values;
+  const jacobi = jacobiEigen(a, n).values.sort((x, y) => y - x);
+  for (let j = 0; j < n; j++) assert.ok(Math.abs(ours[j] - jacobi[j]) <= 1e-12 * Math.abs(jacobi[0]), `eigenvalue ${j}: ${ours[j]} vs ${jacobi[j]}`);
+});
+
+test('known spectra: diagonal, zero, identity, centring matrix, low rank, graded scales', () => {
+  const diagonal = new Float64Array(16);
+  [3, -1, 7, 0].forEach((v, i) => (diagonal[i * 4 + i] = v));
+  assert.deepEqual(Array.from(checkDecomposition(diagonal, 4, 'diagonal').values), [7, 3, 0, -1]);
+
+  assert.deepEqual(Array.from(checkDecomposition(new Float64Array(9), 3, 'zero').values), [0, 0, 0]);
+
+  const identity = new Float64Array(25);
+  for (let i = 0; i < 5; i++) identity[i * 5 + i] = 1;
+  for (const v of checkDecomposition(identity, 5, 'identity').values) assert.equal(v, 1);
+
+  // I - 11^T/n: eigenvalue 1 (n-1 times) and 0 once: the Gram matrix of a simplex ETF.
+  const n = 9;
+  const centring = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) centring[i * n + j] = (i === j ? 1 : 0) - 1 / n;
+  const values = checkDecomposition(centring, n, 'centring').values;
+  for (let j = 0; j < n - 1; j++) assert.ok(Math.abs(values[j] - 1) < 1e-14, `centring eigenvalue ${j} = ${values[j]}`);
+  assert.ok(Math.abs(values[n - 1]) < 1e-14);
+
+  // Rank 2 (x x^T + 2 y y^T, x and y orthogonal unit vectors): eigenvalues 2, 1, then zeros.
+  const m = 12;
+  const random = seededRandom(3);
+  const x = Array.from({ length: m }, () => gaussian(random));
+  const y = Array.from({ length: m }, () => gaussian(random));
+  const xn = Math.hypot(...x);
+  const unitX = x.map((v) => v / xn);
+  const proj = y.reduce((s, v, i) => s + v * unitX[i], 0);
+  const yPerp = y.map((v, i) => v - proj * unitX[i]);
+  const yn = Math.hypot(...yPerp);
+  const unitY = yPerp.map((v) => v / yn);
+  const lowRank = new Float64Array(m * m);
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) lowRank[i * m + j] = unitX[i] * unitX[j] + 2 * unitY[i] * unitY[j];
+  const lr = checkDecomposition(lowRank, m, 'rank 2').values;
+  assert.ok(Math.abs(lr[0] - 2) < 1e-14 && Math.abs(lr[1] - 1) < 1e-14);
+  for (let j = 2; j < m; j++) assert.ok(Math.abs(lr[j]) < 1e-14, `rank-2 eigenvalue ${j} = ${lr[j]}`);
+
+  // Entries spanning 1e-150 .. 1e150 must neither overflow nor underflow.
+  const graded = new Float64Array(9);
+  [1e150, 1, 1e-150].forEach((v, i) => (graded[i * 3 + i] = v));
+  graded[1] = graded[3] = 1e-3;
+  checkDecomposition(graded, 3, 'graded');
+});
+
+test('rejects a matrix of the wrong size or with non-finite entries', () => {
+  assert.throws(() => symmetricEigen(new Float64Array(5), 2), /5 entries, expected 2 x 2/);
+  const bad = new Float64Array(4);
+  bad[3] = Number.NaN;
+  assert.throws(() => symmetricEigen(bad, 2), /entry \(1, 1\) is not finite/);
+});
