@@ -82,7 +82,7 @@ export function autoProbeNames(index: OnnxGraphIndex, special: string[]): Set<st
     if (isFlattenTo2D(index, node) && dependent(node.input?.[0])) auto.add(out);
     if (op === 'Mul') {
       const [a, b] = [node.input?.[0] ?? '', node.input?.[1] ?? ''];
-      const gate = gateOf(index, b)?.root === a ? gateOf(index, b) : gateOf(index, a)?.root === b ? gateOf(index, a) : null;
+      const gate = [gateOf(index, b), gateOf(index, a)].find((g, k) => g !== null && g.root === (k === 0 ? a : b));
       if (gate) {
         auto.add(out);
         for (const part of gate.parts) suppressed.add(part);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadOnnxGraph, resolveProbes } from '../../../../src/core/model/onnx';
 import type { OnnxModel } from '../../../../src/core/model/onnx';
-import { B2, W2, tempFolder, writeModel } from './builders';
+import { B1, B2, W1, W2, buildModel, floatTensor, intAttr, node, tempFolder, valueInfo, writeModel } from './builders';
 import { activationZoo, computedWeights, convHead, flattenedMlp, mixedTypes, mlp } from './models';
 import type { ClassifierStyle } from './models';
 
@@ -123,4 +123,22 @@ test('activation zoo: each auto-probe pattern is found, its inner parts are not'
   assert.deepEqual(autoNames(model), ['silu', 'res', 'relu6', 'mp', 'pooled', 'gelu', 'logits']);
   assert.equal(model.classifier?.inputLayer, 'gelu');
   assert.equal(model.classifier?.dim, 3);
+});
+
+test('Mish written out (x * tanh(softplus(x))): the Mul is the activation, not its Softplus or Tanh', async () => {
+  const model = await load(buildModel({
+    inputs: [valueInfo('x', ['N', 4])],
+    outputs: [valueInfo('out', ['N', 2])],
+    initializers: [floatTensor('W1', [3, 4], W1), floatTensor('B1', [3], B1), floatTensor('W2', [2, 3], W2), floatTensor('B2', [2], B2)],
+    nodes: [
+      node('Gemm', ['x', 'W1', 'B1'], ['h'], [intAttr('transB', 1)]),
+      node('Softplus', ['h'], ['sp']),
+      node('Tanh', ['sp'], ['t']),
+      node('Mul', ['h', 't'], ['mish']),
+      node('Gemm', ['mish', 'W2', 'B2'], ['out'], [intAttr('transB', 1)]),
+    ],
+  }));
+  assert.deepEqual(names(model), ['h', 'sp', 't', 'mish', 'out']);
+  assert.deepEqual(autoNames(model), ['mish', 'out']);
+  assert.equal(model.classifier?.inputLayer, 'mish');
 });
