@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadOnnxGraph, resolveProbes } from '../../../src/core/model/onnx';
 import type { OnnxModel } from '../../../src/core/model/onnx';
@@ -19,6 +19,24 @@ const missing = (...names: string[]): string | false => {
   const absent = names.filter((n) => !existsSync(fixture(n)));
   return absent.length > 0 ? `fixture ${absent.map((n) => `${n}.onnx`).join(', ')} not in test/fixtures/models yet` : false;
 };
+
+interface ExpectedProbes {
+  input: { name: string; shape: (number | string)[] };
+  layers: { name: string; op: string; shape: number[] }[];
+  classifier: { input: string; output: string };
+}
+
+/**
+ * The fixture exporter's own record (<name>.expected.json, from PyTorch forward hooks and the exported
+ * node names), when there is one: an independent list of the layers the auto rule must pick.
+ */
+function expectedProbes(name: string): ExpectedProbes | null {
+  const path = join(folder, `${name}.expected.json`);
+  if (!existsSync(path)) return null;
+  const json: unknown = JSON.parse(readFileSync(path, 'utf8'));
+  const ok = typeof json === 'object' && json !== null && 'input' in json && 'layers' in json && 'classifier' in json && Array.isArray(json.layers);
+  return ok ? (json as ExpectedProbes) : null;
+}
 
 /** Deterministic pseudo-random pixels in [0, 1). */
 function pixels(count: number, seed: number): Float32Array {
@@ -60,13 +78,23 @@ for (const name of ['mlp', 'cnn', 'mlp_early', 'cnn_early', 'mlp_batch1']) {
 
     const filled = await fillOnnxShapesByRunning(model);
     assert.deepEqual(filled.layers.find((l) => l.name === c.inputLayer)?.shape, [64]);
+    const expected = expectedProbes(name);
+    if (expected) {
+      assert.equal(model.input.name, expected.input.name);
+      assert.deepEqual(model.input.shape, expected.input.shape);
+      assert.deepEqual(
+        resolveProbes(filled, 'auto').map((l) => ({ name: l.name, op: l.op, shape: l.shape })),
+        expected.layers.map((l) => ({ name: l.name, op: l.op, shape: l.shape })),
+      );
+      assert.deepEqual([c.inputLayer, c.logitsLayer], [expected.classifier.input, expected.classifier.output]);
+    }
     // The W and b read from the graph map the probed features onto the model's own logits.
     const batch = 5;
     const out = await probe(model, [c.inputLayer, c.logitsLayer], pixels(batch * sampleSize(model), 7), batch);
-    const expected = linear(out.get(c.inputLayer) ?? [], batch, c.W, c.b, 10);
+    const reference = linear(out.get(c.inputLayer) ?? [], batch, c.W, c.b, 10);
     const logits = out.get(c.logitsLayer) ?? new Float32Array(0);
     assert.equal(logits.length, batch * 10);
-    for (let i = 0; i < logits.length; i++) assert.ok(Math.abs(logits[i] - expected[i]) < 1e-4, `logit ${i}: ${logits[i]} vs W h + b = ${expected[i]}`);
+    for (let i = 0; i < logits.length; i++) assert.ok(Math.abs(logits[i] - reference[i]) < 1e-4, `logit ${i}: ${logits[i]} vs W h + b = ${reference[i]}`);
   });
 }
 
