@@ -48,6 +48,8 @@ export interface DatasetSpec {
   split?: 'train' | 'test';
   /** CIFAR-100: 'fine' (default) or 'coarse' labels. */
   labelKind?: 'fine' | 'coarse';
+  /** Fail on the first corrupt image instead of skipping it (skips are counted in describe()). */
+  strict?: boolean;
 }
 
 /** Preprocessing overrides; anything left out comes from collapse-lens.json, then settings, then defaults. */
@@ -59,4 +61,9 @@ export interface PreprocessingOptions {
   resize?: boolean;
   /** Take float arrays as they are (default) or apply scale/mean/std to them too. */
   normalizeFloats?: boolean;
+  /**
+   * Where the model wants channels. Normally read from the model's input shape; needed only when that
+   * shape cannot tell (e.g. [batch, 3, 3, 3] or fully dynamic dims).
+   */
+  layout?: 'nchw' | 'nhwc' | 'flat';
 }

@@ -1,0 +1,34 @@
+import { resizeUint8 } from '../preprocess/bilinear';
+import { LUMA } from '../color';
+import type { DecodedImage } from './decodedImage';
+
+export interface Conformed {
+  data: Uint8Array;
+  resized: boolean;
+  converted: boolean;
+}
+
+/**
+ * Brings a decoded image to the folder's sample shape (that of its first image): grey <-> RGB, then size.
+ * A folder of uniform images never takes these paths; mixed ones are counted in describe().
+ */
+export function conformImage(image: DecodedImage, h: number, w: number, c: 1 | 3): Conformed {
+  let data = image.data;
+  let converted = false;
+  if (image.channels !== c) {
+    converted = true;
+    const pixels = image.width * image.height;
+    const out = new Uint8Array(pixels * c);
+    if (c === 3) {
+      for (let i = 0; i < pixels; i++) out[3 * i] = out[3 * i + 1] = out[3 * i + 2] = data[i]!;
+    } else {
+      for (let i = 0; i < pixels; i++) {
+        out[i] = Math.round(LUMA[0] * data[3 * i]! + LUMA[1] * data[3 * i + 1]! + LUMA[2] * data[3 * i + 2]!);
+      }
+    }
+    data = out;
+  }
+  const resized = image.height !== h || image.width !== w;
+  if (resized) data = resizeUint8(data, image.height, image.width, c, h, w);
+  return { data, resized, converted };
+}

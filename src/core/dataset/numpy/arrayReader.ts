@@ -1,0 +1,59 @@
+import type { ByteReader } from '../byteReader';
+import { ReaderRowStore, type RowStore } from '../rows';
+import { bytesToTypedArray, type NpyDType, type NumericArray } from './dtype';
+import { assertCOrder, type NpyHeader } from './header';
+
+/** A whole array, or rows of it, decoded into a typed array (C order). */
+export interface NpyArray {
+  dtype: NpyDType;
+  shape: number[];
+  data: NumericArray;
+}
+
+/** One array on disk (a .npy file or an .npz member), read whole or by rows along axis 0. */
+export class NpyArrayReader {
+  readonly rows: number;
+  readonly rowBytes: number;
+  /** Raw little-/big-endian row bytes as stored, for readers that decode themselves. */
+  readonly store: RowStore;
+
+  constructor(
+    /** File path, or `file.npz:member` for an .npz member: used in every message. */
+    readonly source: string,
+    readonly header: NpyHeader,
+    reader: ByteReader,
+  ) {
+    const shape = header.shape;
+    this.rows = shape.length === 0 ? 1 : shape[0]!;
+    const rowItems = shape.slice(1).reduce((a, b) => a * b, 1);
+    this.rowBytes = rowItems * header.itemSize;
+    this.store = new ReaderRowStore(reader, header.dataOffset, this.rowBytes, this.rows);
+  }
+
+  get shape(): number[] {
+    return this.header.shape;
+  }
+
+  get dtype(): NpyDType {
+    return this.header.dtype;
+  }
+
+  decode(bytes: Uint8Array): NumericArray {
+    return bytesToTypedArray(bytes, this.header);
+  }
+
+  async readAll(): Promise<NpyArray> {
+    return this.readRows(0, this.rows);
+  }
+
+  /** Rows [start, end) along the first axis. */
+  async readRows(start: number, end: number): Promise<NpyArray> {
+    assertCOrder(this.header, this.source);
+    if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && end <= this.rows && start <= end)) {
+      throw new Error(`${this.source}: row range ${start}..${end} is outside 0..${this.rows}`);
+    }
+    const bytes = await this.store.readRows(start, end - start);
+    const shape = this.header.shape.length === 0 ? [] : [end - start, ...this.header.shape.slice(1)];
+    return { dtype: this.header.dtype, shape, data: this.decode(bytes) };
+  }
+}

@@ -1,0 +1,132 @@
+import { createReadStream, type ReadStream } from 'node:fs';
+import { createInflateRaw, type InflateRaw } from 'node:zlib';
+import type { ByteReader } from '../byteReader';
+import { crc32 } from '../crc32';
+import { bytesOf } from '../fileAccess';
+
+const EMPTY = Buffer.alloc(0);
+const CHUNK = 256 * 1024;
+
+/**
+ * Reads a deflated zip member (np.savez_compressed) by streaming it forward: memory stays at a few chunk
+ * buffers whatever the member's size. A read before the current position restarts the stream from the
+ * start of the member, so readers should ask for rows in increasing order (selectIndices sorts them).
+ * Reads are queued: concurrent callers (prefetch) see them in call order.
+ *
+ * Raw deflate has no checksum of its own, and damaged data can inflate to plausible bytes; the zip's
+ * CRC-32 is checked over everything inflated, when the stream reaches the end of the member.
+ */
+export class InflateCursor implements ByteReader {
+  private position = 0;
+  private carry: Buffer = EMPTY;
+  private iterator: AsyncIterator<Buffer> | null = null;
+  private input: ReadStream | null = null;
+  private inflate: InflateRaw | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Bytes taken from the inflate stream since the last (re)start, and their running CRC. */
+  private inflated = 0;
+  private runningCrc = 0;
+  /** How many times the stream went back to the start (for describe() and tests). */
+  restarts = 0;
+
+  constructor(
+    private readonly path: string,
+    private readonly start: number,
+    private readonly compressedLength: number,
+    readonly length: number,
+    private readonly label: string,
+    /** The member's full uncompressed size and CRC-32 from the zip directory. */
+    private readonly member: { size: number; crc32: number },
+  ) {}
+
+  read(offset: number, length: number): Promise<Uint8Array> {
+    const run = this.queue.then(() => this.readNow(offset, length));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  close(): void {
+    this.stop();
+  }
+
+  private begin(): AsyncIterator<Buffer> {
+    const input = createReadStream(this.path, {
+      start: this.start,
+      end: this.start + this.compressedLength - 1,
+      highWaterMark: CHUNK,
+    });
+    const inflate = createInflateRaw({ chunkSize: CHUNK });
+    input.on('error', (err) => inflate.destroy(err));
+    input.pipe(inflate);
+    this.input = input;
+    this.inflate = inflate;
+    this.iterator = inflate[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    this.position = 0;
+    this.carry = EMPTY;
+    this.inflated = 0;
+    this.runningCrc = 0;
+    return this.iterator;
+  }
+
+  private stop(): void {
+    this.input?.destroy();
+    this.inflate?.destroy();
+    this.input = null;
+    this.inflate = null;
+    this.iterator = null;
+    this.carry = EMPTY;
+    this.position = 0;
+  }
+
+  private checkCrc(chunk: Buffer): void {
+    this.runningCrc = crc32(bytesOf(chunk), 0, chunk.length, this.runningCrc);
+    this.inflated += chunk.length;
+    if (this.inflated === this.member.size && this.runningCrc !== this.member.crc32) {
+      this.stop();
+      throw new Error(`${this.path}: ${this.label} is corrupt (CRC-32 of the inflated data does not match the zip directory)`);
+    }
+  }
+
+  private async readNow(offset: number, length: number): Promise<Uint8Array> {
+    if (offset + length > this.length) {
+      throw new Error(`${this.path}: ${this.label}: bytes ${offset}..${offset + length} are past its end (${this.length})`);
+    }
+    if (offset < this.position && this.iterator) {
+      this.stop();
+      this.restarts++;
+    }
+    const iterator = this.iterator ?? this.begin();
+    const out = new Uint8Array(length);
+    let filled = 0;
+    while (filled < length) {
+      if (this.carry.length === 0) {
+        let next: IteratorResult<Buffer>;
+        try {
+          next = await iterator.next();
+        } catch (err) {
+          this.stop();
+          throw new Error(`${this.path}: ${this.label}: cannot inflate (${(err as Error).message})`);
+        }
+        if (next.done) {
+          const reached = this.position;
+          this.stop();
+          throw new Error(`${this.path}: truncated: ${this.label} inflates to only ${reached} bytes, ${this.length} expected`);
+        }
+        this.carry = next.value;
+        this.checkCrc(next.value);
+      }
+      if (this.position < offset) {
+        const skip = Math.min(offset - this.position, this.carry.length);
+        this.carry = this.carry.subarray(skip);
+        this.position += skip;
+        continue;
+      }
+      const take = Math.min(length - filled, this.carry.length);
+      out.set(bytesOf(this.carry.subarray(0, take)), filled);
+      this.carry = this.carry.subarray(take);
+      this.position += take;
+      filled += take;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,192 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openNpy, openNpz, parseNpyHeader } from '../../../src/core/dataset/numpy';
+import { parsePyLiteral } from '../../../src/core/dataset/numpy/pyLiteral';
+import { npyBytes, tempDir, writeNpz, zipBytes, writeBytes } from './helpers/writers';
+
+const FIXTURES = join(__dirname, '../../fixtures/datasets/numpy');
+
+function headerBytes(text: string, version = 1): Uint8Array {
+  const lengthBytes = version === 1 ? [text.length & 0xff, text.length >> 8] : [text.length & 0xff, (text.length >> 8) & 0xff, 0, 0];
+  return new Uint8Array([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, version, 0, ...lengthBytes, ...Buffer.from(text, 'latin1')]);
+}
+
+test('the Python literal parser reads the header forms NumPy has written', () => {
+  assert.deepEqual(parsePyLiteral("{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }"), {
+    descr: '<f4',
+    fortran_order: false,
+    shape: [3, 4],
+  });
+  assert.deepEqual(parsePyLiteral("{'shape': (7,), 'x': ()}"), { shape: [7], x: [] });
+  assert.deepEqual(parsePyLiteral("{'shape': (3L, 4L)}"), { shape: [3, 4] });
+  assert.throws(() => parsePyLiteral("{'a': __import__('os')}"), /unexpected token/);
+});
+
+test('parseNpyHeader reads version 1 and 2 headers and rejects what it cannot read', () => {
+  const text1 = "{'descr': '|u1', 'fortran_order': False, 'shape': (10, 28, 28), }\n";
+  const v1 = parseNpyHeader(headerBytes(text1), 'a.npy');
+  assert.equal(v1.dtype, 'uint8');
+  assert.deepEqual(v1.shape, [10, 28, 28]);
+  assert.equal(v1.dataBytes, 7840);
+  assert.equal(v1.dataOffset, 10 + text1.length);
+  const text2 = "{'descr': '>i8', 'fortran_order': True, 'shape': (), }";
+  const v2 = parseNpyHeader(headerBytes(text2, 2), 'b.npy');
+  assert.deepEqual([v2.dtype, v2.littleEndian, v2.fortranOrder, v2.shape, v2.dataOffset], ['int64', false, true, [], 12 + text2.length]);
+  assert.throws(() => parseNpyHeader(headerBytes("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (2,), }"), 's.npy'), /s\.npy: structured/);
+  assert.throws(() => parseNpyHeader(headerBytes("{'descr': '<U3', 'fortran_order': False, 'shape': (2,), }"), 'u.npy'), /u\.npy: dtype '<U3' is not supported/);
+  assert.throws(() => parseNpyHeader(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]), 'x.npy'), /x\.npy: not a \.npy/);
+  assert.throws(() => parseNpyHeader(headerBytes("{'descr': '<f4'").subarray(0, 20), 't.npy'), /t\.npy: truncated/);
+});
+
+// Values the Python generator wrote (make_fixtures.py): x = arange(96).reshape(6,4,4), y = [0,1,2,0,1,2],
+// feats = arange(18).reshape(6,3)/4 - 1.
+const feat = (row: number, col: number): number => (row * 3 + col) / 4 - 1;
+
+for (const [file, compressed] of [
+  ['stored.npz', false],
+  ['compressed.npz', true],
+] as const) {
+  test(`openNpz lists and reads NumPy's own ${file}`, async () => {
+    const npz = await openNpz(join(FIXTURES, file));
+    try {
+      const byName = Object.fromEntries(npz.members.map((m) => [m.name, m]));
+      assert.deepEqual(byName.x && [byName.x.dtype, byName.x.shape, byName.x.compressed], ['uint8', [6, 4, 4], compressed]);
+      assert.deepEqual(byName.y && [byName.y.dtype, byName.y.shape], ['int64', [6]]);
+      assert.deepEqual(byName.feats && [byName.feats.dtype, byName.feats.shape], ['float32', [6, 3]]);
+      const rows = await npz.readRows('x', 2, 4);
+      assert.deepEqual(rows.shape, [2, 4, 4]);
+      assert.deepEqual(Array.from(rows.data as Uint8Array), Array.from({ length: 32 }, (_, i) => 32 + i));
+      const y = await npz.read('y');
+      assert.ok(y.data instanceof BigInt64Array);
+      assert.deepEqual(Array.from(y.data as BigInt64Array, Number), [0, 1, 2, 0, 1, 2]);
+      const feats = await npz.readRows('feats', 4, 6);
+      assert.deepEqual(Array.from(feats.data as Float32Array), [feat(4, 0), feat(4, 1), feat(4, 2), feat(5, 0), feat(5, 1), feat(5, 2)]);
+      // Going back to an earlier row range works for both kinds of member.
+      const first = await npz.readRows('feats', 0, 1);
+      assert.deepEqual(Array.from(first.data as Float32Array), [feat(0, 0), feat(0, 1), feat(0, 2)]);
+      if (compressed) {
+        const f64 = await npz.read('feats64');
+        assert.ok(f64.data instanceof Float64Array);
+        assert.equal((f64.data as Float64Array)[17], feat(5, 2));
+      }
+      assert.throws(() => npz.array('nope'), /compressed\.npz|stored\.npz/);
+      assert.throws(() => npz.array('nope'), /no array named 'nope' \(it has: x, y, feats/);
+    } finally {
+      await npz.close();
+    }
+  });
+}
+
+test('a Fortran-order array gets a clear error naming the file', async () => {
+  const npy = await openNpy(join(FIXTURES, 'fortran.npy'));
+  try {
+    assert.equal(npy.header.fortranOrder, true);
+    await assert.rejects(npy.array.readRows(0, 1), /fortran\.npy: array of shape \[3, 4\] is stored in Fortran order/);
+  } finally {
+    await npy.close();
+  }
+});
+
+test('big-endian and float16 arrays decode to host-order floats', async () => {
+  const big = await openNpy(join(FIXTURES, 'bigendian.npy'));
+  assert.deepEqual(Array.from((await big.array.readAll()).data as Float32Array), [0, 0.5, 1, 1.5, 2, 2.5]);
+  await big.close();
+  const half = await openNpy(join(FIXTURES, 'half.npy'));
+  const values = Array.from((await half.array.readAll()).data as Float32Array);
+  await half.close();
+  assert.deepEqual(values.slice(0, 3), [0.5, -2, 65504]);
+  // 1e-4 in float16 is 0x068E = 2^-14 * (654/1024) + ... ; NumPy stores 0.00010001659393310547.
+  assert.ok(Math.abs(values[3]! - 0.00010001659393310547) < 1e-12);
+});
+
+test('truncated .npy and .npz files are errors that name the file', async () => {
+  const { dir, cleanup } = tempDir('npy-trunc');
+  try {
+    const full = npyBytes(new Float32Array(12), [3, 4]);
+    const cut = writeBytes(join(dir, 'cut.npy'), full.subarray(0, full.length - 5));
+    await assert.rejects(openNpy(cut), /cut\.npy: truncated: shape \[3, 4\] of float32 needs 176 bytes, the file has 171/);
+
+    const archive = readFileSync(join(FIXTURES, 'stored.npz'));
+    const cutZip = writeBytes(join(dir, 'cut.npz'), new Uint8Array(archive.subarray(0, archive.length - 40)));
+    await assert.rejects(openNpz(cutZip), /cut\.npz: not a complete zip/);
+
+    // A member whose header promises more rows than it holds.
+    const whole = npyBytes(new Uint8Array(16), [4, 4]);
+    const liar = whole.subarray(0, whole.length - 8);
+    const lying = writeBytes(join(dir, 'liar.npz'), zipBytes({ 'x.npy': liar }, false));
+    const expected = new RegExp(`liar\\.npz:x\\.npy: truncated: shape \\[4, 4\\] of uint8 needs ${whole.length} bytes, the member holds ${liar.length}`);
+    await assert.rejects(openNpz(lying), expected);
+  } finally {
+    cleanup();
+  }
+});
+
+test('a corrupt deflated member fails its read with the file named', async () => {
+  const { dir, cleanup } = tempDir('npz-corrupt');
+  try {
+    const values = Float32Array.from({ length: 4000 }, (_, i) => Math.sin(i));
+    const path = writeNpz(join(dir, 'bad.npz'), { x: { data: values, shape: [1000, 4] } }, true);
+    const bytes = readFileSync(path);
+    // Damage the middle of the compressed stream (after the header, before the central directory).
+    for (let i = 400; i < 460; i++) bytes[i] = bytes[i]! ^ 0x5a;
+    writeFileSync(path, bytes);
+    const npz = await openNpz(path);
+    try {
+      await assert.rejects(npz.read('x'), /bad\.npz: .*member x\.npy.*(cannot inflate|inflates to only|CRC-32)/);
+    } finally {
+      await npz.close();
+    }
+  } finally {
+    cleanup();
+  }
+});
+
+test('a deflated member that inflates cleanly to wrong bytes fails the CRC check', async () => {
+  const { dir, cleanup } = tempDir('npz-crc');
+  try {
+    const path = writeNpz(join(dir, 'crc.npz'), { x: { data: new Uint8Array(64).fill(7), shape: [8, 8] } }, true);
+    const bytes = readFileSync(path);
+    // The CRC-32 field of the central directory entry (directory offset from the end record, +16).
+    const directory = bytes.readUInt32LE(bytes.length - 6);
+    bytes.writeUInt32LE((bytes.readUInt32LE(directory + 16) ^ 1) >>> 0, directory + 16);
+    writeFileSync(path, bytes);
+    const npz = await openNpz(path);
+    try {
+      await assert.rejects(npz.read('x'), /crc\.npz: member x\.npy is corrupt \(CRC-32/);
+    } finally {
+      await npz.close();
+    }
+  } finally {
+    cleanup();
+  }
+});
+
+test('row reads of a large deflated member stream across chunk boundaries, forward and back', async () => {
+  const { dir, cleanup } = tempDir('npz-stream');
+  try {
+    const rows = 5000;
+    const cols = 40; // 800 KB of float32: several 256 KB inflate chunks
+    const values = Float32Array.from({ length: rows * cols }, (_, i) => (i % 977) * 0.25 - Math.floor(i / cols));
+    const path = writeNpz(join(dir, 'big.npz'), { feats: { data: values, shape: [rows, cols] } }, true);
+    const npz = await openNpz(path);
+    try {
+      for (const [start, end] of [
+        [0, 3],
+        [1630, 1700],
+        [3270, 3290],
+        [4998, 5000],
+        [10, 12],
+      ] as const) {
+        const got = (await npz.readRows('feats', start, end)).data as Float32Array;
+        assert.deepEqual(Array.from(got), Array.from(values.subarray(start * cols, end * cols)), `rows ${start}..${end}`);
+      }
+      assert.deepEqual(npz.members[0]?.compressed, true);
+    } finally {
+      await npz.close();
+    }
+  } finally {
+    cleanup();
+  }
+});
