@@ -20,7 +20,10 @@ export interface AnalyzeRequest {
   threads: number;
   seed: number;
   epsilon: number;
+  /** Preprocessing the user set for this run (CLI flags): wins over collapse-lens.json. */
   preprocessing?: PreprocessingOptions;
+  /** Preprocessing from VS Code settings: used only where neither the flags nor collapse-lens.json set a value. */
+  preprocessingSettings?: PreprocessingOptions;
   /** Fail on the first corrupt sample instead of skipping it. */
   strict?: boolean;
   /** Where to write the result JSON as soon as it is complete (the engine writes it, so a crashed host loses nothing). */

@@ -4,6 +4,8 @@
  */
 import type { AnalysisResult } from '../core/result';
 import type { ProgressInfo } from './engine';
+import type { CompareResult } from '../core/compare/compareResult';
+import type { TrajectoryResult } from '../core/compare/trajectory';
 
 /** One run shown in a panel: a stored analysis and its id in the run store. */
 export interface RunView {
@@ -26,24 +28,32 @@ export type AnalysisPanelToHost =
   | { kind: 'showLog' };
 
 export interface CompareView {
+  /** The runs compared, in order (series colours follow this order). */
   runs: RunView[];
-  /** 'name' when architectures match, else 'relative-depth' (said on the charts). */
-  alignment: 'name' | 'relative-depth';
-  /** Dataset mismatch accepted by the user, shown as a visible warning. */
-  warning?: string;
+  /** The aligned comparison, exactly what `collapse-lens compare` writes. */
+  comparison: CompareResult;
 }
 
 export type HostToComparePanel =
   | { kind: 'compare'; view: CompareView }
-  | { kind: 'trajectory'; runs: RunView[]; epochs: number[] }
+  | { kind: 'trajectory'; trajectory: TrajectoryResult }
+  | { kind: 'progress'; progress: ProgressInfo; label: string }
   | { kind: 'failed'; message: string };
 
 export type ComparePanelToHost =
   | { kind: 'ready' }
+  | { kind: 'openRun'; runId: string }
   | { kind: 'export'; format: 'svg' | 'png' | 'csv' | 'json'; suggestedName: string; data: string };
 
 /** State a panel keeps through a window reload (webview getState/setState and the serializer). */
 export interface AnalysisPanelState {
   runId: string;
   selectedLayer?: string;
+}
+
+/** State the compare panel keeps through a window reload: what it showed, by stored run ids or a stored trajectory file. */
+export interface ComparePanelState {
+  runIds?: string[];
+  allowMismatch?: boolean;
+  trajectoryFile?: string;
 }

@@ -8,3 +8,4 @@ export type { RunSummary } from './summary';
 export { epochFromName, orderByEpoch } from './epochs';
 export { buildTrajectory, TRAJECTORY_SCHEMA } from './trajectory';
 export type { TrajectoryResult } from './trajectory';
+export { listEpochCheckpoints } from './epochFolder';

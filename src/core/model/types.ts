@@ -55,6 +55,8 @@ export interface ModelGraph {
   classifierUnavailable?: string;
   /** Number of logits (K) when known. */
   numOutputs: number | null;
+  /** The pre-softmax logits tensor / layer, also when no linear classifier was found. */
+  logitsLayer?: string;
 }
 
 /** Runs a model and returns the probed tensors of one batch. Implemented per runtime in the engine. */

@@ -1,0 +1,29 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { orderByEpoch } from './epochs';
+
+/**
+ * Checkpoints of one training run: .onnx files, and sub-folders holding a TF.js model.json (the
+ * epoch is then read from the sub-folder's name). Ordered by epoch.
+ */
+export function listEpochCheckpoints(folder: string): { file: string; epoch: number }[] {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch (err) {
+    throw new Error(`cannot read the folder ${folder}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  // Name to read the epoch from -> checkpoint path.
+  const found = new Map<string, string>();
+  for (const n of names) {
+    const p = join(folder, n);
+    if (n.toLowerCase().endsWith('.onnx')) found.set(n, p);
+    else if (statSync(p).isDirectory() && statSync(join(p, 'model.json'), { throwIfNoEntry: false })?.isFile()) found.set(n, join(p, 'model.json'));
+  }
+  if (found.size === 0) throw new Error(`${folder} holds no .onnx files and no <epoch>/model.json folders`);
+  try {
+    return orderByEpoch([...found.keys()]).map((e) => ({ file: found.get(e.file) as string, epoch: e.epoch }));
+  } catch (err) {
+    throw new Error(`${folder}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}

@@ -1,0 +1,104 @@
+import { RESULT_SCHEMA, type AnalysisResult, type ClassifierResult, type LayerResult, type PreprocessingInfo, type SplitLayerMetrics } from '../../core/result';
+import type { LayerInfo, ModelGraph, ModelRunner } from '../../core/model/types';
+import type { AnalyzeRequest } from '../../protocol/engine';
+import { effectiveDepth, METRIC_CONVENTIONS, type ClassifierMetrics } from '../../core/metrics';
+import type { PreparedSplit } from './splits';
+import { TOOL_VERSION } from '../version';
+
+export interface SplitOutcome {
+  split: PreparedSplit;
+  metrics: Map<string, SplitLayerMetrics>;
+  accuracy: number | null;
+  samples: number;
+  nc4: number | null;
+  seconds: number;
+}
+
+export interface AssemblyInput {
+  request: AnalyzeRequest;
+  graph: ModelGraph;
+  probes: LayerInfo[];
+  numClasses: number;
+  sha256: string;
+  provider: string;
+  runtime: ModelRunner['runtime'];
+  preprocessing: PreprocessingInfo;
+  warnings: string[];
+  perClass: number | null;
+  seed: number;
+  train: SplitOutcome;
+  test?: SplitOutcome;
+  classifierNumbers: ClassifierMetrics | null;
+  timing: AnalysisResult['timing'];
+}
+
+function classNames(input: AssemblyInput): string[] {
+  const names = input.train.split.source.classNames ?? input.test?.split.source.classNames;
+  return names && names.length === input.numClasses ? names : Array.from({ length: input.numClasses }, (_, c) => String(c));
+}
+
+function skippedWarnings(outcome: SplitOutcome | undefined): string[] {
+  const skipped = outcome?.split.info.skipped;
+  if (!skipped || skipped.count === 0) return [];
+  return [`${outcome.split.name}: ${skipped.count} corrupt sample(s) skipped, e.g. ${skipped.examples.slice(0, 3).join(', ')}`];
+}
+
+/** The result JSON from the finished splits (a partial one has no test outcome yet). */
+export function assembleResult(input: AssemblyInput): AnalysisResult {
+  const { graph, train, test } = input;
+  const layers: LayerResult[] = input.probes.map((p, depth) => {
+    const trainMetrics = train.metrics.get(p.name) as SplitLayerMetrics;
+    const testMetrics = test?.metrics.get(p.name);
+    return {
+      name: p.name,
+      op: p.op,
+      shape: p.shape.map((d) => d ?? 0),
+      dim: p.shape.reduce<number>((a, d) => a * (d ?? 0), 1),
+      depth,
+      metrics: testMetrics ? { train: trainMetrics, test: testMetrics } : { train: trainMetrics },
+    };
+  });
+  let classifier: ClassifierResult | null = null;
+  if (graph.classifier && input.classifierNumbers) {
+    const c = input.classifierNumbers;
+    classifier = {
+      input: graph.classifier.inputLayer,
+      output: graph.classifier.logitsLayer,
+      nc3: c.nc3,
+      nc4: test ? { train: train.nc4, test: test.nc4 } : { train: train.nc4 },
+      weights: c.weights,
+      ...(Object.keys(c.unavailable).length ? { unavailable: c.unavailable } : {}),
+    };
+  }
+  const depth = effectiveDepth(
+    layers.map((l) => ({ name: l.name, trainNccAccuracy: l.metrics.train.nccAccuracy })),
+    input.request.epsilon,
+  );
+  const result: AnalysisResult = {
+    schema: RESULT_SCHEMA,
+    createdAt: new Date().toISOString(),
+    tool: { name: 'collapse-lens', version: TOOL_VERSION },
+    checkpoint: { path: input.request.checkpoint, format: graph.format, sha256: input.sha256 },
+    provider: input.provider,
+    runtime: input.runtime,
+    classes: { count: input.numClasses, names: classNames(input) },
+    dataset: {
+      train: train.split.info,
+      ...(input.request.test ? { test: test?.split.info ?? { source: input.request.test.path, format: 'pending' } } : {}),
+      preprocessing: input.preprocessing,
+    },
+    splits: {
+      train: { samples: train.samples, accuracy: train.accuracy, classCounts: train.split.classCounts },
+      ...(test ? { test: { samples: test.samples, accuracy: test.accuracy, classCounts: test.split.classCounts } } : {}),
+    },
+    layers,
+    classifier,
+    ...(graph.classifier ? {} : { classifierUnavailable: graph.classifierUnavailable ?? 'no final linear layer found' }),
+    effectiveDepth: { epsilon: depth.epsilon, layer: depth.layer, depth: depth.depth },
+    conventions: [...METRIC_CONVENTIONS],
+    timing: input.timing,
+    settings: { layers: Array.isArray(input.request.layers) ? input.request.layers.join(',') : input.request.layers, perClass: input.perClass, batchSize: input.request.batchSize, seed: input.seed, epsilon: input.request.epsilon },
+    warnings: [...input.warnings, ...skippedWarnings(train), ...skippedWarnings(test)],
+  };
+  return result;
+}

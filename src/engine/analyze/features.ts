@@ -1,0 +1,162 @@
+import { basename } from 'node:path';
+import { RESULT_SCHEMA, type AnalysisResult, type LayerResult, type SplitLayerMetrics } from '../../core/result';
+import type { FeaturesRequest } from '../../protocol/engine';
+import { numpy } from '../../core/dataset';
+import { ClassStatsAccumulator, ProjectionAccumulator, classifierMetrics, effectiveDepth, METRIC_CONVENTIONS, type ClassStats } from '../../core/metrics';
+import { sha256File } from '../../core/checksum';
+import { UserError } from '../errors';
+import { TOOL_VERSION } from '../version';
+import type { AnalysisHooks } from './hooks';
+import { throwIfCancelled } from './hooks';
+import { countCorrect } from './passes';
+
+/** Arrays with these names are not layers. */
+const RESERVED = new Set(['labels', 'W', 'b', 'logits']);
+/** Rows read per step: bounds memory to a few MB per layer whatever N is. */
+const ROWS_PER_STEP = 1024;
+
+interface FeatureFile {
+  npz: numpy.NpzFile;
+  path: string;
+  labels: Int32Array;
+  layers: { name: string; dim: number; shape: number[] }[];
+}
+
+async function openFeatures(path: string): Promise<FeatureFile> {
+  let npz: numpy.NpzFile;
+  try {
+    npz = await numpy.openNpz(path);
+  } catch (err) {
+    throw new UserError(err instanceof Error ? err.message : String(err));
+  }
+  if (!npz.has('labels')) throw new UserError(`${path}: no "labels" array (arrays: ${npz.members.map((m) => m.name).join(', ')})`);
+  const labelsArray = await npz.read('labels');
+  const labels = numpy.toInt32Labels(labelsArray.data, labelsArray.dtype, `${path}: labels`);
+  const N = labels.length;
+  const layers = npz.members
+    .filter((m) => !RESERVED.has(m.name))
+    .map((m) => {
+      if (!numpy.isFloatDType(m.dtype)) throw new UserError(`${path}: array "${m.name}" is ${m.dtype}; layer features must be float arrays`);
+      if (m.shape.length < 1 || m.shape[0] !== N) throw new UserError(`${path}: array "${m.name}" has shape [${m.shape.join(', ')}] but there are ${N} labels; each layer needs one row per sample`);
+      return { name: m.name, shape: m.shape.slice(1), dim: m.shape.slice(1).reduce((a, d) => a * d, 1) };
+    });
+  if (layers.length === 0) throw new UserError(`${path}: no layer arrays besides ${[...RESERVED].filter((n) => npz.has(n)).join(', ')}`);
+  return { npz, path, labels, layers };
+}
+
+async function readFloat32Rows(file: FeatureFile, name: string, start: number, end: number): Promise<Float32Array> {
+  const rows = await file.npz.readRows(name, start, end);
+  return rows.data instanceof Float32Array ? rows.data : Float32Array.from(rows.data as ArrayLike<number>);
+}
+
+async function readMatrix(file: FeatureFile, name: string): Promise<Float64Array | null> {
+  if (!file.npz.has(name)) return null;
+  const a = await file.npz.read(name);
+  return Float64Array.from(a.data as ArrayLike<number>);
+}
+
+/**
+ * `collapse-lens metrics`: the same analysis from features the user dumped (numpy.savez), for models
+ * that cannot be exported. Two passes per layer over row ranges read straight from the file.
+ */
+export async function analyzeFeatures(request: FeaturesRequest, hooks: AnalysisHooks): Promise<AnalysisResult> {
+  const started = performance.now();
+  const train = await openFeatures(request.features);
+  const test = request.test ? await openFeatures(request.test) : undefined;
+  try {
+    if (test) {
+      const missing = train.layers.filter((l) => !test.layers.some((t) => t.name === l.name && t.dim === l.dim)).map((l) => l.name);
+      if (missing.length) throw new UserError(`${request.test}: lacks layers of ${request.features} (or their widths differ): ${missing.join(', ')}`);
+    }
+    const W = await readMatrix(train, 'W');
+    const b = await readMatrix(train, 'b');
+    let K = 0;
+    for (const y of train.labels) K = Math.max(K, y + 1);
+    if (W) {
+      if (!b) throw new UserError(`${request.features}: has "W" but no "b" (give zeros for a classifier without bias)`);
+      K = b.length;
+    }
+    if (K < 2) throw new UserError(`${request.features}: the labels name ${K} class; neural collapse needs at least 2`);
+    // The classifier's input: the last layer whose width equals W's columns.
+    const classifierInput = W ? [...train.layers].reverse().find((l) => l.dim * K === W.length)?.name : undefined;
+    const warnings: string[] = [];
+    if (W && !classifierInput) warnings.push(`no layer is ${W.length / K} wide, the width of W's rows: NC3 and NC4 are not computed`);
+
+    const pass = async (file: FeatureFile, stage: 'pass1' | 'pass2', each: (layer: string, rows: Float32Array, labels: Int32Array, start: number, logits?: Float32Array) => void) => {
+      const N = file.labels.length;
+      for (const [li, layer] of file.layers.entries()) {
+        for (let start = 0; start < N; start += ROWS_PER_STEP) {
+          throwIfCancelled(hooks.signal);
+          const end = Math.min(N, start + ROWS_PER_STEP);
+          const rows = await readFloat32Rows(file, layer.name, start, end);
+          const logits = stage === 'pass2' && layer.name === classifierInput && file.npz.has('logits') ? await readFloat32Rows(file, 'logits', start, end) : undefined;
+          each(layer.name, rows, file.labels.subarray(start, end), start, logits);
+          hooks.onProgress({ stage, split: file === train ? 'train' : 'test', layer: layer.name, done: li * N + end, total: file.layers.length * N, message: `${basename(file.path)} ${stage === 'pass1' ? 'pass 1 of 2' : 'pass 2 of 2'}` });
+        }
+      }
+    };
+
+    const trainStats = new Map<string, ClassStats>();
+    const analyse = async (file: FeatureFile) => {
+      const acc1 = new Map(train.layers.map((l) => [l.name, new ClassStatsAccumulator(l.name, K, l.dim)]));
+      await pass(file, 'pass1', (name, rows, labels, start) => acc1.get(name)?.add(rows, labels, { firstIndex: start }));
+      const own = new Map([...acc1].map(([n, a]) => [n, a.finish()]));
+      if (file === train) for (const [n, s] of own) trainStats.set(n, s);
+      const acc2 = new Map(train.layers.map((l) => [l.name, new ProjectionAccumulator(own.get(l.name) as ClassStats, trainStats.get(l.name) as ClassStats, { classifier: l.name === classifierInput && W && b ? { W, b } : null })]));
+      let correct = 0;
+      let seen = 0;
+      await pass(file, 'pass2', (name, rows, labels, start, logits) => {
+        if (logits) {
+          correct += countCorrect(logits, labels, K);
+          seen += labels.length;
+        }
+        acc2.get(name)?.add(rows, labels, { firstIndex: start, ...(logits ? { logits } : {}) });
+      });
+      const metrics = new Map<string, SplitLayerMetrics>([...acc2].map(([n, a]) => [n, a.finish()]));
+      const nc4 = classifierInput ? (acc2.get(classifierInput) as ProjectionAccumulator).finishNetwork().nc4 : null;
+      return { metrics, accuracy: seen > 0 ? correct / seen : null, nc4, samples: file.labels.length };
+    };
+
+    const trainOut = await analyse(train);
+    const testOut = test ? await analyse(test) : undefined;
+    const c = W && b && classifierInput ? classifierMetrics(W, b, trainStats.get(classifierInput) as ClassStats) : null;
+    const layers: LayerResult[] = train.layers.map((l, depth) => {
+      const t = testOut?.metrics.get(l.name);
+      return { name: l.name, op: 'features', shape: l.shape, dim: l.dim, depth, metrics: t ? { train: trainOut.metrics.get(l.name) as SplitLayerMetrics, test: t } : { train: trainOut.metrics.get(l.name) as SplitLayerMetrics } };
+    });
+    const depth = effectiveDepth(layers.map((l) => ({ name: l.name, trainNccAccuracy: l.metrics.train.nccAccuracy })), request.epsilon);
+    const counts = (labels: Int32Array) => {
+      const out = new Array<number>(K).fill(0);
+      for (const y of labels) out[y]++;
+      return out;
+    };
+    return {
+      schema: RESULT_SCHEMA,
+      createdAt: new Date().toISOString(),
+      tool: { name: 'collapse-lens', version: TOOL_VERSION },
+      checkpoint: { path: request.features, format: 'features-npz', sha256: await sha256File(request.features) },
+      provider: 'none',
+      classes: { count: K, names: Array.from({ length: K }, (_, i) => String(i)) },
+      dataset: {
+        train: { source: request.features, format: 'features-npz' },
+        ...(request.test ? { test: { source: request.test, format: 'features-npz' } } : {}),
+        preprocessing: {},
+      },
+      splits: {
+        train: { samples: trainOut.samples, accuracy: trainOut.accuracy, classCounts: counts(train.labels) },
+        ...(testOut && test ? { test: { samples: testOut.samples, accuracy: testOut.accuracy, classCounts: counts(test.labels) } } : {}),
+      },
+      layers,
+      classifier: c && classifierInput ? { input: classifierInput, nc3: c.nc3, nc4: testOut ? { train: trainOut.nc4, test: testOut.nc4 } : { train: trainOut.nc4 }, weights: c.weights } : null,
+      ...(c ? {} : { classifierUnavailable: W ? 'no layer matches the width of W' : 'the .npz has no "W" and "b"' }),
+      effectiveDepth: { epsilon: depth.epsilon, layer: depth.layer, depth: depth.depth },
+      conventions: [...METRIC_CONVENTIONS],
+      timing: { totalSeconds: (performance.now() - started) / 1000 },
+      settings: { layers: 'all', perClass: null, batchSize: ROWS_PER_STEP, seed: 0, epsilon: request.epsilon },
+      warnings,
+    };
+  } finally {
+    await train.npz.close();
+    await test?.npz.close();
+  }
+}

@@ -1,0 +1,54 @@
+import type { ModelRunner } from '../../core/model/types';
+import type { Preprocessor } from '../../core/dataset';
+import { streamBatches } from '../../core/dataset';
+import type { PreparedSplit } from './splits';
+import type { AnalysisHooks } from './hooks';
+import { throwIfCancelled } from './hooks';
+import type { EngineStage } from '../../protocol/engine';
+
+export interface BatchOutputs {
+  outputs: Map<string, Float32Array>;
+  labels: Int32Array;
+  indices: Int32Array;
+  count: number;
+}
+
+/**
+ * One sweep over a split: decode a batch, run the model once for every probe, hand the outputs to
+ * `reduce`, drop them. Memory is a few batches, whatever N is. Cancellation is checked per batch.
+ */
+export async function sweep(
+  split: PreparedSplit,
+  preprocess: Preprocessor,
+  runner: ModelRunner,
+  batchSize: number,
+  stage: EngineStage,
+  hooks: AnalysisHooks,
+  reduce: (batch: BatchOutputs, progress: (layer: string) => void) => void,
+): Promise<number> {
+  const total = split.indices.length;
+  let done = 0;
+  const label = stage === 'pass1' ? 'pass 1 of 2 (class means)' : 'pass 2 of 2 (projections)';
+  hooks.onProgress({ stage, split: split.name, done, total, message: `${split.name} ${label}` });
+  for await (const batch of streamBatches(split.source, split.indices, batchSize, preprocess, { prefetch: 2 })) {
+    throwIfCancelled(hooks.signal);
+    const outputs = await runner.run(batch.input, batch.count);
+    reduce({ outputs, labels: batch.labels, indices: batch.indices, count: batch.count }, (layer) =>
+      hooks.onProgress({ stage, split: split.name, layer, done, total, message: `${split.name} ${label}` }),
+    );
+    done += batch.count;
+    hooks.onProgress({ stage, split: split.name, done, total, message: `${split.name} ${label}` });
+  }
+  return done;
+}
+
+/** Top-1 agreement of the logits with the labels in one batch. */
+export function countCorrect(logits: Float32Array, labels: Int32Array, numClasses: number): number {
+  let correct = 0;
+  for (let i = 0; i < labels.length; i++) {
+    let best = 0;
+    for (let c = 1; c < numClasses; c++) if (logits[i * numClasses + c] > logits[i * numClasses + best]) best = c;
+    if (best === labels[i]) correct++;
+  }
+  return correct;
+}

@@ -1,0 +1,149 @@
+import { access } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { AnalysisResult, SplitLayerMetrics } from '../../core/result';
+import type { LayerInfo, ModelGraph } from '../../core/model/types';
+import type { AnalyzeRequest } from '../../protocol/engine';
+import { resolveProbes } from '../../core/model/onnx';
+import { buildPreprocessor, checkSplitsAgree, loadDatasetConfig, resolvePreprocessing } from '../../core/dataset';
+import { ClassStatsAccumulator, ProjectionAccumulator, classifierMetrics, type ClassStats, type NetworkMetrics } from '../../core/metrics';
+import { createRunner } from '../backends';
+import { UserError } from '../errors';
+import { sha256File } from '../../core/checksum';
+import { loadModelGraph } from './loadModel';
+import { prepareSplit, type PreparedSplit } from './splits';
+import { countCorrect, sweep } from './passes';
+import type { AnalysisHooks } from './hooks';
+import { assembleResult, type SplitOutcome } from './assemble';
+
+function numClassesOf(graph: ModelGraph): number {
+  const K = graph.numOutputs ?? graph.classifier?.numClasses ?? null;
+  if (K === null) throw new UserError(`${graph.path}: cannot tell the number of classes (the logits' width is unknown)`);
+  if (K < 2) throw new UserError(`${graph.path}: the model has ${K} output; neural collapse needs at least 2 classes`);
+  return K;
+}
+
+const dimOf = (layer: LayerInfo): number => layer.shape.reduce<number>((a, d) => a * (d ?? NaN), 1);
+
+/** The probes the user chose, plus the classifier's input (NC3/NC4 need it) in its topological place. */
+function probesWithClassifierInput(graph: ModelGraph, selection: AnalyzeRequest['layers']): LayerInfo[] {
+  const probes = resolveProbes(graph, selection);
+  const input = graph.classifier?.inputLayer;
+  if (input && !probes.some((p) => p.name === input)) {
+    const layer = graph.layers.find((l) => l.name === input);
+    if (layer) probes.push(layer);
+    probes.sort((a, b) => a.index - b.index);
+  }
+  for (const p of probes) {
+    if (!Number.isFinite(dimOf(p))) throw new UserError(`${graph.path}: the shape of layer "${p.name}" is not known (${p.shape.map((d) => d ?? '?').join('x')})`);
+  }
+  return probes;
+}
+
+/**
+ * The whole analysis of one checkpoint: pass 1 (class means) and pass 2 (projections) over the
+ * training split, then over the held-out split, one inference per batch serving every probe.
+ */
+export async function analyzeCheckpoint(request: AnalyzeRequest, hooks: AnalysisHooks): Promise<AnalysisResult> {
+  const started = performance.now();
+  const seconds = (since: number) => (performance.now() - since) / 1000;
+  hooks.onProgress({ stage: 'load', done: 0, total: 1, message: `reading ${basename(request.checkpoint)}` });
+  try {
+    await access(request.checkpoint);
+  } catch {
+    throw new UserError(`${request.checkpoint}: no such checkpoint file`);
+  }
+  const graph = await loadModelGraph(request.checkpoint, request.threads);
+  const probes = probesWithClassifierInput(graph, request.layers);
+  const K = numClassesOf(graph);
+
+  const config = await loadDatasetConfig(request.train.path, request.checkpoint);
+  const options = resolvePreprocessing(request.preprocessing ?? null, config?.config.preprocessing ?? null, request.preprocessingSettings ?? null);
+  const perClass = request.perClass ?? options.perClass;
+  const seed = request.seed ?? options.seed;
+  const train = await prepareSplit('train', request.train, K, perClass, seed);
+  const test = request.test ? await prepareSplit('test', request.test, K, perClass, seed) : undefined;
+  const warnings: string[] = [];
+  if (test) {
+    warnings.push(
+      ...checkSplitsAgree(
+        { source: train.source.source, classNames: train.source.classNames, labels: await train.source.labels() },
+        { source: test.source.source, classNames: test.source.classNames, labels: await test.source.labels() },
+      ),
+    );
+  }
+  const preprocess = buildPreprocessor(train.source, graph.input, { ...options, perClass, seed });
+  const preprocessTest = test ? buildPreprocessor(test.source, graph.input, { ...options, perClass, seed }) : undefined;
+  const sha256 = await sha256File(request.checkpoint);
+  const logitsName = graph.classifier?.logitsLayer ?? graph.logitsLayer;
+  const fetch = [...new Set([...probes.map((p) => p.name), ...(logitsName ? [logitsName] : [])])];
+  const runner = await createRunner(graph, { provider: request.provider, threads: request.threads, fetch });
+  const loadSeconds = seconds(started);
+
+  const classifier = graph.classifier ? { W: graph.classifier.W, b: graph.classifier.b } : null;
+  const classifierInput = graph.classifier?.inputLayer;
+  const trainStats = new Map<string, ClassStats>();
+
+  const analyseSplit = async (split: PreparedSplit, pre: typeof preprocess): Promise<SplitOutcome> => {
+    const splitStarted = performance.now();
+    const pass1 = new Map(probes.map((p) => [p.name, new ClassStatsAccumulator(p.name, K, dimOf(p))]));
+    await sweep(split, pre, runner, request.batchSize, 'pass1', hooks, (batch, progress) => {
+      for (const [name, acc] of pass1) {
+        progress(name);
+        acc.add(batch.outputs.get(name) as Float32Array, batch.labels, { sampleIndices: batch.indices });
+      }
+    });
+    const own = new Map([...pass1].map(([name, acc]) => [name, acc.finish()]));
+    if (split.name === 'train') for (const [name, s] of own) trainStats.set(name, s);
+    const pass2 = new Map(
+      probes.map((p) => [p.name, new ProjectionAccumulator(own.get(p.name) as ClassStats, trainStats.get(p.name) as ClassStats, { classifier: p.name === classifierInput ? classifier : null })]),
+    );
+    let correct = 0;
+    let seen = 0;
+    await sweep(split, pre, runner, request.batchSize, 'pass2', hooks, (batch, progress) => {
+      const logits = logitsName ? batch.outputs.get(logitsName) : undefined;
+      if (logits) {
+        correct += countCorrect(logits, batch.labels, K);
+        seen += batch.count;
+      }
+      for (const [name, acc] of pass2) {
+        progress(name);
+        acc.add(batch.outputs.get(name) as Float32Array, batch.labels, { sampleIndices: batch.indices, ...(name === classifierInput && logits ? { logits } : {}) });
+      }
+    });
+    const metrics = new Map<string, SplitLayerMetrics>([...pass2].map(([name, acc]) => [name, acc.finish()]));
+    const network: NetworkMetrics | null = classifierInput ? (pass2.get(classifierInput) as ProjectionAccumulator).finishNetwork() : null;
+    return { split, metrics, accuracy: seen > 0 ? correct / seen : null, samples: split.indices.length, nc4: network?.nc4 ?? null, seconds: seconds(splitStarted) };
+  };
+
+  const base = {
+    request,
+    graph,
+    probes,
+    numClasses: K,
+    sha256,
+    provider: runner.provider,
+    runtime: runner.runtime,
+    preprocessing: { ...preprocess.info, perClass, seed },
+    warnings,
+    perClass,
+    seed,
+  };
+  try {
+    const trainOutcome = await analyseSplit(train, preprocess);
+    const classifierNumbers = graph.classifier && classifierInput ? classifierMetrics(graph.classifier.W, graph.classifier.b, trainStats.get(classifierInput) as ClassStats) : null;
+    hooks.onPartial?.(assembleResult({ ...base, train: trainOutcome, classifierNumbers, timing: { totalSeconds: seconds(started), loadSeconds, trainSeconds: trainOutcome.seconds } }));
+    const testOutcome = test && preprocessTest ? await analyseSplit(test, preprocessTest) : undefined;
+    hooks.onProgress({ stage: 'write', done: 1, total: 1, message: 'assembling the result' });
+    return assembleResult({
+      ...base,
+      train: trainOutcome,
+      ...(testOutcome ? { test: testOutcome } : {}),
+      classifierNumbers,
+      timing: { totalSeconds: seconds(started), loadSeconds, trainSeconds: trainOutcome.seconds, ...(testOutcome ? { testSeconds: testOutcome.seconds } : {}) },
+    });
+  } finally {
+    await runner.dispose();
+    await train.source.close();
+    await test?.source.close();
+  }
+}

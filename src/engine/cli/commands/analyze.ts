@@ -1,0 +1,145 @@
+import type { CliCommand } from '../cli';
+import { choiceFlag, intFlag, listFlag, numberFlag, parse, stringFlag, type FlagSpec } from '../args';
+import { UserError } from '../../errors';
+import { emitJson } from '../cli';
+import { stderrProgress } from '../progressBar';
+import { formatLayerTable } from '../table';
+import { throttleProgress } from '../../progress';
+import { analyzeCheckpoint } from '../../analyze/pipeline';
+import type { AnalyzeRequest, DatasetSpec, PreprocessingOptions } from '../../../protocol/engine';
+import type { LayerSelection } from '../../../core/model/types';
+
+const FLAGS: FlagSpec = {
+  train: { type: 'string' },
+  test: { type: 'string' },
+  'train-labels': { type: 'string' },
+  'test-labels': { type: 'string' },
+  arrays: { type: 'string' },
+  'cifar-labels': { type: 'string' },
+  layers: { type: 'string' },
+  'per-class': { type: 'string' },
+  'batch-size': { type: 'string' },
+  provider: { type: 'string' },
+  threads: { type: 'string' },
+  seed: { type: 'string' },
+  epsilon: { type: 'string' },
+  scale: { type: 'string' },
+  mean: { type: 'string' },
+  std: { type: 'string' },
+  'channel-order': { type: 'string' },
+  'normalize-floats': { type: 'boolean' },
+  'no-resize': { type: 'boolean' },
+  strict: { type: 'boolean' },
+  out: { type: 'string', short: 'o' },
+  table: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+};
+
+const USAGE = `Usage: collapse-lens analyze <checkpoint> --train <dataset> [--test <dataset>] [options]
+
+Runs the checkpoint (.onnx, or a TF.js model.json) on a labelled dataset and computes NC1-NC4, the
+simplex-ETF geometry, CDNV and nearest-class-centre accuracy at every probed layer.
+
+Datasets (detected by content): an ImageFolder root (one folder per class; or a root with train/ and
+test/), an .npz (x/y or images/labels), an .npy images file (labels .npy found by name), IDX files
+(MNIST / Fashion-MNIST naming, gzipped or not, or their folder), CIFAR-10/100 binary batches.
+When --train and --test name the same folder, its train and test parts are used.
+
+Options:
+  --train <path>            training split (required)
+  --test <path>             held-out split
+  --train-labels <path>     labels file when it cannot be found by name (also --test-labels)
+  --arrays x,y              array names inside an .npz
+  --cifar-labels fine|coarse  CIFAR-100 label kind (default fine)
+  --layers auto|all|a,b,c   probes: activations, residual adds, pooling, flatten, classifier input and
+                            logits (auto, default); every float tensor (all); or tensor names
+  --per-class N             balanced, seeded subsample of at most N per class (default: all)
+  --batch-size B            inference batch size (default 64)
+  --provider auto|cpu|cuda  onnxruntime execution provider (default auto: CUDA when present, else CPU)
+  --threads T               intra-op threads (default 0 = runtime default)
+  --seed S                  subsampling seed (default 0)
+  --epsilon E               NCC error threshold of the effective depth (default 0.01)
+  --scale s --mean a,b,c --std a,b,c --channel-order rgb|bgr --normalize-floats --no-resize
+                            preprocessing; overrides collapse-lens.json next to the data or checkpoint
+  --strict                  fail on the first corrupt image instead of skipping it
+  --out, -o <file>          write the result JSON there (and print the per-layer table)
+  --table                   print the per-layer table even without --out (on stderr)
+  --quiet, -q               no progress on stderr`;
+
+function datasetSpec(path: string, labels: string | undefined, arrays: string | undefined, cifar: string | undefined, split: 'train' | 'test'): DatasetSpec {
+  const spec: DatasetSpec = { path, split };
+  if (labels) spec.labelsPath = labels;
+  if (arrays) {
+    const [x, y] = arrays.split(',').map((s) => s.trim());
+    if (!x || !y) throw new UserError(`--arrays must be "x,y" (the images and labels array names), got "${arrays}"`);
+    spec.arrays = { x, y };
+  }
+  if (cifar) {
+    if (cifar !== 'fine' && cifar !== 'coarse') throw new UserError(`--cifar-labels must be fine or coarse, got "${cifar}"`);
+    spec.labelKind = cifar;
+  }
+  return spec;
+}
+
+export function layerSelection(raw: string | undefined): LayerSelection {
+  if (raw === undefined || raw === 'auto') return 'auto';
+  if (raw === 'all') return 'all';
+  const names = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (names.length === 0) throw new UserError('--layers needs auto, all, or comma-separated layer names');
+  return names;
+}
+
+export function buildAnalyzeRequest(argv: string[]): { request: AnalyzeRequest; quiet: boolean; table: boolean } {
+  const { positionals, flags } = parse('analyze', argv, FLAGS);
+  if (positionals.length !== 1) throw new UserError(`analyze takes one checkpoint, got ${positionals.length === 0 ? 'none' : positionals.join(' ')} (see collapse-lens analyze --help)`);
+  const train = stringFlag(flags, 'train');
+  if (!train) throw new UserError('analyze needs --train <dataset> (see collapse-lens analyze --help)');
+  const test = stringFlag(flags, 'test');
+  const arrays = stringFlag(flags, 'arrays');
+  const cifar = stringFlag(flags, 'cifar-labels');
+  const preprocessing: PreprocessingOptions = {};
+  const scale = flags.scale === undefined ? undefined : numberFlag(flags, 'scale', 1, (n) => n > 0, 'a positive number');
+  if (scale !== undefined) preprocessing.scale = scale;
+  const mean = listFlag(flags, 'mean');
+  if (mean) preprocessing.mean = mean;
+  const std = listFlag(flags, 'std');
+  if (std) {
+    if (std.some((s) => s <= 0)) throw new UserError('--std values must be positive');
+    preprocessing.std = std;
+  }
+  if (flags['channel-order'] !== undefined) preprocessing.channelOrder = choiceFlag(flags, 'channel-order', ['rgb', 'bgr'] as const, 'rgb');
+  if (flags['normalize-floats']) preprocessing.normalizeFloats = true;
+  if (flags['no-resize']) preprocessing.resize = false;
+  const perClass = flags['per-class'] === undefined ? null : intFlag(flags, 'per-class', 0, 1);
+  const request: AnalyzeRequest = {
+    checkpoint: positionals[0],
+    train: datasetSpec(train, stringFlag(flags, 'train-labels'), arrays, cifar, 'train'),
+    layers: layerSelection(stringFlag(flags, 'layers')),
+    perClass,
+    batchSize: intFlag(flags, 'batch-size', 64, 1),
+    provider: choiceFlag(flags, 'provider', ['auto', 'cpu', 'cuda'] as const, 'auto'),
+    threads: intFlag(flags, 'threads', 0, 0),
+    seed: intFlag(flags, 'seed', 0, 0),
+    epsilon: numberFlag(flags, 'epsilon', 0.01, (n) => n >= 0 && n < 1, 'in [0, 1)'),
+    preprocessing,
+    strict: flags.strict === true,
+  };
+  if (test) request.test = datasetSpec(test, stringFlag(flags, 'test-labels'), arrays, cifar, 'test');
+  const out = stringFlag(flags, 'out');
+  if (out) request.out = out;
+  return { request, quiet: flags.quiet === true, table: flags.table === true };
+}
+
+export const analyzeCommand: CliCommand = {
+  name: 'analyze',
+  summary: 'run a checkpoint on a dataset and compute the per-layer collapse metrics',
+  usage: USAGE,
+  async run(argv) {
+    const { request, quiet, table } = buildAnalyzeRequest(argv);
+    const result = await analyzeCheckpoint(request, { onProgress: throttleProgress(stderrProgress(quiet)) });
+    emitJson(result, request.out);
+    if (request.out) process.stdout.write(formatLayerTable(result) + `\n\nresult written to ${request.out}\n`);
+    else if (table) process.stderr.write(formatLayerTable(result) + '\n');
+    return 0;
+  },
+};

@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { CliCommand } from '../cli';
+import { emitJson } from '../cli';
+import { parse, stringFlag, type FlagSpec } from '../args';
+import { UserError } from '../../errors';
+import { validateResult, type AnalysisResult } from '../../../core/result';
+import { compareResults, type CompareResult } from '../../../core/compare';
+
+const FLAGS: FlagSpec = { out: { type: 'string', short: 'o' }, 'allow-mismatch': { type: 'boolean' }, labels: { type: 'string' } };
+
+const USAGE = `Usage: collapse-lens compare <result.json> <result.json>... [--out compare.json]
+
+Aligns two or more analyses layer by layer (by name when the architectures match, else by relative
+depth) and writes the per-layer comparison, the largest changes (last run against the first) first.
+Runs made on different data or preprocessing are refused, naming the difference.
+
+Options:
+  --labels a,b,...    names for the runs (default: the result files' names)
+  --allow-mismatch    compare runs on different data anyway (recorded as a warning)
+  --out, -o <file>    write the comparison JSON there (and print the table); stdout without it`;
+
+export function readResult(path: string): AnalysisResult {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UserError(`cannot read ${path}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new UserError(`${path} is not JSON`);
+  }
+  return validateResult(json, path);
+}
+
+const fmt = (v: number | null) => (v === null ? '—' : (v >= 0 ? '+' : '') + v.toFixed(3));
+
+export function formatCompareTable(c: CompareResult): string {
+  const lines = [`${c.runs.map((r) => r.label).join(' vs ')}: ${c.alignmentNote}`, ''];
+  lines.push(`${'layer'.padEnd(40)}  Δlog10 NC1  ΔNCC acc  Δlog10 CDNV  ΔETF dist`);
+  for (const r of c.largestChanges) lines.push(`${r.key.slice(0, 40).padEnd(40)}  ${fmt(r.change.nc1).padStart(10)}  ${fmt(r.change.nccAccuracy).padStart(8)}  ${fmt(r.change.cdnv).padStart(11)}  ${fmt(r.change.etfDistance).padStart(9)}`);
+  lines.push('');
+  for (const r of c.runs) {
+    const s = r.summary;
+    lines.push(`${r.label}: accuracy ${s.trainAccuracy ?? '—'} / ${s.testAccuracy ?? '—'}, effective depth ${s.effectiveDepth ?? 'not reached'}, penultimate NC1 ${s.penultimateNc1?.toPrecision(3) ?? '—'}, NC3 ${s.nc3?.toPrecision(3) ?? '—'}, NC4 ${s.nc4Train?.toPrecision(3) ?? '—'}`);
+  }
+  for (const w of c.warnings) lines.push(`warning: ${w}`);
+  return lines.join('\n');
+}
+
+export const compareCommand: CliCommand = {
+  name: 'compare',
+  summary: 'align two or more result JSONs layer by layer and list the changes',
+  usage: USAGE,
+  async run(argv) {
+    const { positionals, flags } = parse('compare', argv, FLAGS);
+    if (positionals.length < 2) throw new UserError('compare needs at least two result files (see collapse-lens compare --help)');
+    const results = positionals.map(readResult);
+    const labelsFlag = stringFlag(flags, 'labels');
+    const labels = labelsFlag ? labelsFlag.split(',') : positionals.map((p) => basename(p).replace(/\.json$/, ''));
+    if (labels.length !== results.length) throw new UserError(`--labels names ${labels.length} runs but ${results.length} result files were given`);
+    let comparison: CompareResult;
+    try {
+      comparison = compareResults(results, labels, flags['allow-mismatch'] === true);
+    } catch (err) {
+      throw new UserError(err instanceof Error ? err.message : String(err));
+    }
+    const out = stringFlag(flags, 'out');
+    emitJson(comparison, out);
+    if (out) process.stdout.write(formatCompareTable(comparison) + `\n\ncomparison written to ${out}\n`);
+    return 0;
+  },
+};
