@@ -13,20 +13,23 @@ const EXAMPLES = 5;
 /** Files tried, in order, to learn the folder's image size and channels. */
 const PROBES = 16;
 
+/** A count of affected samples with the first few (lowest index, so the list does not depend on timing). */
 class Tally {
   count = 0;
-  readonly examples: string[] = [];
+  private firsts: [number, string][] = [];
   private readonly seen = new Set<number>();
 
   add(index: number, example: string): void {
     if (this.seen.has(index)) return;
     this.seen.add(index);
     this.count++;
-    if (this.examples.length < EXAMPLES) this.examples.push(example);
+    this.firsts.push([index, example]);
+    this.firsts.sort((a, b) => a[0] - b[0]);
+    if (this.firsts.length > EXAMPLES) this.firsts.length = EXAMPLES;
   }
 
   toJSON(): { count: number; examples: string[] } {
-    return { count: this.count, examples: this.examples };
+    return { count: this.count, examples: this.firsts.map(([, example]) => example) };
   }
 }
 

@@ -107,7 +107,7 @@ export function buildPreprocessor(
 ): Preprocessor {
   let model: ModelInputGeometry;
   try {
-    model = readModelInput(input.shape, options.layout);
+    model = readModelInput(input.shape, options.layout, sampleGeometry(source.sampleShape, source.sampleLayout) ?? undefined);
   } catch (err) {
     throw new Error(`${source.source}: ${(err as Error).message}`);
   }

@@ -19,12 +19,30 @@ export function formatShape(shape: readonly Dim[]): string {
   return `[${shape.map((d) => (typeof d === 'number' && d > 0 ? String(d) : typeof d === 'string' && d ? d : '?')).join(', ')}]`;
 }
 
+/** The stored image, used to settle input shapes such as [N, 1, 28, 3] that read both ways. */
+export interface StoredImageHint {
+  h: number;
+  w: number;
+  c: number;
+}
+
+function settle(shape: readonly Dim[], hint: StoredImageHint | undefined): 'nchw' | 'nhwc' | undefined {
+  if (!hint) return undefined;
+  const asNchw = { c: fixed(shape[1]), h: fixed(shape[2]), w: fixed(shape[3]) };
+  const asNhwc = { c: fixed(shape[3]), h: fixed(shape[1]), w: fixed(shape[2]) };
+  const sameSize = (g: typeof asNchw): boolean => g.h === hint.h && g.w === hint.w;
+  if (sameSize(asNchw) !== sameSize(asNhwc)) return sameSize(asNchw) ? 'nchw' : 'nhwc';
+  if ((asNchw.c === hint.c) !== (asNhwc.c === hint.c)) return asNchw.c === hint.c ? 'nchw' : 'nhwc';
+  return undefined;
+}
+
 /**
  * Reads the layout from the input shape (batch dimension included): rank 2 is flat (an MLP), rank 3 a
  * single-channel image without channel axis, rank 4 NCHW when the channel count (1 or 3) is second, NHWC
- * when it is last. `override` settles shapes that cannot tell ([batch, 3, 3, 3], dynamic dims).
+ * when it is last. When both could be channels, the reading that matches the stored image's size, then
+ * its channel count, wins; `override` settles the rest ([batch, 3, 3, 3], dynamic dims).
  */
-export function readModelInput(shape: readonly Dim[], override?: 'nchw' | 'nhwc' | 'flat'): ModelInputGeometry {
+export function readModelInput(shape: readonly Dim[], override?: 'nchw' | 'nhwc' | 'flat', hint?: StoredImageHint): ModelInputGeometry {
   const rank = shape.length;
   if (rank === 2 || override === 'flat') {
     if (rank !== 2) throw new Error(`layout 'flat' needs a rank-2 input [batch, features], the model's input is ${formatShape(shape)}`);
@@ -42,7 +60,8 @@ export function readModelInput(shape: readonly Dim[], override?: 'nchw' | 'nhwc'
   if (!layout) {
     if (isChannelCount(second) && !isChannelCount(last)) layout = 'nchw';
     else if (isChannelCount(last) && !isChannelCount(second)) layout = 'nhwc';
-    else {
+    else layout = settle(shape, hint);
+    if (!layout) {
       throw new Error(
         `cannot tell where the channels are in the model's input ${formatShape(shape)}; set preprocessing.layout to 'nchw' or 'nhwc'`,
       );

@@ -1,0 +1,97 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { listSplits, openDataset } from '../../../src/core/dataset';
+import { tempDir, writeNpy, writeNpz } from './helpers/writers';
+
+const FIXTURES = join(__dirname, '../../fixtures/datasets/numpy');
+
+test("NumPy's own .npz (x/y) opens by content; sample layout and labels come from the arrays", async () => {
+  for (const file of ['stored.npz', 'compressed.npz']) {
+    const source = await openDataset({ path: join(FIXTURES, file) });
+    assert.deepEqual([source.format, source.size, source.sampleShape, source.sampleLayout, source.dtype], ['npz', 6, [4, 4], 'hw', 'uint8']);
+    assert.deepEqual(Array.from(await source.labels()), [0, 1, 2, 0, 1, 2]);
+    const batch = await source.read(Int32Array.from([5, 1]));
+    assert.deepEqual(Array.from(batch.data.subarray(0, 3)), [80, 81, 82]);
+    assert.deepEqual(Array.from(batch.data.subarray(16, 19)), [16, 17, 18]);
+    assert.deepEqual(source.describe().arrays, { x: 'x', y: 'y' });
+    await source.close();
+  }
+});
+
+test('array names: spec.arrays, x_train/x_test splits (Keras layout), and a clear error when unsure', async () => {
+  const keras = join(FIXTURES, 'keras_style.npz');
+  assert.deepEqual(await listSplits(keras), ['train', 'test']);
+  const test = await openDataset({ path: keras, split: 'test' });
+  assert.equal(test.size, 2);
+  assert.deepEqual(Array.from(await test.labels()), [1, 2]);
+  await test.close();
+  await assert.rejects(openDataset({ path: keras }), /keras_style\.npz: holds the splits train and test; choose one/);
+
+  const named = await openDataset({ path: join(FIXTURES, 'stored.npz'), arrays: { x: 'feats', y: 'y' } });
+  assert.deepEqual([named.sampleShape, named.sampleLayout, named.dtype], [[3], 'flat', 'float32']);
+  await named.close();
+
+  const { dir, cleanup } = tempDir('npz-names');
+  try {
+    const odd = writeNpz(join(dir, 'odd.npz'), { pixels: { data: new Uint8Array(8), shape: [2, 4] }, classes: { data: new Int32Array(2), shape: [2] } });
+    await assert.rejects(openDataset({ path: odd }), /odd\.npz: cannot tell which arrays hold samples and labels \(it has: pixels, classes\)/);
+    const ok = await openDataset({ path: odd, arrays: { x: 'pixels', y: 'classes' } });
+    assert.equal(ok.size, 2);
+    await ok.close();
+    const floats = writeNpz(join(dir, 'floaty.npz'), { x: { data: new Uint8Array(4), shape: [2, 2] }, y: { data: new Float32Array(2), shape: [2] } });
+    await assert.rejects(openDataset({ path: floats }), /floaty\.npz:y\.npy: labels must be integers, but the array is float32/);
+    const mismatch = writeNpz(join(dir, 'mismatch.npz'), { x: { data: new Uint8Array(6), shape: [3, 2] }, y: { data: new Uint8Array(2), shape: [2] } });
+    await assert.rejects(openDataset({ path: mismatch }), /mismatch\.npz: array 'x' holds 3 samples but 'y' holds 2 labels/);
+  } finally {
+    cleanup();
+  }
+});
+
+test('.npy pairs: labels by naming (x_train -> y_train), by labelsPath, or a clear error', async () => {
+  const pair = await openDataset({ path: join(FIXTURES, 'x_train.npy') });
+  assert.deepEqual([pair.format, pair.size, pair.sampleShape], ['npy', 6, [4, 4]]);
+  assert.deepEqual(Array.from(await pair.labels()), [0, 1, 2, 0, 1, 2]);
+  assert.equal(pair.describe().labels, join(FIXTURES, 'y_train.npy'));
+  await pair.close();
+
+  const { dir, cleanup } = tempDir('npy-pair');
+  try {
+    const images = writeNpy(join(dir, 'test_images.npy'), new Float64Array(2 * 3 * 2 * 2).map((_, i) => i / 10), [2, 3, 2, 2]);
+    writeNpy(join(dir, 'test_labels.npy'), BigInt64Array.from([1n, 0n]), [2]);
+    const source = await openDataset({ path: images });
+    assert.deepEqual([source.sampleShape, source.sampleLayout, source.dtype], [[3, 2, 2], 'chw', 'float64']);
+    const batch = await source.read(Int32Array.from([1]));
+    assert.ok(batch.data instanceof Float64Array);
+    assert.equal(batch.data[0], 1.2);
+    await source.close();
+
+    const lone = writeNpy(join(dir, 'pictures.npy'), new Uint8Array(4), [1, 4]);
+    await assert.rejects(openDataset({ path: lone }), /pictures\.npy: no labels file found .*labelsPath/);
+    const explicit = writeNpy(join(dir, 'answers.npy'), new Int32Array([7]), [1]);
+    const withPath = await openDataset({ path: lone, labelsPath: explicit });
+    assert.deepEqual(Array.from(await withPath.labels()), [7]);
+    await withPath.close();
+
+    copyFileSync(join(FIXTURES, 'fortran.npy'), join(dir, 'x.npy'));
+    writeNpy(join(dir, 'y.npy'), new Uint8Array(3), [3]);
+    await assert.rejects(openDataset({ path: join(dir, 'x.npy') }), /x\.npy: array of shape \[3, 4\] is stored in Fortran order/);
+
+    const folder = tempDir('npy-folder');
+    try {
+      writeNpy(join(folder.dir, 'x_train.npy'), new Uint8Array(12), [3, 4]);
+      writeNpy(join(folder.dir, 'y_train.npy'), new Uint8Array(3), [3]);
+      writeNpy(join(folder.dir, 'x_test.npy'), new Uint8Array(8), [2, 4]);
+      writeNpy(join(folder.dir, 'y_test.npy'), new Uint8Array(2), [2]);
+      assert.deepEqual(await listSplits(folder.dir), ['train', 'test']);
+      const t = await openDataset({ path: folder.dir, split: 'test' });
+      assert.equal(t.size, 2);
+      await t.close();
+    } finally {
+      folder.cleanup();
+    }
+  } finally {
+    cleanup();
+  }
+});
