@@ -46,16 +46,17 @@ export class ClassStatsAccumulator {
     const start = this.classStart;
     const mean = this.batchMean;
     for (let c = 0; c < K; c++) {
-      const nb = start[c + 1] - start[c];
+      const first = start[c];
+      const nb = start[c + 1] - first;
       if (nb === 0) continue;
-      mean.fill(0);
-      for (let s = start[c]; s < start[c + 1]; s++) {
-        const row = order[s] * D;
-        for (let k = 0; k < D; k++) mean[k] += features[row + k];
-      }
-      for (let k = 0; k < D; k++) mean[k] /= nb;
       let batchScatter = 0;
-      for (let s = start[c]; s < start[c + 1]; s++) batchScatter += squaredDistanceToMean(features, order[s] * D, mean, D);
+      // Chunks of D keep the class's slice of the batch in cache between the sum and the scatter.
+      for (let from = 0; from < D; from += PASS_ONE_CHUNK) {
+        const to = Math.min(D, from + PASS_ONE_CHUNK);
+        sumRows(features, order, first, nb, D, from, to, mean);
+        for (let k = from; k < to; k++) mean[k] /= nb;
+        batchScatter += scatterAroundMean(features, order, first, nb, D, from, to, mean);
+      }
       if (!Number.isFinite(batchScatter)) throwFirstNonFinite(layer, features, count, D, indexOf);
       this.mergeClass(c, nb, mean, 0, batchScatter);
     }
@@ -116,25 +117,74 @@ export class ClassStatsAccumulator {
   }
 }
 
-function squaredDistanceToMean(features: Float32Array, row: number, mean: Float64Array, D: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let k = 0;
-  for (; k + 3 < D; k += 4) {
-    const x0 = features[row + k] - mean[k];
-    const x1 = features[row + k + 1] - mean[k + 1];
-    const x2 = features[row + k + 2] - mean[k + 2];
-    const x3 = features[row + k + 3] - mean[k + 3];
-    s0 += x0 * x0;
-    s1 += x1 * x1;
-    s2 += x2 * x2;
-    s3 += x3 * x3;
+/** Features per chunk in pass 1: a few dozen samples' slices of this size stay in L2. */
+const PASS_ONE_CHUNK = 2048;
+
+/** mean[from..to) = sum of the rows order[first..first+nb) over those coordinates. */
+function sumRows(features: Float32Array, order: Int32Array, first: number, nb: number, D: number, from: number, to: number, mean: Float64Array): void {
+  let s = first;
+  const end = first + nb;
+  const r0 = order[s] * D;
+  for (let k = from; k < to; k++) mean[k] = features[r0 + k];
+  s++;
+  // Four rows per sweep: one read-modify-write of mean per four feature loads.
+  for (; s + 3 < end; s += 4) {
+    const a = order[s] * D;
+    const b = order[s + 1] * D;
+    const c = order[s + 2] * D;
+    const d = order[s + 3] * D;
+    for (let k = from; k < to; k++) mean[k] += features[a + k] + features[b + k] + (features[c + k] + features[d + k]);
   }
-  for (; k < D; k++) {
-    const x = features[row + k] - mean[k];
-    s0 += x * x;
+  for (; s < end; s++) {
+    const a = order[s] * D;
+    for (let k = from; k < to; k++) mean[k] += features[a + k];
   }
-  return s0 + s1 + s2 + s3;
+}
+
+/** sum over the rows order[first..first+nb) of ||row - mean||^2 on coordinates [from, to). */
+function scatterAroundMean(features: Float32Array, order: Int32Array, first: number, nb: number, D: number, from: number, to: number, mean: Float64Array): number {
+  let total = 0;
+  let s = first;
+  const end = first + nb;
+  // Four rows per sweep share each load of the mean.
+  for (; s + 3 < end; s += 4) {
+    const a = order[s] * D;
+    const b = order[s + 1] * D;
+    const c = order[s + 2] * D;
+    const d = order[s + 3] * D;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let k = from; k < to; k++) {
+      const m = mean[k];
+      const x0 = features[a + k] - m;
+      const x1 = features[b + k] - m;
+      const x2 = features[c + k] - m;
+      const x3 = features[d + k] - m;
+      s0 += x0 * x0;
+      s1 += x1 * x1;
+      s2 += x2 * x2;
+      s3 += x3 * x3;
+    }
+    total += s0 + s1 + s2 + s3;
+  }
+  for (; s < end; s++) {
+    const a = order[s] * D;
+    let s0 = 0;
+    let s1 = 0;
+    let k = from;
+    for (; k + 1 < to; k += 2) {
+      const x0 = features[a + k] - mean[k];
+      const x1 = features[a + k + 1] - mean[k + 1];
+      s0 += x0 * x0;
+      s1 += x1 * x1;
+    }
+    if (k < to) {
+      const x = features[a + k] - mean[k];
+      s0 += x * x;
+    }
+    total += s0 + s1;
+  }
+  return total;
 }

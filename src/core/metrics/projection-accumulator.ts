@@ -1,14 +1,16 @@
 /**
  * Pass 2 over one layer's features of one split. Everything comes from one B x R product per batch
- * (projection-kernel.ts) of the samples' deviations d_i = h_i - mu_{y_i} (own split's means) with:
+ * (projection-kernel.ts) of the samples' offsets e_i = h_i - g from a centre g (the split's mu_G) with:
  *   - the own split's centred means m_0..m_{K-2} (m_{K-1} = -sum of the others, since mu_G is their
- *     unweighted mean), giving z_i = M~^T d_i;
+ *     unweighted mean), giving z'_i = M~^T e_i;
  *   - the reference (training) split's centred means when the split is not the reference itself;
  *   - the classifier rows w_c, when a classifier is given and a batch comes without logits.
- * From z_i:  NC1 = sum_j (1/N) sum_i (v_j^T z_i)^2 / lambda_j^2   (lambda_j = s_j^2, eigenvalues of G);
- * NCC:       argmin_c ||h_i - mu^ref_c||^2 = argmin_c ( ||mu_{y_i} - mu^ref_c||^2 - 2 (M~_ref^T d_i)_c ),
- *            the terms dropped being the same for every c;
- * 2-D view:  coordinates u_j^T (h_i - mu_G) = v_j^T z_i / s_j + s_j v_j[y_i].
+ * NC1:      M~^T (h_i - mu_y) = z'_i - G e_y, so with G = V diag(lambda) V^T,
+ *           NC1 = sum_j (1/N) sum_i (v_j^T z'_i / lambda_j - v_j[y_i])^2;
+ * NCC:      argmin_c ||h_i - mu^ref_c||^2 = argmin_c ( ||mu^ref_c - g||^2 - 2 (M~_ref^T e_i)_c ), the terms
+ *           dropped being the same for every c;
+ * NC4:      logits = W e_i + (W g + b);
+ * 2-D view: coordinates u_j^T (h_i - mu_G) = v_j^T z'_i / s_j.
  * Nothing of size D x D or N x D exists; memory is O((K + rows) * D) plus one batch of products.
  */
 import type { SplitLayerMetrics } from '../result';
@@ -16,7 +18,7 @@ import { checkBatch, sampleIndexer, throwFirstNonFinite, type BatchOptions } fro
 import type { ClassStats } from './class-stats';
 import { listClasses } from './geometry';
 import { PointSample, sampleKey } from './point-sample';
-import { kernelScratch, projectCentredBatch, type KernelScratch } from './projection-kernel';
+import { projectCentredBatch } from './projection-kernel';
 
 export interface LinearClassifier {
   /** K x D row-major (row c = w_c). */
@@ -75,16 +77,17 @@ export class ProjectionAccumulator {
   private readonly classifierRowStart: number;
   private readonly classifierRowCount: number;
   private readonly rank: number;
-  /** Row j: v_j / lambda_j (r x K), so (row . z)^2 is the j-th NC1 term of one sample. */
+  /** Row j: v_j / lambda_j (r x K), so (row . z' - v_j[y])^2 is the j-th NC1 term of one sample. */
   private readonly nc1Directions: Float64Array;
   /** Rows v_j / s_j for the two plotted directions (2 x K), and s_j. */
   private readonly planeDirections: Float64Array;
   private readonly planeScales: Float64Array;
-  /** ||mu^own_y - mu^ref_c||^2 (K x K). */
-  private readonly meanGaps: Float64Array;
-  /** w_c . mu^own_y + b_c (K x K), so logits = W d + this row. */
+  /** The centre g subtracted from every sample: mu_G of this split (of its present classes if incomplete). */
+  private readonly centre: Float64Array;
+  /** ||mu^ref_c - g||^2 (K). */
+  private readonly centreGaps: Float64Array;
+  /** W g + b (K), so logits = W (h - g) + this. */
   private readonly classifierOffsets: Float64Array | null;
-  private readonly scratch: KernelScratch;
   private products = new Float64Array(0);
   private readonly zOwn: Float64Array;
   private readonly zRef: Float64Array;
@@ -129,15 +132,15 @@ export class ProjectionAccumulator {
     this.classifierRowStart = this.refRowStart + this.refRowCount;
     this.classifierRowCount = classifier !== null ? K : 0;
     this.rows = this.assembleRows(classifier);
-    this.scratch = kernelScratch(D, this.ownRowCount + this.refRowCount + this.classifierRowCount);
+    this.centre = own.globalMean ?? meanOfPresentMeans(own);
 
     this.rank = this.ownProblem === null ? (own.rank as number) : 0;
     this.nc1Directions = new Float64Array(this.rank * K);
     this.planeDirections = new Float64Array(2 * K);
     this.planeScales = new Float64Array(2);
     if (this.ownProblem === null) this.prepareSpectrum();
-    this.meanGaps = this.referenceProblem === null ? meanGaps(own, reference) : new Float64Array(0);
-    this.classifierOffsets = classifier !== null ? classifierOffsets(classifier, own) : null;
+    this.centreGaps = this.referenceProblem === null ? squaredDistancesTo(reference.means, this.centre, K, D) : new Float64Array(0);
+    this.classifierOffsets = classifier !== null ? classifierOffsets(classifier, this.centre, K, D) : null;
 
     this.zOwn = new Float64Array(K);
     this.zRef = new Float64Array(K);
@@ -172,7 +175,7 @@ export class ProjectionAccumulator {
     const used = logits !== undefined ? this.classifierRowStart : stride;
     if (this.products.length < count * stride) this.products = new Float64Array(count * stride);
     const out = this.products;
-    projectCentredBatch(features, labels, count, D, own.means, this.rows, used, out, this.scratch);
+    projectCentredBatch(features, count, D, this.centre, this.rows, used, out);
     // Projections only (no stride gaps): the kernel packs `used` values per sample.
     let check = 0;
     for (let i = 0; i < count * used; i++) check += out[i];
@@ -269,15 +272,16 @@ export class ProjectionAccumulator {
     if (this.ownProblem === null) {
       const z = this.zOwn;
       const dirs = this.nc1Directions;
+      const vectors = (this.own.eigen as { vectors: Float64Array }).vectors;
       for (let j = 0; j < this.rank; j++) {
         const row = j * K;
-        let a = 0;
+        let a = -vectors[y * K + j];
         for (let c = 0; c < K; c++) a += dirs[row + c] * z[c];
         this.batchNc1[j] += a * a;
       }
       const key = sampleKey(index);
       if (this.pointSample.wants(y, key)) {
-        this.pointSample.offer(y, key, this.planeCoordinate(0, y), this.planeCoordinate(1, y));
+        this.pointSample.offer(y, key, this.planeCoordinate(0), this.planeCoordinate(1));
       }
     }
     let nearest = -1;
@@ -287,11 +291,10 @@ export class ProjectionAccumulator {
         zRef = this.zRef;
         fillCentredProducts(out, base + this.refRowStart, zRef, K);
       }
-      const gaps = this.meanGaps;
-      const row = y * K;
+      const gaps = this.centreGaps;
       let best = Infinity;
       for (let c = 0; c < K; c++) {
-        const score = gaps[row + c] - 2 * zRef[c];
+        const score = gaps[c] - 2 * zRef[c];
         if (score < best) {
           best = score;
           nearest = c;
@@ -301,7 +304,7 @@ export class ProjectionAccumulator {
     }
     let predicted = -1;
     if (logits !== undefined) predicted = argmaxFloat32(logits, i * K, K);
-    else if (this.classifierOffsets !== null) predicted = argmaxShifted(out, base + this.classifierRowStart, this.classifierOffsets, y * K, K);
+    else if (this.classifierOffsets !== null) predicted = argmaxShifted(out, base + this.classifierRowStart, this.classifierOffsets, K);
     if (predicted >= 0) {
       this.logitSamples++;
       if (predicted === y) this.networkCorrect++;
@@ -309,14 +312,13 @@ export class ProjectionAccumulator {
     }
   }
 
-  private planeCoordinate(j: number, y: number): number {
+  private planeCoordinate(j: number): number {
     const K = this.numClasses;
     if (j >= this.rank) return 0;
     const z = this.zOwn;
     let a = 0;
     for (let c = 0; c < K; c++) a += this.planeDirections[j * K + c] * z[c];
-    const vectors = (this.own.eigen as { vectors: Float64Array }).vectors;
-    return a + this.planeScales[j] * vectors[y * K + j];
+    return a;
   }
 
   private projection(): NonNullable<SplitLayerMetrics['projection']> {
@@ -392,36 +394,40 @@ function fillCentredProducts(out: Float64Array, base: number, z: Float64Array, K
   z[K - 1] = -sum;
 }
 
-/** ||mu^own_y - mu^ref_c||^2 for every present own class y and every reference class c. */
-function meanGaps(own: ClassStats, reference: ClassStats): Float64Array {
-  if (own === reference) return own.squaredDistances;
-  const K = own.numClasses;
-  const D = own.dim;
-  const gaps = new Float64Array(K * K);
-  for (let y = 0; y < K; y++) {
-    if (own.counts[y] === 0) continue;
-    for (let c = 0; c < K; c++) {
-      let sum = 0;
-      for (let k = 0; k < D; k++) {
-        const x = own.means[y * D + k] - reference.means[c * D + k];
-        sum += x * x;
-      }
-      gaps[y * K + c] = sum;
-    }
+/** mu_G of the present classes, when a class is missing (any centre works for NCC and NC4). */
+function meanOfPresentMeans(stats: ClassStats): Float64Array {
+  const D = stats.dim;
+  const centre = new Float64Array(D);
+  let present = 0;
+  for (let c = 0; c < stats.numClasses; c++) {
+    if (stats.counts[c] === 0) continue;
+    present++;
+    for (let k = 0; k < D; k++) centre[k] += stats.means[c * D + k];
   }
-  return gaps;
+  if (present > 0) for (let k = 0; k < D; k++) centre[k] /= present;
+  return centre;
 }
 
-function classifierOffsets(classifier: LinearClassifier, own: ClassStats): Float64Array {
-  const K = own.numClasses;
-  const D = own.dim;
-  const offsets = new Float64Array(K * K);
-  for (let y = 0; y < K; y++) {
-    for (let c = 0; c < K; c++) {
-      let sum = 0;
-      for (let k = 0; k < D; k++) sum += classifier.W[c * D + k] * own.means[y * D + k];
-      offsets[y * K + c] = sum + classifier.b[c];
+/** ||row_c - point||^2 for the K rows of a K x D matrix. */
+function squaredDistancesTo(rows: Float64Array, point: Float64Array, K: number, D: number): Float64Array {
+  const out = new Float64Array(K);
+  for (let c = 0; c < K; c++) {
+    let sum = 0;
+    for (let k = 0; k < D; k++) {
+      const x = rows[c * D + k] - point[k];
+      sum += x * x;
     }
+    out[c] = sum;
+  }
+  return out;
+}
+
+function classifierOffsets(classifier: LinearClassifier, centre: Float64Array, K: number, D: number): Float64Array {
+  const offsets = new Float64Array(K);
+  for (let c = 0; c < K; c++) {
+    let sum = 0;
+    for (let k = 0; k < D; k++) sum += classifier.W[c * D + k] * centre[k];
+    offsets[c] = sum + classifier.b[c];
   }
   return offsets;
 }
@@ -433,11 +439,11 @@ function argmaxFloat32(values: Float32Array, start: number, K: number): number {
   return best;
 }
 
-function argmaxShifted(values: Float64Array, start: number, shift: Float64Array, shiftStart: number, K: number): number {
+function argmaxShifted(values: Float64Array, start: number, shift: Float64Array, K: number): number {
   let best = 0;
-  let bestValue = values[start] + shift[shiftStart];
+  let bestValue = values[start] + shift[0];
   for (let c = 1; c < K; c++) {
-    const v = values[start + c] + shift[shiftStart + c];
+    const v = values[start + c] + shift[c];
     if (v > bestValue) {
       best = c;
       bestValue = v;

@@ -16,6 +16,8 @@ interface Case {
   D: number;
   balanced: boolean;
   seed: number;
+  /** Post-ReLU-like features: a large common offset, tight classes (NC1 ~ 1e-4). */
+  offset?: number;
 }
 
 const CASES: Case[] = [
@@ -29,6 +31,7 @@ const CASES: Case[] = [
   { K: 20, D: 40, balanced: false, seed: 8 },
   { K: 4, D: 300, balanced: true, seed: 9 },
   { K: 12, D: 120, balanced: false, seed: 10 },
+  { K: 6, D: 50, balanced: false, seed: 11, offset: 1000 },
 ];
 
 function classCounts(K: number, balanced: boolean, seed: number, base: number): number[] {
@@ -36,16 +39,21 @@ function classCounts(K: number, balanced: boolean, seed: number, base: number): 
   return Array.from({ length: K }, () => (balanced ? base : 2 + Math.floor(random() * 3 * base)));
 }
 
-for (const { K, D, balanced, seed } of CASES) {
-  test(`K=${K}, D=${D}, ${balanced ? 'balanced' : 'imbalanced'}: every metric matches the D x D reference to 1e-9`, () => {
+for (const { K, D, balanced, seed, offset } of CASES) {
+  const shape = offset === undefined ? '' : `, offset ${offset} with tight classes`;
+  test(`K=${K}, D=${D}, ${balanced ? 'balanced' : 'imbalanced'}${shape}: every metric matches the D x D reference to 1e-9`, () => {
     const perClass = D >= 200 ? 20 : 12;
-    const train = clusteredData({ numClasses: K, dim: D, counts: classCounts(K, balanced, seed, perClass), seed, spread: 1.5 });
+    const spread = offset === undefined ? 1.5 : 0.01;
+    const separation = offset === undefined ? 3 : 1;
+    const train = clusteredData({ numClasses: K, dim: D, counts: classCounts(K, balanced, seed, perClass), seed, spread, separation, offset });
     const heldOut = clusteredData({
       numClasses: K,
       dim: D,
       counts: classCounts(K, balanced, seed + 100, perClass),
       seed: seed + 1000,
-      spread: 1.5,
+      spread,
+      separation,
+      offset,
       centres: train.centres,
     });
     const classifier = randomClassifier(K, D, seed + 5);
