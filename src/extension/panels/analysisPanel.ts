@@ -1,0 +1,253 @@
+/**
+ * The analysis panel on the host side: one WebviewPanel per run. It never reassigns webview.html to
+ * update (that reloads the page and loses the user's place); it posts messages. The webview's context
+ * is not retained when hidden (it costs memory per panel): when it comes back it posts `ready` again,
+ * and the panel replays what it last showed (result, progress or failure, host-chosen layer), while the
+ * webview restores its own choices (selected layer, NC2 number, split, sort) from getState.
+ */
+import * as vscode from 'vscode';
+import type { ProgressInfo } from '../../protocol/engine';
+import type { AnalysisPanelToHost, HostToAnalysisPanel, RunView } from '../../protocol/webview';
+import { makeNonce, panelHtml } from './panelHtml';
+import { parseAnalysisPanelMessage, parseAnalysisPanelState } from './panelMessages';
+import { saveExport } from './saveExport';
+
+export interface AnalysisPanelDeps {
+  log: vscode.LogOutputChannel;
+  onLayerSelected(runId: string, layer: string): void;
+  onRerun(runId: string): void;
+  loadRun(runId: string): Promise<RunView | undefined>;
+}
+
+/** What the webview was last told, replayed whenever it (re)loads. */
+interface Snapshot {
+  show: { run: RunView; complete: boolean } | null;
+  progress: ProgressInfo | null;
+  failure: string | null;
+  /** A layer the host asked for, or the user picked (so a host request is not undone by a replay). */
+  selectedLayer: string | null;
+}
+
+export class AnalysisPanel implements vscode.Disposable {
+  static readonly viewType = 'collapseLens.analysis';
+  private static readonly open = new Map<string, AnalysisPanel>();
+
+  private ready = false;
+  private disposed = false;
+  private readonly snapshot: Snapshot = { show: null, progress: null, failure: null, selectedLayer: null };
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposeEmitter = new vscode.EventEmitter<void>();
+  /** Fires once, when the panel is closed or disposed. */
+  readonly onDidDispose = this.disposeEmitter.event;
+
+  /** Shows the run's panel, creating it if needed, and shows `run` in it. */
+  static createOrShow(context: vscode.ExtensionContext, run: RunView, complete: boolean, deps: AnalysisPanelDeps): AnalysisPanel {
+    const existing = AnalysisPanel.open.get(run.runId);
+    if (existing) {
+      existing.panel.reveal(undefined, true);
+      existing.update(run, complete);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      AnalysisPanel.viewType,
+      AnalysisPanel.titleOf(run),
+      { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
+      { ...AnalysisPanel.webviewOptions(context), retainContextWhenHidden: false, enableFindWidget: true },
+    );
+    const created = new AnalysisPanel(panel, context, run.runId, deps);
+    created.update(run, complete);
+    return created;
+  }
+
+  /** The open panel of a run, if any (to route progress and results to it). */
+  static get(runId: string): AnalysisPanel | undefined {
+    return AnalysisPanel.open.get(runId);
+  }
+
+  /** Every open analysis panel (e.g. to close them on deactivation). */
+  static all(): AnalysisPanel[] {
+    return Array.from(AnalysisPanel.open.values());
+  }
+
+  /** Adopts a panel VS Code restored after a reload; the caller then loads and shows the run. */
+  static revive(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, runId: string, deps: AnalysisPanelDeps): AnalysisPanel {
+    AnalysisPanel.open.get(runId)?.dispose();
+    return new AnalysisPanel(panel, context, runId, deps);
+  }
+
+  private static webviewOptions(context: vscode.ExtensionContext): vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      enableCommandUris: false,
+      localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(context.extensionUri, 'media')],
+    };
+  }
+
+  private static titleOf(run: RunView): string {
+    return `Collapse Lens: ${run.label}`;
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    context: vscode.ExtensionContext,
+    private currentRunId: string,
+    private readonly deps: AnalysisPanelDeps,
+  ) {
+    AnalysisPanel.open.set(currentRunId, this);
+    const webview = panel.webview;
+    webview.options = AnalysisPanel.webviewOptions(context);
+    this.disposables.push(
+      webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
+      panel.onDidChangeViewState(() => {
+        // Hidden without retained context, the page is torn down; it posts `ready` when it is back.
+        if (!panel.visible) this.ready = false;
+      }),
+      panel.onDidDispose(() => this.dispose()),
+      this.disposeEmitter,
+    );
+    // Set once: later updates are messages (reassigning html would reload the page).
+    webview.html = panelHtml({
+      title: panel.title,
+      cspSource: webview.cspSource,
+      nonce: makeNonce(),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview', 'analysis.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', 'panel.css')).toString(),
+    });
+  }
+
+  get runId(): string {
+    return this.currentRunId;
+  }
+
+  get visible(): boolean {
+    return this.panel.visible;
+  }
+
+  reveal(): void {
+    this.panel.reveal(undefined, false);
+  }
+
+  /** Shows the run: a partial result (complete = false) while the engine works, then the final one. */
+  update(run: RunView, complete: boolean): void {
+    if (this.disposed) return;
+    if (run.runId !== this.currentRunId) {
+      AnalysisPanel.open.delete(this.currentRunId);
+      this.currentRunId = run.runId;
+      AnalysisPanel.open.set(run.runId, this);
+      this.snapshot.selectedLayer = null;
+    }
+    this.snapshot.show = { run, complete };
+    this.snapshot.failure = null;
+    if (complete) this.snapshot.progress = null;
+    this.panel.title = AnalysisPanel.titleOf(run);
+    this.post({ kind: 'show', run, complete });
+  }
+
+  progress(progress: ProgressInfo): void {
+    if (this.disposed) return;
+    this.snapshot.progress = progress;
+    this.post({ kind: 'progress', progress });
+  }
+
+  /** The run failed: the message is shown and whatever was shown stays. */
+  failed(message: string): void {
+    if (this.disposed) return;
+    this.snapshot.failure = message;
+    this.snapshot.progress = null;
+    this.post({ kind: 'failed', message });
+  }
+
+  selectLayer(layer: string): void {
+    if (this.disposed) return;
+    this.snapshot.selectedLayer = layer;
+    this.post({ kind: 'selectLayer', layer });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (AnalysisPanel.open.get(this.currentRunId) === this) AnalysisPanel.open.delete(this.currentRunId);
+    this.disposeEmitter.fire();
+    // Disposing an already-closed panel is a no-op; closing it from code goes through here too.
+    this.panel.dispose();
+    while (this.disposables.length > 0) this.disposables.pop()?.dispose();
+  }
+
+  /** Posts now when the page listens; otherwise the snapshot carries it to the next `ready`. */
+  private post(message: HostToAnalysisPanel): void {
+    if (!this.ready) return;
+    this.panel.webview.postMessage(message).then(
+      (delivered) => {
+        if (!delivered) this.ready = false;
+      },
+      (error: unknown) => this.deps.log.warn(`Analysis panel ${this.currentRunId}: message not delivered (${String(error)})`),
+    );
+  }
+
+  private replay(): void {
+    const { show, progress, failure, selectedLayer } = this.snapshot;
+    if (show) this.post({ kind: 'show', run: show.run, complete: show.complete });
+    if (failure !== null) this.post({ kind: 'failed', message: failure });
+    else if (progress && !(show?.complete ?? false)) this.post({ kind: 'progress', progress });
+    if (selectedLayer !== null) this.post({ kind: 'selectLayer', layer: selectedLayer });
+  }
+
+  private receive(raw: unknown): void {
+    const message: AnalysisPanelToHost | undefined = parseAnalysisPanelMessage(raw);
+    if (!message) {
+      this.deps.log.warn(`Analysis panel ${this.currentRunId}: ignored a malformed message from the webview`);
+      return;
+    }
+    switch (message.kind) {
+      case 'ready':
+        this.ready = true;
+        this.replay();
+        return;
+      case 'layerSelected':
+        this.snapshot.selectedLayer = message.layer;
+        this.deps.onLayerSelected(this.currentRunId, message.layer);
+        return;
+      case 'export':
+        void saveExport(message, this.deps.log, this.snapshot.show?.run.result.checkpoint.path);
+        return;
+      case 'rerun':
+        this.deps.onRerun(this.currentRunId);
+        return;
+      case 'showLog':
+        this.deps.log.show();
+        return;
+    }
+  }
+}
+
+/**
+ * Lets VS Code restore analysis panels after a window reload: the webview's saved state holds the run id
+ * ({runId, selectedLayer}); the run is loaded from the store through deps.loadRun. Needs the activation
+ * event `onWebviewPanel:collapseLens.analysis` in package.json. The registration is added to
+ * context.subscriptions and also returned.
+ */
+export function registerAnalysisPanelSerializer(context: vscode.ExtensionContext, deps: AnalysisPanelDeps): vscode.Disposable {
+  const registration = vscode.window.registerWebviewPanelSerializer(AnalysisPanel.viewType, {
+    async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+      const saved = parseAnalysisPanelState(state);
+      if (!saved) {
+        // Nothing to restore from (a panel closed before its first result): close it rather than show an empty page.
+        deps.log.info('Analysis panel restored without a run id; closing it');
+        panel.dispose();
+        return;
+      }
+      const revived = AnalysisPanel.revive(panel, context, saved.runId, deps);
+      try {
+        const run = await deps.loadRun(saved.runId);
+        if (run) revived.update(run, true);
+        else revived.failed(`Run ${saved.runId} is no longer in the run store (it was deleted or its result file moved).`);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        deps.log.error(`Restoring the analysis panel of run ${saved.runId}: ${message}`);
+        revived.failed(`Could not reload run ${saved.runId}: ${message}`);
+      }
+    },
+  });
+  context.subscriptions.push(registration);
+  return registration;
+}

@@ -1,0 +1,32 @@
+/**
+ * Narrowing of what the analysis webview posts and of the state VS Code hands back on revival. No vscode
+ * import: unit-tested in Node.
+ */
+import type { AnalysisPanelState, AnalysisPanelToHost } from '../../protocol/webview';
+import { isExportFormat } from './exportPayload';
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+export function parseAnalysisPanelMessage(value: unknown): AnalysisPanelToHost | undefined {
+  if (!isRecord(value)) return undefined;
+  switch (value.kind) {
+    case 'ready':
+    case 'rerun':
+    case 'showLog':
+      return { kind: value.kind };
+    case 'layerSelected':
+      return typeof value.layer === 'string' && value.layer.length > 0 ? { kind: 'layerSelected', layer: value.layer } : undefined;
+    case 'export':
+      return isExportFormat(value.format) && typeof value.suggestedName === 'string' && typeof value.data === 'string'
+        ? { kind: 'export', format: value.format, suggestedName: value.suggestedName, data: value.data }
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The state a serialized panel was saved with: {runId, selectedLayer?}; undefined when unusable. */
+export function parseAnalysisPanelState(value: unknown): AnalysisPanelState | undefined {
+  if (!isRecord(value) || typeof value.runId !== 'string' || value.runId.length === 0) return undefined;
+  return typeof value.selectedLayer === 'string' ? { runId: value.runId, selectedLayer: value.selectedLayer } : { runId: value.runId };
+}

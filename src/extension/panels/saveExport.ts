@@ -1,0 +1,50 @@
+/**
+ * Saves what a panel exported: a save dialog (the webview cannot write files), then workspace.fs so it
+ * works for remote and virtual workspaces too. Shared by the analysis and compare panels.
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { decodeExport, type ExportFormat } from './exportPayload';
+
+export interface ExportRequest {
+  format: ExportFormat;
+  suggestedName: string;
+  data: string;
+}
+
+/** Where the dialog opens: the first workspace folder, else the checkpoint's folder, else the home folder. */
+function defaultFolder(nearPath: string | undefined): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  if (folder) return folder;
+  if (nearPath && path.isAbsolute(nearPath)) return vscode.Uri.file(path.dirname(nearPath));
+  return vscode.Uri.file(os.homedir());
+}
+
+/**
+ * Returns the written file, or undefined when the user cancelled. Errors are logged and shown with a
+ * "Show Log" action, never thrown into the message handler.
+ */
+export async function saveExport(request: ExportRequest, log: vscode.LogOutputChannel, nearPath?: string): Promise<vscode.Uri | undefined> {
+  try {
+    const file = decodeExport(request.format, request.suggestedName, request.data);
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.joinPath(defaultFolder(nearPath), file.fileName),
+      filters: file.filters,
+      saveLabel: 'Export',
+      title: `Export ${request.format.toUpperCase()}`,
+    });
+    if (!target) return undefined;
+    await vscode.workspace.fs.writeFile(target, file.bytes);
+    log.info(`Exported ${request.format} (${file.bytes.length} bytes) to ${target.fsPath}`);
+    void vscode.window.showInformationMessage(`Collapse Lens: saved ${path.basename(target.fsPath)}`);
+    return target;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log.error(`Export failed: ${message}`);
+    void vscode.window.showErrorMessage(`Collapse Lens: export failed: ${message}`, 'Show Log').then((choice) => {
+      if (choice === 'Show Log') log.show();
+    });
+    return undefined;
+  }
+}

@@ -1,0 +1,64 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mostCollapsedLayer, resultWarnings, summaryFacts } from '../../webview/analysis/data/summary';
+import { layer, sampleResult, tinyResult } from './helpers';
+
+test('the most collapsed layer has the lowest train NC1; nulls are skipped', () => {
+  const found = mostCollapsedLayer(tinyResult());
+  assert.equal(found?.layer.name, 'c');
+  assert.equal(found?.nc1, 0.5);
+  assert.equal(found?.index, 2);
+});
+
+test('on a tie the shallower layer wins (cheaper to cut at)', () => {
+  const result = tinyResult();
+  result.layers = [layer('x', 0, { nc1: 0.3 }), layer('y', 1, { nc1: 0.3 })];
+  assert.equal(mostCollapsedLayer(result)?.layer.name, 'x');
+});
+
+test('no most collapsed layer when no NC1 was computed', () => {
+  const result = tinyResult();
+  result.layers = [layer('x', 0, { nc1: null })];
+  assert.equal(mostCollapsedLayer(result), null);
+});
+
+test('the sample result: the deepest layer is the most collapsed', () => {
+  const result = sampleResult();
+  const nc1s = result.layers.map((l) => l.metrics.train.nc1 ?? Infinity);
+  const lowest = nc1s.indexOf(Math.min(...nc1s));
+  assert.equal(mostCollapsedLayer(result)?.layer.name, result.layers[lowest]!.name);
+});
+
+test('summary facts: accuracy, effective depth, most collapsed layer (Li et al.), run', () => {
+  const facts = summaryFacts(tinyResult(), true);
+  assert.deepEqual(
+    facts.map((f) => f.id),
+    ['accuracy', 'effectiveDepth', 'mostCollapsed', 'run'],
+  );
+  assert.equal(facts[0]!.text, '90.0% train · 80.0% held-out test');
+  assert.deepEqual(facts[1]!.layer, { name: 'c', depth: 2 });
+  assert.equal(facts[1]!.label, 'Effective depth (ε = 0.01)');
+  assert.match(facts[1]!.after ?? '', /train NCC error is ≤ 1\.0%/);
+  assert.deepEqual(facts[2]!.layer, { name: 'c', depth: 2 });
+  assert.match(facts[2]!.after ?? '', /train NC1 0\.5\).*linear probe or to fine-tune from \(Li et al\. 2022\)/);
+  assert.equal(facts[3]!.text, 'cpu in 3.50 s · 30 train / 15 test samples · 3 classes · 3 layers');
+});
+
+test('while running, the labels say "so far" and an unreached effective depth says "yet"', () => {
+  const result = tinyResult();
+  result.effectiveDepth = { epsilon: 0.01, layer: null, depth: null };
+  const facts = summaryFacts(result, false);
+  assert.equal(facts[2]!.label, 'Most collapsed layer so far');
+  assert.match(facts[1]!.text, /^not reached yet: .*best train NCC accuracy 99\.5%/);
+});
+
+test('warnings gather the result warnings, skipped samples and a missing classifier', () => {
+  const result = tinyResult();
+  result.warnings = ['layer a is wide'];
+  result.dataset.train.skipped = { count: 3, examples: ['x.png', 'y.png', 'z.png', 'w.png'] };
+  assert.deepEqual(resultWarnings(result), [
+    'layer a is wide',
+    '3 corrupt train sample(s) skipped (e.g. x.png, y.png, z.png).',
+    'No NC3/NC4: no linear layer before the logits',
+  ]);
+});

@@ -1,0 +1,217 @@
+/**
+ * Result + a layer -> what the per-layer detail shows: the cosine matrix beside the ideal simplex ETF,
+ * the CDNV heatmap and its most confused pairs, per-class variability, the 2-D projection and, at the
+ * classifier's input, NC3/NC4 and the classifier's own ETF numbers. DOM-free.
+ */
+import type { AnalysisResult, LayerResult, SplitName } from '../../../src/core/result';
+import type { BarSpec, HeatmapSpec, ScatterSpec } from '../../charts/types';
+import { resultSplits, SPLIT_COLORS, splitLabel } from './overview';
+
+/** The simplex ETF's Gram matrix of unit vectors: 1 on the diagonal, -1/(K-1) elsewhere. */
+export function idealEtfCosines(k: number): number[][] {
+  if (!Number.isInteger(k) || k < 2) throw new Error(`idealEtfCosines: needs at least 2 classes, got ${k}`);
+  const off = -1 / (k - 1);
+  return Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => (i === j ? 1 : off)));
+}
+
+export interface MatrixCell {
+  row: number;
+  col: number;
+  value: number;
+}
+
+/** The largest |cos - (-1/(K-1))| off the diagonal: how far the worst pair is from the ETF angle. */
+export function worstEtfDeviation(cosines: (number | null)[][] | null): MatrixCell | null {
+  if (!cosines || cosines.length < 2) return null;
+  const ideal = -1 / (cosines.length - 1);
+  let worst: MatrixCell | null = null;
+  cosines.forEach((row, i) =>
+    row.forEach((v, j) => {
+      if (i === j || v === null || !Number.isFinite(v)) return;
+      const d = Math.abs(v - ideal);
+      if (worst === null || d > worst.value) worst = { row: i, col: j, value: d };
+    }),
+  );
+  return worst;
+}
+
+export interface ConfusedPair {
+  a: number;
+  b: number;
+  value: number;
+}
+
+/**
+ * The class pairs with the largest CDNV (the hardest to tell apart), each unordered pair once. The matrix
+ * is symmetric by definition; when both halves are present their mean is used, so a writer's rounding
+ * in one half does not change the order.
+ */
+export function mostConfusedPairs(matrix: (number | null)[][] | null, count: number): ConfusedPair[] {
+  if (!matrix) return [];
+  const pairs: ConfusedPair[] = [];
+  for (let a = 0; a < matrix.length; a++) {
+    for (let b = a + 1; b < matrix.length; b++) {
+      const values = [matrix[a]?.[b], matrix[b]?.[a]].filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+      if (values.length === 0) continue;
+      pairs.push({ a, b, value: values.reduce((s, v) => s + v, 0) / values.length });
+    }
+  }
+  return pairs.sort((x, y) => y.value - x.value || x.a - y.a || x.b - y.b).slice(0, Math.max(0, count));
+}
+
+/** Positive, finite off-diagonal entries: what a log colour scale can show. */
+function positiveOffDiagonal(matrix: (number | null)[][]): number[] {
+  const out: number[] = [];
+  matrix.forEach((row, i) =>
+    row.forEach((v, j) => {
+      if (i !== j && typeof v === 'number' && Number.isFinite(v) && v > 0) out.push(v);
+    }),
+  );
+  return out;
+}
+
+/** The layer the detail shows: the selected one when the result has it, else the classifier's input, else the deepest. */
+export function displayedLayer(result: AnalysisResult, selected: string | null): LayerResult | null {
+  const byName = (name: string | null | undefined): LayerResult | undefined =>
+    name ? result.layers.find((l) => l.name === name) : undefined;
+  return byName(selected) ?? byName(result.classifier?.input) ?? result.layers[result.layers.length - 1] ?? null;
+}
+
+/** Class names, numbered where the result lacks them. */
+export function classNames(result: AnalysisResult): string[] {
+  return Array.from({ length: result.classes.count }, (_, i) => result.classes.names[i] ?? `class ${i}`);
+}
+
+export function cosineHeatmap(result: AnalysisResult, layer: LayerResult, split: SplitName): HeatmapSpec | null {
+  const cosines = layer.metrics[split]?.meanCosines;
+  if (!cosines) return null;
+  const names = classNames(result);
+  return {
+    id: `cosines-${split}`,
+    title: 'Cosines of the centred class means',
+    rowLabels: names,
+    colLabels: names,
+    values: cosines,
+    colorScale: { kind: 'diverging', domain: [-1, 1] },
+    valueLabel: 'cos',
+    legendLabel: 'cos(μ_c − μ_G, μ_c′ − μ_G)',
+  };
+}
+
+export function idealEtfHeatmap(result: AnalysisResult): HeatmapSpec | null {
+  const k = result.classes.count;
+  if (k < 2) return null;
+  const names = classNames(result);
+  return {
+    id: 'ideal-etf',
+    title: `Ideal simplex ETF (off-diagonal −1/${k - 1} = ${(-1 / (k - 1)).toPrecision(3)})`,
+    rowLabels: names,
+    colLabels: names,
+    values: idealEtfCosines(k),
+    colorScale: { kind: 'diverging', domain: [-1, 1] },
+    valueLabel: 'cos',
+    legendLabel: 'cos',
+  };
+}
+
+export function cdnvHeatmap(result: AnalysisResult, layer: LayerResult, split: SplitName, highlightCount: number): HeatmapSpec | null {
+  const matrix = layer.metrics[split]?.cdnvMatrix;
+  if (!matrix) return null;
+  const positive = positiveOffDiagonal(matrix);
+  let lo = positive.length > 0 ? Math.min(...positive) : 0.01;
+  let hi = positive.length > 0 ? Math.max(...positive) : 1;
+  if (hi <= lo) {
+    lo /= 2;
+    hi *= 2;
+  }
+  const names = classNames(result);
+  return {
+    id: `cdnv-matrix-${split}`,
+    title: 'CDNV between classes (higher = harder to separate)',
+    rowLabels: names,
+    colLabels: names,
+    values: matrix,
+    colorScale: { kind: 'sequential', domain: [lo, hi], log: true },
+    valueLabel: 'CDNV',
+    highlighted: mostConfusedPairs(matrix, highlightCount).flatMap((p): [number, number][] => [
+      [p.a, p.b],
+      [p.b, p.a],
+    ]),
+    blankDiagonal: true,
+    legendLabel: 'CDNV (log colour scale)',
+  };
+}
+
+export function variabilityBars(result: AnalysisResult, layer: LayerResult): BarSpec | null {
+  const series = resultSplits(result)
+    .map((split) => ({ split, values: layer.metrics[split]?.classVariability ?? null }))
+    .filter((s): s is { split: SplitName; values: (number | null)[] } => s.values !== null)
+    .map((s) => ({ id: s.split, label: splitLabel(result, s.split), color: SPLIT_COLORS[s.split], values: s.values }));
+  if (series.length === 0) return null;
+  return {
+    id: 'class-variability',
+    title: 'Within-class variability per class',
+    labels: classNames(result),
+    series,
+    valueLabel: 'Var_c = mean ‖h − μ_c‖² (feature units²)',
+  };
+}
+
+/** The projection of the split asked for, or the training one (the only one a writer must provide). */
+export function projectionScatter(result: AnalysisResult, layer: LayerResult, split: SplitName): { spec: ScatterSpec; split: SplitName } | null {
+  const order: SplitName[] = split === 'test' ? ['test', 'train'] : ['train'];
+  for (const s of order) {
+    const projection = layer.metrics[s]?.projection;
+    if (!projection || projection.means.length === 0) continue;
+    return {
+      split: s,
+      spec: {
+        id: `projection-${s}`,
+        title: '2-D projection of the class means',
+        groupLabels: classNames(result),
+        centres: projection.means.map(([x, y], group) => ({ x, y, group })),
+        points: (projection.points ?? []).map((p) => ({ x: p.x, y: p.y, group: p.label })),
+        xLabel: 'PC 1 of the centred class means',
+        yLabel: 'PC 2',
+      },
+    };
+  }
+  return null;
+}
+
+export interface ClassifierRow {
+  label: string;
+  /** The class means at this layer (training split). */
+  means: number | null;
+  /** The classifier's rows w_c, centred by their mean. */
+  weights: number | null;
+}
+
+export interface ClassifierFacts {
+  nc3: number | null;
+  nc4Train: number | null;
+  nc4Test: number | null;
+  hasTest: boolean;
+  etf: ClassifierRow[];
+  unavailable: string[];
+}
+
+/** NC3, NC4 and the ETF numbers of classifier vs means, when `layer` is the classifier's input. */
+export function classifierFacts(result: AnalysisResult, layer: LayerResult): ClassifierFacts | null {
+  const c = result.classifier;
+  if (!c || c.input !== layer.name) return null;
+  const train = layer.metrics.train;
+  return {
+    nc3: c.nc3,
+    nc4Train: c.nc4.train,
+    nc4Test: c.nc4.test ?? null,
+    hasTest: resultSplits(result).includes('test'),
+    etf: [
+      { label: 'Equinorm', means: train.equinorm, weights: c.weights.equinorm },
+      { label: 'Equiangularity', means: train.equiangularity, weights: c.weights.equiangularity },
+      { label: 'Max-angle', means: train.maxAngle, weights: c.weights.maxAngle },
+      { label: 'ETF distance', means: train.etfDistance, weights: c.weights.etfDistance },
+    ],
+    unavailable: Object.entries(c.unavailable ?? {}).map(([k, why]) => `${k}: ${why}`),
+  };
+}

@@ -1,0 +1,143 @@
+/**
+ * The per-layer table: its rows, its columns, sorting, and the CSV export. DOM-free.
+ */
+import type { AnalysisResult, SplitLayerMetrics, SplitName } from '../../../src/core/result';
+import { formatCount, formatPercent, formatShort } from '../../common/format';
+import { layerDepth, resultSplits } from './overview';
+
+export type ColumnId = 'depth' | 'name' | 'op' | 'dim' | 'nc1Train' | 'nc1Test' | 'nccTrain' | 'nccTest' | 'cdnvTrain' | 'etfTrain';
+
+export interface LayerRow {
+  depth: number;
+  name: string;
+  op: string;
+  dim: number;
+  nc1Train: number | null;
+  nc1Test: number | null;
+  nccTrain: number | null;
+  nccTest: number | null;
+  cdnvTrain: number | null;
+  etfTrain: number | null;
+}
+
+export interface ColumnDef {
+  id: ColumnId;
+  label: string;
+  /** Shown as the header's tooltip. */
+  title: string;
+  numeric: boolean;
+  format(row: LayerRow): string;
+}
+
+const num = (v: number | null | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+export function layerRows(result: AnalysisResult): LayerRow[] {
+  return result.layers.map((layer, index) => {
+    const train = layer.metrics.train;
+    const test = layer.metrics.test;
+    return {
+      depth: layerDepth(layer, index),
+      name: layer.name,
+      op: layer.op,
+      dim: layer.dim,
+      nc1Train: num(train.nc1),
+      nc1Test: num(test?.nc1),
+      nccTrain: num(train.nccAccuracy),
+      nccTest: num(test?.nccAccuracy),
+      cdnvTrain: num(train.cdnv),
+      etfTrain: num(train.etfDistance),
+    };
+  });
+}
+
+const ALL_COLUMNS: ColumnDef[] = [
+  { id: 'depth', label: '#', title: 'Probe order (0 = shallowest)', numeric: true, format: (r) => String(r.depth) },
+  { id: 'name', label: 'Layer', title: 'Tensor or layer name', numeric: false, format: (r) => r.name },
+  { id: 'op', label: 'Op', title: 'Operation that produced the tensor', numeric: false, format: (r) => r.op },
+  { id: 'dim', label: 'Dim', title: 'Values per sample (D)', numeric: true, format: (r) => formatCount(r.dim) },
+  { id: 'nc1Train', label: 'NC1 train', title: 'tr(Σ_W Σ_B⁺)/K on the training split', numeric: true, format: (r) => formatShort(r.nc1Train) },
+  { id: 'nc1Test', label: 'NC1 test', title: 'tr(Σ_W Σ_B⁺)/K on the held-out split', numeric: true, format: (r) => formatShort(r.nc1Test) },
+  { id: 'nccTrain', label: 'NCC train', title: 'Nearest-class-centre accuracy, training split', numeric: true, format: (r) => formatPercent(r.nccTrain) },
+  { id: 'nccTest', label: 'NCC test', title: 'Nearest-class-centre accuracy, held-out split (training means)', numeric: true, format: (r) => formatPercent(r.nccTest) },
+  { id: 'cdnvTrain', label: 'CDNV', title: 'Mean CDNV over class pairs, training split', numeric: true, format: (r) => formatShort(r.cdnvTrain) },
+  { id: 'etfTrain', label: 'ETF dist.', title: 'Distance of the centred class means to a simplex ETF, training split', numeric: true, format: (r) => formatShort(r.etfTrain) },
+];
+
+const TEST_COLUMNS: ReadonlySet<ColumnId> = new Set(['nc1Test', 'nccTest']);
+
+/** The columns to show; the test columns only when the result has a held-out split. */
+export function tableColumns(result: AnalysisResult): ColumnDef[] {
+  const hasTest = resultSplits(result).includes('test');
+  return ALL_COLUMNS.filter((c) => hasTest || !TEST_COLUMNS.has(c.id));
+}
+
+export type SortDirection = 'ascending' | 'descending';
+
+export interface TableSort {
+  column: ColumnId;
+  direction: SortDirection;
+}
+
+/** Sorted copy; missing values always last, ties kept in depth order. */
+export function sortRows(rows: readonly LayerRow[], sort: TableSort): LayerRow[] {
+  const sign = sort.direction === 'ascending' ? 1 : -1;
+  return rows
+    .map((row, i) => ({ row, i }))
+    .sort((a, b) => {
+      const x = a.row[sort.column];
+      const y = b.row[sort.column];
+      if (x === null && y === null) return a.i - b.i;
+      if (x === null) return 1;
+      if (y === null) return -1;
+      const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+      return c !== 0 ? sign * c : a.i - b.i;
+    })
+    .map((e) => e.row);
+}
+
+/** Clicking a header sorts by it; clicking it again flips the direction. Names start A-Z, numbers low-high. */
+export function nextSort(current: TableSort | null, column: ColumnId): TableSort {
+  if (current && current.column === column)
+    return { column, direction: current.direction === 'ascending' ? 'descending' : 'ascending' };
+  return { column, direction: 'ascending' };
+}
+
+const CSV_METRICS: readonly (keyof SplitLayerMetrics)[] = [
+  'nc1',
+  'nc1Rank',
+  'nccAccuracy',
+  'cdnv',
+  'etfDistance',
+  'equinorm',
+  'equiangularity',
+  'maxAngle',
+];
+
+/** RFC 4180 quoting: a field with a comma, quote or line break is quoted, quotes doubled. */
+export function csvField(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : value;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/**
+ * Every layer with every scalar metric of every split, numbers at full precision (JavaScript's shortest
+ * round-trip form), empty where a metric is null. CRLF line ends as RFC 4180 asks; spreadsheets accept it.
+ */
+export function layerTableCsv(result: AnalysisResult): string {
+  const splits: SplitName[] = resultSplits(result);
+  const header = ['depth', 'name', 'op', 'shape', 'dim', ...splits.flatMap((s) => CSV_METRICS.map((m) => `${s}_${m}`))];
+  const lines = [header.map(csvField).join(',')];
+  result.layers.forEach((layer, index) => {
+    const cells: (string | number | null)[] = [layerDepth(layer, index), layer.name, layer.op, layer.shape.join('x'), layer.dim];
+    for (const split of splits) {
+      const metrics = layer.metrics[split];
+      for (const m of CSV_METRICS) {
+        const v = metrics?.[m];
+        cells.push(typeof v === 'number' ? v : null);
+      }
+    }
+    lines.push(cells.map(csvField).join(','));
+  });
+  return lines.join('\r\n') + '\r\n';
+}

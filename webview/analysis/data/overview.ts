@@ -1,0 +1,213 @@
+/**
+ * Result -> the four overview charts against depth (NC1, NCC accuracy, NC2, CDNV). DOM-free.
+ * x is the probe order (layer.depth); a null metric stays null so the chart draws a gap, never a zero.
+ */
+import type { AnalysisResult, LayerResult, SplitLayerMetrics, SplitName } from '../../../src/core/result';
+import type { ChartColor, LinePoint, LineChartSpec, LineSeries, ReferenceLine, TooltipRow } from '../../charts/types';
+import { logDomain } from '../../charts/domain';
+import { formatCount, formatExact, formatPercent, formatPercentExact } from '../../common/format';
+
+export type OverviewChartId = 'nc1' | 'ncc' | 'nc2' | 'cdnv';
+export type Nc2Metric = 'etfDistance' | 'equinorm' | 'equiangularity' | 'maxAngle';
+type DepthMetric = 'nc1' | 'nccAccuracy' | 'cdnv' | Nc2Metric;
+
+export const OVERVIEW_CHARTS: readonly OverviewChartId[] = ['nc1', 'ncc', 'nc2', 'cdnv'];
+
+export const NC2_METRICS: readonly { id: Nc2Metric; label: string; meaning: string }[] = [
+  { id: 'etfDistance', label: 'ETF distance', meaning: '‖G/‖G‖ − simplex ETF‖_F of the centred class means' },
+  { id: 'equinorm', label: 'Equinorm', meaning: 'std / mean of the class-mean norms' },
+  { id: 'equiangularity', label: 'Equiangularity', meaning: 'std of the cosines between class means' },
+  { id: 'maxAngle', label: 'Max-angle', meaning: 'mean |cos + 1/(K−1)| between class means' },
+];
+
+export const SPLIT_COLORS: Record<SplitName, ChartColor> = { train: 'blue', test: 'orange' };
+
+const METRIC_LABELS: Record<DepthMetric, string> = {
+  nc1: 'NC1',
+  nccAccuracy: 'NCC accuracy',
+  cdnv: 'CDNV (mean)',
+  etfDistance: 'ETF distance',
+  equinorm: 'Equinorm',
+  equiangularity: 'Equiangularity',
+  maxAngle: 'Max-angle',
+};
+
+/** The splits the result holds, train first; a result with no held-out split gives one series. */
+export function resultSplits(result: AnalysisResult): SplitName[] {
+  const hasTest = result.splits.test !== undefined || result.layers.some((l) => l.metrics.test !== undefined);
+  return hasTest ? ['train', 'test'] : ['train'];
+}
+
+export function splitLabel(result: AnalysisResult, split: SplitName): string {
+  const info = result.splits[split];
+  const name = split === 'train' ? 'Train' : 'Held-out test';
+  return info ? `${name} (n = ${formatCount(info.samples)})` : name;
+}
+
+/** Probe order of a layer; the array index when an older writer left depth out. */
+export function layerDepth(layer: LayerResult, index: number): number {
+  return Number.isFinite(layer.depth) ? layer.depth : index;
+}
+
+export function describeLayer(layer: LayerResult): string {
+  const shape = layer.shape.length > 0 ? `[${layer.shape.join('×')}]` : '';
+  return `${layer.op} ${shape}, D = ${formatCount(layer.dim)}`.replace('  ', ' ');
+}
+
+function metricValue(metrics: SplitLayerMetrics | undefined, metric: DepthMetric): number | null {
+  if (!metrics) return null;
+  const v = metrics[metric];
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+function formatMetric(metric: DepthMetric, value: number | null): string {
+  return metric === 'nccAccuracy' ? formatPercentExact(value) : formatExact(value);
+}
+
+function metricRow(layer: LayerResult, split: SplitName, metric: DepthMetric): TooltipRow {
+  const metrics = layer.metrics[split];
+  const value = metricValue(metrics, metric);
+  const reason = metrics?.unavailable?.[metric];
+  const name = split === 'train' ? 'Train' : 'Test';
+  const text = value === null && reason ? `n/a (${reason})` : formatMetric(metric, value);
+  return { label: `${name} ${METRIC_LABELS[metric]}`, value: text };
+}
+
+function depthPoints(result: AnalysisResult, split: SplitName, metric: DepthMetric): LinePoint[] {
+  const splits = resultSplits(result);
+  return result.layers.map((layer, index) => ({
+    x: layerDepth(layer, index),
+    y: metricValue(layer.metrics[split], metric),
+    key: layer.name,
+    tooltip: {
+      title: layer.name,
+      rows: [
+        { label: 'Layer', value: `#${layerDepth(layer, index)} · ${describeLayer(layer)}` },
+        ...splits.map((s) => metricRow(layer, s, metric)),
+      ],
+    },
+  }));
+}
+
+/** One series per split, train solid and test dashed (told apart without colour too). */
+export function depthSeries(result: AnalysisResult, metric: DepthMetric): LineSeries[] {
+  return resultSplits(result).map((split) => ({
+    id: split,
+    label: splitLabel(result, split),
+    color: SPLIT_COLORS[split],
+    dashed: split === 'test',
+    points: depthPoints(result, split, metric),
+  }));
+}
+
+const X_LABEL = 'Probe depth (layer index, input → output)';
+
+function logNote(series: LineSeries[]): string | undefined {
+  const { hiddenNonPositive } = logDomain(series.flatMap((s) => s.points.map((p) => p.y)));
+  return hiddenNonPositive > 0 ? `${hiddenNonPositive} value(s) ≤ 0 cannot be shown on the log axis (drawn as gaps).` : undefined;
+}
+
+function nullNote(series: LineSeries[]): string | undefined {
+  const missing = series.reduce((n, s) => n + s.points.filter((p) => p.y === null).length, 0);
+  return missing > 0 ? `${missing} value(s) not computed (gaps; hover for the reason).` : undefined;
+}
+
+function joinNotes(...notes: (string | undefined)[]): string | undefined {
+  const present = notes.filter((n): n is string => n !== undefined);
+  return present.length > 0 ? present.join(' ') : undefined;
+}
+
+function accuracyLines(result: AnalysisResult): ReferenceLine[] {
+  const lines: ReferenceLine[] = [];
+  for (const split of resultSplits(result)) {
+    const acc = result.splits[split]?.accuracy;
+    if (typeof acc === 'number' && Number.isFinite(acc))
+      lines.push({ value: acc, label: `network ${split} ${formatPercent(acc)}`, color: SPLIT_COLORS[split] });
+  }
+  return lines;
+}
+
+function effectiveDepthLine(result: AnalysisResult): ReferenceLine[] {
+  const { layer, epsilon } = result.effectiveDepth;
+  if (layer === null) return [];
+  const index = result.layers.findIndex((l) => l.name === layer);
+  if (index < 0) return [];
+  return [{ value: layerDepth(result.layers[index]!, index), label: `effective depth (ε = ${epsilon})`, color: 'green' }];
+}
+
+export interface OverviewOptions {
+  nc2Metric: Nc2Metric;
+  selectedLayer: string | null;
+}
+
+export function overviewSpec(result: AnalysisResult, chart: OverviewChartId, options: OverviewOptions): LineChartSpec {
+  const selectedKey = options.selectedLayer;
+  switch (chart) {
+    case 'nc1': {
+      const series = depthSeries(result, 'nc1');
+      return {
+        id: 'nc1',
+        title: 'NC1 · within-class variability',
+        xLabel: X_LABEL,
+        yLabel: 'NC1 = tr(Σ_W Σ_B⁺)/K (log)',
+        yScale: 'log',
+        yFormat: 'number',
+        series,
+        hLines: [],
+        vLines: [],
+        selectedKey,
+        note: joinNotes(logNote(series), nullNote(series)),
+      };
+    }
+    case 'ncc': {
+      const series = depthSeries(result, 'nccAccuracy');
+      return {
+        id: 'ncc-accuracy',
+        title: 'Nearest-class-centre accuracy',
+        xLabel: X_LABEL,
+        yLabel: 'NCC accuracy (%)',
+        yScale: 'linear',
+        yDomain: [0, 1],
+        yFormat: 'percent',
+        series,
+        hLines: accuracyLines(result),
+        vLines: effectiveDepthLine(result),
+        selectedKey,
+        note: nullNote(series),
+      };
+    }
+    case 'nc2': {
+      const metric = NC2_METRICS.find((m) => m.id === options.nc2Metric) ?? NC2_METRICS[0]!;
+      const series = depthSeries(result, metric.id);
+      return {
+        id: `nc2-${metric.id}`,
+        title: `NC2 · ${metric.label}`,
+        xLabel: X_LABEL,
+        yLabel: `${metric.label} (0 = simplex ETF)`,
+        yScale: 'linear',
+        yFormat: 'number',
+        series,
+        hLines: [],
+        vLines: [],
+        selectedKey,
+        note: nullNote(series),
+      };
+    }
+    case 'cdnv': {
+      const series = depthSeries(result, 'cdnv');
+      return {
+        id: 'cdnv',
+        title: 'CDNV · class-distance normalised variance',
+        xLabel: X_LABEL,
+        yLabel: 'mean CDNV over class pairs (log)',
+        yScale: 'log',
+        yFormat: 'number',
+        series,
+        hLines: [],
+        vLines: [],
+        selectedKey,
+        note: joinNotes(logNote(series), nullNote(series)),
+      };
+    }
+  }
+}

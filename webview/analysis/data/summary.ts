@@ -1,0 +1,132 @@
+/**
+ * The summary a person can act on, as plain facts: accuracy, effective depth, the most collapsed layer,
+ * how the run went; plus the conventions and warnings the result carries. DOM-free.
+ */
+import type { AnalysisResult, DatasetSourceInfo, LayerResult } from '../../../src/core/result';
+import { formatCount, formatDuration, formatPercent, formatShort } from '../../common/format';
+import { layerDepth, resultSplits } from './overview';
+
+export interface SummaryFact {
+  id: 'accuracy' | 'effectiveDepth' | 'mostCollapsed' | 'run';
+  label: string;
+  /** The sentence, with the layer's name (when there is one) left out: the UI shows it as a link. */
+  text: string;
+  /** A layer the fact points at, shown as a link that selects it. */
+  layer?: { name: string; depth: number };
+  /** Text after the layer link. */
+  after?: string;
+}
+
+export interface CollapsedLayer {
+  layer: LayerResult;
+  index: number;
+  nc1: number;
+}
+
+/**
+ * The layer with the lowest training NC1 (the shallowest one on a tie): per Li et al. 2022 the most
+ * collapsed layer on the target data is the best place to cut for a linear probe or to fine-tune from.
+ */
+export function mostCollapsedLayer(result: AnalysisResult): CollapsedLayer | null {
+  let best: CollapsedLayer | null = null;
+  result.layers.forEach((layer, index) => {
+    const nc1 = layer.metrics.train.nc1;
+    if (typeof nc1 !== 'number' || !Number.isFinite(nc1)) return;
+    if (best === null || nc1 < best.nc1) best = { layer, index, nc1 };
+  });
+  return best;
+}
+
+function accuracyFact(result: AnalysisResult): SummaryFact {
+  const parts = resultSplits(result).map((split) => {
+    const acc = result.splits[split]?.accuracy;
+    const name = split === 'train' ? 'train' : 'held-out test';
+    return `${acc === null || acc === undefined ? 'n/a' : formatPercent(acc)} ${name}`;
+  });
+  const none = resultSplits(result).every((s) => typeof result.splits[s]?.accuracy !== 'number');
+  return {
+    id: 'accuracy',
+    label: 'Network accuracy',
+    text: none ? 'not available (no logits: features-only input or no classifier found)' : parts.join(' · '),
+  };
+}
+
+function effectiveDepthFact(result: AnalysisResult, complete: boolean): SummaryFact {
+  const { epsilon, layer } = result.effectiveDepth;
+  const label = `Effective depth (ε = ${epsilon})`;
+  const index = layer === null ? -1 : result.layers.findIndex((l) => l.name === layer);
+  if (layer !== null && index >= 0) {
+    return {
+      id: 'effectiveDepth',
+      label,
+      text: '',
+      layer: { name: layer, depth: layerDepth(result.layers[index]!, index) },
+      after: `: the first probed layer whose train NCC error is ≤ ${formatPercent(epsilon, epsilon < 0.01 ? 2 : 1)}`,
+    };
+  }
+  if (layer !== null) return { id: 'effectiveDepth', label, text: layer };
+  let bestAcc: number | null = null;
+  for (const l of result.layers) {
+    const acc = l.metrics.train.nccAccuracy;
+    if (typeof acc === 'number' && (bestAcc === null || acc > bestAcc)) bestAcc = acc;
+  }
+  const best = bestAcc === null ? '' : ` (best train NCC accuracy ${formatPercent(bestAcc)})`;
+  return {
+    id: 'effectiveDepth',
+    label,
+    text: `${complete ? 'not reached' : 'not reached yet'}: no probed layer has train NCC error ≤ ${formatPercent(epsilon, epsilon < 0.01 ? 2 : 1)}${best}`,
+  };
+}
+
+function mostCollapsedFact(result: AnalysisResult, complete: boolean): SummaryFact {
+  const label = complete ? 'Most collapsed layer' : 'Most collapsed layer so far';
+  const found = mostCollapsedLayer(result);
+  if (found === null) return { id: 'mostCollapsed', label, text: 'no layer has a train NC1 yet' };
+  return {
+    id: 'mostCollapsed',
+    label,
+    text: '',
+    layer: { name: found.layer.name, depth: layerDepth(found.layer, found.index) },
+    after: ` (train NC1 ${formatShort(found.nc1)}): the best layer to cut at for a linear probe or to fine-tune from (Li et al. 2022)`,
+  };
+}
+
+function runFact(result: AnalysisResult): SummaryFact {
+  const runtime = result.runtime
+    ? ` (${result.runtime.name} ${result.runtime.version}${result.runtime.threads ? `, ${result.runtime.threads} threads` : ''})`
+    : '';
+  const samples = resultSplits(result)
+    .map((s) => {
+      const info = result.splits[s];
+      return info ? `${formatCount(info.samples)} ${s}` : null;
+    })
+    .filter((s): s is string => s !== null)
+    .join(' / ');
+  return {
+    id: 'run',
+    label: 'Run',
+    text: `${result.provider}${runtime} in ${formatDuration(result.timing.totalSeconds)} · ${samples} samples · ${result.classes.count} classes · ${result.layers.length} layers`,
+  };
+}
+
+export function summaryFacts(result: AnalysisResult, complete: boolean): SummaryFact[] {
+  return [accuracyFact(result), effectiveDepthFact(result, complete), mostCollapsedFact(result, complete), runFact(result)];
+}
+
+function skippedWarning(split: string, info: DatasetSourceInfo | undefined): string | null {
+  const skipped = info?.skipped;
+  if (!skipped || skipped.count <= 0) return null;
+  const examples = skipped.examples.slice(0, 3).join(', ');
+  return `${formatCount(skipped.count)} corrupt ${split} sample(s) skipped${examples ? ` (e.g. ${examples})` : ''}.`;
+}
+
+/** Everything a reader should not miss: the result's warnings, skipped samples, a missing classifier. */
+export function resultWarnings(result: AnalysisResult): string[] {
+  const out = [...(result.warnings ?? [])];
+  const train = skippedWarning('train', result.dataset.train);
+  const test = skippedWarning('test', result.dataset.test);
+  if (train) out.push(train);
+  if (test) out.push(test);
+  if (result.classifier === null && result.classifierUnavailable) out.push(`No NC3/NC4: ${result.classifierUnavailable}`);
+  return out;
+}

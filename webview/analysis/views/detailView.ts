@@ -1,0 +1,196 @@
+/**
+ * The per-layer detail: cosine matrix beside the ideal ETF, CDNV heatmap with the most confused pairs,
+ * per-class variability, the 2-D projection and, at the classifier's input, NC3/NC4 and the classifier's
+ * own ETF numbers.
+ */
+import type { AnalysisResult, LayerResult, SplitName } from '../../../src/core/result';
+import { renderBarChart } from '../../charts/barChart';
+import { renderHeatmap } from '../../charts/heatmap';
+import { renderScatter } from '../../charts/scatter';
+import type { HeatmapSpec } from '../../charts/types';
+import { button, h } from '../../common/dom';
+import { formatExact, formatPercent, formatShort } from '../../common/format';
+import {
+  cdnvHeatmap,
+  classifierFacts,
+  classNames,
+  cosineHeatmap,
+  idealEtfHeatmap,
+  mostConfusedPairs,
+  projectionScatter,
+  variabilityBars,
+  worstEtfDeviation,
+  type ClassifierFacts,
+} from '../data/layerDetail';
+import { describeLayer, layerDepth, resultSplits } from '../data/overview';
+import { chartCard, segmented } from './chartCard';
+import type { ViewContext } from './context';
+
+const CONFUSED_PAIRS_SHOWN = 5;
+
+export interface DetailPrefs {
+  split: SplitName;
+  /** True when the layer was picked (not the default shown before any pick). */
+  explicit: boolean;
+  setSplit(split: SplitName): void;
+}
+
+function heatmapHeight(k: number): (width: number) => number {
+  // Room for the row labels and colour bar beside the square, the slanted column labels below it.
+  return (width) => Math.round(Math.min(Math.max(width - 110, 200), k > 20 ? 640 : 480));
+}
+
+function unavailableCard(title: string, layer: LayerResult, split: SplitName, metric: string): HTMLElement {
+  const reason = layer.metrics[split]?.unavailable?.[metric];
+  return h('section', { className: 'cl-card cl-card-empty', attrs: { 'aria-label': title } }, [
+    h('div', { className: 'cl-card-header' }, [h('h3', { text: title })]),
+    h('p', { className: 'cl-note', text: reason ? `Not computed: ${reason}` : `Not in this result for the ${split} split.` }),
+  ]);
+}
+
+function heatmapCard(context: ViewContext, spec: HeatmapSpec, footer?: HTMLElement): HTMLElement {
+  return chartCard(context, {
+    title: spec.title,
+    exportId: spec.id,
+    height: heatmapHeight(spec.rowLabels.length),
+    draw: (container, size) => renderHeatmap(container, spec, size, context.theme, { tooltip: context.tooltip }),
+    footer,
+  });
+}
+
+function confusedPairsList(result: AnalysisResult, layer: LayerResult, split: SplitName): HTMLElement {
+  const names = classNames(result);
+  const pairs = mostConfusedPairs(layer.metrics[split]?.cdnvMatrix ?? null, CONFUSED_PAIRS_SHOWN);
+  const list = h('ol', { className: 'cl-pairs' });
+  for (const p of pairs) {
+    list.append(
+      h('li', {}, [
+        h('span', { className: 'cl-pair-names', text: `${names[p.a]} ↔ ${names[p.b]}` }),
+        h('span', { className: 'cl-pair-value', text: formatShort(p.value), attrs: { title: formatExact(p.value) } }),
+      ]),
+    );
+  }
+  return h('div', { className: 'cl-card-footer' }, [h('h4', { text: 'Most confused pairs (highest CDNV, outlined above)' }), list]);
+}
+
+function etfDeviationNote(result: AnalysisResult, layer: LayerResult, split: SplitName): HTMLElement | undefined {
+  const worst = worstEtfDeviation(layer.metrics[split]?.meanCosines ?? null);
+  if (!worst) return undefined;
+  const names = classNames(result);
+  return h('div', { className: 'cl-card-footer' }, [
+    h('p', {
+      className: 'cl-note',
+      text: `Farthest pair from the ETF angle: ${names[worst.row]} ↔ ${names[worst.col]}, |cos − ideal| = ${formatShort(worst.value)}.`,
+    }),
+  ]);
+}
+
+function classifierCard(facts: ClassifierFacts, layerName: string): HTMLElement {
+  const valueCell = (v: number | null, percent = false): HTMLElement =>
+    h('td', { className: 'cl-num', text: percent ? formatPercent(v, 2) : formatShort(v), attrs: { title: formatExact(v) } });
+  const collapse = h('table', { className: 'cl-mini-table' }, [
+    h('tbody', {}, [
+      h('tr', {}, [h('th', { text: 'NC3 self-duality', attrs: { scope: 'row', title: '‖Wᵀ/‖W‖ − M̃/‖M̃‖‖²_F (0 = classifier rows aligned with the class means)' } }), valueCell(facts.nc3)]),
+      h('tr', {}, [h('th', { text: 'NC4 disagreement, train', attrs: { scope: 'row', title: 'Share of samples where the network and the nearest-class-centre rule disagree' } }), valueCell(facts.nc4Train, true)]),
+      ...(facts.hasTest
+        ? [h('tr', {}, [h('th', { text: 'NC4 disagreement, test', attrs: { scope: 'row', title: 'Held-out split, with the training class means' } }), valueCell(facts.nc4Test, true)])]
+        : []),
+    ]),
+  ]);
+  const etf = h('table', { className: 'cl-mini-table' }, [
+    h('thead', {}, [h('tr', {}, [h('th', { text: 'ETF number (0 = simplex ETF)' }), h('th', { className: 'cl-num', text: 'Class means' }), h('th', { className: 'cl-num', text: 'Classifier rows' })])]),
+    h(
+      'tbody',
+      {},
+      facts.etf.map((row) => h('tr', {}, [h('th', { text: row.label, attrs: { scope: 'row' } }), valueCell(row.means), valueCell(row.weights)])),
+    ),
+  ]);
+  const card = h('section', { className: 'cl-card cl-card-classifier', attrs: { 'aria-label': 'Classifier' } }, [
+    h('div', { className: 'cl-card-header' }, [h('h3', { text: 'Classifier (this layer feeds it)' })]),
+    h('p', { className: 'cl-note', text: `The last linear layer reads ${layerName}; NC3 and NC4 are measured here.` }),
+    collapse,
+    etf,
+  ]);
+  if (facts.unavailable.length > 0) card.append(h('p', { className: 'cl-note', text: `Not computed: ${facts.unavailable.join('; ')}` }));
+  return card;
+}
+
+export function detailView(context: ViewContext, result: AnalysisResult, layer: LayerResult | null, prefs: DetailPrefs): HTMLElement {
+  const section = h('section', { className: 'cl-section cl-detail', attrs: { 'aria-labelledby': 'cl-detail-heading' } });
+  if (!layer) {
+    section.append(h('h2', { text: 'Layer detail', attrs: { id: 'cl-detail-heading' } }), h('p', { className: 'cl-hint', text: 'No layer has finished yet.' }));
+    return section;
+  }
+  const index = result.layers.indexOf(layer);
+  const splits = resultSplits(result);
+  const split: SplitName = splits.includes(prefs.split) ? prefs.split : 'train';
+  const isClassifierInput = result.classifier?.input === layer.name;
+  const rank = layer.metrics[split]?.nc1Rank;
+  const meta = [describeLayer(layer), rank === null || rank === undefined ? null : `Σ_B rank used ${rank} of ${result.classes.count - 1}`].filter((s): s is string => s !== null).join(' · ');
+  const heading = h('div', { className: 'cl-detail-heading' }, [
+    h('h2', { attrs: { id: 'cl-detail-heading' } }, [`Layer #${layerDepth(layer, index)} `, h('code', { text: layer.name })]),
+    h('span', { className: 'cl-subtitle', text: meta }),
+  ]);
+  if (isClassifierInput) heading.append(h('span', { className: 'cl-chip', text: 'classifier input' }));
+  section.append(heading);
+  const toolbar = h('div', { className: 'cl-detail-toolbar' });
+  if (splits.length > 1) {
+    toolbar.append(
+      h('span', { className: 'cl-label', text: 'Split:' }),
+      segmented(
+        'Split shown in the layer detail',
+        splits.map((s) => ({ id: s, label: s === 'train' ? 'Train' : 'Held-out test' })),
+        split,
+        prefs.setSplit,
+      ),
+    );
+  }
+  if (!prefs.explicit)
+    toolbar.append(h('span', { className: 'cl-hint', text: isClassifierInput ? "Showing the classifier's input layer; pick another in the charts or the table." : 'Showing the deepest layer; pick another in the charts or the table.' }));
+  if (index > 0 || index < result.layers.length - 1) {
+    const nav = h('div', { className: 'cl-layer-nav' });
+    const prev = result.layers[index - 1];
+    const next = result.layers[index + 1];
+    if (prev) nav.append(button('← Shallower', () => context.selectLayer(prev.name), { className: 'cl-secondary', attrs: { title: prev.name, 'data-focus-key': 'layer-prev' } }));
+    if (next) nav.append(button('Deeper →', () => context.selectLayer(next.name), { className: 'cl-secondary', attrs: { title: next.name, 'data-focus-key': 'layer-next' } }));
+    toolbar.append(nav);
+  }
+  section.append(toolbar);
+
+  const grid = h('div', { className: 'cl-grid cl-grid-detail' });
+  const cosine = cosineHeatmap(result, layer, split);
+  grid.append(cosine ? heatmapCard(context, cosine) : unavailableCard('Cosines of the centred class means', layer, split, 'meanCosines'));
+  const ideal = idealEtfHeatmap(result);
+  if (ideal) grid.append(heatmapCard(context, ideal, etfDeviationNote(result, layer, split)));
+  const cdnv = cdnvHeatmap(result, layer, split, CONFUSED_PAIRS_SHOWN);
+  grid.append(cdnv ? heatmapCard(context, cdnv, confusedPairsList(result, layer, split)) : unavailableCard('CDNV between classes', layer, split, 'cdnvMatrix'));
+  const bars = variabilityBars(result, layer);
+  if (bars) {
+    grid.append(
+      chartCard(context, {
+        title: bars.title,
+        exportId: bars.id,
+        height: () => Math.min(640, Math.max(220, 70 + bars.labels.length * (bars.series.length * 9 + 10))),
+        draw: (container, size) => renderBarChart(container, bars, size, context.theme, { tooltip: context.tooltip }),
+      }),
+    );
+  } else grid.append(unavailableCard('Within-class variability per class', layer, split, 'classVariability'));
+  const projection = projectionScatter(result, layer, split);
+  if (projection) {
+    const axes = 'Axes: the top two principal directions of the centred class means; large dots are the means, small ones sampled points.';
+    const note = projection.split !== split ? `${axes} Only the training split has a projection in this result; it is shown.` : axes;
+    grid.append(
+      chartCard(context, {
+        title: `${projection.spec.title} (${projection.split})`,
+        exportId: projection.spec.id,
+        height: (width) => Math.round(Math.min(Math.max(width * 0.72, 280), 520)),
+        draw: (container, size) => renderScatter(container, projection.spec, size, context.theme, { tooltip: context.tooltip }),
+        note,
+      }),
+    );
+  } else grid.append(unavailableCard('2-D projection of the class means', layer, 'train', 'projection'));
+  const facts = classifierFacts(result, layer);
+  if (facts) grid.append(classifierCard(facts, layer.name));
+  section.append(grid);
+  return section;
+}

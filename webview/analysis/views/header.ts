@@ -1,0 +1,74 @@
+/**
+ * The panel's top: run label, its state (running / complete / failed), the run-level actions, the slim
+ * progress bar and the failure banner.
+ */
+import type { ProgressInfo } from '../../../src/protocol/engine';
+import { button, h } from '../../common/dom';
+import { formatPercent } from '../../common/format';
+import { progressFraction, progressText, type PanelModel } from '../data/panelModel';
+
+export interface HeaderActions {
+  exportJson(): void;
+  exportCsv(): void;
+  rerun(): void;
+  showLog(): void;
+}
+
+function statusChip(model: PanelModel): HTMLElement {
+  if (model.failure !== null) return h('span', { className: 'cl-chip cl-chip-error', text: 'Failed' });
+  if (!model.complete) return h('span', { className: 'cl-chip cl-chip-running', text: model.run ? 'Running: partial results' : 'Starting' });
+  return h('span', { className: 'cl-chip', text: 'Complete' });
+}
+
+export function headerView(model: PanelModel, actions: HeaderActions): HTMLElement {
+  const title = model.run ? model.run.label : 'Collapse Lens';
+  const tools = h('div', { className: 'cl-toolbar', attrs: { role: 'toolbar', 'aria-label': 'Run actions' } });
+  if (model.run) {
+    tools.append(
+      button('Export JSON', actions.exportJson, { attrs: { title: 'Save the whole result as JSON', 'data-focus-key': 'export-json' } }),
+      button('Export CSV', actions.exportCsv, { attrs: { title: 'Save the per-layer table as CSV', 'data-focus-key': 'export-csv' } }),
+    );
+  }
+  if (model.complete || model.failure !== null)
+    tools.append(button('Re-run', actions.rerun, { className: 'cl-secondary', attrs: { title: 'Run this analysis again', 'data-focus-key': 'rerun' } }));
+  tools.append(button('Show log', actions.showLog, { className: 'cl-secondary', attrs: { title: 'Open the Collapse Lens output log', 'data-focus-key': 'show-log' } }));
+  const checkpoint = model.run ? h('div', { className: 'cl-subtitle', text: model.run.result.checkpoint.path }) : null;
+  const titleBlock = h('div', { className: 'cl-title-block' }, [h('div', { className: 'cl-title-row' }, [h('h1', { text: title }), statusChip(model)])]);
+  if (checkpoint) titleBlock.append(checkpoint);
+  return h('header', { className: 'cl-header' }, [titleBlock, tools]);
+}
+
+/** The slim progress bar; an element that is updated in place, as progress messages come often. */
+export class ProgressView {
+  readonly element = h('div', { className: 'cl-progress', attrs: { role: 'progressbar', 'aria-label': 'Analysis progress', 'aria-valuemin': '0', 'aria-valuemax': '100' } });
+  private readonly bar = h('div', { className: 'cl-progress-bar' });
+  private readonly text = h('div', { className: 'cl-progress-text', attrs: { 'aria-live': 'polite' } });
+
+  constructor() {
+    this.element.append(h('div', { className: 'cl-progress-track' }, [this.bar]), this.text);
+    this.update(null, false);
+  }
+
+  update(progress: ProgressInfo | null, running: boolean): void {
+    this.element.classList.toggle('hidden', !running);
+    if (!running) return;
+    const fraction = progress ? progressFraction(progress) : null;
+    this.element.classList.toggle('indeterminate', fraction === null);
+    this.bar.style.setProperty('width', fraction === null ? '30%' : `${(fraction * 100).toFixed(1)}%`);
+    if (fraction === null) this.element.removeAttribute('aria-valuenow');
+    else this.element.setAttribute('aria-valuenow', (fraction * 100).toFixed(0));
+    this.text.textContent = progress ? `${progressText(progress)}${fraction === null ? '' : ` (${formatPercent(fraction, 0)})`}` : 'Waiting for the engine…';
+  }
+}
+
+export function failureBanner(message: string, actions: HeaderActions): HTMLElement {
+  return h('div', { className: 'cl-banner cl-banner-error', attrs: { role: 'alert' } }, [
+    h('strong', { text: 'The analysis failed. ' }),
+    h('span', { className: 'cl-banner-message', text: message }),
+    h('span', { className: 'cl-banner-hint', text: ' What was computed before the failure is still shown below.' }),
+    h('div', { className: 'cl-banner-actions' }, [
+      button('Show log', actions.showLog, { attrs: { 'data-focus-key': 'banner-log' } }),
+      button('Re-run', actions.rerun, { className: 'cl-secondary', attrs: { 'data-focus-key': 'banner-rerun' } }),
+    ]),
+  ]);
+}
