@@ -1,0 +1,38 @@
+// The collapse-lens CLI, run the way a user runs it, for comparing its JSON with what the panel shows.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { repoRoot } from './paths.mjs';
+
+const execFileAsync = promisify(execFile);
+
+/**
+ * The CLI entry: the installed extension's own (the very engine the panel's numbers came from) when it
+ * ships one, else the repository's bin/collapse-lens.js.
+ */
+export function cliEntry(installedExtensionDir) {
+  const candidates = installedExtensionDir
+    ? [path.join(installedExtensionDir, 'bin', 'collapse-lens.js'), path.join(installedExtensionDir, 'dist', 'engine.js')]
+    : [];
+  candidates.push(path.join(repoRoot, 'bin', 'collapse-lens.js'));
+  const found = candidates.find((candidate) => fs.existsSync(candidate));
+  if (found === undefined) throw new Error(`no collapse-lens CLI among ${candidates.join(', ')}`);
+  return found;
+}
+
+/** `collapse-lens analyze <args> --out <tmp>` and the parsed result JSON. */
+export async function analyzeWithCli(entry, args, { timeoutMs = 300_000 } = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'collapse-lens-e2e-cli-'));
+  const out = path.join(dir, 'result.json');
+  try {
+    await execFileAsync(process.execPath, [entry, 'analyze', ...args, '--quiet', '--out', out], { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 })
+      .catch((error) => {
+        throw new Error(`collapse-lens analyze ${args.join(' ')} failed: ${error.stderr || error.message}`);
+      });
+    return JSON.parse(fs.readFileSync(out, 'utf8'));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

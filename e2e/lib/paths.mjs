@@ -1,0 +1,15 @@
+// Where the harness finds its tools and puts what a run leaves behind.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const e2eDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+export const repoRoot = path.dirname(e2eDir);
+/** Screenshots, logs and copies of VS Code's own logs; git-ignored. */
+export const artifactsRoot = path.join(repoRoot, '.artifacts', 'e2e');
+export const codeServerEntry = path.join(e2eDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+export const chromiumPath = process.env.COLLAPSE_LENS_E2E_CHROMIUM ?? '/usr/bin/chromium';
+
+/** A test's own artifacts folder: .artifacts/e2e/<name>/ (name made filesystem-safe). */
+export function artifactsDirFor(name) {
+  return path.join(artifactsRoot, name.replace(/[^A-Za-z0-9._-]+/g, '-'));
+}

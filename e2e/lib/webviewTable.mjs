@@ -1,0 +1,20 @@
+// Reads an HTML table inside a webview frame into plain rows keyed by the header texts, so a test can
+// say row['NC1 train'] instead of depending on the panel's markup.
+
+/** The first table in `frame` whose header row contains `headerText`. */
+export function tableWithHeader(frame, headerText) {
+  return frame.locator('table').filter({ has: frame.locator('th', { hasText: headerText }) }).first();
+}
+
+/** The table's body rows as objects { [header]: cell text } (header and cell texts trimmed). */
+export async function readTable(table) {
+  return table.evaluate((element) => {
+    const clean = (node) => (node.textContent ?? '').replace(/\s+/g, ' ').trim();
+    const headers = Array.from(element.querySelectorAll('thead th, tr:first-child th')).map(clean);
+    const bodyRows = Array.from(element.querySelectorAll('tbody tr')).filter((row) => row.querySelector('td') !== null);
+    return bodyRows.map((row) => {
+      const cells = Array.from(row.querySelectorAll('td, th')).map(clean);
+      return Object.fromEntries(headers.map((header, index) => [header, cells[index] ?? '']));
+    });
+  });
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Runs the end-to-end tests: the extension under test in a real VS Code (code-server 4.100.3 /
+# VS Code 1.100.3) driven by headless Chromium.
+#
+#   bash e2e/run.sh                      # the newest *.vsix in the repo root (`npm run package` makes it)
+#   bash e2e/run.sh path/to/x.vsix       # that .vsix
+#   bash e2e/run.sh path/to/folder       # an unpacked extension folder, linked (no packaging; for development)
+#   bash e2e/run.sh X e2e/tests/smoke.test.mjs   # only the named test files
+#
+# Exits non-zero when a test fails. Screenshots and logs land in .artifacts/e2e/<test>/.
+set -euo pipefail
+
+e2e_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo_root="$(dirname "$e2e_dir")"
+cd "$repo_root"
+
+if [[ ! -f "$e2e_dir/node_modules/code-server/out/node/entry.js" || ! -d "$e2e_dir/node_modules/playwright-core" ]]; then
+  echo "e2e: installing code-server and playwright-core (about a minute; log in .artifacts/e2e/install.log)"
+  bash "$e2e_dir/install.sh"
+fi
+
+chromium="${COLLAPSE_LENS_E2E_CHROMIUM:-/usr/bin/chromium}"
+if [[ ! -x "$chromium" ]]; then
+  echo "e2e: no Chromium at $chromium (run scripts/install-system.sh, or set COLLAPSE_LENS_E2E_CHROMIUM)" >&2
+  exit 1
+fi
+
+extension="${1:-}"
+if [[ $# -gt 0 ]]; then shift; fi
+if [[ -z "$extension" ]]; then
+  extension="$(ls -t -- "$repo_root"/*.vsix 2>/dev/null | head -n 1 || true)"
+  if [[ -z "$extension" ]]; then
+    echo "e2e: no .vsix in $repo_root: run \`npm run package\` first, or pass a .vsix or an unpacked extension folder" >&2
+    exit 1
+  fi
+fi
+
+unset COLLAPSE_LENS_E2E_VSIX COLLAPSE_LENS_E2E_EXTENSION_FOLDER
+if [[ -f "$extension" && "$extension" == *.vsix ]]; then
+  export COLLAPSE_LENS_E2E_VSIX="$(realpath "$extension")"
+elif [[ -d "$extension" && -f "$extension/package.json" ]]; then
+  export COLLAPSE_LENS_E2E_EXTENSION_FOLDER="$(realpath "$extension")"
+else
+  echo "e2e: $extension is neither a .vsix file nor an extension folder with a package.json" >&2
+  exit 1
+fi
+echo "e2e: testing ${COLLAPSE_LENS_E2E_VSIX:-$COLLAPSE_LENS_E2E_EXTENSION_FOLDER}"
+
+if [[ $# -gt 0 ]]; then
+  tests=("$@")
+else
+  tests=("$e2e_dir"/tests/*.test.mjs)
+fi
+
+# One test file at a time: each starts its own code-server and Chromium, and the machine has two cores.
+# The timeout is per test; a hung test fails instead of blocking CI, and its after() hook still cleans up.
+exec node --test --test-concurrency=1 --test-timeout=180000 --test-reporter=spec "${tests[@]}"
