@@ -1,0 +1,40 @@
+import * as fs from 'node:fs';
+import { TfjsModelError } from './errors';
+import { recordAt } from './json';
+import { buildGraphModelGraph, type TfjsGraphModelGraph } from './graphModelGraph';
+import { buildLayersGraph, type TfjsLayersGraph } from './layersGraph';
+import { sniffTfjsModelJson } from './sniff';
+import { parseWeightsManifest } from './weightsManifest';
+import { resolveWeightShards } from './weightShards';
+
+export type TfjsModelGraph = TfjsLayersGraph | TfjsGraphModelGraph;
+
+export function readModelJson(file: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new TfjsModelError(file, `cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new TfjsModelError(file, `is not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+}
+
+/**
+ * Reads a TF.js model.json and its weight manifest (no runtime): checks every shard path and size,
+ * then describes the layers, the default probes and the classifier.
+ */
+export function loadTfjsModelGraph(modelJsonFile: string): TfjsModelGraph {
+  const json = readModelJson(modelJsonFile);
+  const sniffed = sniffTfjsModelJson(json);
+  if (sniffed.kind === 'other') throw new TfjsModelError(modelJsonFile, sniffed.reason ?? 'not a TF.js model');
+  const record = json as Record<string, unknown>;
+  const topology = recordAt(record, 'modelTopology') ?? {};
+  const groups = resolveWeightShards(modelJsonFile, parseWeightsManifest(record, modelJsonFile));
+  return sniffed.kind === 'tfjs-layers'
+    ? buildLayersGraph(modelJsonFile, record, topology, groups)
+    : buildGraphModelGraph(modelJsonFile, record, topology, groups);
+}
