@@ -20,6 +20,8 @@ import type { ResolvedWeightGroup } from './weightShards';
 
 export interface TfjsGraphModelGraph extends ModelGraph {
   format: 'tfjs-graph';
+  /** The pre-softmax logits layer, also when no linear classifier was read. */
+  logitsLayer?: string;
   modelJson: JsonRecord;
   weightGroups: ResolvedWeightGroup[];
   /** The Placeholder fed with the batch. */

@@ -1,6 +1,6 @@
 /** The TF.js side of the core: sniff a model.json, read its graph, probes and classifier (no runtime). */
 export { sniffTfjsModelJson, type TfjsModelKind, type TfjsSniffResult } from './sniff';
-export { loadTfjsModelGraph, readModelJson, type TfjsModelGraph } from './loadGraph';
+export { isTfjsModelGraph, loadTfjsModelGraph, readModelJson, type TfjsModelGraph } from './loadGraph';
 // Probe selection is format-independent: one implementation (and one set of messages) for ONNX and TF.js.
 export { resolveProbes, closeLayerNames } from '../onnx/probes';
 export { TfjsModelError } from './errors';

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { ClassifierInfo, LayerInfo, ModelGraph, ModelInputSpec } from '../types';
 import { TfjsModelError } from './errors';
-import { booleanAt, stringAt, type JsonRecord } from './json';
+import { booleanAt, numberAt, stringAt, type JsonRecord } from './json';
 import { inferKerasShapes, type SampleShape } from './kerasShapes';
 import { flattenKerasTopology, type FlatLayerNode, type KerasFlatGraph } from './kerasTopology';
 import { kerasLayerIsAutoProbe } from './probeRule';
@@ -13,6 +13,8 @@ export const PRE_ACTIVATION_SUFFIX = '/logits';
 
 export interface TfjsLayersGraph extends ModelGraph {
   format: 'tfjs-layers';
+  /** The pre-softmax logits layer, also when no linear classifier was read. */
+  logitsLayer?: string;
   /** model.json as parsed (the IOHandler hands its topology and metadata to tfjs). */
   modelJson: JsonRecord;
   weightGroups: ResolvedWeightGroup[];
@@ -70,8 +72,11 @@ interface ClassifierOutcome {
 
 function findClassifier(file: string, graph: KerasFlatGraph, shapes: Map<string, SampleShape>, groups: ResolvedWeightGroup[]): ClassifierOutcome {
   const dense = [...graph.nodes].reverse().find((n) => n.className === 'Dense');
-  const none = (why: string): ClassifierOutcome => ({ classifier: null, unavailable: why, preActivation: null });
-  if (!dense) return none('the model has no Dense layer');
+  if (!dense) return { classifier: null, unavailable: 'the model has no Dense layer', preActivation: null };
+  // The logits probe needs only the runtime layer, so it exists even when W cannot be read by name.
+  const activation = activationOf(dense) ?? 'linear';
+  const preActivation = activation === 'linear' ? null : { name: `${dense.name}${PRE_ACTIVATION_SUFFIX}`, dense: dense.name };
+  const none = (why: string): ClassifierOutcome => ({ classifier: null, unavailable: why, preActivation });
   const input = dense.inputs[0];
   if (!input || input.kind === 'input') return none(`the last Dense "${dense.name}" reads the model input directly, so there is no feature layer before it`);
   if (input.tensor !== 0) return none(`the last Dense "${dense.name}" reads output ${input.tensor} of "${input.node}", which is not probed`);
@@ -99,8 +104,6 @@ function findClassifier(file: string, graph: KerasFlatGraph, shapes: Map<string,
     }
     b = readWeightValues(biasAt, file);
   }
-  const activation = activationOf(dense) ?? 'linear';
-  const preActivation = activation === 'linear' ? null : { name: `${dense.name}${PRE_ACTIVATION_SUFFIX}`, dense: dense.name };
   const classifier: ClassifierInfo = {
     inputLayer: input.node,
     logitsLayer: preActivation ? preActivation.name : dense.name,
@@ -156,11 +159,12 @@ export function buildLayersGraph(file: string, modelJson: JsonRecord, topology: 
       index: layers.length,
       auto: special.has(node.name) || kerasLayerIsAutoProbe(node.className, activationOf(node)),
     });
-    if (found.preActivation?.dense === node.name && found.classifier) {
-      layers.push({ name: found.preActivation.name, op: 'Dense (pre-activation)', shape: [found.classifier.numClasses], index: layers.length, auto: true });
+    if (found.preActivation?.dense === node.name) {
+      const units = numberAt(node.config, 'units') ?? null;
+      layers.push({ name: found.preActivation.name, op: 'Dense (pre-activation)', shape: [units], index: layers.length, auto: true });
     }
   }
-  const logitsLayer = found.classifier?.logitsLayer ?? logitsWithoutClassifier(keras);
+  const logitsLayer = found.classifier?.logitsLayer ?? found.preActivation?.name ?? logitsWithoutClassifier(keras);
   const outputShape = keras.outputs[0]?.kind === 'layer' ? shapes.get(keras.outputs[0].node) : undefined;
   const lastDim = outputShape?.[outputShape.length - 1];
   return {

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import type { ModelGraph } from '../types';
 import { TfjsModelError } from './errors';
 import { recordAt } from './json';
 import { buildGraphModelGraph, type TfjsGraphModelGraph } from './graphModelGraph';
@@ -8,6 +9,12 @@ import { parseWeightsManifest } from './weightsManifest';
 import { resolveWeightShards } from './weightShards';
 
 export type TfjsModelGraph = TfjsLayersGraph | TfjsGraphModelGraph;
+
+/** Whether a ModelGraph came from loadTfjsModelGraph (the runner needs its manifest and topology). */
+export function isTfjsModelGraph(graph: ModelGraph): graph is TfjsModelGraph {
+  const candidate = graph as Partial<TfjsModelGraph>;
+  return (graph.format === 'tfjs-layers' || graph.format === 'tfjs-graph') && candidate.modelJson !== undefined && Array.isArray(candidate.weightGroups);
+}
 
 export function readModelJson(file: string): unknown {
   let text: string;

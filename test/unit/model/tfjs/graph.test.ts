@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadTfjsModelGraph, resolveProbes } from '../../../../src/core/model/tfjs';
+import { isTfjsModelGraph, loadTfjsModelGraph, resolveProbes } from '../../../../src/core/model/tfjs';
 import { copyFixture, editJson, GRAPH_MLP, LAYERS_MLP, readRawWeights, weight } from './helpers';
 
 /** W must be the classifier kernel (D x K, Keras layout) transposed to K x D. */
@@ -46,6 +46,8 @@ test('LayersModel: the classifier is the last Dense, W = kernel transposed, logi
   assert.ok(c, graph.classifierUnavailable);
   assert.equal(c.inputLayer, 'fc2');
   assert.equal(c.logitsLayer, 'classifier/logits');
+  assert.equal(graph.logitsLayer, 'classifier/logits');
+  assert.ok(isTfjsModelGraph(graph));
   assert.equal(c.numClasses, 10);
   assert.equal(c.dim, 64);
   assertIsKernelTransposed(c.W, c.b, LAYERS_MLP, 'classifier/kernel', 'classifier/bias');
@@ -71,6 +73,8 @@ test('GraphModel: node outputs listed in order, probes and the MatMul + BiasAdd 
   assert.ok(c, graph.classifierUnavailable);
   assert.equal(c.inputLayer, 'fc2/Relu');
   assert.equal(c.logitsLayer, 'classifier/BiasAdd');
+  assert.equal(graph.logitsLayer, 'classifier/BiasAdd');
+  assert.ok(isTfjsModelGraph(graph));
   assert.match(c.description, /MatMul \+ BiasAdd/);
   assertIsKernelTransposed(c.W, c.b, GRAPH_MLP, 'classifier/kernel', 'classifier/bias');
 });
@@ -111,4 +115,21 @@ test('a Python-converted LayersModel (model_config wrapper, ":0" weight names) r
   assert.ok(graph.classifier);
   assertIsKernelTransposed(graph.classifier.W, graph.classifier.b, LAYERS_MLP, 'classifier/kernel', 'classifier/bias');
   fs.rmSync(path.dirname(copy), { recursive: true, force: true });
+});
+
+test('when the classifier weights cannot be found by name, the logits probe still exists and the reason is given', () => {
+  const copy = copyFixture(LAYERS_MLP);
+  try {
+    editJson(copy, (json) => {
+      const [group] = json['weightsManifest'] as { weights: { name: string }[] }[];
+      for (const w of group.weights) w.name = w.name.replace('classifier/', 'renamed/');
+    });
+    const graph = loadTfjsModelGraph(copy);
+    assert.equal(graph.classifier, null);
+    assert.match(graph.classifierUnavailable ?? '', /the kernel of Dense "classifier": no weight named "classifier\/kernel"/);
+    assert.equal(graph.logitsLayer, 'classifier/logits');
+    assert.deepEqual(resolveProbes(graph, 'auto').map((l) => l.name), ['flatten', 'fc1', 'fc2', 'classifier/logits']);
+  } finally {
+    fs.rmSync(path.dirname(copy), { recursive: true, force: true });
+  }
 });
