@@ -6,6 +6,7 @@
 import { open, readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkOnnxOutline } from './onnx/looksLikeOnnx';
+import { sniffTfjsModelJson } from './tfjs/sniff';
 
 export type CheckpointKind = 'onnx' | 'tfjs-layers' | 'tfjs-graph' | 'unknown';
 
@@ -17,8 +18,7 @@ export interface CheckpointSniff {
   file: string;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
+/** A model.json is told apart by the TF.js module's own rule, so the two can never disagree. */
 function sniffModelJson(text: string, file: string): CheckpointSniff {
   let json: unknown;
   try {
@@ -26,17 +26,8 @@ function sniffModelJson(text: string, file: string): CheckpointSniff {
   } catch (error) {
     return { kind: 'unknown', file, reason: `${file} is not valid JSON (${error instanceof Error ? error.message : String(error)})` };
   }
-  if (!isObject(json)) return { kind: 'unknown', file, reason: `${file} is JSON but not an object: not a TensorFlow.js model` };
-  const topology = json.modelTopology;
-  if (!isObject(topology)) return { kind: 'unknown', file, reason: `${file} has no modelTopology: not a TensorFlow.js model` };
-  if (!Array.isArray(json.weightsManifest)) {
-    return { kind: 'unknown', file, reason: `${file} has a modelTopology but no weightsManifest: not a complete TensorFlow.js model` };
-  }
-  if (json.format === 'graph-model' || Array.isArray(topology.node)) return { kind: 'tfjs-graph', file };
-  if (json.format === 'layers-model' || 'class_name' in topology || 'model_config' in topology || 'config' in topology) {
-    return { kind: 'tfjs-layers', file };
-  }
-  return { kind: 'unknown', file, reason: `${file} has a modelTopology that is neither a Keras model nor a graph (no class_name, model_config or node list)` };
+  const found = sniffTfjsModelJson(json);
+  return found.kind === 'other' ? { kind: 'unknown', file, reason: `${file}: ${found.reason ?? 'not a TF.js model'}` } : { kind: found.kind, file };
 }
 
 /** Well-known non-checkpoint formats people point at by mistake, by their magic bytes. */

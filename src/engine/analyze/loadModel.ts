@@ -1,7 +1,7 @@
 import type { ModelGraph } from '../../core/model/types';
 import { sniffCheckpoint } from '../../core/model/sniff';
 import { loadOnnxGraph } from '../../core/model/onnx';
-import { loadTfjsModelGraph } from '../../core/model/tfjs';
+import { loadTfjsModelGraph, TfjsModelError } from '../../core/model/tfjs';
 import { fillOnnxShapesByRunning } from '../backends/onnxShapes';
 import { UserError } from '../errors';
 
@@ -16,7 +16,12 @@ export async function loadModelGraph(path: string, threads = 0): Promise<ModelGr
       return fillOnnxShapesByRunning(await loadOnnxGraph(sniff.file), { threads });
     case 'tfjs-layers':
     case 'tfjs-graph':
-      return loadTfjsModelGraph(sniff.file);
+      try {
+        return loadTfjsModelGraph(sniff.file);
+      } catch (err) {
+        // A bad manifest or shard is the user's file to fix, not a crash: one clear line.
+        throw err instanceof TfjsModelError ? new UserError(err.message) : err;
+      }
     case 'unknown':
       throw new UserError(sniff.reason ?? `${path}: not an ONNX model or a TensorFlow.js model.json`);
   }
