@@ -10,8 +10,8 @@ import type { AnalysisHooks } from './hooks';
 import { throwIfCancelled } from './hooks';
 import { countCorrect } from './passes';
 
-/** Arrays with these names are not layers. */
-const RESERVED = new Set(['labels', 'W', 'b', 'logits']);
+/** Arrays with these names are not layers. `logits` is both: the last layer, and the network's output (accuracy, NC4). */
+const RESERVED = new Set(['labels', 'W', 'b']);
 /** Rows read per step: bounds memory to a few MB per layer whatever N is. */
 const ROWS_PER_STEP = 1024;
 
@@ -78,7 +78,7 @@ export async function analyzeFeatures(request: FeaturesRequest, hooks: AnalysisH
     }
     if (K < 2) throw new UserError(`${request.features}: the labels name ${K} class; neural collapse needs at least 2`);
     // The classifier's input: the last layer whose width equals W's columns.
-    const classifierInput = W ? [...train.layers].reverse().find((l) => l.dim * K === W.length)?.name : undefined;
+    const classifierInput = W ? [...train.layers].reverse().find((l) => l.name !== 'logits' && l.dim * K === W.length)?.name : undefined;
     const warnings: string[] = [];
     if (W && !classifierInput) warnings.push(`no layer is ${W.length / K} wide, the width of W's rows: NC3 and NC4 are not computed`);
 
