@@ -80,12 +80,15 @@ export function renderBarChart(container: HTMLElement, spec: BarSpec, size: Char
     if (hit) marks.push({ element: hit, tooltip, cx: margin.left - 6, cy: rowY + y.bandwidth() / 2, ringRadius: 4 });
   });
 
+  // With many classes the rows get thin: label every n-th so the names do not overlap.
+  const every = Math.max(1, Math.ceil(12 / Math.max(y.step(), 0.1)));
   const yAxis = root
     .append('g')
     .attr('transform', `translate(${margin.left},0)`)
     .call(
       d3
         .axisLeft(y)
+        .tickValues(spec.labels.map((_, i) => i).filter((i) => i % every === 0))
         .tickFormat((i) => spec.labels[i] ?? '')
         .tickSize(0)
         .tickPadding(6),

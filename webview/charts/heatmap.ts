@@ -10,8 +10,9 @@ import { createSvg, enableKeyboard, gridNeighbour, isLight, styleAxis, textWidth
 import type { ChartSize, HeatmapSpec, TooltipContent } from './types';
 
 const LEGEND_WIDTH = 64;
-/** Above this many classes the labels would overlap; every n-th is shown. */
-const MAX_LABELLED = 24;
+/** Labels closer than this (pixels) would overlap: every n-th class is labelled instead. Slanted column labels need more. */
+const MIN_ROW_LABEL_SPACING = 12;
+const MIN_COL_LABEL_SPACING = 17;
 
 let gradientCounter = 0;
 
@@ -34,22 +35,24 @@ function colorScale(spec: HeatmapSpec, theme: Theme): { color: ColorOf; legend: 
   return { color: (v) => scale(v), legend: d3.scaleLinear().domain([lo, hi]), domain: [lo, hi] };
 }
 
-function labelEvery(k: number): number {
-  return k <= MAX_LABELLED ? 1 : Math.ceil(k / MAX_LABELLED);
+function labelEvery(cell: number, spacing: number): number {
+  return Math.max(1, Math.ceil(spacing / cell));
 }
 
 export function renderHeatmap(container: HTMLElement, spec: HeatmapSpec, size: ChartSize, theme: Theme, interaction: ChartInteraction = {}): SVGSVGElement {
   const k = spec.rowLabels.length;
   const svg = createSvg(size, spec.title, theme);
   const root = svg.append('g') as unknown as Group;
-  const every = labelEvery(k);
-  const shown = (i: number): boolean => i % every === 0;
-  const rowLabelWidth = Math.min(120, Math.max(...spec.rowLabels.map((l, i) => (shown(i) ? textWidth(l) : 0)), 10) + 8);
-  const colLabelHeight = Math.min(100, Math.max(...spec.colLabels.map((l, i) => (shown(i) ? textWidth(l) : 0)), 10) * 0.72 + 14);
+  const rowLabelWidth = Math.min(120, Math.max(...spec.rowLabels.map((l) => textWidth(l)), 10) + 8);
+  const colLabelHeight = Math.min(100, Math.max(...spec.colLabels.map((l) => textWidth(l)), 10) * 0.72 + 14);
   const top = 8;
   const availableW = size.width - rowLabelWidth - LEGEND_WIDTH - 8;
   const availableH = size.height - top - colLabelHeight;
-  const cell = Math.max(2, Math.floor(Math.min(availableW, availableH) / Math.max(k, 1)));
+  const fit = Math.min(availableW, availableH) / Math.max(k, 1);
+  // Whole pixels while cells are large (crisp edges); fractional below that, so 100 classes still fit.
+  const cell = fit >= 6 ? Math.floor(fit) : Math.max(1, fit);
+  const rowEvery = labelEvery(cell, MIN_ROW_LABEL_SPACING);
+  const colEvery = labelEvery(cell, MIN_COL_LABEL_SPACING);
   const left = rowLabelWidth;
   const gridSize = cell * k;
   const { color, legend, domain } = colorScale(spec, theme);
@@ -130,7 +133,7 @@ export function renderHeatmap(container: HTMLElement, spec: HeatmapSpec, size: C
   root
     .append('g')
     .selectAll('text')
-    .data(spec.rowLabels.map((label, i) => ({ label, i })).filter((d) => shown(d.i)))
+    .data(spec.rowLabels.map((label, i) => ({ label, i })).filter((d) => d.i % rowEvery === 0))
     .join('text')
     .attr('x', left - 6)
     .attr('y', (d) => top + d.i * cell + cell / 2)
@@ -141,7 +144,7 @@ export function renderHeatmap(container: HTMLElement, spec: HeatmapSpec, size: C
   root
     .append('g')
     .selectAll('text')
-    .data(spec.colLabels.map((label, i) => ({ label, i })).filter((d) => shown(d.i)))
+    .data(spec.colLabels.map((label, i) => ({ label, i })).filter((d) => d.i % colEvery === 0))
     .join('text')
     .attr('transform', (d) => `translate(${left + d.i * cell + cell / 2},${top + gridSize + 8}) rotate(-40)`)
     .attr('text-anchor', 'end')

@@ -21,7 +21,7 @@ import { panelHtml } from '../../../src/extension/panels/panelHtml';
 import { BODY_CLASS, THEME_VARIABLES, type PreviewTheme } from './themes';
 
 const ROOT = resolve(__dirname, '../../..');
-const SCENARIOS = ['full', 'partial', 'failed', 'notest', 'select'] as const;
+const SCENARIOS = ['full', 'partial', 'failed', 'notest', 'select', 'many'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 function arg(name: string, fallback: string): string {
@@ -50,6 +50,35 @@ function partial(result: AnalysisResult, layers: number): AnalysisResult {
   return copy;
 }
 
+/**
+ * A 100-class layout check (CIFAR-100 sized): the sample's 10 x 10 matrices tiled with a little jitter.
+ * The numbers do not agree with each other; only the panel's layout at K = 100 is being looked at.
+ */
+function hundredClasses(result: AnalysisResult): AnalysisResult {
+  const copy = structuredClone(result);
+  const k = 100;
+  const jitter = (i: number, j: number): number => 1 + 0.15 * Math.sin(i * 12.9898 + j * 78.233);
+  const tile = (m: (number | null)[][] | null, diagonal: number): (number | null)[][] | null =>
+    m ? Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => (i === j ? diagonal : (m[i % 10]![j % 10] ?? 0) * jitter(i, j)))) : null;
+  copy.classes = { count: k, names: Array.from({ length: k }, (_, i) => `class-${String(i).padStart(2, '0')}`) };
+  for (const layer of copy.layers) {
+    for (const m of Object.values(layer.metrics)) {
+      m.meanCosines = tile(m.meanCosines, 1);
+      m.cdnvMatrix = tile(m.cdnvMatrix, 0);
+      m.classVariability = m.classVariability ? Array.from({ length: k }, (_, i) => (m.classVariability![i % 10] ?? 0) * jitter(i, 0)) : null;
+      m.meanNorms = m.meanNorms ? Array.from({ length: k }, (_, i) => m.meanNorms![i % 10] ?? 0) : null;
+      if (m.projection) {
+        const means = m.projection.means;
+        m.projection = {
+          means: Array.from({ length: k }, (_, i): [number, number] => [means[i % 10]![0] * jitter(i, 1), means[i % 10]![1] * jitter(i, 2)]),
+          points: (m.projection.points ?? []).map((p, n) => ({ ...p, label: p.label + 10 * (n % 10) })),
+        };
+      }
+    }
+  }
+  return copy;
+}
+
 function messages(scenario: Scenario): HostToAnalysisPanel[] {
   const sample = loadSample();
   const run = (result: AnalysisResult) => ({ runId: 'run-2025-06-01-fashion-cnn', label: 'fashion-cnn.onnx · Fashion-MNIST', result });
@@ -65,6 +94,8 @@ function messages(scenario: Scenario): HostToAnalysisPanel[] {
         { kind: 'show', run: run(sample), complete: true },
         { kind: 'selectLayer', layer: sample.layers[1]!.name },
       ];
+    case 'many':
+      return [{ kind: 'show', run: run(hundredClasses(sample)), complete: true }];
     case 'notest':
       return [{ kind: 'show', run: run(withoutTest(sample)), complete: true }];
     case 'partial':

@@ -35,9 +35,12 @@ export interface DetailPrefs {
   setSplit(split: SplitName): void;
 }
 
+/** Above this many classes a heatmap takes a whole row of the grid, so its cells stay visible. */
+const WIDE_HEATMAP_CLASSES = 20;
+
 function heatmapHeight(k: number): (width: number) => number {
   // Room for the row labels and colour bar beside the square, the slanted column labels below it.
-  return (width) => Math.round(Math.min(Math.max(width - 110, 200), k > 20 ? 640 : 480));
+  return (width) => Math.round(Math.min(Math.max(width - 110, 200), k > WIDE_HEATMAP_CLASSES ? 760 : 480));
 }
 
 function unavailableCard(title: string, layer: LayerResult, split: SplitName, metric: string): HTMLElement {
@@ -55,6 +58,7 @@ function heatmapCard(context: ViewContext, spec: HeatmapSpec, footer?: HTMLEleme
     height: heatmapHeight(spec.rowLabels.length),
     draw: (container, size) => renderHeatmap(container, spec, size, context.theme, { tooltip: context.tooltip }),
     footer,
+    className: spec.rowLabels.length > WIDE_HEATMAP_CLASSES ? 'cl-card-wide' : undefined,
   });
 }
 
@@ -170,7 +174,7 @@ export function detailView(context: ViewContext, result: AnalysisResult, layer: 
       chartCard(context, {
         title: bars.title,
         exportId: bars.id,
-        height: () => Math.min(640, Math.max(220, 70 + bars.labels.length * (bars.series.length * 9 + 10))),
+        height: () => Math.min(900, Math.max(220, 70 + bars.labels.length * (bars.series.length * 9 + 10))),
         draw: (container, size) => renderBarChart(container, bars, size, context.theme, { tooltip: context.tooltip }),
       }),
     );

@@ -1,0 +1,186 @@
+/**
+ * Just enough of the `vscode` module for the analysis panel's host class to run in Node: panels record
+ * what they are sent, dialogs and file writes are scripted. Installed by hooking Node's module loader,
+ * since `vscode` exists only inside the extension host.
+ */
+import Module from 'node:module';
+
+type Listener<T> = (value: T) => void;
+
+export class FakeEventEmitter<T> {
+  private listeners: Listener<T>[] = [];
+  disposed = false;
+  readonly event = (listener: Listener<T>): { dispose(): void } => {
+    this.listeners.push(listener);
+    return { dispose: () => (this.listeners = this.listeners.filter((l) => l !== listener)) };
+  };
+  fire(value: T): void {
+    for (const l of this.listeners.slice()) l(value);
+  }
+  get listenerCount(): number {
+    return this.listeners.length;
+  }
+  dispose(): void {
+    this.disposed = true;
+    this.listeners = [];
+  }
+}
+
+export class FakeUri {
+  constructor(readonly fsPath: string) {}
+  static file(path: string): FakeUri {
+    return new FakeUri(path);
+  }
+  static joinPath(base: FakeUri, ...parts: string[]): FakeUri {
+    return new FakeUri([base.fsPath, ...parts].join('/'));
+  }
+  toString(): string {
+    return `https://webview.test${this.fsPath}`;
+  }
+}
+
+export class FakeWebview {
+  options: unknown = {};
+  readonly htmlWrites: string[] = [];
+  readonly posted: unknown[] = [];
+  readonly cspSource = 'https://webview.test';
+  readonly messages = new FakeEventEmitter<unknown>();
+  readonly onDidReceiveMessage = this.messages.event;
+  /** false: the page is gone (hidden without retained context), so messages are lost. */
+  live = true;
+  set html(value: string) {
+    this.htmlWrites.push(value);
+  }
+  get html(): string {
+    return this.htmlWrites[this.htmlWrites.length - 1] ?? '';
+  }
+  asWebviewUri(uri: FakeUri): FakeUri {
+    return uri;
+  }
+  postMessage(message: unknown): Promise<boolean> {
+    if (this.live) this.posted.push(message);
+    return Promise.resolve(this.live);
+  }
+}
+
+export class FakePanel {
+  readonly webview = new FakeWebview();
+  visible = true;
+  reveals = 0;
+  disposed = false;
+  readonly viewState = new FakeEventEmitter<unknown>();
+  readonly onDidChangeViewState = this.viewState.event;
+  readonly disposeEvents = new FakeEventEmitter<void>();
+  readonly onDidDispose = this.disposeEvents.event;
+  constructor(
+    readonly viewType: string,
+    public title: string,
+    readonly panelOptions: unknown,
+  ) {}
+  reveal(): void {
+    this.reveals++;
+    this.visible = true;
+  }
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.disposeEvents.fire();
+  }
+  /** What VS Code does when the user switches to another tab (context not retained). */
+  hide(): void {
+    this.visible = false;
+    this.webview.live = false;
+    this.viewState.fire({});
+  }
+  show(): void {
+    this.visible = true;
+    this.webview.live = true;
+    this.viewState.fire({});
+  }
+}
+
+export interface FakeWindowState {
+  panels: FakePanel[];
+  serializers: Map<string, { deserializeWebviewPanel(panel: unknown, state: unknown): Promise<void> }>;
+  saveDialogAnswer: FakeUri | undefined;
+  saveDialogOptions: { defaultUri?: FakeUri; filters?: Record<string, string[]> }[];
+  written: { uri: FakeUri; bytes: Uint8Array }[];
+  infos: string[];
+  errors: string[];
+}
+
+export const fake: FakeWindowState = {
+  panels: [],
+  serializers: new Map(),
+  saveDialogAnswer: undefined,
+  saveDialogOptions: [],
+  written: [],
+  infos: [],
+  errors: [],
+};
+
+const vscodeModule = {
+  Uri: FakeUri,
+  EventEmitter: FakeEventEmitter,
+  ViewColumn: { Active: -1, Beside: -2, One: 1 },
+  window: {
+    createWebviewPanel(viewType: string, title: string, _column: unknown, options: unknown): FakePanel {
+      const panel = new FakePanel(viewType, title, options);
+      fake.panels.push(panel);
+      return panel;
+    },
+    registerWebviewPanelSerializer(viewType: string, serializer: { deserializeWebviewPanel(panel: unknown, state: unknown): Promise<void> }) {
+      fake.serializers.set(viewType, serializer);
+      return { dispose: () => fake.serializers.delete(viewType) };
+    },
+    showSaveDialog(options: { defaultUri?: FakeUri; filters?: Record<string, string[]> }): Promise<FakeUri | undefined> {
+      fake.saveDialogOptions.push(options);
+      return Promise.resolve(fake.saveDialogAnswer);
+    },
+    showInformationMessage(message: string): Promise<undefined> {
+      fake.infos.push(message);
+      return Promise.resolve(undefined);
+    },
+    showErrorMessage(message: string): Promise<undefined> {
+      fake.errors.push(message);
+      return Promise.resolve(undefined);
+    },
+  },
+  workspace: {
+    workspaceFolders: [{ uri: FakeUri.file('/workspace') }],
+    fs: {
+      writeFile(uri: FakeUri, bytes: Uint8Array): Promise<void> {
+        fake.written.push({ uri, bytes });
+        return Promise.resolve();
+      },
+    },
+  },
+};
+
+type Loader = (request: string, parent: unknown, isMain: boolean) => unknown;
+const moduleWithLoader = Module as unknown as { _load: Loader };
+const originalLoad = moduleWithLoader._load;
+moduleWithLoader._load = function load(request: string, parent: unknown, isMain: boolean): unknown {
+  return request === 'vscode' ? vscodeModule : originalLoad.call(this, request, parent, isMain);
+};
+
+export class FakeLog {
+  readonly lines: string[] = [];
+  shown = 0;
+  info(message: string): void {
+    this.lines.push(`info ${message}`);
+  }
+  warn(message: string): void {
+    this.lines.push(`warn ${message}`);
+  }
+  error(message: string): void {
+    this.lines.push(`error ${message}`);
+  }
+  show(): void {
+    this.shown++;
+  }
+}
+
+export function fakeContext(): { extensionUri: FakeUri; subscriptions: { dispose(): void }[] } {
+  return { extensionUri: FakeUri.file('/ext'), subscriptions: [] };
+}
