@@ -24,6 +24,8 @@ export interface AssemblyInput {
   runtime: ModelRunner['runtime'];
   preprocessing: PreprocessingInfo;
   warnings: string[];
+  /** Class names from collapse-lens.json, for data that do not carry them. */
+  configClassNames: string[] | null;
   perClass: number | null;
   seed: number;
   train: SplitOutcome;
@@ -33,7 +35,7 @@ export interface AssemblyInput {
 }
 
 function classNames(input: AssemblyInput): string[] {
-  const names = input.train.split.source.classNames ?? input.test?.split.source.classNames;
+  const names = input.train.split.source.classNames ?? input.test?.split.source.classNames ?? input.configClassNames;
   return names && names.length === input.numClasses ? names : Array.from({ length: input.numClasses }, (_, c) => String(c));
 }
 

@@ -125,6 +125,7 @@ export async function analyzeCheckpoint(request: AnalyzeRequest, hooks: Analysis
     runtime: runner.runtime,
     preprocessing: { ...preprocess.info, perClass, seed },
     warnings,
+    configClassNames: config?.config.classNames ?? null,
     perClass,
     seed,
   };

@@ -28,6 +28,8 @@ export interface DatasetEntry {
 /** The collapse-lens.json file. */
 export interface DatasetConfig {
   $schema?: string;
+  /** Names of the classes by label index, for data that do not carry them (IDX, .npz, CIFAR without meta). */
+  classNames?: string[];
   datasets?: DatasetEntry[];
   preprocessing?: PreprocessingSettings;
 }
@@ -89,9 +91,14 @@ function validateRef(value: unknown, where: string): string | DatasetRef {
 export function validateDatasetConfig(value: unknown, file: string): DatasetConfig {
   if (!isObject(value)) throw new Error(`${file}: expected a JSON object`);
   for (const key of Object.keys(value)) {
-    if (!['$schema', 'datasets', 'preprocessing'].includes(key)) throw new Error(`${file}: unknown key "${key}" (known: datasets, preprocessing)`);
+    if (!['$schema', 'datasets', 'preprocessing', 'classNames'].includes(key)) throw new Error(`${file}: unknown key "${key}" (known: datasets, preprocessing, classNames)`);
   }
   const config: DatasetConfig = {};
+  if (value.classNames !== undefined) {
+    const names = value.classNames;
+    if (!Array.isArray(names) || names.length < 2 || !names.every((n) => typeof n === 'string' && n.length > 0)) throw new Error(`${file}: "classNames" must be an array of at least two non-empty strings`);
+    config.classNames = names as string[];
+  }
   if (value.preprocessing !== undefined) config.preprocessing = validateSettings(value.preprocessing, `${file}: preprocessing`);
   if (value.datasets !== undefined) {
     if (!Array.isArray(value.datasets)) throw new Error(`${file}: "datasets" must be an array`);
