@@ -36,7 +36,11 @@ export class ClassStatsAccumulator {
     return n;
   }
 
-  /** Adds one batch: `features` is count x dim row-major, `labels` has count entries in 0..K-1. */
+  /**
+   * Adds one batch: `features` is count x dim row-major, `labels` has count entries in 0..K-1. Throws on a
+   * bad label or a non-finite feature, naming the layer and the sample; an accumulator that threw may
+   * hold part of that batch and must be discarded.
+   */
   add(features: Float32Array, labels: Int32Array, options?: BatchOptions): void {
     const { layer, numClasses: K, dim: D } = this;
     const indexOf = sampleIndexer(options, this.nextIndex);
@@ -49,16 +53,20 @@ export class ClassStatsAccumulator {
       const first = start[c];
       const nb = start[c + 1] - first;
       if (nb === 0) continue;
+      const weight = nb / (this.counts[c] + nb);
       let batchScatter = 0;
-      // Chunks of D keep the class's slice of the batch in cache between the sum and the scatter.
+      let shiftSq = 0;
+      // Chunks of D keep the class's slice of the batch, and the chunk of its mean, in cache from the
+      // sum through the scatter to the merge.
       for (let from = 0; from < D; from += PASS_ONE_CHUNK) {
         const to = Math.min(D, from + PASS_ONE_CHUNK);
-        sumRows(features, order, first, nb, D, from, to, mean);
-        for (let k = from; k < to; k++) mean[k] /= nb;
-        batchScatter += scatterAroundMean(features, order, first, nb, D, from, to, mean);
+        meanOfRows(features, order, first, nb, D, from, to, mean);
+        const chunkScatter = scatterAroundMean(features, order, first, nb, D, from, to, mean);
+        if (!Number.isFinite(chunkScatter)) throwFirstNonFinite(layer, features, count, D, indexOf);
+        batchScatter += chunkScatter;
+        shiftSq += moveMean(this.means, c * D, mean, 0, weight, from, to);
       }
-      if (!Number.isFinite(batchScatter)) throwFirstNonFinite(layer, features, count, D, indexOf);
-      this.mergeClass(c, nb, mean, 0, batchScatter);
+      this.addToTotals(c, nb, batchScatter, shiftSq);
     }
     this.nextIndex = indexOf(count - 1) + 1;
   }
@@ -86,20 +94,17 @@ export class ClassStatsAccumulator {
     });
   }
 
-  /** Chan et al.'s update: merge (nb samples, mean at `source[offset..]`, scatter) into class c. */
+  /** Chan et al.'s update of class c by another group (nb samples, mean at source[offset..], scatter). */
   private mergeClass(c: number, nb: number, source: Float64Array, offset: number, batchScatter: number): void {
     const D = this.dim;
+    const shiftSq = moveMean(this.means, c * D, source, offset, nb / (this.counts[c] + nb), 0, D);
+    this.addToTotals(c, nb, batchScatter, shiftSq);
+  }
+
+  /** The scatter part of Chan's update, once the mean has moved: M2 += M2_b + ||delta||^2 n_a n_b / n. */
+  private addToTotals(c: number, nb: number, batchScatter: number, shiftSq: number): void {
     const na = this.counts[c];
     const n = na + nb;
-    const weight = nb / n;
-    const row = c * D;
-    const means = this.means;
-    let shiftSq = 0;
-    for (let k = 0; k < D; k++) {
-      const delta = source[offset + k] - means[row + k];
-      means[row + k] += delta * weight;
-      shiftSq += delta * delta;
-    }
     this.scatter[c] += batchScatter + shiftSq * ((na * nb) / n);
     this.counts[c] = n;
   }
@@ -120,38 +125,61 @@ export class ClassStatsAccumulator {
 /** Features per chunk in pass 1: a few dozen samples' slices of this size stay in L2. */
 const PASS_ONE_CHUNK = 2048;
 
-/** mean[from..to) = sum of the rows order[first..first+nb) over those coordinates. */
-function sumRows(features: Float32Array, order: Int32Array, first: number, nb: number, D: number, from: number, to: number, mean: Float64Array): void {
-  let s = first;
-  const end = first + nb;
-  const r0 = order[s] * D;
-  for (let k = from; k < to; k++) mean[k] = features[r0 + k];
-  s++;
-  // Four rows per sweep: one read-modify-write of mean per four feature loads.
-  for (; s + 3 < end; s += 4) {
-    const a = order[s] * D;
-    const b = order[s + 1] * D;
-    const c = order[s + 2] * D;
-    const d = order[s + 3] * D;
-    for (let k = from; k < to; k++) mean[k] += features[a + k] + features[b + k] + (features[c + k] + features[d + k]);
+/**
+ * The mean part of Chan's update on coordinates [from, to): means[row + k] += (source[k] - means[row + k])
+ * * weight. Returns sum of (source[k] - means[row + k])^2 (before the move) over those coordinates.
+ */
+function moveMean(means: Float64Array, row: number, source: Float64Array, offset: number, weight: number, from: number, to: number): number {
+  let shiftSq = 0;
+  for (let k = from; k < to; k++) {
+    const delta = source[offset + k] - means[row + k];
+    means[row + k] += delta * weight;
+    shiftSq += delta * delta;
   }
-  for (; s < end; s++) {
+  return shiftSq;
+}
+
+/** mean[from..to) = average of the rows order[first..first+nb) over those coordinates. */
+function meanOfRows(features: Float32Array, order: Int32Array, first: number, nb: number, D: number, from: number, to: number, mean: Float64Array): void {
+  const end = first + nb;
+  const scale = 1 / nb;
+  // Four rows per sweep: one write of mean per four feature loads; the last sweep also scales.
+  let s = first;
+  let initialised = false;
+  while (s < end) {
+    const take = Math.min(4, end - s);
+    const last = s + take === end;
+    const factor = last ? scale : 1;
     const a = order[s] * D;
-    for (let k = from; k < to; k++) mean[k] += features[a + k];
+    const b = order[s + (take > 1 ? 1 : 0)] * D;
+    const c = order[s + (take > 2 ? 2 : 0)] * D;
+    const d = order[s + (take > 3 ? 3 : 0)] * D;
+    const base = initialised ? 1 : 0;
+    if (take === 4) {
+      for (let k = from; k < to; k++) mean[k] = (base * mean[k] + (features[a + k] + features[b + k]) + (features[c + k] + features[d + k])) * factor;
+    } else if (take === 3) {
+      for (let k = from; k < to; k++) mean[k] = (base * mean[k] + (features[a + k] + features[b + k]) + features[c + k]) * factor;
+    } else if (take === 2) {
+      for (let k = from; k < to; k++) mean[k] = (base * mean[k] + (features[a + k] + features[b + k])) * factor;
+    } else {
+      for (let k = from; k < to; k++) mean[k] = (base * mean[k] + features[a + k]) * factor;
+    }
+    initialised = true;
+    s += take;
   }
 }
 
 /** sum over the rows order[first..first+nb) of ||row - mean||^2 on coordinates [from, to). */
 function scatterAroundMean(features: Float32Array, order: Int32Array, first: number, nb: number, D: number, from: number, to: number, mean: Float64Array): number {
   let total = 0;
-  let s = first;
   const end = first + nb;
-  // Four rows per sweep share each load of the mean.
-  for (; s + 3 < end; s += 4) {
+  // Up to four rows per sweep share each load of the mean; a short last group repeats a row with weight 0.
+  for (let s = first; s < end; s += 4) {
+    const take = Math.min(4, end - s);
     const a = order[s] * D;
-    const b = order[s + 1] * D;
-    const c = order[s + 2] * D;
-    const d = order[s + 3] * D;
+    const b = order[s + (take > 1 ? 1 : 0)] * D;
+    const c = order[s + (take > 2 ? 2 : 0)] * D;
+    const d = order[s + (take > 3 ? 3 : 0)] * D;
     let s0 = 0;
     let s1 = 0;
     let s2 = 0;
@@ -167,24 +195,7 @@ function scatterAroundMean(features: Float32Array, order: Int32Array, first: num
       s2 += x2 * x2;
       s3 += x3 * x3;
     }
-    total += s0 + s1 + s2 + s3;
-  }
-  for (; s < end; s++) {
-    const a = order[s] * D;
-    let s0 = 0;
-    let s1 = 0;
-    let k = from;
-    for (; k + 1 < to; k += 2) {
-      const x0 = features[a + k] - mean[k];
-      const x1 = features[a + k + 1] - mean[k + 1];
-      s0 += x0 * x0;
-      s1 += x1 * x1;
-    }
-    if (k < to) {
-      const x = features[a + k] - mean[k];
-      s0 += x * x;
-    }
-    total += s0 + s1;
+    total += s0 + (take > 1 ? s1 : 0) + (take > 2 ? s2 : 0) + (take > 3 ? s3 : 0);
   }
   return total;
 }

@@ -18,7 +18,7 @@ import { checkBatch, sampleIndexer, throwFirstNonFinite, type BatchOptions } fro
 import type { ClassStats } from './class-stats';
 import { listClasses } from './geometry';
 import { PointSample, sampleKey } from './point-sample';
-import { projectCentredBatch } from './projection-kernel';
+import { createProductKernel, type KernelChoice, type ProductKernel } from './wasm-kernel';
 
 export interface LinearClassifier {
   /** K x D row-major (row c = w_c). */
@@ -32,6 +32,8 @@ export interface ProjectionOptions {
   classifier?: LinearClassifier | null;
   /** Points kept per class for the 2-D view (default: 30, fewer when K > 100 to stay near 3000 in all). */
   pointsPerClass?: number;
+  /** The product kernel: WebAssembly SIMD where available (default), or plain JavaScript. */
+  kernel?: KernelChoice;
 }
 
 export interface PassTwoBatchOptions extends BatchOptions {
@@ -88,6 +90,7 @@ export class ProjectionAccumulator {
   private readonly centreGaps: Float64Array;
   /** W g + b (K), so logits = W (h - g) + this. */
   private readonly classifierOffsets: Float64Array | null;
+  private readonly kernel: ProductKernel;
   private products = new Float64Array(0);
   private readonly zOwn: Float64Array;
   private readonly zRef: Float64Array;
@@ -133,6 +136,7 @@ export class ProjectionAccumulator {
     this.classifierRowCount = classifier !== null ? K : 0;
     this.rows = this.assembleRows(classifier);
     this.centre = own.globalMean ?? meanOfPresentMeans(own);
+    this.kernel = createProductKernel(this.rows, this.ownRowCount + this.refRowCount + this.classifierRowCount, this.centre, D, options.kernel);
 
     this.rank = this.ownProblem === null ? (own.rank as number) : 0;
     this.nc1Directions = new Float64Array(this.rank * K);
@@ -152,6 +156,11 @@ export class ProjectionAccumulator {
 
   get sampleCount(): number {
     return this.samples;
+  }
+
+  /** Which product kernel runs: 'wasm-simd' or 'javascript'. */
+  get kernelKind(): ProductKernel['kind'] {
+    return this.kernel.kind;
   }
 
   /** Adds one batch (count x D features, count labels); pass the network's logits for NC4 when known. */
@@ -175,7 +184,7 @@ export class ProjectionAccumulator {
     const used = logits !== undefined ? this.classifierRowStart : stride;
     if (this.products.length < count * stride) this.products = new Float64Array(count * stride);
     const out = this.products;
-    projectCentredBatch(features, count, D, this.centre, this.rows, used, out);
+    this.kernel.project(features, count, used, out);
     // Projections only (no stride gaps): the kernel packs `used` values per sample.
     let check = 0;
     for (let i = 0; i < count * used; i++) check += out[i];

@@ -15,7 +15,7 @@
 
 /** Target bytes of the rows' slice held in cache while a chunk is processed. */
 const ROW_BLOCK_BYTES = 160 * 1024;
-const MAX_CHUNK = 2048;
+const MAX_CHUNK = 1024;
 
 export function chunkLength(dim: number, rowCount: number): number {
   const fit = Math.floor(ROW_BLOCK_BYTES / 8 / Math.max(1, rowCount));
