@@ -1,7 +1,7 @@
 /**
  * Writes the committed TF.js MLP's weights as an ONNX model (onnx-proto), for checking TF.js against
  * onnxruntime. fc1 uses Gemm with a transposed weight, fc2 and the classifier MatMul + Add, so both
- * ONNX spellings of a Dense layer are covered. Every probe is a graph output.
+ * ONNX spellings of a Dense layer are covered. Every probe is a graph output, the softmax first.
  */
 import { onnx } from 'onnx-proto';
 import { readRawWeights, weight, type RawWeight } from './helpers';
@@ -45,7 +45,9 @@ export function onnxTwinOfMlp(layersModelJson: string): Uint8Array {
     graph: {
       name: 'fashion_mlp_twin',
       input: [info('x', ['N', 28, 28, 1])],
-      output: [info('flat', ['N', 784]), info('fc1', ['N', 128]), info('fc2', ['N', 64]), info('logits', ['N', 10]), info('probs', ['N', 10])],
+      // The prediction goes first: the ONNX loader takes the first graph output as the model's answer
+      // (logits, or the input of its Softmax) and finds the classifier from it.
+      output: [info('probs', ['N', 10]), info('flat', ['N', 784]), info('fc1', ['N', 128]), info('fc2', ['N', 64]), info('logits', ['N', 10])],
       initializer: [
         initializer('W1t', [k1.shape[1], k1.shape[0]], transposed(k1)),
         initializer('b1', [128], weight(w, 'fc1/bias').values),
