@@ -1,0 +1,167 @@
+/**
+ * Bad input through the whole pipeline: each failure must say which file (or layer) and what is wrong,
+ * in words a user can act on, instead of a stack trace, a NaN in the result or a hang.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyzeCheckpoint } from '../../../src/engine/analyze/pipeline';
+import { analyzeFeatures } from '../../../src/engine/analyze/features';
+import { tempDir, writeNpz } from '../dataset/helpers/writers';
+import { fixtureRequest, silentHooks } from './helpers/analyze';
+import { modelPath } from './helpers/paths';
+
+const N = 20;
+/** Labels 0..9 cycling, as numpy's default int64. */
+const cyclingLabels = (mod: number) => BigInt64Array.from({ length: N }, (_, i) => BigInt(i % mod));
+/** Pixel values that vary with position, so nothing degenerates to a constant. */
+const pattern = (count: number) => new Float32Array(count).map((_, i) => (i % 13) / 13);
+
+async function rejection(run: () => Promise<unknown>): Promise<string> {
+  try {
+    await run();
+  } catch (err) {
+    assert.ok(err instanceof Error, `threw a non-Error: ${String(err)}`);
+    return err.message;
+  }
+  assert.fail('expected the analysis to fail');
+}
+
+test('a missing checkpoint is named', async () => {
+  const { dir, cleanup } = tempDir('missing');
+  try {
+    const path = join(dir, 'no-such-model.onnx');
+    const message = await rejection(() => analyzeCheckpoint(fixtureRequest('mlp', { checkpoint: path }), silentHooks));
+    assert.match(message, /no-such-model\.onnx/);
+    assert.match(message, /no such checkpoint file/);
+  } finally {
+    cleanup();
+  }
+});
+
+test('a truncated .onnx is named as truncated', async () => {
+  const { dir, cleanup } = tempDir('truncated');
+  try {
+    const bytes = readFileSync(modelPath('mlp'));
+    const path = join(dir, 'half.onnx');
+    writeFileSync(path, bytes.subarray(0, bytes.length >> 1));
+    const message = await rejection(() => analyzeCheckpoint(fixtureRequest('mlp', { checkpoint: path }), silentHooks));
+    assert.match(message, /half\.onnx/);
+    assert.match(message, /truncated/);
+  } finally {
+    cleanup();
+  }
+});
+
+test('labels outside 0..K-1 name the file, the label, the sample and the class count', async () => {
+  const { dir, cleanup } = tempDir('labels');
+  try {
+    // Label 10 first appears at sample 10 in a 10-class model.
+    const path = writeNpz(join(dir, 'eleven.npz'), { x: { data: pattern(N * 784), shape: [N, 28, 28] }, y: { data: cyclingLabels(11), shape: [N] } });
+    const message = await rejection(() => analyzeCheckpoint(fixtureRequest('mlp', { train: { path }, test: undefined }), silentHooks));
+    assert.match(message, /eleven\.npz/);
+    assert.match(message, /label 10 at sample 10/);
+    assert.match(message, /outside 0\.\.9/);
+    assert.match(message, /10 classes/);
+  } finally {
+    cleanup();
+  }
+});
+
+test('samples that do not fit the model input: the message names both shapes', async () => {
+  const { dir, cleanup } = tempDir('shapes');
+  try {
+    const rgb = writeNpz(join(dir, 'rgb32.npz'), { x: { data: pattern(N * 32 * 32 * 3), shape: [N, 32, 32, 3] }, y: { data: cyclingLabels(10), shape: [N] } });
+    // With resizing off, 32x32x3 cannot become the model's 1x28x28.
+    const noResize = await rejection(() => analyzeCheckpoint(fixtureRequest('mlp', { train: { path: rgb }, test: undefined, preprocessing: { resize: false } }), silentHooks));
+    assert.match(noResize, /rgb32\.npz/);
+    assert.match(noResize, /\[32, 32, 3\]/);
+    assert.match(noResize, /\[batch, 1, 28, 28\]/);
+
+    // Flat vectors of the wrong length can never be reshaped, resize or not.
+    const flat = writeNpz(join(dir, 'flat100.npz'), { x: { data: pattern(N * 100), shape: [N, 100] }, y: { data: cyclingLabels(10), shape: [N] } });
+    const wrongLength = await rejection(() => analyzeCheckpoint(fixtureRequest('mlp', { train: { path: flat }, test: undefined }), silentHooks));
+    assert.match(wrongLength, /flat100\.npz/);
+    assert.match(wrongLength, /\[100\]/);
+    assert.match(wrongLength, /\[batch, 1, 28, 28\]/);
+  } finally {
+    cleanup();
+  }
+});
+
+test('with resizing on (the default) a 32x32x3 array is converted, and the result says how', async () => {
+  const { dir, cleanup } = tempDir('converted');
+  try {
+    const rgb = writeNpz(join(dir, 'rgb32.npz'), { x: { data: pattern(N * 32 * 32 * 3), shape: [N, 32, 32, 3] }, y: { data: cyclingLabels(10), shape: [N] } });
+    const result = await analyzeCheckpoint(fixtureRequest('mlp', { train: { path: rgb }, test: undefined }), silentHooks);
+    const pre = result.dataset.preprocessing;
+    assert.deepEqual(pre.resize, [28, 28]);
+    assert.equal(pre.grayscale, 'from-rgb');
+  } finally {
+    cleanup();
+  }
+});
+
+test('a NaN in dumped features names the layer and the sample', async () => {
+  const { dir, cleanup } = tempDir('nan');
+  try {
+    const h2 = pattern(N * 4);
+    h2[13 * 4 + 2] = Number.NaN;
+    const path = writeNpz(join(dir, 'features.npz'), {
+      labels: { data: cyclingLabels(10), shape: [N] },
+      h1: { data: pattern(N * 3), shape: [N, 3] },
+      h2: { data: h2, shape: [N, 4] },
+    });
+    const message = await rejection(() => analyzeFeatures({ features: path, epsilon: 0.01 }, silentHooks));
+    assert.match(message, /layer "h2"/);
+    assert.match(message, /sample 13/);
+    assert.match(message, /NaN/);
+  } finally {
+    cleanup();
+  }
+});
+
+test('a NaN pixel reaching the model names the first layer it poisons and the sample', async () => {
+  const { dir, cleanup } = tempDir('nan-input');
+  try {
+    const x = pattern(N * 784);
+    x[5 * 784 + 3] = Number.NaN;
+    const path = writeNpz(join(dir, 'nan.npz'), { x: { data: x, shape: [N, 28, 28] }, y: { data: cyclingLabels(10), shape: [N] } });
+    const message = await rejection(() => analyzeCheckpoint(fixtureRequest('mlp', { train: { path }, test: undefined }), silentHooks));
+    assert.match(message, /\/flatten\/Flatten_output_0/);
+    assert.match(message, /sample 5/);
+  } finally {
+    cleanup();
+  }
+});
+
+test('an unknown layer name lists the close matches', async () => {
+  const message = await rejection(() => analyzeCheckpoint(fixtureRequest('mlp', { layers: ['/relu2/Relu_output'] }), silentHooks));
+  assert.match(message, /mlp\.onnx/);
+  assert.match(message, /unknown layer/);
+  assert.match(message, /"\/relu2\/Relu_output": did you mean "\/relu2\/Relu_output_0"/);
+});
+
+const openFiles = (): number => readdirSync('/proc/self/fd').length;
+
+test(
+  'a failed analysis closes the dataset files it opened',
+  {
+    skip: existsSync('/proc/self/fd') ? false : 'needs /proc/self/fd to count open files',
+    todo: 'src/engine/analyze: prepareSplit and analyzeCheckpoint leave the sources open when a check fails before the runner starts (patch in the pipeline verification report)',
+  },
+  async () => {
+    const { dir, cleanup } = tempDir('leaks');
+    try {
+      const labels = writeNpz(join(dir, 'eleven.npz'), { x: { data: pattern(N * 784), shape: [N, 28, 28] }, y: { data: cyclingLabels(11), shape: [N] } });
+      const flat = writeNpz(join(dir, 'flat100.npz'), { x: { data: pattern(N * 100), shape: [N, 100] }, y: { data: cyclingLabels(10), shape: [N] } });
+      const before = openFiles();
+      await rejection(() => analyzeCheckpoint(fixtureRequest('mlp', { train: { path: labels }, test: undefined }), silentHooks));
+      await rejection(() => analyzeCheckpoint(fixtureRequest('mlp', { train: { path: flat }, test: { path: flat } }), silentHooks));
+      assert.equal(openFiles(), before, 'open file descriptors after two failed analyses');
+    } finally {
+      cleanup();
+    }
+  },
+);

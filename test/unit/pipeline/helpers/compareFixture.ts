@@ -1,0 +1,88 @@
+/**
+ * Checks an engine result against the independent NumPy reference of the same checkpoint and data:
+ * every per-layer metric on both splits, the classifier, the network's accuracy and the effective depth.
+ */
+import assert from 'node:assert/strict';
+import type { AnalysisResult, SplitLayerMetrics } from '../../../../src/core/result';
+import type { ExpectedFixture, ExpectedSplit, ExpectedSplitMetrics } from './expected';
+import { assertClose, assertFractionWithinFlips, assertMatrixClose, assertVectorClose, type Tolerance } from './close';
+
+/**
+ * The reference ran PyTorch's float32 kernels, the engine runs onnxruntime's: features differ by float32
+ * rounding (~1e-7 relative), which the float64 metrics carry over at about that size. 1e-4 relative
+ * leaves three orders of margin; the 1e-9 floor covers entries that are zero (the CDNV diagonal, NC4 = 0)
+ * and is far below any nonzero value the fixtures hold (the smallest is ~1e-3).
+ */
+export const FIXTURE_TOLERANCE: Tolerance = { relative: 1e-4, absolute: 1e-9 };
+
+const SCALARS = ['nc1', 'equinorm', 'equiangularity', 'maxAngle', 'etfDistance', 'cdnv'] as const;
+
+function compareSplit(actual: SplitLayerMetrics | undefined, expected: ExpectedSplitMetrics, samples: number, what: string, tol: Tolerance): void {
+  assert.ok(actual, `${what}: missing`);
+  for (const key of SCALARS) assertClose(actual[key], expected[key], `${what} ${key}`, tol);
+  assert.equal(actual.nc1Rank, expected.nc1Rank, `${what} nc1Rank`);
+  assertFractionWithinFlips(actual.nccAccuracy, expected.nccAccuracy, samples, expected.nccNearTies, `${what} nccAccuracy`);
+  assertMatrixClose(actual.cdnvMatrix, expected.cdnvMatrix, `${what} cdnvMatrix`, tol);
+  assertVectorClose(actual.classVariability, expected.classVariability, `${what} classVariability`, tol);
+  assertMatrixClose(actual.meanCosines, expected.meanCosines, `${what} meanCosines`, tol);
+  assertVectorClose(actual.meanNorms, expected.meanNorms, `${what} meanNorms`, tol);
+}
+
+export interface CompareOptions {
+  tolerance?: Tolerance;
+  /** False for a features .npz: it holds arrays, not the ops that produced them. */
+  checkOps?: boolean;
+}
+
+export function assertMatchesExpected(result: AnalysisResult, expected: ExpectedFixture, options: CompareOptions = {}): void {
+  const tol = options.tolerance ?? FIXTURE_TOLERANCE;
+  const model = expected.model;
+  const splits = expected.splits.test ? (['train', 'test'] as const) : (['train'] as const);
+  assert.equal(result.splits.test === undefined, expected.splits.test === undefined, `${model}: a test split in one and not the other`);
+  assert.equal(result.classes.count, expected.classes.count, `${model}: classes`);
+  assert.deepEqual(
+    result.layers.map((l) => l.name),
+    expected.layers.map((l) => l.name),
+    `${model}: probed layers, in order`,
+  );
+  for (const [i, e] of expected.layers.entries()) {
+    const a = result.layers[i]!;
+    if (options.checkOps !== false) assert.equal(a.op, e.op, `${model} ${e.name}: op`);
+    assert.equal(a.dim, e.dim, `${model} ${e.name}: dim`);
+    assert.deepEqual(a.shape, e.shape, `${model} ${e.name}: shape`);
+    assert.equal(a.depth, e.depth, `${model} ${e.name}: depth`);
+    for (const split of splits) compareSplit(a.metrics[split], e.metrics[split] as ExpectedSplitMetrics, (expected.splits[split] as ExpectedSplit).samples, `${model} ${e.name} ${split}`, tol);
+    if (!expected.splits.test) assert.equal(a.metrics.test, undefined, `${model} ${e.name}: test metrics without a test split`);
+  }
+
+  for (const split of splits) {
+    const a = result.splits[split];
+    const e = expected.splits[split] as ExpectedSplit;
+    assert.ok(a, `${model}: split ${split} missing`);
+    assert.equal(a.samples, e.samples, `${model} ${split}: samples`);
+    assert.deepEqual(a.classCounts, e.classCounts, `${model} ${split}: class counts`);
+    assertFractionWithinFlips(a.accuracy, e.accuracy, e.samples, e.logitNearTies, `${model} ${split} accuracy`);
+  }
+
+  const c = result.classifier;
+  assert.ok(c, `${model}: no classifier section (${result.classifierUnavailable ?? 'no reason given'})`);
+  assert.equal(c.input, expected.classifier.input, `${model}: classifier input`);
+  // `output` is optional in the result schema (the features command leaves it out).
+  if (c.output !== undefined || options.checkOps !== false) assert.equal(c.output, expected.classifier.output, `${model}: classifier output`);
+  assertClose(c.nc3, expected.classifier.nc3, `${model} nc3`, tol);
+  const penultimate = expected.layers.find((l) => l.name === expected.classifier.input);
+  assert.ok(penultimate, `${model}: the reference does not list the classifier input as a layer`);
+  for (const split of splits) {
+    // NC4 compares the logits' argmax with the NCC label: a near tie in either may flip a sample.
+    const e = expected.splits[split] as ExpectedSplit;
+    const flips = e.logitNearTies + (penultimate.metrics[split] as ExpectedSplitMetrics).nccNearTies;
+    assertFractionWithinFlips(c.nc4[split], expected.classifier.nc4[split] as number, e.samples, flips, `${model} nc4 ${split}`);
+  }
+  for (const key of ['equinorm', 'equiangularity', 'maxAngle', 'etfDistance'] as const) {
+    assertClose(c.weights[key], expected.classifier.weights[key], `${model} classifier weights ${key}`, tol);
+  }
+
+  assert.equal(result.effectiveDepth.epsilon, expected.effectiveDepth.epsilon, `${model}: effective depth epsilon`);
+  assert.equal(result.effectiveDepth.layer, expected.effectiveDepth.layer, `${model}: effective depth layer`);
+  assert.equal(result.effectiveDepth.depth, expected.effectiveDepth.depth, `${model}: effective depth index`);
+}
