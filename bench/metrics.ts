@@ -11,7 +11,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { ClassStatsAccumulator, ProjectionAccumulator, symmetricEigen, type ClassStats } from '../src/core/metrics';
+import { ClassStatsAccumulator, ProjectionAccumulator, symmetricEigen, type ClassStats, type KernelChoice } from '../src/core/metrics';
 import type { SplitLayerMetrics } from '../src/core/result';
 
 const K = 10;
@@ -73,14 +73,15 @@ class SyntheticFeatures {
 // Our two passes.
 
 interface OursResult {
+  kernel: string;
   pass1: number;
   pass2: number;
   metrics: SplitLayerMetrics;
   stats: ClassStats;
 }
 
-function runOurs(data: SyntheticFeatures, limit = data.count): OursResult {
-  const acc1 = new ClassStatsAccumulator('bench', K, data.dim);
+function runOurs(data: SyntheticFeatures, limit = data.count, kernel: KernelChoice = 'auto'): OursResult {
+  const acc1 = new ClassStatsAccumulator('bench', K, data.dim, { kernel });
   let pass1 = 0;
   data.forEachBatch((features, labels, firstIndex) => {
     const t = performance.now();
@@ -93,7 +94,7 @@ function runOurs(data: SyntheticFeatures, limit = data.count): OursResult {
 
   let pass2 = 0;
   t = performance.now();
-  const acc2 = new ProjectionAccumulator(stats, stats);
+  const acc2 = new ProjectionAccumulator(stats, stats, { kernel });
   pass2 += performance.now() - t;
   data.forEachBatch((features, labels, firstIndex) => {
     const start = performance.now();
@@ -103,7 +104,7 @@ function runOurs(data: SyntheticFeatures, limit = data.count): OursResult {
   t = performance.now();
   const metrics = acc2.finish();
   pass2 += performance.now() - t;
-  return { pass1: pass1 / 1000, pass2: pass2 / 1000, metrics, stats };
+  return { pass1: pass1 / 1000, pass2: pass2 / 1000, metrics, stats, kernel: acc2.kernelKind };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -427,10 +428,12 @@ function main(): void {
   console.log(header.map((h, i) => pad(h, widths[i])).join(' '));
   const notes: string[] = [];
   const summary: Record<number, { total: number; speedUp: number | null; diff: number | null }> = {};
+  let kernelUsed = '';
   for (const D of dims) {
     const batch = D >= 65536 ? 64 : 256;
     const data = new SyntheticFeatures(D, N, batch);
     const ours = runOurs(data);
+    kernelUsed = ours.kernel;
     const total = ours.pass1 + ours.pass2;
     const flops = 2 * N * D * (K - 1);
     let bruteCell = 'n/a (D x D too big)';
@@ -475,6 +478,15 @@ function main(): void {
       (ours.metrics.nccAccuracy ?? NaN).toFixed(4),
     ];
     console.log(cells.map((c, i) => pad(c, widths[i])).join(' '));
+  }
+  // The plain-JavaScript kernels, for runtimes without WebAssembly SIMD.
+  {
+    const D = 8192;
+    const js = runOurs(new SyntheticFeatures(D, N, 256), N, 'javascript');
+    const total = js.pass1 + js.pass2;
+    const cells = [`${D} js`, '256', js.pass1.toFixed(3), js.pass2.toFixed(3), total.toFixed(2), ((2 * N * D * (K - 1)) / js.pass2 / 1e9).toFixed(2), '', '', (js.metrics.nc1 ?? NaN).toPrecision(6), '', (js.metrics.nccAccuracy ?? NaN).toFixed(4)];
+    console.log(cells.map((c, i) => pad(c, widths[i])).join(' '));
+    notes.push(`rows without "js" ran the ${kernelUsed} kernels; "${D} js" forces the plain-JavaScript fallback.`);
   }
   for (const note of notes) console.log(`note: ${note}`);
   console.log('pass-2 GFLOP/s counts 2 N D (K-1) flops: the B x (K-1) products against the centred means.');

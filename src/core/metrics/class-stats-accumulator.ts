@@ -5,13 +5,15 @@
  * cancels badly). Memory: O(K*D) for the means plus O(D + batch) scratch; independent of N.
  */
 import { checkBatch, sampleIndexer, throwFirstNonFinite, type BatchOptions } from './batch-input';
+import { createClassKernel, type ClassKernel } from './class-kernel';
 import { buildClassStats, type ClassStats } from './class-stats';
+import type { KernelChoice } from './product-kernel';
 
 export class ClassStatsAccumulator {
   private readonly counts: Float64Array;
   private readonly means: Float64Array;
   private readonly scatter: Float64Array;
-  private readonly batchMean: Float64Array;
+  private readonly kernel: ClassKernel;
   private order = new Int32Array(0);
   private readonly classStart: Int32Array;
   private nextIndex = 0;
@@ -20,14 +22,20 @@ export class ClassStatsAccumulator {
     readonly layer: string,
     readonly numClasses: number,
     readonly dim: number,
+    options: { kernel?: KernelChoice } = {},
   ) {
     if (!Number.isInteger(numClasses) || numClasses < 1) throw new Error(`layer "${layer}": number of classes ${numClasses} must be a positive integer`);
     if (!Number.isInteger(dim) || dim < 1) throw new Error(`layer "${layer}": layer width ${dim} must be a positive integer`);
     this.counts = new Float64Array(numClasses);
     this.means = new Float64Array(numClasses * dim);
     this.scatter = new Float64Array(numClasses);
-    this.batchMean = new Float64Array(dim);
+    this.kernel = createClassKernel(dim, options.kernel);
     this.classStart = new Int32Array(numClasses + 1);
+  }
+
+  /** Which kernel runs pass 1: 'wasm-simd' or 'javascript'. */
+  get kernelKind(): ClassKernel['kind'] {
+    return this.kernel.kind;
   }
 
   get sampleCount(): number {
@@ -48,7 +56,10 @@ export class ClassStatsAccumulator {
     if (count === 0) return;
     const order = this.groupByClass(labels, count);
     const start = this.classStart;
-    const mean = this.batchMean;
+    const kernel = this.kernel;
+    kernel.load(features, count);
+    const mean = kernel.mean();
+    const stored = kernel.paddedDim;
     for (let c = 0; c < K; c++) {
       const first = start[c];
       const nb = start[c + 1] - first;
@@ -58,13 +69,13 @@ export class ClassStatsAccumulator {
       let shiftSq = 0;
       // Chunks of D keep the class's slice of the batch, and the chunk of its mean, in cache from the
       // sum through the scatter to the merge.
-      for (let from = 0; from < D; from += PASS_ONE_CHUNK) {
-        const to = Math.min(D, from + PASS_ONE_CHUNK);
-        meanOfRows(features, order, first, nb, D, from, to, mean);
-        const chunkScatter = scatterAroundMean(features, order, first, nb, D, from, to, mean);
+      for (let from = 0; from < stored; from += PASS_ONE_CHUNK) {
+        const to = Math.min(stored, from + PASS_ONE_CHUNK);
+        kernel.meanOfRows(order, first, nb, from, to);
+        const chunkScatter = kernel.scatter(order, first, nb, from, to);
         if (!Number.isFinite(chunkScatter)) throwFirstNonFinite(layer, features, count, D, indexOf);
         batchScatter += chunkScatter;
-        shiftSq += moveMean(this.means, c * D, mean, 0, weight, from, to);
+        shiftSq += moveMean(this.means, c * D, mean, 0, weight, from, Math.min(to, D));
       }
       this.addToTotals(c, nb, batchScatter, shiftSq);
     }
@@ -122,9 +133,6 @@ export class ClassStatsAccumulator {
   }
 }
 
-/** Features per chunk in pass 1: a few dozen samples' slices of this size stay in L2. */
-const PASS_ONE_CHUNK = 2048;
-
 /**
  * The mean part of Chan's update on coordinates [from, to): means[row + k] += (source[k] - means[row + k])
  * * weight. Returns sum of (source[k] - means[row + k])^2 (before the move) over those coordinates.
@@ -139,63 +147,5 @@ function moveMean(means: Float64Array, row: number, source: Float64Array, offset
   return shiftSq;
 }
 
-/** mean[from..to) = average of the rows order[first..first+nb) over those coordinates. */
-function meanOfRows(features: Float32Array, order: Int32Array, first: number, nb: number, D: number, from: number, to: number, mean: Float64Array): void {
-  const end = first + nb;
-  const scale = 1 / nb;
-  // Four rows per sweep: one write of mean per four feature loads; the last sweep also scales.
-  let s = first;
-  let initialised = false;
-  while (s < end) {
-    const take = Math.min(4, end - s);
-    const last = s + take === end;
-    const factor = last ? scale : 1;
-    const a = order[s] * D;
-    const b = order[s + (take > 1 ? 1 : 0)] * D;
-    const c = order[s + (take > 2 ? 2 : 0)] * D;
-    const d = order[s + (take > 3 ? 3 : 0)] * D;
-    const base = initialised ? 1 : 0;
-    if (take === 4) {
-      for (let k = from; k < to; k++) mean[k] = (base * mean[k] + (features[a + k] + features[b + k]) + (features[c + k] + features[d + k])) * factor;
-    } else if (take === 3) {
-      for (let k = from; k < to; k++) mean[k] = (base * mean[k] + (features[a + k] + features[b + k]) + features[c + k]) * factor;
-    } else if (take === 2) {
-      for (let k = from; k < to; k++) mean[k] = (base * mean[k] + (features[a + k] + features[b + k])) * factor;
-    } else {
-      for (let k = from; k < to; k++) mean[k] = (base * mean[k] + features[a + k]) * factor;
-    }
-    initialised = true;
-    s += take;
-  }
-}
-
-/** sum over the rows order[first..first+nb) of ||row - mean||^2 on coordinates [from, to). */
-function scatterAroundMean(features: Float32Array, order: Int32Array, first: number, nb: number, D: number, from: number, to: number, mean: Float64Array): number {
-  let total = 0;
-  const end = first + nb;
-  // Up to four rows per sweep share each load of the mean; a short last group repeats a row with weight 0.
-  for (let s = first; s < end; s += 4) {
-    const take = Math.min(4, end - s);
-    const a = order[s] * D;
-    const b = order[s + (take > 1 ? 1 : 0)] * D;
-    const c = order[s + (take > 2 ? 2 : 0)] * D;
-    const d = order[s + (take > 3 ? 3 : 0)] * D;
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    for (let k = from; k < to; k++) {
-      const m = mean[k];
-      const x0 = features[a + k] - m;
-      const x1 = features[b + k] - m;
-      const x2 = features[c + k] - m;
-      const x3 = features[d + k] - m;
-      s0 += x0 * x0;
-      s1 += x1 * x1;
-      s2 += x2 * x2;
-      s3 += x3 * x3;
-    }
-    total += s0 + (take > 1 ? s1 : 0) + (take > 2 ? s2 : 0) + (take > 3 ? s3 : 0);
-  }
-  return total;
-}
+/** Coordinates per chunk in pass 1 (even, as the SIMD kernel needs): a few dozen samples' slices stay in L2. */
+const PASS_ONE_CHUNK = 2048;

@@ -18,7 +18,7 @@ import { checkBatch, sampleIndexer, throwFirstNonFinite, type BatchOptions } fro
 import type { ClassStats } from './class-stats';
 import { listClasses } from './geometry';
 import { PointSample, sampleKey } from './point-sample';
-import { createProductKernel, type KernelChoice, type ProductKernel } from './wasm-kernel';
+import { createProductKernel, type KernelChoice, type ProductKernel } from './product-kernel';
 
 export interface LinearClassifier {
   /** K x D row-major (row c = w_c). */

@@ -5,9 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createProductKernel, type KernelChoice } from '../../../src/core/metrics/wasm-kernel';
-import { ProjectionAccumulator } from '../../../src/core/metrics';
-import { assertSameNumbers, clusteredData, gaussian, passOne, randomClassifier, seededRandom, slice } from './helpers';
+import { createProductKernel, type KernelChoice } from '../../../src/core/metrics/product-kernel';
+import { ClassStatsAccumulator, ProjectionAccumulator } from '../../../src/core/metrics';
+import { classMeans } from './brute-force';
+import { assertClose, assertSameNumbers, clusteredData, gaussian, passOne, randomClassifier, seededRandom, slice } from './helpers';
 
 function plainProducts(features: Float32Array, count: number, dim: number, centre: Float64Array, rows: Float64Array, rowCount: number): Float64Array {
   const out = new Float64Array(count * rowCount);
@@ -79,4 +80,38 @@ test('whole pass 2 gives the same metrics with either kernel', () => {
       return { metrics: acc.finish(), network: acc.finishNetwork() };
     });
   assertSameNumbers(run('wasm-simd'), run('javascript'), 1e-12);
+});
+
+test('pass 1 gives the same class statistics with either kernel, and both match plain sums', () => {
+  for (const [K, D] of [
+    [3, 1],
+    [4, 7],
+    [5, 2050],
+  ]) {
+    // Class sizes 1..9 per batch exercise every short group of the four-row sweeps.
+    const counts = Array.from({ length: K }, (_, c) => 1 + ((c * 5) % 9) * 3);
+    const data = clusteredData({ numClasses: K, dim: D, counts, seed: 40 + D, spread: 2 });
+    const run = (kernel: KernelChoice) => {
+      const acc = new ClassStatsAccumulator('layer', K, D, { kernel });
+      assert.equal(acc.kernelKind, kernel);
+      for (let from = 0; from < data.count; from += 9) {
+        const batch = slice(data, from, Math.min(data.count, from + 9));
+        acc.add(batch.features, batch.labels);
+      }
+      const stats = acc.finish();
+      return { counts: stats.counts, means: stats.means, scatter: stats.scatter, cdnv: stats.cdnvMatrix, nc2: stats.nc2 };
+    };
+    const wasm = run('wasm-simd');
+    assertSameNumbers(wasm, run('javascript'), 1e-12, `K=${K} D=${D}`);
+    const { means } = classMeans(data);
+    for (let c = 0; c < K; c++) {
+      let scatter = 0;
+      for (let i = 0; i < data.count; i++) {
+        if (data.labels[i] !== c) continue;
+        for (let k = 0; k < D; k++) scatter += (data.features[i * D + k] - means[c][k]) ** 2;
+      }
+      assertClose(wasm.scatter[c], scatter, 1e-12, `K=${K} D=${D} scatter of class ${c}`);
+      for (let k = 0; k < D; k += Math.max(1, Math.floor(D / 7))) assertClose(wasm.means[c * D + k], means[c][k], 1e-13, `mean ${c},${k}`);
+    }
+  }
 });

@@ -1,0 +1,156 @@
+/**
+ * The metrics' WebAssembly SIMD kernels: the same float64 arithmetic as the JavaScript loops (float32
+ * features widened exactly to float64), two coordinates per instruction and without bounds checks.
+ * Pointers are byte offsets into the instance's own memory; counts are in PAIRS of coordinates.
+ */
+import {
+  F64,
+  I32,
+  OP,
+  SIMD,
+  V128,
+  advance,
+  assembleModule,
+  countDownAndRepeat,
+  get,
+  loadTwoFloat32,
+  memarg,
+  set,
+  simd,
+  storeLaneSum,
+  type WasmFunction,
+} from './assembler';
+
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
+export interface KernelInstance {
+  /**
+   * Nine sums over `pairs` coordinate pairs, stored as f64 at `out` in the order a0 a1 a2 b0 b1 b2 c0 c1
+   * c2: sample fa/fb/fc (float32, minus the float64 centre at g) times row r0/r1/r2 (float64).
+   */
+  block3x3(fa: number, fb: number, fc: number, g: number, r0: number, r1: number, r2: number, pairs: number, out: number): void;
+  /** dst = (keep * dst + a + b + c + d) * scale, dst float64, a..d float32 rows. */
+  sum4(dst: number, a: number, b: number, c: number, d: number, pairs: number, keep: number, scale: number): void;
+  /** Four sums ||row - mean||^2 (rows a..d float32, mean float64), stored as f64 at out. */
+  scatter4(a: number, b: number, c: number, d: number, mean: number, pairs: number, out: number): void;
+  memory: WasmMemory;
+}
+
+/**
+ * The slice of the WebAssembly JS API used here, typed locally: the project's TypeScript libraries
+ * (ES2022 + Node) do not declare it, and the DOM library must stay out of the core.
+ */
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: unknown };
+}
+
+const wasmApi: WasmApi | undefined = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+let compiled: object | null | undefined;
+
+/** A fresh instance (with its own memory), or null where WebAssembly SIMD is unavailable. */
+export function instantiateKernels(): KernelInstance | null {
+  if (compiled === undefined) {
+    compiled = null;
+    try {
+      const bytes = kernelModule();
+      if (wasmApi !== undefined && wasmApi.validate(bytes)) compiled = new wasmApi.Module(bytes);
+    } catch {
+      compiled = null;
+    }
+  }
+  if (compiled === null || wasmApi === undefined) return null;
+  return new wasmApi.Instance(compiled, {}).exports as KernelInstance;
+}
+
+const WASM_PAGE = 65536;
+/** wasm32 memories stop at 4 GiB; stay well below so a failed grow is the only way to run out. */
+const MAX_WASM_BYTES = 2 ** 31;
+
+/** Grows the memory to at least `bytes`; false when that is not possible. */
+export function growTo(memory: WasmMemory, bytes: number): boolean {
+  if (bytes > MAX_WASM_BYTES) return false;
+  const have = memory.buffer.byteLength;
+  if (bytes <= have) return true;
+  try {
+    memory.grow(Math.ceil((bytes - have) / WASM_PAGE));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function kernelModule(): Uint8Array {
+  return assembleModule([block3x3(), sum4(), scatter4()]);
+}
+
+function block3x3(): WasmFunction {
+  const [fa, fb, fc, g, r0, r1, r2, pairs, out] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const acc = [
+    [9, 10, 11],
+    [12, 13, 14],
+    [15, 16, 17],
+  ];
+  const [x, y, z, w, gv] = [18, 19, 20, 21, 22];
+  const sample = (pointer: number, into: number): number[] => [...loadTwoFloat32(pointer), ...get(gv), ...simd(SIMD.f64x2Sub), ...set(into)];
+  const multiplyAdd = (accumulator: number, value: number): number[] => [
+    ...get(accumulator),
+    ...get(value),
+    ...get(w),
+    ...simd(SIMD.f64x2Mul),
+    ...simd(SIMD.f64x2Add),
+    ...set(accumulator),
+  ];
+  const body: number[] = [OP.loop, 0x40];
+  body.push(...get(g), ...simd(SIMD.v128Load), ...memarg(), ...set(gv));
+  body.push(...sample(fa, x), ...sample(fb, y), ...sample(fc, z));
+  [r0, r1, r2].forEach((row, t) => {
+    body.push(...get(row), ...simd(SIMD.v128Load), ...memarg(), ...set(w));
+    body.push(...multiplyAdd(acc[0][t], x), ...multiplyAdd(acc[1][t], y), ...multiplyAdd(acc[2][t], z));
+  });
+  body.push(...advance(fa, 8), ...advance(fb, 8), ...advance(fc, 8));
+  body.push(...advance(g, 16), ...advance(r0, 16), ...advance(r1, 16), ...advance(r2, 16));
+  body.push(...countDownAndRepeat(pairs), OP.end);
+  acc.flat().forEach((accumulator, j) => body.push(...storeLaneSum(out, accumulator, j * 8)));
+  return { name: 'block3x3', params: [I32, I32, I32, I32, I32, I32, I32, I32, I32], locals: { count: 14, type: V128 }, body };
+}
+
+function sum4(): WasmFunction {
+  const [dst, a, b, c, d, pairs, keep, scale] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [keepV, scaleV] = [8, 9];
+  const body: number[] = [];
+  body.push(...get(keep), ...simd(SIMD.f64x2Splat), ...set(keepV));
+  body.push(...get(scale), ...simd(SIMD.f64x2Splat), ...set(scaleV));
+  body.push(OP.loop, 0x40);
+  // Address operand first, then the value: v128.store takes (address, value).
+  body.push(...get(dst));
+  body.push(...get(dst), ...simd(SIMD.v128Load), ...memarg(), ...get(keepV), ...simd(SIMD.f64x2Mul));
+  body.push(...loadTwoFloat32(a), ...loadTwoFloat32(b), ...simd(SIMD.f64x2Add));
+  body.push(...loadTwoFloat32(c), ...loadTwoFloat32(d), ...simd(SIMD.f64x2Add));
+  body.push(...simd(SIMD.f64x2Add), ...simd(SIMD.f64x2Add));
+  body.push(...get(scaleV), ...simd(SIMD.f64x2Mul));
+  body.push(...simd(SIMD.v128Store), ...memarg());
+  body.push(...advance(a, 8), ...advance(b, 8), ...advance(c, 8), ...advance(d, 8), ...advance(dst, 16));
+  body.push(...countDownAndRepeat(pairs), OP.end);
+  return { name: 'sum4', params: [I32, I32, I32, I32, I32, I32, F64, F64], locals: { count: 2, type: V128 }, body };
+}
+
+function scatter4(): WasmFunction {
+  const [a, b, c, d, mean, pairs, out] = [0, 1, 2, 3, 4, 5, 6];
+  const [m, t] = [7, 8];
+  const sums = [9, 10, 11, 12];
+  const body: number[] = [OP.loop, 0x40];
+  body.push(...get(mean), ...simd(SIMD.v128Load), ...memarg(), ...set(m));
+  [a, b, c, d].forEach((row, j) => {
+    body.push(...loadTwoFloat32(row), ...get(m), ...simd(SIMD.f64x2Sub), ...set(t));
+    body.push(...get(sums[j]), ...get(t), ...get(t), ...simd(SIMD.f64x2Mul), ...simd(SIMD.f64x2Add), ...set(sums[j]));
+  });
+  body.push(...advance(a, 8), ...advance(b, 8), ...advance(c, 8), ...advance(d, 8), ...advance(mean, 16));
+  body.push(...countDownAndRepeat(pairs), OP.end);
+  sums.forEach((s, j) => body.push(...storeLaneSum(out, s, j * 8)));
+  return { name: 'scatter4', params: [I32, I32, I32, I32, I32, I32, I32], locals: { count: 6, type: V128 }, body };
+}
