@@ -31,7 +31,8 @@ test('a bad collapse-lens.json is an error naming the file and the key', async (
       await assert.rejects(loadDatasetConfig(dir, null), pattern);
     };
     await expectError('{ "preprocessing": { "scale": 1, } }', /collapse-lens\.json: not valid JSON/);
-    await expectError('{ "preprocesing": {} }', /collapse-lens\.json: unknown key "preprocesing" \(known: datasets, preprocessing\)/);
+    await expectError('{ "preprocesing": {} }', /collapse-lens\.json: unknown key "preprocesing" \(known: datasets, preprocessing, classNames\)/);
+    await expectError('{ "classNames": ["only one"] }', /collapse-lens\.json: "classNames" must be an array of at least two non-empty strings/);
     await expectError('{ "preprocessing": { "std": [0.5, 0] } }', /collapse-lens\.json: preprocessing\.std: must be an array of non-zero numbers/);
     await expectError('{ "preprocessing": { "channelOrder": "grb" } }', /preprocessing\.channelOrder: must be "rgb" or "bgr", got "grb"/);
     await expectError('{ "preprocessing": { "meen": [0.1] } }', /collapse-lens\.json: preprocessing: unknown key "meen"/);

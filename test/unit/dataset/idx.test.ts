@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { listSplits, openDataset } from '../../../src/core/dataset';
 import { patternImage, tempDir, writeBytes, writeIdx } from './helpers/writers';
 
@@ -129,6 +130,11 @@ test('broken IDX inputs each get an error that names the file and the fault', as
     writeBytes(gz, new Uint8Array(gzBytes.subarray(0, gzBytes.length - 12)));
     writeIdx(join(dir, 'gz-labels-idx1-ubyte.gz'), 'uint8', [5], [0, 1, 2, 3, 4], true);
     await assert.rejects(openDataset({ path: gz }), /gz-images-idx3-ubyte\.gz: cannot decompress \(truncated gzip file/);
+
+    // A gzipped IDX whose content runs past what its header announces.
+    const long = writeBytes(join(dir, 'long-images-idx3-ubyte.gz'), new Uint8Array(gzipSync(Buffer.concat([bytes, Buffer.from([1, 2, 3])]))));
+    writeIdx(join(dir, 'long-labels-idx1-ubyte'), 'uint8', [5], [0, 1, 2, 3, 4]);
+    await assert.rejects(openDataset({ path: long }), /long-images-idx3-ubyte\.gz: the header promises 5 x 4 x 3 uint8 values \(76 bytes\) but the file decompresses to 79 bytes/);
 
     const lonely = writeIdx(join(dir, 'lonely-images-idx3-ubyte'), 'uint8', [5, H, W], images(5));
     await assert.rejects(

@@ -33,9 +33,14 @@ export async function openIdxData(path: string): Promise<IdxData> {
     const head = bytesOf(await file.readUpTo(0, 20));
     if (isGzip(head)) {
       await file.close();
-      const bytes = await gunzipFile(path);
-      const header = parseIdxHeader(bytes, path);
-      checkSize(path, header, bytes.length, true);
+      const parsed: { header?: IdxHeader } = {};
+      const { bytes, total } = await gunzipFile(path, 20, (start) => {
+        const header = parseIdxHeader(start, path);
+        parsed.header = header;
+        return header.dataOffset + header.dataBytes;
+      });
+      const header = parsed.header!;
+      checkSize(path, header, total, true);
       return { path, header, reader: new BufferReader(bytes), gzip: true, memoryBytes: bytes.length, close: async () => undefined };
     }
     const header = parseIdxHeader(head, path);

@@ -1,0 +1,349 @@
+/**
+ * Dataset throughput: images per second read, decoded and preprocessed into the CNN's input, for the full
+ * Fashion-MNIST training set (IDX gzipped and plain, .npz deflated) and a PNG folder of 5,000 of its
+ * images; peak RSS and RSS growth while streaming (it must not grow with N); and beside it the CNN's
+ * inference rate with onnxruntime-node on the same 28x28 batches, when test/fixtures/models/cnn.onnx exists.
+ * Goal: decoding at least 3x faster than CPU inference.
+ *
+ *   npm run bench:data            (node --import tsx bench/data.ts)
+ *
+ * Each measurement runs in its own child process so that its peak RSS is its own.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deflateRawSync, gunzipSync } from 'node:zlib';
+import { PNG } from 'pngjs';
+import { crc32 } from '../src/core/dataset/crc32';
+import { buildPreprocessor, openDataset, resolvePreprocessing, selectIndices, streamBatches, type DatasetSpec } from '../src/core/dataset';
+
+const FASHION = '/usr/share/datasets/fashion-mnist';
+const TRAIN_IMAGES = join(FASHION, 'train-images-idx3-ubyte.gz');
+const TRAIN_LABELS = join(FASHION, 'train-labels-idx1-ubyte.gz');
+const CNN = join(__dirname, '..', 'test', 'fixtures', 'models', 'cnn.onnx');
+const BATCH = 256;
+const PNG_COUNT = 5000;
+const INFERENCE_IMAGES = 10240;
+const INPUT_SHAPE = ['batch', 1, 28, 28];
+const OPTIONS = resolvePreprocessing(null, { mean: [0.286], std: [0.353] }, null);
+
+interface PhaseResult {
+  name: string;
+  images: number;
+  seconds: number;
+  openSeconds: number;
+  /** The process's peak RSS (getrusage), and the largest RSS sampled after each batch. */
+  peakRssMB: number;
+  sampledPeakMB: number;
+  rssAt10MB: number;
+  rssEndMB: number;
+  note?: string;
+}
+
+const mb = (bytes: number): number => bytes / 1048576;
+
+/**
+ * Streams every sample through preprocessing, sampling RSS as it goes. With `passes` > 1 the last pass is
+ * the one timed (the first pays for JIT warm-up, which a 5,000-file folder does not amortise).
+ */
+async function streamPhase(name: string, spec: DatasetSpec, note: string, passes = 1): Promise<PhaseResult> {
+  const t0 = performance.now();
+  const source = await openDataset(spec);
+  const labels = await source.labels();
+  const indices = selectIndices(labels, 10, null, 0);
+  const preprocess = buildPreprocessor(source, { shape: INPUT_SHAPE }, OPTIONS);
+  const t1 = performance.now();
+  const batches = Math.ceil(indices.length / BATCH);
+  const rates: number[] = [];
+  let rssAt10 = 0;
+  let sampledPeak = 0;
+  let checksum = 0;
+  let seconds = 0;
+  for (let pass = 0; pass < passes; pass++) {
+    const start = performance.now();
+    let seen = 0;
+    for await (const batch of streamBatches(source, indices, BATCH, preprocess, { prefetch: 2 })) {
+      seen++;
+      checksum += batch.input[batch.input.length - 1]!;
+      const rss = process.memoryUsage().rss;
+      sampledPeak = Math.max(sampledPeak, rss);
+      if (pass === 0 && seen === Math.ceil(batches / 10)) rssAt10 = rss;
+    }
+    seconds = (performance.now() - start) / 1000;
+    rates.push(indices.length / seconds);
+  }
+  const rssEnd = process.memoryUsage().rss;
+  await source.close();
+  if (!Number.isFinite(checksum)) throw new Error(`${name}: non-finite input`);
+  const passNote = passes > 1 ? `; timed pass ${passes} of ${passes}, first pass ${rates[0]!.toFixed(0)} img/s` : '';
+  return {
+    name,
+    images: indices.length,
+    seconds,
+    openSeconds: (t1 - t0) / 1000,
+    peakRssMB: process.resourceUsage().maxRSS / 1024,
+    sampledPeakMB: mb(sampledPeak),
+    rssAt10MB: mb(rssAt10),
+    rssEndMB: mb(rssEnd),
+    note: note + passNote,
+  };
+}
+
+/** CNN inference alone, on batches prepared beforehand (not timed). */
+async function inferencePhase(): Promise<PhaseResult> {
+  const ort = await import('onnxruntime-node');
+  const t0 = performance.now();
+  const session = await ort.InferenceSession.create(CNN, { executionProviders: ['cpu'] });
+  const source = await openDataset({ path: TRAIN_IMAGES });
+  const preprocess = buildPreprocessor(source, { shape: INPUT_SHAPE }, OPTIONS);
+  const indices = Int32Array.from({ length: INFERENCE_IMAGES }, (_, i) => i);
+  const inputs: Float32Array[] = [];
+  for await (const batch of streamBatches(source, indices, BATCH, preprocess)) inputs.push(batch.input);
+  await source.close();
+  const input = session.inputNames[0]!;
+  // One warm-up run so session start-up is not counted.
+  await session.run({ [input]: new ort.Tensor('float32', inputs[0]!, [inputs[0]!.length / 784, 1, 28, 28]) });
+  const t1 = performance.now();
+  for (const data of inputs) await session.run({ [input]: new ort.Tensor('float32', data, [data.length / 784, 1, 28, 28]) });
+  const t2 = performance.now();
+  await session.release();
+  return {
+    name: 'CNN inference (onnxruntime-node, cpu)',
+    images: INFERENCE_IMAGES,
+    seconds: (t2 - t1) / 1000,
+    openSeconds: (t1 - t0) / 1000,
+    peakRssMB: process.resourceUsage().maxRSS / 1024,
+    sampledPeakMB: 0,
+    rssAt10MB: 0,
+    rssEndMB: mb(process.memoryUsage().rss),
+    note: `${cpus().length} cores, default threads`,
+  };
+}
+
+/** Decode + preprocess + inference in one loop, as the engine runs them (prefetch 2). */
+async function pipelinePhase(spec: DatasetSpec, name: string): Promise<PhaseResult> {
+  const ort = await import('onnxruntime-node');
+  const session = await ort.InferenceSession.create(CNN, { executionProviders: ['cpu'] });
+  const source = await openDataset(spec);
+  const preprocess = buildPreprocessor(source, { shape: INPUT_SHAPE }, OPTIONS);
+  const indices = selectIndices(await source.labels(), 10, null, 0).subarray(0, INFERENCE_IMAGES);
+  const input = session.inputNames[0]!;
+  const t1 = performance.now();
+  for await (const batch of streamBatches(source, indices, BATCH, preprocess, { prefetch: 2 })) {
+    await session.run({ [input]: new ort.Tensor('float32', batch.input, [batch.count, 1, 28, 28]) });
+  }
+  const t2 = performance.now();
+  await source.close();
+  await session.release();
+  return {
+    name,
+    images: indices.length,
+    seconds: (t2 - t1) / 1000,
+    openSeconds: 0,
+    peakRssMB: process.resourceUsage().maxRSS / 1024,
+    sampledPeakMB: 0,
+    rssAt10MB: 0,
+    rssEndMB: mb(process.memoryUsage().rss),
+    note: 'decode and inference on one thread, prefetch 2',
+  };
+}
+
+/**
+ * The load on a shared machine changes from second to second; measuring decoder and CNN alternately in one
+ * process, several rounds, and taking the median of the per-round ratios keeps that out of the ratio.
+ */
+async function interleavedPhase(dir: string): Promise<{ rounds: { png: number; idx: number; cnn: number }[] }> {
+  const ort = await import('onnxruntime-node');
+  const session = await ort.InferenceSession.create(CNN, { executionProviders: ['cpu'] });
+  const inputName = session.inputNames[0]!;
+  const rate = async (spec: DatasetSpec, limit: number): Promise<number> => {
+    const source = await openDataset(spec);
+    const preprocess = buildPreprocessor(source, { shape: INPUT_SHAPE }, OPTIONS);
+    const indices = selectIndices(await source.labels(), 10, null, 0).subarray(0, limit);
+    const start = performance.now();
+    for await (const batch of streamBatches(source, indices, BATCH, preprocess)) if (batch.count === 0) throw new Error('empty batch');
+    const seconds = (performance.now() - start) / 1000;
+    await source.close();
+    return indices.length / seconds;
+  };
+  const idxSource = await openDataset({ path: join(dir, 'train-images-idx3-ubyte') });
+  const preprocess = buildPreprocessor(idxSource, { shape: INPUT_SHAPE }, OPTIONS);
+  const inputs: Float32Array[] = [];
+  for await (const batch of streamBatches(idxSource, Int32Array.from({ length: PNG_COUNT }, (_, i) => i), BATCH, preprocess)) inputs.push(batch.input);
+  await idxSource.close();
+  const inference = async (): Promise<number> => {
+    const start = performance.now();
+    for (const data of inputs) await session.run({ [inputName]: new ort.Tensor('float32', data, [data.length / 784, 1, 28, 28]) });
+    return PNG_COUNT / ((performance.now() - start) / 1000);
+  };
+  await rate({ path: join(dir, 'png') }, PNG_COUNT);
+  await inference();
+  const rounds: { png: number; idx: number; cnn: number }[] = [];
+  for (let r = 0; r < 5; r++) {
+    rounds.push({ png: await rate({ path: join(dir, 'png') }, PNG_COUNT), idx: await rate({ path: TRAIN_IMAGES }, 20000), cnn: await inference() });
+  }
+  await session.release();
+  return { rounds };
+}
+
+/** Test data for the phases: plain IDX, a deflated .npz of the training set, and a PNG folder. */
+function prepare(dir: string): void {
+  const images = gunzipSync(readFileSync(TRAIN_IMAGES));
+  const labels = gunzipSync(readFileSync(TRAIN_LABELS));
+  writeFileSync(join(dir, 'train-images-idx3-ubyte'), images);
+  writeFileSync(join(dir, 'train-labels-idx1-ubyte'), labels);
+  const count = images.readUInt32BE(4);
+  const npy = (descr: string, shape: number[], data: Uint8Array): Buffer => {
+    let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+    header += ' '.repeat((64 - ((10 + header.length + 1) % 64)) % 64) + '\n';
+    const prefix = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, header.length & 0xff, header.length >> 8]);
+    return Buffer.concat([prefix, Buffer.from(header, 'latin1'), data]);
+  };
+  writeFileSync(join(dir, 'train.npz'), zip({ 'x.npy': npy('|u1', [count, 28, 28], images.subarray(16)), 'y.npy': npy('|u1', [count], labels.subarray(8)) }));
+  for (let i = 0; i < PNG_COUNT; i++) {
+    const folder = join(dir, 'png', String(labels[8 + i]));
+    mkdirSync(folder, { recursive: true });
+    const png = new PNG({ width: 28, height: 28 });
+    png.data = images.subarray(16 + i * 784, 16 + (i + 1) * 784);
+    writeFileSync(join(folder, `${String(i).padStart(5, '0')}.png`), PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false }));
+  }
+}
+
+function zip(members: Record<string, Buffer>): Buffer {
+  const parts: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const [name, content] of Object.entries(members)) {
+    const body = deflateRawSync(content);
+    const nameBytes = Buffer.from(name);
+    const crc = crc32(new Uint8Array(content.buffer, content.byteOffset, content.length));
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(body.length, 18);
+    local.writeUInt32LE(content.length, 22);
+    local.writeUInt16LE(nameBytes.length, 26);
+    const entry = Buffer.alloc(46);
+    entry.writeUInt32LE(0x02014b50, 0);
+    entry.writeUInt16LE(8, 10);
+    entry.writeUInt32LE(crc, 16);
+    entry.writeUInt32LE(body.length, 20);
+    entry.writeUInt32LE(content.length, 24);
+    entry.writeUInt16LE(nameBytes.length, 28);
+    entry.writeUInt32LE(offset, 42);
+    parts.push(local, nameBytes, body);
+    central.push(entry, nameBytes);
+    offset += 30 + nameBytes.length + body.length;
+  }
+  const directory = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(Object.keys(members).length, 8);
+  end.writeUInt16LE(Object.keys(members).length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...parts, directory, end]);
+}
+
+async function runPhase(phase: string, dir: string): Promise<PhaseResult | { prepared: number }> {
+  switch (phase) {
+    case 'prepare': {
+      const t = performance.now();
+      prepare(dir);
+      return { prepared: (performance.now() - t) / 1000 };
+    }
+    case 'idx-gz':
+      return streamPhase('Fashion-MNIST train, IDX .gz', { path: TRAIN_IMAGES }, 'gunzip once into memory (47 MB), in open time');
+    case 'idx':
+      return streamPhase('Fashion-MNIST train, IDX plain', { path: join(dir, 'train-images-idx3-ubyte') }, 'read by offset');
+    case 'npz':
+      return streamPhase('Fashion-MNIST train, .npz deflated', { path: join(dir, 'train.npz') }, 'streaming inflate + CRC');
+    case 'png':
+      return streamPhase(`PNG folder (${PNG_COUNT} files)`, { path: join(dir, 'png') }, 'one file per image', 2);
+    case 'cnn':
+      return inferencePhase();
+    case 'interleaved':
+      return interleavedPhase(dir) as unknown as PhaseResult;
+    case 'pipeline-png':
+      return pipelinePhase({ path: join(dir, 'png') }, 'PNG folder -> CNN, end to end');
+    case 'pipeline-idx':
+      return pipelinePhase({ path: TRAIN_IMAGES }, 'IDX .gz -> CNN, end to end');
+    default:
+      throw new Error(`unknown phase ${phase}`);
+  }
+}
+
+function runChild<T = PhaseResult>(phase: string, dir: string): T {
+  const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--phase', phase, dir], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (child.status !== 0) throw new Error(`phase ${phase} failed:\n${child.stderr}`);
+  const lines = child.stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]!) as T;
+}
+
+const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+const lpad = (s: string, n: number): string => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
+
+async function main(): Promise<void> {
+  if (process.argv[2] === '--phase') {
+    console.log(JSON.stringify(await runPhase(process.argv[3]!, process.argv[4]!)));
+    return;
+  }
+  if (!existsSync(TRAIN_IMAGES)) {
+    console.log(`${TRAIN_IMAGES} is missing: apt-get install dataset-fashion-mnist (scripts/install-system.sh). Nothing measured.`);
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'cl-bench-data-'));
+  try {
+    // In a child too: Linux carries a parent's peak RSS over into the getrusage of the children it starts.
+    const { prepared } = runChild<{ prepared: number }>('prepare', dir);
+    console.log(`prepared plain IDX, deflated .npz and ${PNG_COUNT} PNGs in ${prepared.toFixed(1)} s (not measured)\n`);
+    const decode = ['idx-gz', 'idx', 'npz', 'png'].map((p) => runChild(p, dir));
+    const haveCnn = existsSync(CNN);
+    const cnn = haveCnn ? runChild('cnn', dir) : null;
+    const pipelines = haveCnn ? ['pipeline-idx', 'pipeline-png'].map((p) => runChild(p, dir)) : [];
+    const cnnRate = cnn ? cnn.images / cnn.seconds : null;
+
+    const header = [pad('source', 38), lpad('images', 7), lpad('open s', 7), lpad('img/s', 9), lpad('peak RSS', 9), lpad('RSS 10%->end (max)', 19), lpad('vs CNN', 7), '  note'];
+    console.log(header.join(' '));
+    console.log('-'.repeat(130));
+    for (const r of [...decode, ...(cnn ? [cnn] : []), ...pipelines]) {
+      const rate = r.images / r.seconds;
+      const growth = r.rssAt10MB ? `${r.rssAt10MB.toFixed(0)}->${r.rssEndMB.toFixed(0)} (${r.sampledPeakMB.toFixed(0)}) MB` : '';
+      const ratio = cnnRate && decode.includes(r) ? `${(rate / cnnRate).toFixed(1)}x` : '';
+      console.log(
+        [
+          pad(r.name, 38),
+          lpad(String(r.images), 7),
+          lpad(r.openSeconds.toFixed(2), 7),
+          lpad(rate.toFixed(0), 9),
+          lpad(`${r.peakRssMB.toFixed(0)} MB`, 9),
+          lpad(growth, 19),
+          lpad(ratio, 7),
+          `  ${r.note ?? ''}`,
+        ].join(' '),
+      );
+    }
+    if (!cnn) console.log(`\nCNN column skipped: ${CNN} does not exist yet.`);
+    else {
+      const slowest = Math.min(...decode.map((r) => r.images / r.seconds));
+      console.log(`\nslowest decoder / CNN inference = ${(slowest / cnnRate!).toFixed(1)}x (goal: >= 3x)`);
+      const { rounds } = runChild<{ rounds: { png: number; idx: number; cnn: number }[] }>('interleaved', dir);
+      const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+      console.log('\ninterleaved in one process, 5 rounds (img/s):');
+      for (const r of rounds) console.log(`  PNG ${r.png.toFixed(0).padStart(6)}   IDX .gz ${r.idx.toFixed(0).padStart(6)}   CNN ${r.cnn.toFixed(0).padStart(6)}`);
+      console.log(
+        `  median ratio to CNN: PNG folder ${median(rounds.map((r) => r.png / r.cnn)).toFixed(1)}x, IDX .gz ${median(rounds.map((r) => r.idx / r.cnn)).toFixed(1)}x`,
+      );
+    }
+    console.log(`batch ${BATCH}, prefetch 2, input [batch, 1, 28, 28], Node ${process.version}, ${cpus().length} cores (shared machine: rates vary between runs)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
