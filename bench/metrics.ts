@@ -380,12 +380,17 @@ function memoryChild(N: number, D: number): void {
   console.log(JSON.stringify({ maxRssMB: process.resourceUsage().maxRSS / 1024 }));
 }
 
+/** Median over three child processes (a single run wanders by a few MB with garbage-collection timing). */
 function peakRss(N: number, D: number): number {
   const script = process.argv[1];
-  const r = spawnSync(process.execPath, ['--import', 'tsx', script, '--memory-child', String(N), String(D)], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`memory child failed: ${r.stderr}`);
-  const line = r.stdout.trim().split('\n').pop() ?? '';
-  return (JSON.parse(line) as { maxRssMB: number }).maxRssMB;
+  const runs: number[] = [];
+  for (let run = 0; run < 3; run++) {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', script, '--memory-child', String(N), String(D)], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`memory child failed: ${r.stderr}`);
+    const line = r.stdout.trim().split('\n').pop() ?? '';
+    runs.push((JSON.parse(line) as { maxRssMB: number }).maxRssMB);
+  }
+  return runs.sort((a, b) => a - b)[1];
 }
 
 function eigenTiming(n: number): number {
@@ -497,7 +502,7 @@ function main(): void {
   const rssChange = (rss2N - rssN) / rssN;
   console.log('');
   console.log(
-    `peak RSS (child processes, D = ${memoryD}, batch 256): N = ${N}: ${rssN.toFixed(1)} MB, N = ${2 * N}: ${rss2N.toFixed(1)} MB, change ${(rssChange * 100).toFixed(1)}%`,
+    `peak RSS (median of 3 child processes each, D = ${memoryD}, batch 256): N = ${N}: ${rssN.toFixed(1)} MB, N = ${2 * N}: ${rss2N.toFixed(1)} MB, change ${(rssChange * 100).toFixed(1)}%`,
   );
   const eigenSeconds = eigenTiming(quick ? 300 : 1000);
   console.log(`symmetricEigen on a ${quick ? 300 : 1000} x ${quick ? 300 : 1000} Gram matrix: ${eigenSeconds.toFixed(2)} s`);
