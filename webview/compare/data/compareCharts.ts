@@ -1,0 +1,206 @@
+/**
+ * A comparison -> the four overview charts against depth with one series per run (NC1, NCC accuracy,
+ * NC2, CDNV). DOM-free.
+ *
+ * Each series has one point per aligned row (comparison.rows), so the runs are compared exactly where
+ * the comparison put them side by side. x is the row's depth in the first run; when the runs were
+ * aligned by relative depth, x is that relative depth in units of the first run's layer steps
+ * (relativeDepth × (rows − 1)) and the ticks are labelled 0 … 1, so the axis reads as relative depth.
+ */
+import type { CompareResult } from '../../../src/core/compare/compareResult';
+import type { AlignedCell, AlignedRow, ComparedMetric } from '../../../src/core/compare/align';
+import type { SplitName } from '../../../src/core/result';
+import type { CompareView } from '../../../src/protocol/webview';
+import { logDomain } from '../../charts/domain';
+import type { LineChartSpec, LinePoint, LineSeries, TooltipContent, TooltipRow, XTick } from '../../charts/types';
+import { formatExact, formatPercentExact, formatShort } from '../../common/format';
+import { NC2_METRICS, type Nc2Metric } from '../../analysis/data/overview';
+import { seriesStyle, shortLabel } from './runStyle';
+
+export type CompareChartId = 'nc1' | 'ncc' | 'nc2' | 'cdnv';
+export const COMPARE_CHARTS: readonly CompareChartId[] = ['nc1', 'ncc', 'nc2', 'cdnv'];
+
+export interface CompareChartOptions {
+  split: SplitName;
+  nc2Metric: Nc2Metric;
+  /** Run indices the user hid in the legend. */
+  hidden: ReadonlySet<number>;
+  /** The aligned row the user picked (a band across the charts). */
+  selectedKey: string | null;
+}
+
+export const METRIC_NAMES: Record<ComparedMetric, string> = {
+  nc1: 'NC1',
+  nccAccuracy: 'NCC accuracy',
+  cdnv: 'CDNV',
+  etfDistance: 'ETF distance',
+  equinorm: 'Equinorm',
+  equiangularity: 'Equiangularity',
+  maxAngle: 'Max-angle',
+};
+
+const LOG_METRICS: ReadonlySet<ComparedMetric> = new Set(['nc1', 'cdnv']);
+
+export interface LegendEntry {
+  index: number;
+  runId: string;
+  label: string;
+  checkpoint: string;
+  color: ReturnType<typeof seriesStyle>['color'];
+  dashed: boolean;
+}
+
+/** Legend order is run order, and so is the palette. */
+export function legendEntries(view: CompareView): LegendEntry[] {
+  return view.comparison.runs.map((run, index) => ({
+    index,
+    runId: view.runs[index]?.runId ?? '',
+    label: run.label,
+    checkpoint: run.checkpoint,
+    ...seriesStyle(index),
+  }));
+}
+
+/** x of an aligned row: its depth (name alignment) or its relative depth scaled to the first run's steps. */
+export function rowX(comparison: CompareResult, rowIndex: number): number {
+  const row = comparison.rows[rowIndex];
+  if (!row || comparison.alignment === 'name') return rowIndex;
+  return row.relativeDepth * Math.max(0, comparison.rows.length - 1);
+}
+
+export const DEPTH_LABEL = 'Probe depth (layer index, input → output)';
+export const RELATIVE_DEPTH_LABEL = 'Relative depth (0 = first probe, 1 = last) · architectures differ';
+
+/** The x axis: its title, and for relative depth the ticks 0, 0.25, … 1 at their scaled positions. */
+export function compareXAxis(comparison: CompareResult): { label: string; ticks: XTick[] | undefined } {
+  if (comparison.alignment === 'name') return { label: DEPTH_LABEL, ticks: undefined };
+  const span = Math.max(0, comparison.rows.length - 1);
+  const fractions = span === 0 ? [1] : [0, 0.25, 0.5, 0.75, 1];
+  return { label: RELATIVE_DEPTH_LABEL, ticks: fractions.map((f) => ({ x: f * span, label: formatShort(f) })) };
+}
+
+/** Whether any run has held-out metrics (otherwise the split switch is off). */
+export function hasHeldOut(comparison: CompareResult): boolean {
+  return comparison.rows.some((row) => row.cells.some((cell) => cell?.test != null));
+}
+
+export function cellValue(cell: AlignedCell | null | undefined, split: SplitName, metric: ComparedMetric): number | null {
+  const metrics = split === 'train' ? cell?.train : cell?.test;
+  const v = metrics?.[metric];
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+export function formatMetric(metric: ComparedMetric, value: number | null): string {
+  return metric === 'nccAccuracy' ? formatPercentExact(value) : formatExact(value);
+}
+
+/** "+0.123" / "−0.456": a signed change, the minus a real minus sign. */
+export function formatSigned(value: number | null, digits = 3): string {
+  if (value === null || !Number.isFinite(value)) return 'n/a';
+  const text = Math.abs(value).toFixed(digits);
+  if (Number(text) === 0) return text;
+  return `${value > 0 ? '+' : '−'}${text}`;
+}
+
+/** "Δlog10 NC1" or "ΔNCC accuracy": how the comparison measures a change (log10 ratio for NC1, CDNV). */
+export function changeName(metric: ComparedMetric): string {
+  return LOG_METRICS.has(metric) ? `Δlog10 ${METRIC_NAMES[metric]}` : `Δ${METRIC_NAMES[metric]}`;
+}
+
+function rowTooltip(comparison: CompareResult, row: AlignedRow, split: SplitName, metric: ComparedMetric, visible: number[]): TooltipContent {
+  const relative = comparison.alignment === 'relative-depth';
+  const rows: TooltipRow[] = visible.map((i) => {
+    const run = comparison.runs[i]?.label ?? `run ${i + 1}`;
+    const cell = row.cells[i];
+    return { label: relative && cell ? `${run} · ${cell.layer}` : run, value: formatMetric(metric, cellValue(cell, split, metric)) };
+  });
+  if (comparison.runs.length >= 2) {
+    const first = comparison.runs[0]!.label;
+    const last = comparison.runs[comparison.runs.length - 1]!.label;
+    rows.push({ label: `${changeName(metric)} (train), ${last} vs ${first}`, value: formatSigned(row.change[metric], 4) });
+  }
+  const title = relative ? `relative depth ${formatShort(row.relativeDepth)} (${row.key} in ${comparison.runs[0]?.label ?? 'run 1'})` : row.key;
+  return { title: `${title} · ${split === 'train' ? 'train' : 'held-out'} ${METRIC_NAMES[metric]}`, rows };
+}
+
+/** One series per visible run, in run order, one point per aligned row; null (not computed) stays null. */
+export function runSeries(view: CompareView, metric: ComparedMetric, split: SplitName, hidden: ReadonlySet<number>): LineSeries[] {
+  const comparison = view.comparison;
+  const visible = comparison.runs.map((_, i) => i).filter((i) => !hidden.has(i));
+  return visible.map((i) => {
+    const style = seriesStyle(i);
+    const points: LinePoint[] = comparison.rows.map((row, r) => ({
+      x: rowX(comparison, r),
+      y: cellValue(row.cells[i], split, metric),
+      key: row.key,
+      tooltip: rowTooltip(comparison, row, split, metric, visible),
+    }));
+    return { id: `run-${i}`, label: shortLabel(comparison.runs[i]!.label), color: style.color, dashed: style.dashed, points };
+  });
+}
+
+function joinNotes(...notes: (string | undefined)[]): string | undefined {
+  const present = notes.filter((n): n is string => n !== undefined && n.length > 0);
+  return present.length > 0 ? present.join(' ') : undefined;
+}
+
+export function gapNotes(series: LineSeries[], log: boolean): string | undefined {
+  const values = series.flatMap((s) => s.points.map((p) => p.y));
+  const hidden = log ? logDomain(values).hiddenNonPositive : 0;
+  const missing = values.filter((v) => v === null).length;
+  return joinNotes(
+    hidden > 0 ? `${hidden} value(s) ≤ 0 cannot be shown on the log axis (drawn as gaps).` : undefined,
+    missing > 0 ? `${missing} value(s) not computed (gaps).` : undefined,
+  );
+}
+
+interface ChartText {
+  id: string;
+  title: string;
+  yLabel: string;
+  metric: ComparedMetric;
+}
+
+function chartText(chart: CompareChartId, nc2Metric: Nc2Metric): ChartText {
+  switch (chart) {
+    case 'nc1':
+      return { id: 'nc1', title: 'NC1 · within-class variability', yLabel: 'NC1 = tr(Σ_W Σ_B⁺)/K (log)', metric: 'nc1' };
+    case 'ncc':
+      return { id: 'ncc-accuracy', title: 'Nearest-class-centre accuracy', yLabel: 'NCC accuracy (%)', metric: 'nccAccuracy' };
+    case 'nc2': {
+      const m = NC2_METRICS.find((x) => x.id === nc2Metric) ?? NC2_METRICS[0]!;
+      return { id: `nc2-${m.id}`, title: `NC2 · ${m.label}`, yLabel: `${m.label} (0 = simplex ETF)`, metric: m.id };
+    }
+    case 'cdnv':
+      return { id: 'cdnv', title: 'CDNV · class-distance normalised variance', yLabel: 'mean CDNV over class pairs (log)', metric: 'cdnv' };
+  }
+}
+
+export function compareChartSpec(view: CompareView, chart: CompareChartId, options: CompareChartOptions): LineChartSpec {
+  const text = chartText(chart, options.nc2Metric);
+  const comparison = view.comparison;
+  const series = runSeries(view, text.metric, options.split, options.hidden);
+  const axis = compareXAxis(comparison);
+  const log = LOG_METRICS.has(text.metric);
+  const hiddenCount = comparison.runs.length - series.length;
+  const spec: LineChartSpec = {
+    id: text.id,
+    title: `${text.title} (${options.split === 'train' ? 'train' : 'held-out'})`,
+    xLabel: axis.label,
+    yLabel: text.yLabel,
+    yScale: log ? 'log' : 'linear',
+    yFormat: text.metric === 'nccAccuracy' ? 'percent' : 'number',
+    series,
+    hLines: [],
+    vLines: [],
+    selectedKey: options.selectedKey,
+    note: joinNotes(
+      `${comparison.alignmentNote[0]?.toUpperCase() ?? ''}${comparison.alignmentNote.slice(1)}.`,
+      hiddenCount > 0 ? `${hiddenCount} run(s) hidden (click them in the legend to show).` : undefined,
+      gapNotes(series, log),
+    ),
+  };
+  if (axis.ticks) spec.xTicks = axis.ticks;
+  if (text.metric === 'nccAccuracy') spec.yDomain = [0, 1];
+  return spec;
+}

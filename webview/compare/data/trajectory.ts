@@ -1,0 +1,220 @@
+/**
+ * A training trajectory -> charts of each metric against epoch (Papyan et al.'s figures): one series per
+ * chosen layer for NC1 (log), NCC accuracy, NC2 and CDNV (log), and the classifier's NC3 and NC4.
+ * DOM-free.
+ *
+ * The line chart has a linear x axis; when the epochs span more than two decades (and none is 0), each
+ * point sits at log10(epoch) and the ticks are labelled in epochs, which is a log epoch axis.
+ */
+import type { ComparedMetric } from '../../../src/core/compare/align';
+import type { TrajectoryResult } from '../../../src/core/compare/trajectory';
+import type { SplitName } from '../../../src/core/result';
+import type { LineChartSpec, LinePoint, LineSeries, TooltipRow, XTick } from '../../charts/types';
+import { formatExact, formatShort } from '../../common/format';
+import { NC2_METRICS, SPLIT_COLORS, type Nc2Metric } from '../../analysis/data/overview';
+import { formatMetric, gapNotes, METRIC_NAMES } from './compareCharts';
+import { seriesStyle, shortLabel } from './runStyle';
+
+export type TrajectoryChartId = 'nc1' | 'ncc' | 'nc2' | 'cdnv';
+export const TRAJECTORY_CHARTS: readonly TrajectoryChartId[] = ['nc1', 'ncc', 'nc2', 'cdnv'];
+export type ClassifierChartId = 'nc3' | 'nc4';
+export const CLASSIFIER_CHARTS: readonly ClassifierChartId[] = ['nc3', 'nc4'];
+
+/** More than this ratio between the last and first epoch: a log epoch axis. */
+export const LOG_EPOCH_RATIO = 100;
+
+export interface EpochAxis {
+  scale: 'log' | 'linear';
+  label: string;
+  x(epoch: number): number;
+  ticks: XTick[];
+}
+
+/** 1, 2, 5 × 10^k steps: the step near span / target. */
+function niceStep(span: number, target: number): number {
+  const raw = span / Math.max(1, target);
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const mantissa = raw / power;
+  const nice = mantissa <= 1 ? 1 : mantissa <= 2 ? 2 : mantissa <= 5 ? 5 : 10;
+  return Math.max(1, nice * power);
+}
+
+export function epochAxis(epochs: readonly number[]): EpochAxis {
+  const lo = epochs.length > 0 ? Math.min(...epochs) : 0;
+  const hi = epochs.length > 0 ? Math.max(...epochs) : 1;
+  if (lo > 0 && hi / lo > LOG_EPOCH_RATIO) {
+    const decades = Math.log10(hi / lo);
+    const mantissas = decades <= 3 ? [1, 2, 5] : [1];
+    const ticks: XTick[] = [];
+    for (let k = Math.floor(Math.log10(lo)); k <= Math.ceil(Math.log10(hi)); k++) {
+      for (const m of mantissas) {
+        const epoch = m * 10 ** k;
+        if (epoch >= lo * (1 - 1e-9) && epoch <= hi * (1 + 1e-9)) ticks.push({ x: Math.log10(epoch), label: formatShort(epoch) });
+      }
+    }
+    return { scale: 'log', label: 'Epoch (log scale)', x: (epoch) => Math.log10(epoch), ticks };
+  }
+  if (hi === lo) return { scale: 'linear', label: 'Epoch', x: (epoch) => epoch, ticks: [{ x: lo, label: formatShort(lo) }] };
+  const step = niceStep(hi - lo, 6);
+  const ticks: XTick[] = [];
+  for (let t = Math.ceil(lo / step) * step; t <= hi + 1e-9; t += step) ticks.push({ x: t, label: formatShort(t) });
+  return { scale: 'linear', label: 'Epoch', x: (epoch) => epoch, ticks };
+}
+
+/**
+ * The classifier's input layer. The trajectory does not name it, but each epoch's summary carries its
+ * training NC1, which is that layer's NC1 copied: the layer whose series holds that exact value.
+ */
+export function classifierInputLayer(trajectory: TrajectoryResult): string | null {
+  for (let i = trajectory.epochs.length - 1; i >= 0; i--) {
+    const target = trajectory.summaries[i]?.penultimateNc1;
+    if (target === null || target === undefined) continue;
+    const matches = trajectory.layers.filter((name) => trajectory.series[name]?.nc1.train[i] === target);
+    if (matches.length > 0) return matches[matches.length - 1]!;
+  }
+  return null;
+}
+
+/**
+ * Three layers spread over depth ending at the classifier's input (first, middle, classifier input);
+ * the last three layers when the classifier's input is unknown.
+ */
+export function defaultTrajectoryLayers(trajectory: TrajectoryResult): string[] {
+  const layers = trajectory.layers;
+  if (layers.length <= 3) return [...layers];
+  const input = classifierInputLayer(trajectory);
+  const p = input === null ? -1 : layers.indexOf(input);
+  if (p < 0) return layers.slice(-3);
+  const picked = new Set([0, Math.round(p / 2), p]);
+  for (let i = layers.length - 1; picked.size < 3 && i >= 0; i--) picked.add(i);
+  return [...picked].sort((a, b) => a - b).map((i) => layers[i]!);
+}
+
+/** Keeps the saved choice where it still names layers of this trajectory, in depth order; else the default. */
+export function chosenLayers(trajectory: TrajectoryResult, saved: readonly string[] | undefined): string[] {
+  if (!saved) return defaultTrajectoryLayers(trajectory);
+  const kept = trajectory.layers.filter((l) => saved.includes(l));
+  return kept.length > 0 || saved.length === 0 ? kept : defaultTrajectoryLayers(trajectory);
+}
+
+export function hasHeldOutTrajectory(trajectory: TrajectoryResult): boolean {
+  return trajectory.layers.some((l) => trajectory.series[l]?.nc1.test != null);
+}
+
+function metricOf(chart: TrajectoryChartId, nc2Metric: Nc2Metric): { metric: ComparedMetric; id: string; title: string; yLabel: string } {
+  switch (chart) {
+    case 'nc1':
+      return { metric: 'nc1', id: 'nc1-epochs', title: 'NC1 against epoch', yLabel: 'NC1 = tr(Σ_W Σ_B⁺)/K (log)' };
+    case 'ncc':
+      return { metric: 'nccAccuracy', id: 'ncc-accuracy-epochs', title: 'NCC accuracy against epoch', yLabel: 'NCC accuracy (%)' };
+    case 'nc2': {
+      const m = NC2_METRICS.find((x) => x.id === nc2Metric) ?? NC2_METRICS[0]!;
+      return { metric: m.id, id: `nc2-${m.id}-epochs`, title: `NC2 · ${m.label} against epoch`, yLabel: `${m.label} (0 = simplex ETF)` };
+    }
+    case 'cdnv':
+      return { metric: 'cdnv', id: 'cdnv-epochs', title: 'CDNV against epoch', yLabel: 'mean CDNV over class pairs (log)' };
+  }
+}
+
+export interface TrajectoryChartOptions {
+  layers: readonly string[];
+  split: SplitName;
+  nc2Metric: Nc2Metric;
+}
+
+const finite = (v: number | null | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** One series per chosen layer (coloured by its place among all layers, so a choice never recolours), one point per epoch. */
+export function trajectorySeries(trajectory: TrajectoryResult, metric: ComparedMetric, split: SplitName, layers: readonly string[]): LineSeries[] {
+  const axis = epochAxis(trajectory.epochs);
+  const chosen = trajectory.layers.filter((l) => layers.includes(l));
+  const valueAt = (layer: string, i: number): number | null => {
+    const s = trajectory.series[layer]?.[metric];
+    return finite(split === 'train' ? s?.train[i] : s?.test?.[i]);
+  };
+  return chosen.map((layer) => {
+    const style = seriesStyle(trajectory.layers.indexOf(layer));
+    const points: LinePoint[] = trajectory.epochs.map((epoch, i) => ({
+      x: axis.x(epoch),
+      y: valueAt(layer, i),
+      key: `epoch ${epoch}`,
+      tooltip: {
+        title: `epoch ${epoch} · ${split === 'train' ? 'train' : 'held-out'} ${METRIC_NAMES[metric]}`,
+        rows: chosen.map((l): TooltipRow => ({ label: l, value: formatMetric(metric, valueAt(l, i)) })),
+      },
+    }));
+    return { id: layer, label: shortLabel(layer, 32), color: style.color, dashed: style.dashed, points };
+  });
+}
+
+export function trajectorySpec(trajectory: TrajectoryResult, chart: TrajectoryChartId, options: TrajectoryChartOptions): LineChartSpec {
+  const m = metricOf(chart, options.nc2Metric);
+  const axis = epochAxis(trajectory.epochs);
+  const series = trajectorySeries(trajectory, m.metric, options.split, options.layers);
+  const log = m.metric === 'nc1' || m.metric === 'cdnv';
+  const notes = [series.length === 0 ? 'No layer chosen: pick layers above.' : undefined, gapNotes(series, log)].filter((n): n is string => n !== undefined);
+  const spec: LineChartSpec = {
+    id: m.id,
+    title: `${m.title} (${options.split === 'train' ? 'train' : 'held-out'})`,
+    xLabel: axis.label,
+    yLabel: m.yLabel,
+    yScale: log ? 'log' : 'linear',
+    yFormat: m.metric === 'nccAccuracy' ? 'percent' : 'number',
+    xTicks: axis.ticks,
+    series,
+    hLines: [],
+    vLines: [],
+  };
+  if (m.metric === 'nccAccuracy') spec.yDomain = [0, 1];
+  if (notes.length > 0) spec.note = notes.join(' ');
+  return spec;
+}
+
+/** NC3 (one series) or NC4 (train, and held-out dashed when present) of the classifier against epoch. */
+export function classifierSpec(trajectory: TrajectoryResult, chart: ClassifierChartId): LineChartSpec {
+  const axis = epochAxis(trajectory.epochs);
+  const { nc3, nc4Train, nc4Test } = trajectory.classifier;
+  const make = (id: string, label: string, values: (number | null)[], color: LineSeries['color'], dashed: boolean): LineSeries => ({
+    id,
+    label,
+    color,
+    dashed,
+    points: trajectory.epochs.map((epoch, i) => ({
+      x: axis.x(epoch),
+      y: finite(values[i]),
+      key: `epoch ${epoch}`,
+      tooltip: {
+        title: `epoch ${epoch}`,
+        rows:
+          chart === 'nc3'
+            ? [{ label: 'NC3', value: formatExact(finite(nc3[i])) }]
+            : [
+                { label: 'NC4 train', value: formatExact(finite(nc4Train[i])) },
+                { label: 'NC4 held-out', value: formatExact(finite(nc4Test[i])) },
+              ],
+      },
+    })),
+  });
+  const series =
+    chart === 'nc3'
+      ? [make('nc3', 'NC3', nc3, 'purple', false)]
+      : [
+          make('train', 'Train', nc4Train, SPLIT_COLORS.train, false),
+          ...(nc4Test.some((v) => finite(v) !== null) ? [make('test', 'Held-out', nc4Test, SPLIT_COLORS.test, true)] : []),
+        ];
+  const spec: LineChartSpec = {
+    id: chart === 'nc3' ? 'nc3-epochs' : 'nc4-epochs',
+    title: chart === 'nc3' ? 'NC3 · self-duality against epoch' : 'NC4 · network vs nearest centre against epoch',
+    xLabel: axis.label,
+    yLabel: chart === 'nc3' ? 'NC3 = ‖W/‖W‖ − M/‖M‖‖² (0 = dual)' : 'NC4 = share of samples that disagree',
+    yScale: 'linear',
+    yFormat: 'number',
+    xTicks: axis.ticks,
+    series,
+    hLines: [],
+    vLines: [],
+  };
+  const note = gapNotes(series, false);
+  if (note) spec.note = note;
+  return spec;
+}

@@ -1,0 +1,82 @@
+/**
+ * What the compare webview keeps through hide/show and window reloads (getState/setState). The host's
+ * serializer reads the ComparePanelState part ({runIds, allowMismatch}) plus `labels` and `trajectory`
+ * to rebuild what was shown; the rest are the user's choices. DOM-free.
+ */
+import type { TrajectoryResult } from '../../../src/core/compare/trajectory';
+import type { SplitName } from '../../../src/core/result';
+import type { ComparePanelState } from '../../../src/protocol/webview';
+import { NC2_METRICS, type Nc2Metric } from '../../analysis/data/overview';
+import { isTrajectory } from './messages';
+import type { CompareContent } from './model';
+
+export interface CompareWebviewState extends ComparePanelState {
+  /** The labels the runs were compared under (a store's label may differ), so a rebuilt comparison reads the same. */
+  labels?: string[];
+  /** A trajectory is small: kept whole, so a reload needs no re-analysis. */
+  trajectory?: TrajectoryResult;
+  split?: SplitName;
+  nc2Metric?: Nc2Metric;
+  /** Run indices hidden in the legend. */
+  hiddenRuns?: number[];
+  selectedKey?: string;
+  trajectoryLayers?: string[];
+}
+
+export interface ComparePrefs {
+  split: SplitName;
+  nc2Metric: Nc2Metric;
+  hiddenRuns: number[];
+  selectedKey: string | null;
+  /** null: not chosen yet (the default layers are shown). */
+  trajectoryLayers: string[] | null;
+}
+
+export const DEFAULT_PREFS: ComparePrefs = { split: 'train', nc2Metric: 'etfDistance', hiddenRuns: [], selectedKey: null, trajectoryLayers: null };
+
+export function stateFor(content: CompareContent, prefs: ComparePrefs): CompareWebviewState {
+  const state: CompareWebviewState = { split: prefs.split, nc2Metric: prefs.nc2Metric };
+  if (content.kind === 'compare') {
+    state.runIds = content.view.runs.map((r) => r.runId);
+    state.labels = content.view.comparison.runs.map((r) => r.label);
+    // Warnings exist only when the user accepted runs on different data: a rebuild must accept them again.
+    state.allowMismatch = content.view.comparison.warnings.length > 0;
+    if (prefs.hiddenRuns.length > 0) state.hiddenRuns = [...prefs.hiddenRuns];
+    if (prefs.selectedKey !== null) state.selectedKey = prefs.selectedKey;
+  } else {
+    state.trajectory = content.trajectory;
+    if (prefs.trajectoryLayers !== null) state.trajectoryLayers = [...prefs.trajectoryLayers];
+  }
+  return state;
+}
+
+const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+/** Accepts a state that says what was shown; malformed optional fields are dropped, not fatal. */
+export function asCompareWebviewState(value: unknown): CompareWebviewState | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  const state: CompareWebviewState = {};
+  if (isStringArray(v.runIds) && v.runIds.length >= 2) state.runIds = v.runIds;
+  if (isTrajectory(v.trajectory)) state.trajectory = v.trajectory as TrajectoryResult;
+  if (typeof v.trajectoryFile === 'string' && v.trajectoryFile.length > 0) state.trajectoryFile = v.trajectoryFile;
+  if (!state.runIds && !state.trajectory && !state.trajectoryFile) return undefined;
+  if (typeof v.allowMismatch === 'boolean') state.allowMismatch = v.allowMismatch;
+  if (isStringArray(v.labels)) state.labels = v.labels;
+  if (v.split === 'train' || v.split === 'test') state.split = v.split;
+  if (typeof v.nc2Metric === 'string' && NC2_METRICS.some((m) => m.id === v.nc2Metric)) state.nc2Metric = v.nc2Metric as Nc2Metric;
+  if (Array.isArray(v.hiddenRuns) && v.hiddenRuns.every((i) => Number.isInteger(i) && (i as number) >= 0)) state.hiddenRuns = v.hiddenRuns as number[];
+  if (typeof v.selectedKey === 'string') state.selectedKey = v.selectedKey;
+  if (isStringArray(v.trajectoryLayers)) state.trajectoryLayers = v.trajectoryLayers;
+  return state;
+}
+
+export function prefsFrom(state: CompareWebviewState | undefined): ComparePrefs {
+  return {
+    split: state?.split ?? DEFAULT_PREFS.split,
+    nc2Metric: state?.nc2Metric ?? DEFAULT_PREFS.nc2Metric,
+    hiddenRuns: state?.hiddenRuns ?? [],
+    selectedKey: state?.selectedKey ?? null,
+    trajectoryLayers: state?.trajectoryLayers ?? null,
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * A training trajectory: each metric against epoch for the chosen layers (a multi-select of layers,
+ * three spread over depth by default), the classifier's NC3 and NC4 against epoch, and one summary line
+ * per epoch.
+ */
+import type { TrajectoryResult } from '../../../src/core/compare/trajectory';
+import { button, h } from '../../common/dom';
+import { segmented } from '../../analysis/views/chartCard';
+import { NC2_METRICS } from '../../analysis/data/overview';
+import { seriesStyle } from '../data/runStyle';
+import { CLASSIFIER_CHARTS, chosenLayers, classifierSpec, defaultTrajectoryLayers, epochAxis, hasHeldOutTrajectory, TRAJECTORY_CHARTS, trajectorySpec } from '../data/trajectory';
+import type { ComparePrefs } from '../data/webviewState';
+import { chartGrid } from './charts';
+import type { CompareViewContext } from './context';
+import { warningsBanner } from './header';
+import { legendBar, splitSwitch, toggleList } from './legend';
+import { summaryTable } from './tables';
+
+export interface TrajectoryViewOptions {
+  prefs: ComparePrefs;
+  setPrefs(change: Partial<ComparePrefs>): void;
+}
+
+export function trajectoryView(context: CompareViewContext, trajectory: TrajectoryResult, options: TrajectoryViewOptions): HTMLElement[] {
+  const { prefs } = options;
+  const theme = context.theme;
+  const layers = chosenLayers(trajectory, prefs.trajectoryLayers ?? undefined);
+  const out: HTMLElement[] = [];
+
+  const warnings = warningsBanner(trajectory.warnings, 'The checkpoints were analysed on different data.', 'A change across epochs may come from the data, not the training.');
+  if (warnings) out.push(warnings);
+
+  const toggles = toggleList(
+    'Layers shown in the charts',
+    trajectory.layers.map((layer, i) => {
+      const style = seriesStyle(i);
+      const on = layers.includes(layer);
+      return {
+        key: `layer-${i}`,
+        label: layer,
+        title: `${on ? 'Hide' : 'Show'} ${layer}`,
+        color: theme.colors[style.color],
+        dashed: style.dashed,
+        pressed: on,
+        onToggle: () => options.setPrefs({ trajectoryLayers: on ? layers.filter((l) => l !== layer) : trajectory.layers.filter((l) => l === layer || layers.includes(l)) }),
+      };
+    }),
+    theme.background,
+  );
+  const reset = button('Default layers', () => options.setPrefs({ trajectoryLayers: defaultTrajectoryLayers(trajectory) }), {
+    className: 'cl-small-button',
+    attrs: { title: "Three layers spread over depth, ending at the classifier's input", 'data-focus-key': 'default-layers' },
+  });
+  const heldOut = hasHeldOutTrajectory(trajectory);
+  const split = heldOut ? prefs.split : 'train';
+  const axis = epochAxis(trajectory.epochs);
+  const chartOptions = { layers, split, nc2Metric: prefs.nc2Metric };
+  out.push(
+    h('section', { className: 'cl-section', attrs: { 'aria-labelledby': 'cl-epochs-heading' } }, [
+      h('h2', { text: 'Across training', attrs: { id: 'cl-epochs-heading' } }),
+      h('p', {
+        className: 'cl-hint',
+        text: `x = epoch${axis.scale === 'log' ? ' on a log scale (the epochs span more than two decades)' : ''}; NC1 and CDNV on log axes. Click a layer below to add or remove it; hover for exact values.`,
+      }),
+      legendBar('Layers', toggles, [reset, splitSwitch(split, heldOut, (s) => options.setPrefs({ split: s }))]),
+      chartGrid(context, [
+        ...TRAJECTORY_CHARTS.map((id) => ({
+          spec: trajectorySpec(trajectory, id, chartOptions),
+          selectable: false,
+          ...(id === 'nc2'
+            ? {
+                controls: segmented(
+                  'NC2 number',
+                  NC2_METRICS.map((m) => ({ id: m.id, label: m.label, title: m.meaning })),
+                  prefs.nc2Metric,
+                  (nc2Metric) => options.setPrefs({ nc2Metric }),
+                ),
+              }
+            : {}),
+        })),
+        ...CLASSIFIER_CHARTS.map((id) => ({ spec: classifierSpec(trajectory, id), selectable: false })),
+      ]),
+    ]),
+  );
+
+  out.push(
+    h('section', { className: 'cl-section', attrs: { 'aria-labelledby': 'cl-epoch-summary-heading' } }, [
+      h('h2', { text: 'Per checkpoint', attrs: { id: 'cl-epoch-summary-heading' } }),
+      summaryTable(
+        'Epoch',
+        trajectory.summaries.map((s, i) => ({ label: s.label, title: trajectory.checkpoints[i] ?? s.checkpoint })),
+        trajectory.summaries,
+        theme.background,
+      ),
+    ]),
+  );
+  return out;
+}
