@@ -129,6 +129,9 @@ export function buildPreprocessor(
   const { map } = plan;
   const storedSize = product(source.sampleShape);
   const lut = !isFloat && map.taps === 1 ? lookupTable(scale, mean, std) : null;
+  const lutOffset = Int32Array.from(map.channel, (c) => c * 256);
+  // Stored order already is the model's order and one channel: a straight table lookup per value.
+  const straight = lut !== null && mean.length === 1 && map.index.every((v, i) => v === i);
 
   const apply = (raw: RawBatch): Float32Array => {
     if (raw.data.length !== raw.count * storedSize) {
@@ -136,11 +139,16 @@ export function buildPreprocessor(
     }
     const out = new Float32Array(raw.count * map.size);
     const data = raw.data;
+    if (straight) {
+      for (let i = 0; i < out.length; i++) out[i] = lut![data[i]!]!;
+      return out;
+    }
+    const { index, size } = map;
     for (let b = 0; b < raw.count; b++) {
       const base = b * storedSize;
-      const at = b * map.size;
+      const at = b * size;
       if (lut) {
-        for (let o = 0; o < map.size; o++) out[at + o] = lut[map.channel[o]! * 256 + data[base + map.index[o]!]!]!;
+        for (let o = 0; o < size; o++) out[at + o] = lut[lutOffset[o]! + data[base + index[o]!]!]!;
         continue;
       }
       for (let o = 0; o < map.size; o++) {
