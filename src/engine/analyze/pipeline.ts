@@ -60,8 +60,9 @@ export async function analyzeCheckpoint(request: AnalyzeRequest, hooks: Analysis
   const options = resolvePreprocessing(request.preprocessing ?? null, config?.config.preprocessing ?? null, request.preprocessingSettings ?? null);
   const perClass = request.perClass ?? options.perClass;
   const seed = request.seed ?? options.seed;
-  const train = await prepareSplit('train', request.train, K, perClass, seed);
-  const test = request.test ? await prepareSplit('test', request.test, K, perClass, seed) : undefined;
+  const strict = request.strict === true;
+  const train = await prepareSplit('train', { ...request.train, strict }, K, perClass, seed);
+  const test = request.test ? await prepareSplit('test', { ...request.test, strict }, K, perClass, seed) : undefined;
   const warnings: string[] = [];
   if (test) {
     warnings.push(
@@ -93,6 +94,9 @@ export async function analyzeCheckpoint(request: AnalyzeRequest, hooks: Analysis
       }
     });
     const own = new Map([...pass1].map(([name, acc]) => [name, acc.finish()]));
+    // Counted from what was read, so corrupt images skipped on the way are not counted.
+    const seenCounts = own.values().next().value?.counts;
+    if (seenCounts) split.classCounts = Array.from(seenCounts);
     if (split.name === 'train') for (const [name, s] of own) trainStats.set(name, s);
     const pass2 = new Map(
       probes.map((p) => [p.name, new ProjectionAccumulator(own.get(p.name) as ClassStats, trainStats.get(p.name) as ClassStats, { classifier: p.name === classifierInput ? classifier : null })]),
@@ -112,7 +116,7 @@ export async function analyzeCheckpoint(request: AnalyzeRequest, hooks: Analysis
     });
     const metrics = new Map<string, SplitLayerMetrics>([...pass2].map(([name, acc]) => [name, acc.finish()]));
     const network: NetworkMetrics | null = classifierInput ? (pass2.get(classifierInput) as ProjectionAccumulator).finishNetwork() : null;
-    return { split, metrics, accuracy: seen > 0 ? correct / seen : null, samples: split.indices.length, nc4: network?.nc4 ?? null, seconds: seconds(splitStarted) };
+    return { split, metrics, accuracy: seen > 0 ? correct / seen : null, samples: split.classCounts.reduce((a, b) => a + b, 0), nc4: network?.nc4 ?? null, seconds: seconds(splitStarted) };
   };
 
   const base = {
