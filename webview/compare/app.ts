@@ -61,7 +61,8 @@ export class CompareApp {
 
   handle(message: HostToComparePanel): void {
     this.model = reduce(this.model, message);
-    if (message.kind === 'progress') {
+    if (message.kind === 'progress' && this.model.content !== null) {
+      // Progress comes often: with a comparison on screen only the bar changes.
       this.progress.update(this.model.progress);
       return;
     }

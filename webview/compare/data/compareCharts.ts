@@ -139,6 +139,11 @@ export function runSeries(view: CompareView, metric: ComparedMetric, split: Spli
   });
 }
 
+/** The first letter in upper case: a note turned into a sentence. */
+export function sentence(text: string): string {
+  return `${text[0]?.toUpperCase() ?? ''}${text.slice(1)}`;
+}
+
 function joinNotes(...notes: (string | undefined)[]): string | undefined {
   const present = notes.filter((n): n is string => n !== undefined && n.length > 0);
   return present.length > 0 ? present.join(' ') : undefined;
@@ -195,7 +200,8 @@ export function compareChartSpec(view: CompareView, chart: CompareChartId, optio
     vLines: [],
     selectedKey: options.selectedKey,
     note: joinNotes(
-      `${comparison.alignmentNote[0]?.toUpperCase() ?? ''}${comparison.alignmentNote.slice(1)}.`,
+      // Said on every chart when the architectures differ (the x axis is then relative depth).
+      comparison.alignment === 'relative-depth' ? `${sentence(comparison.alignmentNote)}.` : undefined,
       hiddenCount > 0 ? `${hiddenCount} run(s) hidden (click them in the legend to show).` : undefined,
       gapNotes(series, log),
     ),

@@ -206,7 +206,7 @@ export function classifierSpec(trajectory: TrajectoryResult, chart: ClassifierCh
     id: chart === 'nc3' ? 'nc3-epochs' : 'nc4-epochs',
     title: chart === 'nc3' ? 'NC3 · self-duality against epoch' : 'NC4 · network vs nearest centre against epoch',
     xLabel: axis.label,
-    yLabel: chart === 'nc3' ? 'NC3 = ‖W/‖W‖ − M/‖M‖‖² (0 = dual)' : 'NC4 = share of samples that disagree',
+    yLabel: chart === 'nc3' ? 'NC3 (0 = self-dual)' : 'NC4 (share that disagree)',
     yScale: 'linear',
     yFormat: 'number',
     xTicks: axis.ticks,

@@ -7,7 +7,7 @@ import type { CompareView } from '../../../src/protocol/webview';
 import { h } from '../../common/dom';
 import { segmented } from '../../analysis/views/chartCard';
 import { NC2_METRICS } from '../../analysis/data/overview';
-import { COMPARE_CHARTS, compareChartSpec, hasHeldOut, legendEntries } from '../data/compareCharts';
+import { COMPARE_CHARTS, compareChartSpec, hasHeldOut, legendEntries, sentence } from '../data/compareCharts';
 import type { ComparePrefs } from '../data/webviewState';
 import { chartGrid } from './charts';
 import type { CompareViewContext } from './context';
@@ -75,7 +75,7 @@ export function compareView(context: CompareViewContext, view: CompareView, opti
       h('h2', { text: 'Across depth', attrs: { id: 'cl-overview-heading' } }),
       h('p', {
         className: 'cl-hint',
-        text: `${comparison.alignmentNote[0]?.toUpperCase() ?? ''}${comparison.alignmentNote.slice(1)}. Hover for every run's exact value; click a point to mark that layer; click a run below to hide or show it.`,
+        text: `${sentence(comparison.alignmentNote)}. Hover for every run's exact value; click a point to mark that layer; click a run below to hide or show it.`,
       }),
       legendBar('Runs', toggles, [splitSwitch(split, hasHeldOut(comparison), (s) => options.setPrefs({ split: s }))]),
       chartGrid(

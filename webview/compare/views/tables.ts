@@ -62,7 +62,7 @@ export function differencesSection(comparison: CompareResult, options: Differenc
   const last = comparison.runs[comparison.runs.length - 1]?.label ?? 'the last run';
   const headRow = h('tr', {}, [
     th('#', 'Rank by the largest change of any compared metric', true),
-    th(relative ? `Depth (${comparison.runs[0]?.label ?? 'first run'})` : 'Layer', relative ? "The first run's layer at this relative depth" : 'Layer name', false),
+    th(relative ? `Layer (${comparison.runs[0]?.label ?? 'first run'})` : 'Layer', relative ? "The first run's layer at this relative depth" : 'Layer name', false),
   ]);
   if (relative) headRow.append(th('Rel. depth', 'Relative depth (0 = first probe, 1 = last)', true), th('Aligned layers', "Each run's layer nearest this relative depth", false));
   for (const m of TABLE_METRICS) headRow.append(th(changeName(m), `${changeName(m)}: ${last} against ${comparison.runs[0]?.label ?? 'the first run'} (training split)`, true));
