@@ -15,7 +15,7 @@ import { ResizeHub } from '../analysis/views/resizeHub';
 import { differencesCsv } from './data/differences';
 import { exportStem } from './data/exportNames';
 import { contentIdentity, EMPTY_MODEL, reduce, type CompareModel } from './data/model';
-import { prefsFrom, stateFor, type ComparePrefs, type CompareWebviewState } from './data/webviewState';
+import { prefsFrom, stateFor, stateIdentity, type ComparePrefs, type CompareWebviewState } from './data/webviewState';
 import { compareView } from './views/compareView';
 import type { CompareViewContext } from './views/context';
 import { rememberFocus } from './views/focus';
@@ -23,13 +23,6 @@ import { failureBanner, headerView, ProgressBar, type HeaderActions } from './vi
 import { trajectoryView } from './views/trajectoryView';
 
 type Api = VsCodeApi<CompareWebviewState, ComparePanelToHost>;
-
-/** What a saved state showed, comparable with contentIdentity. */
-function savedIdentity(state: CompareWebviewState | undefined): string {
-  if (state?.trajectory) return `trajectory:${state.trajectory.checkpoints.join('\u0000')}`;
-  if (state?.runIds) return `compare:${state.runIds.join('\u0000')}`;
-  return '';
-}
 
 export class CompareApp {
   private model: CompareModel = EMPTY_MODEL;
@@ -50,7 +43,7 @@ export class CompareApp {
   ) {
     const saved = api.getState();
     this.prefs = prefsFrom(saved);
-    this.prefsIdentity = savedIdentity(saved);
+    this.prefsIdentity = stateIdentity(saved);
     root.append(this.headerSlot, this.progress.element, this.bannerSlot, this.content);
     onThemeChange(() => {
       this.theme = readTheme();
@@ -61,16 +54,18 @@ export class CompareApp {
 
   handle(message: HostToComparePanel): void {
     this.model = reduce(this.model, message);
+    if (message.kind === 'compare' || message.kind === 'trajectory') {
+      const identity = contentIdentity(this.model.content);
+      if (identity !== this.prefsIdentity) {
+        // Hidden runs, the marked row and the chosen layers belong to what they were chosen on.
+        this.prefs = { ...this.prefs, hiddenRuns: [], selectedKey: null, trajectoryLayers: null };
+        this.prefsIdentity = identity;
+      }
+    }
     if (message.kind === 'progress' && this.model.content !== null) {
       // Progress comes often: with a comparison on screen only the bar changes.
       this.progress.update(this.model.progress);
       return;
-    }
-    const identity = contentIdentity(this.model.content);
-    if (identity !== this.prefsIdentity) {
-      // Hidden runs, the marked row and the chosen layers belong to what they were chosen on.
-      this.prefs = { ...this.prefs, hiddenRuns: [], selectedKey: null, trajectoryLayers: null };
-      this.prefsIdentity = identity;
     }
     this.saveState();
     this.render();

@@ -8,7 +8,7 @@ import type { SplitName } from '../../../src/core/result';
 import type { ComparePanelState } from '../../../src/protocol/webview';
 import { NC2_METRICS, type Nc2Metric } from '../../analysis/data/overview';
 import { isTrajectory } from './messages';
-import type { CompareContent } from './model';
+import { contentIdentity, type CompareContent } from './model';
 
 export interface CompareWebviewState extends ComparePanelState {
   /** The labels the runs were compared under (a store's label may differ), so a rebuilt comparison reads the same. */
@@ -79,4 +79,11 @@ export function prefsFrom(state: CompareWebviewState | undefined): ComparePrefs 
     selectedKey: state?.selectedKey ?? null,
     trajectoryLayers: state?.trajectoryLayers ?? null,
   };
+}
+
+/** What a saved state showed, in contentIdentity's terms (the saved choices apply only to that). */
+export function stateIdentity(state: CompareWebviewState | undefined): string {
+  if (state?.trajectory) return contentIdentity({ kind: 'trajectory', trajectory: state.trajectory });
+  if (state?.runIds) return `compare:${state.runIds.join('\u0000')}`;
+  return '';
 }
