@@ -7,7 +7,7 @@
  *
  *   node --import tsx scripts/compare-preview.ts [--scenario name,three,relative,mismatch,trajectory,epochs,progress,failed]
  *        [--theme dark,light,hc] [--out /tmp/collapse-lens-compare-preview] [--results /tmp/collapse-lens-results]
- *        [--width 1400] [--height 2600] [--interact hide|select|focus|test|export] [--split]
+ *        [--width 1400] [--height 2600] [--interact hide|select|focus|test|export|open] [--split] [--use-dist]
  *
  * Exit status 1 when a page reported an error or a CSP violation.
  */
@@ -182,9 +182,16 @@ function stubScript(theme: PreviewTheme, payloadMessages: HostToComparePanel[], 
 })();`;
 }
 
-function bundle(outDir: string): void {
+function bundle(outDir: string, useDist: boolean): void {
   copyFileSync(join(ROOT, 'media/panel.css'), join(outDir, 'panel.css'));
   copyFileSync(join(ROOT, 'media/compare.css'), join(outDir, 'compare.css'));
+  if (useDist) {
+    // The production bundle webpack wrote, to check it under the same CSP.
+    const built = join(ROOT, 'dist/webview/compare.js');
+    if (!existsSync(built)) throw new Error(`--use-dist: ${built} does not exist (run the webpack build first)`);
+    copyFileSync(built, join(outDir, 'compare.js'));
+    return;
+  }
   const esbuild = join(ROOT, 'node_modules/.bin/esbuild');
   execFileSync(esbuild, [join(ROOT, 'webview/compare/main.ts'), '--bundle', '--format=iife', '--target=chrome120', `--outfile=${join(outDir, 'compare.js')}`, '--log-level=warning'], { stdio: 'inherit' });
 }
@@ -245,7 +252,7 @@ function main(): void {
   if (!existsSync('/usr/bin/chromium')) throw new Error('no /usr/bin/chromium: apt-get install -y chromium');
   mkdirSync(out, { recursive: true });
   mkdirSync(results, { recursive: true });
-  bundle(out);
+  bundle(out, process.argv.includes('--use-dist'));
   let failed = false;
   for (const scenario of scenarios) {
     const payload = messages(scenario, results);
