@@ -1,0 +1,41 @@
+/**
+ * The 10,000 Fashion-MNIST test images from Debian's dataset-fashion-mnist package, read here with plain
+ * zlib (not the engine's IDX reader) for the bare runtime loops, which must not share the engine's code.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+
+export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
+export const FASHION_TEST_IMAGES = join(FASHION_MNIST_DIR, 't10k-images-idx3-ubyte.gz');
+export const FASHION_TEST_LABELS = join(FASHION_MNIST_DIR, 't10k-labels-idx1-ubyte.gz');
+
+export function fashionMnistMissing(): string | null {
+  return existsSync(FASHION_TEST_IMAGES) && existsSync(FASHION_TEST_LABELS) ? null : `${FASHION_MNIST_DIR} is missing: apt-get install dataset-fashion-mnist`;
+}
+
+export interface LoadedImages {
+  count: number;
+  /** count x 28 x 28 values in [0, 1] (pixels / 255): NCHW with one channel, or NHWC, the same bytes. */
+  input: Float32Array;
+  labels: Int32Array;
+}
+
+function readIdx(path: string, magic: number): { dims: number[]; body: Buffer } {
+  const bytes = gunzipSync(readFileSync(path));
+  if (bytes.readUInt32BE(0) !== magic) throw new Error(`${path}: not an IDX file with magic 0x${magic.toString(16)}`);
+  const rank = magic & 0xff;
+  const dims = Array.from({ length: rank }, (_, i) => bytes.readUInt32BE(4 + 4 * i));
+  return { dims, body: bytes.subarray(4 + 4 * rank) };
+}
+
+/** All test images scaled by 1/255, loaded once, as the bare loops feed them. */
+export function loadFashionTest(): LoadedImages {
+  const images = readIdx(FASHION_TEST_IMAGES, 0x00000803);
+  const labels = readIdx(FASHION_TEST_LABELS, 0x00000801);
+  const [count, h, w] = images.dims as [number, number, number];
+  if (h !== 28 || w !== 28 || labels.dims[0] !== count) throw new Error(`${FASHION_TEST_IMAGES}: unexpected dims [${images.dims.join(', ')}]`);
+  const input = new Float32Array(count * h * w);
+  for (let i = 0; i < input.length; i++) input[i] = images.body[i]! / 255;
+  return { count, input, labels: Int32Array.from(labels.body.subarray(0, count)) };
+}

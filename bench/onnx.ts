@@ -1,0 +1,169 @@
+/**
+ * End-to-end benchmark: `collapse-lens analyze` (two streamed passes, every auto probe reduced) against a
+ * bare runtime loop that only runs the model, over the 10,000 Fashion-MNIST test images.
+ *
+ *   npm run bench:onnx                          CNN fixture, CPU, batch 64, one run of each side + profile
+ *   node --import tsx bench/onnx.ts --repeat 5  median of five runs of each side
+ *   options: --model <path> --kind onnx|tfjs --batch <B> --repeat <R>
+ *            --no-profile   only the analyze and bare rows (no classifier-input-only row, no profile)
+ *
+ * Each side runs in its own child process (warm-up first, then the timed run) and reports its peak
+ * RSS, so neither pollutes the other. The analysis reads the images through the engine's IDX reader;
+ * the bare loop reads them once with plain zlib into a Float32Array before its clock starts.
+ */
+import { parseArgs } from 'node:util';
+import { cpus, loadavg } from 'node:os';
+import { join, relative } from 'node:path';
+import { analyzeSide, type BenchProbes } from './lib/analyzeSide';
+import { bareLoop, RUNNER_KINDS, type RunnerKind } from './lib/bareLoops';
+import { componentsSide, type ComponentTimes } from './lib/componentsSide';
+import { FASHION_TEST_IMAGES, fashionMnistMissing, loadFashionTest } from './lib/fashionMnist';
+import { numberIn, runChild, sendReport, type Report } from './lib/childReport';
+import { median } from './lib/table';
+import type { AnalysisProfile } from './lib/progressProfile';
+import type { CpuCategories } from './lib/cpuProfile';
+import { printComponents, printCpuCategories, printProgressProfile, printRows, type BenchRow } from './lib/report';
+
+const SCRIPT = __filename;
+const REPO = join(__dirname, '..');
+const CNN = join(REPO, 'test', 'fixtures', 'models', 'cnn.onnx');
+/** The TF.js fixture for the TF.js row: `benchModel(TFJS_MLP, 'tfjs', options)` once bareLoop('tfjs') exists. */
+export const TFJS_MLP = join(REPO, 'test', 'fixtures', 'tfjs', 'layers-mlp', 'model.json');
+/** Two passes over the data make 2x the bare loop's inference the floor; the rest is the reduction. */
+const RATIO_GOAL = 2.5;
+
+export interface BenchOptions {
+  batchSize: number;
+  repeat: number;
+  /** Also time the analysis probing only the classifier input. */
+  penultimateRow: boolean;
+}
+
+function asKind(value: string): RunnerKind {
+  const kind = RUNNER_KINDS.find((k) => k === value);
+  if (!kind) throw new Error(`--kind must be one of ${RUNNER_KINDS.join(', ')}, got ${value}`);
+  return kind;
+}
+
+const childArgs = (role: string, modelPath: string, kind: RunnerKind, batchSize: number, probes: BenchProbes = 'auto'): string[] => [
+  '--child',
+  role,
+  '--model',
+  modelPath,
+  '--kind',
+  kind,
+  '--batch',
+  String(batchSize),
+  '--probes',
+  probes,
+];
+
+/**
+ * One benchmark row: both sides for a model and a runner kind, each `repeat` times in fresh processes,
+ * alternating so that a burst of load elsewhere hits both. Another runtime's row is one more call.
+ */
+export function benchModel(modelPath: string, kind: RunnerKind, options: BenchOptions): BenchRow {
+  const bare: Report[] = [];
+  const analyze: Report[] = [];
+  const penultimate: Report[] = [];
+  for (let r = 0; r < options.repeat; r++) {
+    bare.push(runChild(SCRIPT, childArgs('bare', modelPath, kind, options.batchSize)));
+    analyze.push(runChild(SCRIPT, childArgs('analyze', modelPath, kind, options.batchSize)));
+    if (options.penultimateRow) penultimate.push(runChild(SCRIPT, childArgs('analyze', modelPath, kind, options.batchSize, 'classifier-input')));
+  }
+  const medianOf = (rs: Report[], key: string) => median(rs.map((r) => numberIn(r, key)));
+  const fastestOf = (rs: Report[]) => Math.min(...rs.map((r) => numberIn(r, 'seconds')));
+  const analyzeSeconds = medianOf(analyze, 'seconds');
+  const distance = (r: Report) => Math.abs(numberIn(r, 'seconds') - analyzeSeconds);
+  const middle = analyze.reduce((best, r) => (distance(r) < distance(best) ? r : best));
+  return {
+    model: relative(REPO, modelPath),
+    kind,
+    images: numberIn(bare[0]!, 'images'),
+    batchSize: options.batchSize,
+    repeat: options.repeat,
+    analyzeSeconds,
+    bareSeconds: medianOf(bare, 'seconds'),
+    analyzeCpuSeconds: medianOf(analyze, 'cpuSeconds'),
+    bareCpuSeconds: medianOf(bare, 'cpuSeconds'),
+    analyzeFastestSeconds: fastestOf(analyze),
+    bareFastestSeconds: fastestOf(bare),
+    analyzeRssMiB: Math.max(...analyze.map((r) => numberIn(r, 'maxRssMiB'))),
+    bareRssMiB: Math.max(...bare.map((r) => numberIn(r, 'maxRssMiB'))),
+    analyzeAccuracy: typeof middle.accuracy === 'number' ? middle.accuracy : null,
+    bareAccuracy: numberIn(bare[0]!, 'accuracy'),
+    profile: middle.profile as unknown as AnalysisProfile,
+    layers: numberIn(middle, 'layers'),
+    ...(penultimate.length
+      ? { penultimateOnly: { seconds: medianOf(penultimate, 'seconds'), fastestSeconds: fastestOf(penultimate), cpuSeconds: medianOf(penultimate, 'cpuSeconds'), rssMiB: Math.max(...penultimate.map((r) => numberIn(r, 'maxRssMiB'))), layers: numberIn(penultimate[0]!, 'layers') } }
+      : {}),
+  };
+}
+
+/** JSON round trip: the child's typed results as a plain report. */
+const asReport = (value: object): Report => JSON.parse(JSON.stringify(value)) as Report;
+
+async function runAsChild(role: string, modelPath: string, kind: RunnerKind, batchSize: number, probes: BenchProbes): Promise<void> {
+  switch (role) {
+    case 'bare':
+      return sendReport(asReport(await bareLoop(kind, modelPath, loadFashionTest(), batchSize)));
+    case 'analyze':
+    case 'cpu-profile': {
+      const r = await analyzeSide(modelPath, FASHION_TEST_IMAGES, batchSize, probes, role === 'cpu-profile');
+      return sendReport(asReport(r));
+    }
+    case 'components': {
+      const images = loadFashionTest();
+      return sendReport(asReport(await componentsSide(modelPath, FASHION_TEST_IMAGES, images.input, images.count, batchSize)));
+    }
+    default:
+      throw new Error(`unknown child role ${role}`);
+  }
+}
+
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      child: { type: 'string' },
+      model: { type: 'string' },
+      kind: { type: 'string', default: 'onnx' },
+      batch: { type: 'string', default: '64' },
+      repeat: { type: 'string', default: '1' },
+      probes: { type: 'string', default: 'auto' },
+      'no-profile': { type: 'boolean', default: false },
+    },
+  });
+  const probes: BenchProbes = values.probes === 'classifier-input' ? 'classifier-input' : 'auto';
+  const batchSize = Number(values.batch);
+  const modelPath = values.model ?? CNN;
+  const kind = asKind(values.kind ?? 'onnx');
+  if (values.child) return runAsChild(values.child, modelPath, kind, batchSize, probes);
+
+  const missing = fashionMnistMissing();
+  if (missing) {
+    console.log(`skipped: ${missing}`);
+    return;
+  }
+  const options: BenchOptions = { batchSize, repeat: Math.max(1, Number(values.repeat)), penultimateRow: !values['no-profile'] };
+  console.log(`Collapse Lens ONNX benchmark, ${new Date().toISOString().slice(0, 10)}: node ${process.version}, ${cpus().length} cores, load average ${load()}\n`);
+  const rows = [benchModel(modelPath, kind, options)];
+  // The TF.js row goes here: rows.push(benchModel(TFJS_MLP, 'tfjs', options)), once bench/lib/bareLoops.ts has its loop.
+  printRows(rows, RATIO_GOAL);
+  if (!values['no-profile'] && kind === 'onnx') {
+    const row = rows[0]!;
+    printProgressProfile(row);
+    printComponents(row, runChild(SCRIPT, childArgs('components', modelPath, kind, batchSize)) as unknown as ComponentTimes);
+    printCpuCategories(runChild(SCRIPT, childArgs('cpu-profile', modelPath, kind, batchSize)).cpu as unknown as CpuCategories);
+  }
+  console.log(`\nload average at the end: ${load()}`);
+}
+
+// Run only as a script (or a child of it), so another bench can import benchModel.
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exitCode = 1;
+  });
+}
