@@ -13,4 +13,4 @@ cp .vscodeignore .vscodeignore.orig
 trap 'mv .vscodeignore.orig .vscodeignore' EXIT
 sed -i "s#napi-v6/linux/x64/#napi-v6/$os/$arch/#" .vscodeignore
 version=$(node -p "require('./package.json').version")
-npx vsce package --target "$target" --no-dependencies --allow-missing-repository --skip-license -o "collapse-lens-$target-$version.vsix" 2>&1 | grep -v "^npm warn Unknown user config"
+npx vsce package --target "$target" --allow-missing-repository --skip-license --no-rewrite-relative-links -o "collapse-lens-$target-$version.vsix" 2>&1 | grep -v "^npm warn Unknown user config"

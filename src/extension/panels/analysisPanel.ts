@@ -42,21 +42,28 @@ export class AnalysisPanel implements vscode.Disposable {
 
   /** Shows the run's panel, creating it if needed, and shows `run` in it. */
   static createOrShow(context: vscode.ExtensionContext, run: RunView, complete: boolean, deps: AnalysisPanelDeps): AnalysisPanel {
-    const existing = AnalysisPanel.open.get(run.runId);
+    const panel = AnalysisPanel.openPending(context, run.runId, run.label, deps, false);
+    panel.update(run, complete);
+    return panel;
+  }
+
+  /**
+   * Opens the run's panel before any result exists (an analysis just started): it shows the progress and
+   * fills in as results arrive. An existing panel of the run is revealed as it is.
+   */
+  static openPending(context: vscode.ExtensionContext, runId: string, label: string, deps: AnalysisPanelDeps, preserveFocus = true): AnalysisPanel {
+    const existing = AnalysisPanel.open.get(runId);
     if (existing) {
-      existing.panel.reveal(undefined, true);
-      existing.update(run, complete);
+      existing.panel.reveal(undefined, preserveFocus);
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(
       AnalysisPanel.viewType,
-      AnalysisPanel.titleOf(run),
-      { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
+      `Collapse Lens: ${label}`,
+      { viewColumn: vscode.ViewColumn.Active, preserveFocus },
       { ...AnalysisPanel.webviewOptions(context), retainContextWhenHidden: false, enableFindWidget: true },
     );
-    const created = new AnalysisPanel(panel, context, run.runId, deps);
-    created.update(run, complete);
-    return created;
+    return new AnalysisPanel(panel, context, runId, deps);
   }
 
   /** The open panel of a run, if any (to route progress and results to it). */

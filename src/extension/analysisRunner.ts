@@ -1,0 +1,78 @@
+import * as vscode from 'vscode';
+import { basename } from 'node:path';
+import type { AnalysisResult } from '../core/result';
+import type { AnalyzeRequest, ProgressInfo } from '../protocol/engine';
+import type { RunView } from '../protocol/webview';
+import { EngineClient, EngineError } from './engineClient';
+import { RunStore, type RunEntry } from './store/runStore';
+import type { Log } from './log';
+
+/** What the runner tells the panels and views as an analysis goes. */
+export interface AnalysisObserver {
+  started(runId: string, label: string): void;
+  progress(runId: string, p: ProgressInfo): void;
+  partial(run: RunView): void;
+  completed(run: RunView): void;
+  failed(runId: string, message: string, partial: RunView | undefined): void;
+}
+
+const describeProgress = (p: ProgressInfo) => [p.stage, p.split, p.layer ? `layer ${p.layer}` : undefined, p.total ? `${p.done}/${p.total}` : undefined, p.message].filter(Boolean).join(' · ');
+
+export function datasetLabel(request: AnalyzeRequest): string {
+  return `${basename(request.train.path)}${request.test ? ` + ${basename(request.test.path)}` : ''}`;
+}
+
+/**
+ * Runs one analysis in a fresh engine with a cancellable progress notification, streams partial
+ * results to the observer, and stores whatever was computed, complete or not.
+ */
+export async function runAnalysis(engine: EngineClient, store: RunStore, log: Log, runId: string, request: AnalyzeRequest, observer: AnalysisObserver): Promise<RunEntry | undefined> {
+  const label = `${basename(request.checkpoint)} · ${datasetLabel(request)}`;
+  observer.started(runId, label);
+  const started = Date.now();
+  log.info(`analyze ${JSON.stringify(request)}`);
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Collapse Lens: ${basename(request.checkpoint)}`, cancellable: true },
+    async (progress, token) => {
+      let lastFraction = 0;
+      let partial: AnalysisResult | undefined;
+      try {
+        const result = await engine.analyze(
+          request,
+          {
+            onProgress: (p) => {
+              // withProgress takes increments; report the stage's fraction as its own scale.
+              const fraction = p.total > 0 ? p.done / p.total : 0;
+              const increment = fraction >= lastFraction ? (fraction - lastFraction) * 100 : 0;
+              lastFraction = fraction < lastFraction ? 0 : fraction;
+              progress.report({ message: describeProgress(p), increment });
+              observer.progress(runId, p);
+            },
+            onPartial: (r) => {
+              partial = r;
+              observer.partial({ runId, label, result: r });
+            },
+          },
+          token,
+        );
+        const entry = await store.save(runId, result, true, datasetLabel(request));
+        log.info(`analysis of ${request.checkpoint} done in ${((Date.now() - started) / 1000).toFixed(1)} s (${result.provider})`);
+        observer.completed({ runId, label, result });
+        return entry;
+      } catch (err) {
+        const e = err instanceof EngineError ? err : new EngineError(err instanceof Error ? err.message : String(err));
+        const kept = e.partial ?? partial;
+        const partialRun = kept ? { runId, label, result: kept } : undefined;
+        if (kept) await store.save(runId, kept, false, datasetLabel(request));
+        observer.failed(runId, e.message, partialRun);
+        if (e.cancelled) {
+          log.info(`analysis of ${request.checkpoint} cancelled`);
+          void vscode.window.showInformationMessage(`Collapse Lens: analysis cancelled${kept ? '; the layers finished so far are kept' : ''}.`);
+        } else {
+          await log.fail(`Collapse Lens: ${e.message}`, e.detail);
+        }
+        return undefined;
+      }
+    },
+  );
+}

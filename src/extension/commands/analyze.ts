@@ -1,0 +1,93 @@
+import * as vscode from 'vscode';
+import { basename } from 'node:path';
+import type { Services } from '../services';
+import type { AnalyzeRequest } from '../../protocol/engine';
+import { EngineError } from '../engineClient';
+import { readSettings } from '../settings';
+import { RunStore } from '../store/runStore';
+import { runAnalysis } from '../analysisRunner';
+import { sha256File } from '../../core/checksum';
+import { recentDatasets, rememberChoices, rememberedChoices, type AnalysisChoices } from './choices';
+import { pickTestDataset, pickTrainDataset } from './pickDataset';
+import { pickLayers, pickPerClass } from './pickOptions';
+
+async function resolveCheckpoint(uri: vscode.Uri | undefined): Promise<vscode.Uri | undefined> {
+  if (uri instanceof vscode.Uri) return uri;
+  const active = vscode.window.activeTextEditor?.document.uri;
+  if (active && /\.onnx$|model\.json$/i.test(active.fsPath)) return active;
+  const picked = await vscode.window.showOpenDialog({ title: 'Checkpoint to analyze', canSelectMany: false, filters: { Checkpoints: ['onnx', 'json'] } });
+  return picked?.[0];
+}
+
+/** Builds the engine request from the user's choices and the collapseLens.* settings. */
+export function requestFrom(checkpoint: string, choices: AnalysisChoices, settings: ReturnType<typeof readSettings>): AnalyzeRequest {
+  const request: AnalyzeRequest = {
+    checkpoint,
+    train: choices.train,
+    layers: choices.layers,
+    perClass: choices.perClass,
+    batchSize: settings.batchSize,
+    provider: settings.provider,
+    threads: settings.threads,
+    seed: 0,
+    epsilon: settings.epsilon,
+    preprocessingSettings: settings.preprocessing,
+  };
+  if (choices.test) request.test = choices.test;
+  return request;
+}
+
+/** "Analyze neural collapse": right-click a checkpoint, answer four quick picks, watch the panel fill in. */
+export async function analyzeCommand(services: Services, target?: vscode.Uri): Promise<void> {
+  const uri = await resolveCheckpoint(target);
+  if (!uri) return;
+  const checkpoint = uri.fsPath;
+  const { engine, log, context } = services;
+
+  // The engine reads the file: a model.json that is not TF.js, or a corrupt .onnx, is refused here with the reason.
+  let layers;
+  try {
+    layers = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${basename(checkpoint)}` }, () => engine.layers(checkpoint));
+  } catch (err) {
+    const message = err instanceof EngineError ? err.message : String(err);
+    await log.fail(`Collapse Lens cannot analyze ${basename(checkpoint)}: ${message}`, err instanceof EngineError ? err.detail : undefined);
+    return;
+  }
+
+  const previous = rememberedChoices(context.globalState, checkpoint);
+  const settings = readSettings(uri);
+  const train = await pickTrainDataset(checkpoint, previous?.train, recentDatasets(context.globalState));
+  if (!train) return;
+  const test = await pickTestDataset(train.train, train.suggestedTest, JSON.stringify(previous?.train) === JSON.stringify(train.train) ? previous?.test : undefined);
+  if (test === undefined) return;
+  const perClass = await pickPerClass(previous?.perClass, settings.samplesPerClass);
+  if (perClass === undefined) return;
+  const selection = await pickLayers(layers.layers, previous?.layers);
+  if (selection === undefined) return;
+  const choices: AnalysisChoices = { train: train.train, test, perClass, layers: selection };
+  await rememberChoices(context.globalState, checkpoint, choices);
+
+  const request = requestFrom(checkpoint, choices, settings);
+  const runId = RunStore.runKey(await sha256File(checkpoint), request);
+  const stored = services.store.get(runId);
+  if (stored?.complete) {
+    // Same checkpoint content, data and settings: show the stored result at once; re-running is explicit.
+    await services.openRun(runId);
+    const again = await vscode.window.showInformationMessage(`Collapse Lens: showing the stored analysis of ${basename(checkpoint)} from ${new Date(stored.createdAt).toLocaleString()}.`, 'Re-run');
+    if (again !== 'Re-run') return;
+  }
+  await runAnalysis(engine, services.store, log, runId, request, services.observer);
+}
+
+/** Re-runs a stored analysis with the choices it was made with (and the current settings). */
+export async function rerunCommand(services: Services, runId: string): Promise<void> {
+  const entry = services.store.get(runId);
+  if (!entry) return;
+  const choices = rememberedChoices(services.context.globalState, entry.checkpointPath);
+  if (!choices) {
+    await analyzeCommand(services, vscode.Uri.file(entry.checkpointPath));
+    return;
+  }
+  const request = requestFrom(entry.checkpointPath, choices, readSettings(vscode.Uri.file(entry.checkpointPath)));
+  await runAnalysis(services.engine, services.store, services.log, runId, request, services.observer);
+}

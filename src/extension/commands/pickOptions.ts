@@ -1,0 +1,52 @@
+import * as vscode from 'vscode';
+import type { LayerInfo, LayerSelection } from '../../core/model/types';
+
+interface PerClassItem extends vscode.QuickPickItem {
+  value: number | null;
+}
+
+export async function pickPerClass(previous: number | null | undefined, fallback: number | null): Promise<number | null | undefined> {
+  const current = previous === undefined ? fallback : previous;
+  const values: (number | null)[] = [100, 200, 500, 1000, null];
+  if (!values.includes(current)) values.unshift(current);
+  const items: PerClassItem[] = values.map((v) => ({
+    label: v === null ? 'All samples' : `${v} per class`,
+    description: v === current ? 'last used' : v === 200 ? 'balanced, seeded subsample' : undefined,
+    value: v,
+  }));
+  items.sort((a, b) => (a.value === current ? -1 : b.value === current ? 1 : 0));
+  const pick = await vscode.window.showQuickPick(items, { title: 'Collapse Lens: samples per class (3/4)', placeHolder: 'More samples: tighter estimates, longer run', ignoreFocusOut: true });
+  return pick ? pick.value : undefined;
+}
+
+interface LayerModeItem extends vscode.QuickPickItem {
+  mode: 'auto' | 'all' | 'pick';
+}
+
+interface LayerItem extends vscode.QuickPickItem {
+  layer: LayerInfo;
+}
+
+export async function pickLayers(layers: LayerInfo[], previous: LayerSelection | undefined): Promise<LayerSelection | undefined> {
+  const autoCount = layers.filter((l) => l.auto).length;
+  const items: LayerModeItem[] = [
+    { label: 'Default probes', description: `${autoCount} layers: activations, residual adds, pooling, flatten, classifier input, logits`, mode: 'auto' },
+    { label: 'Every layer', description: `${layers.length} float tensors`, mode: 'all' },
+    { label: 'Choose layers…', description: Array.isArray(previous) ? `last: ${previous.length} chosen` : undefined, mode: 'pick' },
+  ];
+  if (previous === 'all') items.unshift(items.splice(1, 1)[0]);
+  if (Array.isArray(previous)) items.unshift(items.splice(2, 1)[0]);
+  const mode = await vscode.window.showQuickPick(items, { title: 'Collapse Lens: layers (4/4)', placeHolder: 'Which layers to probe', ignoreFocusOut: true });
+  if (!mode) return undefined;
+  if (mode.mode !== 'pick') return mode.mode;
+  const chosen = new Set(Array.isArray(previous) ? previous : layers.filter((l) => l.auto).map((l) => l.name));
+  const layerItems: LayerItem[] = layers.map((l) => ({
+    label: l.name,
+    description: `${l.op} ${l.shape.map((d) => d ?? '?').join('x')}`,
+    picked: chosen.has(l.name),
+    layer: l,
+  }));
+  const picked = await vscode.window.showQuickPick(layerItems, { title: 'Collapse Lens: choose layers', canPickMany: true, ignoreFocusOut: true, matchOnDescription: true });
+  if (!picked || picked.length === 0) return undefined;
+  return picked.map((p) => p.layer.name);
+}

@@ -1,0 +1,97 @@
+import * as vscode from 'vscode';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { validateResult } from '../core/result';
+import { resultFilePath } from './panels/compareMessages';
+import type { RunView, CompareView } from '../protocol/webview';
+import type { TrajectoryResult } from '../core/compare';
+import type { AnalysisObserver } from './analysisRunner';
+import type { RunStore } from './store/runStore';
+import type { Log } from './log';
+import { AnalysisPanel, registerAnalysisPanelSerializer, type AnalysisPanelDeps } from './panels/analysisPanel';
+import { ComparePanel, registerComparePanelSerializer, type ComparePanelDeps } from './panels/comparePanel';
+import type { LayersViewProvider } from './views/layersView';
+
+/**
+ * Routes runs to their panels: opens stored runs, streams an analysis' progress and partial results
+ * into its panel, restores panels after a reload, and shows comparisons.
+ */
+export class PanelHub implements vscode.Disposable {
+  private readonly deps: AnalysisPanelDeps;
+  private readonly compareDeps: ComparePanelDeps;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly store: RunStore,
+    log: Log,
+    callbacks: { onLayerSelected(runId: string, layer: string): void; onRerun(runId: string): void },
+  ) {
+    this.deps = { log: log.channel, onLayerSelected: callbacks.onLayerSelected, onRerun: callbacks.onRerun, loadRun: (runId) => this.loadRun(runId) };
+    this.compareDeps = { log: log.channel, openRun: (runId) => void this.openStored(runId), loadRun: (runId) => this.loadRun(runId) };
+    registerAnalysisPanelSerializer(context, this.deps);
+    registerComparePanelSerializer(context, this.compareDeps);
+  }
+
+  async loadRun(runId: string): Promise<RunView | undefined> {
+    // A comparison may show a result file that is not in the store: its run id is "file:<path>".
+    const file = resultFilePath(runId);
+    if (file) {
+      try {
+        return { runId, label: basename(file, '.json'), result: validateResult(JSON.parse(await readFile(file, 'utf8')) as unknown, file) };
+      } catch {
+        return undefined;
+      }
+    }
+    const result = await this.store.load(runId);
+    if (!result) return undefined;
+    return { runId, label: this.store.get(runId)?.label ?? result.checkpoint.path, result };
+  }
+
+  async openStored(runId: string): Promise<void> {
+    const run = await this.loadRun(runId);
+    if (!run) {
+      void vscode.window.showWarningMessage(`Collapse Lens: the stored analysis ${runId} could not be read; it may have been deleted.`);
+      return;
+    }
+    AnalysisPanel.createOrShow(this.context, run, this.store.get(runId)?.complete ?? true, this.deps);
+  }
+
+  async selectLayer(runId: string, layer: string): Promise<void> {
+    if (!AnalysisPanel.get(runId)) await this.openStored(runId);
+    const panel = AnalysisPanel.get(runId);
+    panel?.reveal();
+    panel?.selectLayer(layer);
+  }
+
+  showCompare(view: CompareView): void {
+    ComparePanel.show(this.context, { kind: 'compare', view }, this.compareDeps);
+  }
+
+  showTrajectory(trajectory: TrajectoryResult): void {
+    ComparePanel.show(this.context, { kind: 'trajectory', trajectory }, this.compareDeps);
+  }
+
+  /** Connects a running analysis to its panel and to the Layers view. */
+  observer(layersView: LayersViewProvider): AnalysisObserver {
+    return {
+      // The panel opens at once, showing progress, and fills in as the results come.
+      started: (runId, label) => void AnalysisPanel.openPending(this.context, runId, label, this.deps),
+      progress: (runId, p) => AnalysisPanel.get(runId)?.progress(p),
+      partial: (run) => AnalysisPanel.get(run.runId)?.update(run, false),
+      completed: (run) => {
+        AnalysisPanel.createOrShow(this.context, run, true, this.deps);
+        layersView.refresh(run.runId, run.result);
+      },
+      failed: (runId, message, partial) => {
+        if (partial && !AnalysisPanel.get(runId)) AnalysisPanel.createOrShow(this.context, partial, false, this.deps);
+        AnalysisPanel.get(runId)?.failed(message);
+        layersView.refresh(runId);
+      },
+    };
+  }
+
+  dispose(): void {
+    for (const p of AnalysisPanel.all()) p.dispose();
+    ComparePanel.disposeAll();
+  }
+}

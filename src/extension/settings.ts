@@ -1,0 +1,25 @@
+import * as vscode from 'vscode';
+import type { PreprocessingOptions } from '../protocol/engine';
+
+/** collapseLens.* settings, read fresh for every analysis so a change applies to the next run. */
+export interface CollapseLensSettings {
+  provider: 'auto' | 'cpu' | 'cuda';
+  batchSize: number;
+  samplesPerClass: number | null;
+  threads: number;
+  epsilon: number;
+  preprocessing: PreprocessingOptions;
+}
+
+export function readSettings(scope?: vscode.Uri): CollapseLensSettings {
+  const c = vscode.workspace.getConfiguration('collapseLens', scope);
+  const perClass = c.get<number>('samplesPerClass', 200);
+  return {
+    provider: c.get<'auto' | 'cpu' | 'cuda'>('executionProvider', 'auto'),
+    batchSize: Math.max(1, c.get<number>('batchSize', 64)),
+    samplesPerClass: perClass > 0 ? perClass : null,
+    threads: Math.max(0, c.get<number>('threads', 0)),
+    epsilon: c.get<number>('effectiveDepthEpsilon', 0.01),
+    preprocessing: c.get<PreprocessingOptions>('preprocessing', {}),
+  };
+}

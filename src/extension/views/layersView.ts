@@ -1,0 +1,77 @@
+import * as vscode from 'vscode';
+import { basename } from 'node:path';
+import type { AnalysisResult, LayerResult } from '../../core/result';
+import type { RunEntry, RunStore } from '../store/runStore';
+import { collapseIcon, fmtMetric, fmtPercent } from './collapseLevel';
+
+export type LayersNode = { kind: 'checkpoint'; entry: RunEntry } | { kind: 'layer'; runId: string; layer: LayerResult; isClassifierInput: boolean };
+
+/**
+ * The side panel's Layers view: each analysed checkpoint (its latest stored run) expands to its probed
+ * layers, with NC1 and NCC accuracy beside each and a colour for how collapsed it is.
+ */
+export class LayersViewProvider implements vscode.TreeDataProvider<LayersNode> {
+  private readonly changed = new vscode.EventEmitter<LayersNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly cache = new Map<string, AnalysisResult>();
+
+  constructor(private readonly store: RunStore) {}
+
+  /** A run finished or changed: drop its cached result and redraw. */
+  refresh(runId?: string, result?: AnalysisResult): void {
+    if (runId && result) this.cache.set(runId, result);
+    else if (runId) this.cache.delete(runId);
+    this.changed.fire(undefined);
+  }
+
+  getTreeItem(node: LayersNode): vscode.TreeItem {
+    if (node.kind === 'checkpoint') {
+      const item = new vscode.TreeItem(basename(node.entry.checkpointPath), vscode.TreeItemCollapsibleState.Expanded);
+      item.description = node.entry.dataset + (node.entry.complete ? '' : ' (incomplete)');
+      item.tooltip = `${node.entry.checkpointPath}\nanalysed ${new Date(node.entry.createdAt).toLocaleString()}`;
+      item.iconPath = new vscode.ThemeIcon('circuit-board');
+      item.contextValue = 'collapseLens.checkpoint';
+      item.id = `ckpt:${node.entry.id}`;
+      item.command = { command: 'collapseLens.openRun', title: 'Open analysis', arguments: [node.entry.id] };
+      return item;
+    }
+    const m = node.layer.metrics.train;
+    const item = new vscode.TreeItem(node.layer.name, vscode.TreeItemCollapsibleState.None);
+    item.description = `NC1 ${fmtMetric(m.nc1)} · NCC ${fmtPercent(m.nccAccuracy)}${node.isClassifierInput ? ' · classifier input' : ''}`;
+    item.tooltip = new vscode.MarkdownString(
+      `**${node.layer.name}** (${node.layer.op}, ${node.layer.shape.join('×')} = ${node.layer.dim})\n\n` +
+        `| | train | test |\n|---|---|---|\n` +
+        `| NC1 | ${fmtMetric(m.nc1)} | ${fmtMetric(node.layer.metrics.test?.nc1)} |\n` +
+        `| NCC accuracy | ${fmtPercent(m.nccAccuracy)} | ${fmtPercent(node.layer.metrics.test?.nccAccuracy)} |\n` +
+        `| CDNV | ${fmtMetric(m.cdnv)} | ${fmtMetric(node.layer.metrics.test?.cdnv)} |\n` +
+        `| ETF distance | ${fmtMetric(m.etfDistance)} | ${fmtMetric(node.layer.metrics.test?.etfDistance)} |`,
+    );
+    item.iconPath = collapseIcon(m.nc1);
+    item.contextValue = 'collapseLens.layer';
+    item.id = `layer:${node.runId}:${node.layer.name}`;
+    item.command = { command: 'collapseLens.selectLayer', title: 'Show layer', arguments: [node.runId, node.layer.name] };
+    return item;
+  }
+
+  async getChildren(node?: LayersNode): Promise<LayersNode[]> {
+    if (!node) {
+      // The latest run per checkpoint file.
+      const latest = new Map<string, RunEntry>();
+      for (const e of this.store.list()) if (!latest.has(e.checkpointPath)) latest.set(e.checkpointPath, e);
+      return [...latest.values()].map((entry) => ({ kind: 'checkpoint', entry }));
+    }
+    if (node.kind !== 'checkpoint') return [];
+    let result = this.cache.get(node.entry.id);
+    if (!result) {
+      result = await this.store.load(node.entry.id);
+      if (result) this.cache.set(node.entry.id, result);
+    }
+    if (!result) return [];
+    const input = result.classifier?.input;
+    return result.layers.map((layer) => ({ kind: 'layer', runId: node.entry.id, layer, isClassifierInput: layer.name === input }));
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
