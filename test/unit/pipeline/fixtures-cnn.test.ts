@@ -41,3 +41,14 @@ test('cnn: the penultimate training NC1 is far below the early checkpoint\'s (0.
   const ratio = trainNc1(late) / trainNc1(early);
   assert.ok(ratio < 0.1, `NC1 ${trainNc1(late)} (terminal) / ${trainNc1(early)} (early) = ${ratio}`);
 });
+
+test('cnn: past the classifier input the logits undo a little collapse (as in the NumPy reference), so the monotone checks stop there', async () => {
+  const result = await analyzeFixture('cnn');
+  const penultimate = layersUpToClassifierInput(result).at(-1)!;
+  const logits = result.layers.at(-1)!;
+  assert.equal(logits.name, 'logits');
+  // Reference: NC1 0.359 -> 0.388 (+8%), NCC 0.9965 -> 0.996 (one sample of 2,000).
+  const rise = trainNc1(logits) / trainNc1(penultimate) - 1;
+  assert.ok(rise > 0 && rise < 0.15, `logits NC1 ${trainNc1(logits)} vs penultimate ${trainNc1(penultimate)}`);
+  assert.ok(trainNcc(penultimate) - trainNcc(logits) <= 1 / 2000 + 1e-12, `NCC ${trainNcc(penultimate)} -> ${trainNcc(logits)}`);
+});
