@@ -62,92 +62,97 @@ export async function analyzeCheckpoint(request: AnalyzeRequest, hooks: Analysis
   const seed = request.seed ?? options.seed;
   const strict = request.strict === true;
   const train = await prepareSplit('train', { ...request.train, strict }, K, perClass, seed);
-  const test = request.test ? await prepareSplit('test', { ...request.test, strict }, K, perClass, seed) : undefined;
-  const warnings: string[] = [];
-  if (test) {
-    warnings.push(
-      ...checkSplitsAgree(
-        { source: train.source.source, classNames: train.source.classNames, labels: await train.source.labels() },
-        { source: test.source.source, classNames: test.source.classNames, labels: await test.source.labels() },
-      ),
-    );
-  }
-  const preprocess = buildPreprocessor(train.source, graph.input, { ...options, perClass, seed });
-  const preprocessTest = test ? buildPreprocessor(test.source, graph.input, { ...options, perClass, seed }) : undefined;
-  const sha256 = await sha256File(request.checkpoint);
-  const logitsName = graph.classifier?.logitsLayer ?? graph.logitsLayer;
-  const fetch = [...new Set([...probes.map((p) => p.name), ...(logitsName ? [logitsName] : [])])];
-  const runner = await createRunner(graph, { provider: request.provider, threads: request.threads, fetch });
-  const loadSeconds = seconds(started);
+  let test: PreparedSplit | undefined;
+  // Every exit from here on (a shape that does not fit, a runner that fails to start) closes the files.
+  try {
+    test = request.test ? await prepareSplit('test', { ...request.test, strict }, K, perClass, seed) : undefined;
+    const warnings: string[] = [];
+    if (test) {
+      warnings.push(
+        ...checkSplitsAgree(
+          { source: train.source.source, classNames: train.source.classNames, labels: await train.source.labels() },
+          { source: test.source.source, classNames: test.source.classNames, labels: await test.source.labels() },
+        ),
+      );
+    }
+    const preprocess = buildPreprocessor(train.source, graph.input, { ...options, perClass, seed });
+    const preprocessTest = test ? buildPreprocessor(test.source, graph.input, { ...options, perClass, seed }) : undefined;
+    const sha256 = await sha256File(request.checkpoint);
+    const logitsName = graph.classifier?.logitsLayer ?? graph.logitsLayer;
+    const fetch = [...new Set([...probes.map((p) => p.name), ...(logitsName ? [logitsName] : [])])];
+    const runner = await createRunner(graph, { provider: request.provider, threads: request.threads, fetch });
+    const loadSeconds = seconds(started);
 
-  const classifier = graph.classifier ? { W: graph.classifier.W, b: graph.classifier.b } : null;
-  const classifierInput = graph.classifier?.inputLayer;
-  const trainStats = new Map<string, ClassStats>();
+    const classifier = graph.classifier ? { W: graph.classifier.W, b: graph.classifier.b } : null;
+    const classifierInput = graph.classifier?.inputLayer;
+    const trainStats = new Map<string, ClassStats>();
 
-  const analyseSplit = async (split: PreparedSplit, pre: typeof preprocess): Promise<SplitOutcome> => {
-    const splitStarted = performance.now();
-    const pass1 = new Map(probes.map((p) => [p.name, new ClassStatsAccumulator(p.name, K, dimOf(p))]));
-    await sweep(split, pre, runner, request.batchSize, 'pass1', hooks, (batch, progress) => {
-      for (const [name, acc] of pass1) {
-        progress(name);
-        acc.add(batch.outputs.get(name) as Float32Array, batch.labels, { sampleIndices: batch.indices });
-      }
-    });
-    const own = new Map([...pass1].map(([name, acc]) => [name, acc.finish()]));
+    const analyseSplit = async (split: PreparedSplit, pre: typeof preprocess): Promise<SplitOutcome> => {
+      const splitStarted = performance.now();
+      const pass1 = new Map(probes.map((p) => [p.name, new ClassStatsAccumulator(p.name, K, dimOf(p))]));
+      await sweep(split, pre, runner, request.batchSize, 'pass1', hooks, (batch, progress) => {
+        for (const [name, acc] of pass1) {
+          progress(name);
+          acc.add(batch.outputs.get(name) as Float32Array, batch.labels, { sampleIndices: batch.indices });
+        }
+      });
+      const own = new Map([...pass1].map(([name, acc]) => [name, acc.finish()]));
     // Counted from what was read, so corrupt images skipped on the way are not counted.
     const seenCounts = own.values().next().value?.counts;
     if (seenCounts) split.classCounts = Array.from(seenCounts);
-    if (split.name === 'train') for (const [name, s] of own) trainStats.set(name, s);
-    const pass2 = new Map(
-      probes.map((p) => [p.name, new ProjectionAccumulator(own.get(p.name) as ClassStats, trainStats.get(p.name) as ClassStats, { classifier: p.name === classifierInput ? classifier : null })]),
-    );
-    let correct = 0;
-    let seen = 0;
-    await sweep(split, pre, runner, request.batchSize, 'pass2', hooks, (batch, progress) => {
-      const logits = logitsName ? batch.outputs.get(logitsName) : undefined;
-      if (logits) {
-        correct += countCorrect(logits, batch.labels, K);
-        seen += batch.count;
-      }
-      for (const [name, acc] of pass2) {
-        progress(name);
-        acc.add(batch.outputs.get(name) as Float32Array, batch.labels, { sampleIndices: batch.indices, ...(name === classifierInput && logits ? { logits } : {}) });
-      }
-    });
-    const metrics = new Map<string, SplitLayerMetrics>([...pass2].map(([name, acc]) => [name, acc.finish()]));
-    const network: NetworkMetrics | null = classifierInput ? (pass2.get(classifierInput) as ProjectionAccumulator).finishNetwork() : null;
-    return { split, metrics, accuracy: seen > 0 ? correct / seen : null, samples: split.classCounts.reduce((a, b) => a + b, 0), nc4: network?.nc4 ?? null, seconds: seconds(splitStarted) };
-  };
+      if (split.name === 'train') for (const [name, s] of own) trainStats.set(name, s);
+      const pass2 = new Map(
+        probes.map((p) => [p.name, new ProjectionAccumulator(own.get(p.name) as ClassStats, trainStats.get(p.name) as ClassStats, { classifier: p.name === classifierInput ? classifier : null })]),
+      );
+      let correct = 0;
+      let seen = 0;
+      await sweep(split, pre, runner, request.batchSize, 'pass2', hooks, (batch, progress) => {
+        const logits = logitsName ? batch.outputs.get(logitsName) : undefined;
+        if (logits) {
+          correct += countCorrect(logits, batch.labels, K);
+          seen += batch.count;
+        }
+        for (const [name, acc] of pass2) {
+          progress(name);
+          acc.add(batch.outputs.get(name) as Float32Array, batch.labels, { sampleIndices: batch.indices, ...(name === classifierInput && logits ? { logits } : {}) });
+        }
+      });
+      const metrics = new Map<string, SplitLayerMetrics>([...pass2].map(([name, acc]) => [name, acc.finish()]));
+      const network: NetworkMetrics | null = classifierInput ? (pass2.get(classifierInput) as ProjectionAccumulator).finishNetwork() : null;
+      return { split, metrics, accuracy: seen > 0 ? correct / seen : null, samples: split.classCounts.reduce((a, b) => a + b, 0), nc4: network?.nc4 ?? null, seconds: seconds(splitStarted) };
+    };
 
-  const base = {
-    request,
-    graph,
-    probes,
-    numClasses: K,
-    sha256,
-    provider: runner.provider,
-    runtime: runner.runtime,
-    preprocessing: { ...preprocess.info, perClass, seed },
-    warnings,
-    configClassNames: config?.config.classNames ?? null,
-    perClass,
-    seed,
-  };
-  try {
-    const trainOutcome = await analyseSplit(train, preprocess);
-    const classifierNumbers = graph.classifier && classifierInput ? classifierMetrics(graph.classifier.W, graph.classifier.b, trainStats.get(classifierInput) as ClassStats) : null;
-    hooks.onPartial?.(assembleResult({ ...base, train: trainOutcome, classifierNumbers, timing: { totalSeconds: seconds(started), loadSeconds, trainSeconds: trainOutcome.seconds } }));
-    const testOutcome = test && preprocessTest ? await analyseSplit(test, preprocessTest) : undefined;
-    hooks.onProgress({ stage: 'write', done: 1, total: 1, message: 'assembling the result' });
-    return assembleResult({
-      ...base,
-      train: trainOutcome,
-      ...(testOutcome ? { test: testOutcome } : {}),
-      classifierNumbers,
-      timing: { totalSeconds: seconds(started), loadSeconds, trainSeconds: trainOutcome.seconds, ...(testOutcome ? { testSeconds: testOutcome.seconds } : {}) },
-    });
+    const base = {
+      request,
+      graph,
+      probes,
+      numClasses: K,
+      sha256,
+      provider: runner.provider,
+      runtime: runner.runtime,
+      preprocessing: { ...preprocess.info, perClass, seed },
+      warnings,
+      configClassNames: config?.config.classNames ?? null,
+      perClass,
+      seed,
+    };
+    try {
+      const trainOutcome = await analyseSplit(train, preprocess);
+      const classifierNumbers = graph.classifier && classifierInput ? classifierMetrics(graph.classifier.W, graph.classifier.b, trainStats.get(classifierInput) as ClassStats) : null;
+      hooks.onPartial?.(assembleResult({ ...base, train: trainOutcome, classifierNumbers, timing: { totalSeconds: seconds(started), loadSeconds, trainSeconds: trainOutcome.seconds } }));
+      const testOutcome = test && preprocessTest ? await analyseSplit(test, preprocessTest) : undefined;
+      hooks.onProgress({ stage: 'write', done: 1, total: 1, message: 'assembling the result' });
+      return assembleResult({
+        ...base,
+        train: trainOutcome,
+        ...(testOutcome ? { test: testOutcome } : {}),
+        classifierNumbers,
+        timing: { totalSeconds: seconds(started), loadSeconds, trainSeconds: trainOutcome.seconds, ...(testOutcome ? { testSeconds: testOutcome.seconds } : {}) },
+      });
+    } finally {
+      await runner.dispose();
+    }
   } finally {
-    await runner.dispose();
     await train.source.close();
     await test?.source.close();
   }

@@ -14,12 +14,18 @@ export interface PreparedSplit {
 
 export async function prepareSplit(name: 'train' | 'test', spec: DatasetSpec, numClasses: number, perClass: number | null, seed: number): Promise<PreparedSplit> {
   const source = await openDataset(spec);
-  const labels = await source.labels();
-  checkLabels(labels, numClasses, source.source, source.classNames);
-  const indices = selectIndices(labels, numClasses, perClass, seed);
-  const classCounts = new Array<number>(numClasses).fill(0);
-  for (const i of indices) classCounts[labels[i]]++;
-  // describe() carries the source's own fingerprint of the files it reads: a comparison checks it.
-  const info: DatasetSourceInfo = { ...source.describe(), source: spec.path, format: source.format, available: source.size };
-  return { name, source, indices, classCounts, info };
+  try {
+    const labels = await source.labels();
+    checkLabels(labels, numClasses, source.source, source.classNames);
+    const indices = selectIndices(labels, numClasses, perClass, seed);
+    const classCounts = new Array<number>(numClasses).fill(0);
+    for (const i of indices) classCounts[labels[i]]++;
+    // describe() carries the source's own fingerprint of the files it reads: a comparison checks it.
+    const info: DatasetSourceInfo = { ...source.describe(), source: spec.path, format: source.format, available: source.size };
+    return { name, source, indices, classCounts, info };
+  } catch (err) {
+    // The caller never receives the source, so it cannot close it.
+    await source.close();
+    throw err;
+  }
 }

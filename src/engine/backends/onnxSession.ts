@@ -27,7 +27,10 @@ export function onnxRuntimeVersion(): string {
 }
 
 function baseOptions(threads: number): ort.InferenceSession.SessionOptions {
-  return threads > 0 ? { intraOpNumThreads: threads } : {};
+  // Between two runs the engine reduces the batch in JavaScript; a spinning idle pool thread would burn
+  // the core that work needs (measured: a third less CPU, and faster on a busy machine; docs/benchmarks.md).
+  const noSpin = { extra: { session: { intra_op: { allow_spinning: '0' } } } };
+  return threads > 0 ? { intraOpNumThreads: threads, ...noSpin } : noSpin;
 }
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));

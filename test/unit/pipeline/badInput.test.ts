@@ -149,7 +149,6 @@ test(
   'a failed analysis closes the dataset files it opened',
   {
     skip: existsSync('/proc/self/fd') ? false : 'needs /proc/self/fd to count open files',
-    todo: 'src/engine/analyze: prepareSplit and analyzeCheckpoint leave the sources open when a check fails before the runner starts (patch in the pipeline verification report)',
   },
   async () => {
     const { dir, cleanup } = tempDir('leaks');
