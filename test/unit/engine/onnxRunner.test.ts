@@ -152,7 +152,7 @@ test('runtime record: onnxruntime-node, its package version, the thread count', 
   await withRunner(model, ['r'], async (runner) => assert.equal(runner.runtime.threads, undefined), { threads: 0 });
 });
 
-test('createRunner dispatches ONNX graphs and refuses formats without a runner', async () => {
+test('createRunner dispatches ONNX graphs, and refuses a TF.js-labelled graph that was not read by the TF.js loader', async () => {
   const model = await load(mlp('gemm-transB1'));
   const runner = await createRunner(model, { provider: 'cpu', threads: 1, fetch: ['out'] });
   try {
@@ -160,7 +160,7 @@ test('createRunner dispatches ONNX graphs and refuses formats without a runner',
   } finally {
     await runner.dispose();
   }
-  await assert.rejects(createRunner({ ...model, format: 'tfjs-graph' }, { provider: 'cpu', threads: 1, fetch: ['out'] }), /no runner for tfjs-graph/);
+  await assert.rejects(createRunner({ ...model, format: 'tfjs-graph' }, { provider: 'cpu', threads: 1, fetch: ['out'] }), /a TF.js graph must come from loadTfjsModelGraph/);
 });
 
 test('shapes unknown in the graph are filled by running one sample', async () => {

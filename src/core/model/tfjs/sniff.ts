@@ -54,6 +54,7 @@ export function sniffTfjsModelJson(json: unknown): TfjsSniffResult {
   if (isGraph) return { kind: 'tfjs-graph' };
   if (isLayers) return { kind: 'tfjs-layers' };
   const className = stringAt(recordAt(topology, 'model_config') ?? topology, 'class_name');
+  if (className !== undefined && KERAS_MODEL_CLASSES.has(className)) return other(`"modelTopology" is a Keras ${className} without its "config"`);
   return other(
     className !== undefined
       ? `"modelTopology" has class_name "${className}", not a Keras model (Sequential, Model, Functional)`

@@ -45,9 +45,9 @@ test('TF.js Layers and Graph models, by format or by topology', async () => {
 test('JSON that is not a TF.js model says what is missing', async () => {
   const noTopology = await sniffContent('model.json', '{"weightsManifest": []}');
   assert.equal(noTopology.kind, 'unknown');
-  assert.match(noTopology.reason ?? '', /model.json has no modelTopology: not a TensorFlow.js model/);
-  const noWeights = await sniffContent('model.json', JSON.stringify({ modelTopology: { class_name: 'Sequential' } }));
-  assert.match(noWeights.reason ?? '', /no weightsManifest/);
+  assert.match(noTopology.reason ?? '', /model.json: not a TF.js model: it has no "modelTopology" field/);
+  const noConfig = await sniffContent('model.json', JSON.stringify({ modelTopology: { class_name: 'Sequential' } }));
+  assert.match(noConfig.reason ?? '', /a Keras Sequential without its "config"/);
   assert.match((await sniffContent('model.json', '{ broken')).reason ?? '', /is not valid JSON/);
 });
 
