@@ -8,8 +8,8 @@
 import * as vscode from 'vscode';
 import type { ProgressInfo } from '../../protocol/engine';
 import type { AnalysisPanelToHost, HostToAnalysisPanel, RunView } from '../../protocol/webview';
-import { makeNonce, panelHtml } from './panelHtml';
 import { parseAnalysisPanelMessage, parseAnalysisPanelState } from './panelMessages';
+import { createPanelWebview, PageLink } from './panelPage';
 import { saveExport } from './saveExport';
 
 export interface AnalysisPanelDeps {
@@ -32,9 +32,9 @@ export class AnalysisPanel implements vscode.Disposable {
   static readonly viewType = 'collapseLens.analysis';
   private static readonly open = new Map<string, AnalysisPanel>();
 
-  private ready = false;
   private disposed = false;
   private readonly snapshot: Snapshot = { show: null, progress: null, failure: null, selectedLayer: null };
+  private readonly link: PageLink<HostToAnalysisPanel, AnalysisPanelToHost>;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly disposeEmitter = new vscode.EventEmitter<void>();
   /** Fires once, when the panel is closed or disposed. */
@@ -57,12 +57,7 @@ export class AnalysisPanel implements vscode.Disposable {
       existing.panel.reveal(undefined, preserveFocus);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(
-      AnalysisPanel.viewType,
-      `Collapse Lens: ${label}`,
-      { viewColumn: vscode.ViewColumn.Active, preserveFocus },
-      { ...AnalysisPanel.webviewOptions(context), retainContextWhenHidden: false, enableFindWidget: true },
-    );
+    const panel = createPanelWebview(context, AnalysisPanel.viewType, `Collapse Lens: ${label}`, preserveFocus);
     return new AnalysisPanel(panel, context, runId, deps);
   }
 
@@ -82,14 +77,6 @@ export class AnalysisPanel implements vscode.Disposable {
     return new AnalysisPanel(panel, context, runId, deps);
   }
 
-  private static webviewOptions(context: vscode.ExtensionContext): vscode.WebviewOptions {
-    return {
-      enableScripts: true,
-      enableCommandUris: false,
-      localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(context.extensionUri, 'media')],
-    };
-  }
-
   private static titleOf(run: RunView): string {
     return `Collapse Lens: ${run.label}`;
   }
@@ -101,25 +88,14 @@ export class AnalysisPanel implements vscode.Disposable {
     private readonly deps: AnalysisPanelDeps,
   ) {
     AnalysisPanel.open.set(currentRunId, this);
-    const webview = panel.webview;
-    webview.options = AnalysisPanel.webviewOptions(context);
-    this.disposables.push(
-      webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
-      panel.onDidChangeViewState(() => {
-        // Hidden without retained context, the page is torn down; it posts `ready` when it is back.
-        if (!panel.visible) this.ready = false;
-      }),
-      panel.onDidDispose(() => this.dispose()),
-      this.disposeEmitter,
-    );
-    // Set once: later updates are messages (reassigning html would reload the page).
-    webview.html = panelHtml({
-      title: panel.title,
-      cspSource: webview.cspSource,
-      nonce: makeNonce(),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview', 'analysis.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', 'panel.css')).toString(),
+    this.link = new PageLink(panel, context, {
+      files: { script: 'analysis.js', style: 'panel.css' },
+      parse: parseAnalysisPanelMessage,
+      replay: () => this.replay(),
+      receive: (message) => this.receive(message),
+      warn: (text) => this.deps.log.warn(`Analysis panel ${this.currentRunId}: ${text}`),
     });
+    this.disposables.push(this.link, panel.onDidDispose(() => this.dispose()), this.disposeEmitter);
   }
 
   get runId(): string {
@@ -180,15 +156,8 @@ export class AnalysisPanel implements vscode.Disposable {
     while (this.disposables.length > 0) this.disposables.pop()?.dispose();
   }
 
-  /** Posts now when the page listens; otherwise the snapshot carries it to the next `ready`. */
   private post(message: HostToAnalysisPanel): void {
-    if (!this.ready) return;
-    this.panel.webview.postMessage(message).then(
-      (delivered) => {
-        if (!delivered) this.ready = false;
-      },
-      (error: unknown) => this.deps.log.warn(`Analysis panel ${this.currentRunId}: message not delivered (${String(error)})`),
-    );
+    this.link.post(message);
   }
 
   private replay(): void {
@@ -199,17 +168,9 @@ export class AnalysisPanel implements vscode.Disposable {
     if (selectedLayer !== null) this.post({ kind: 'selectLayer', layer: selectedLayer });
   }
 
-  private receive(raw: unknown): void {
-    const message: AnalysisPanelToHost | undefined = parseAnalysisPanelMessage(raw);
-    if (!message) {
-      this.deps.log.warn(`Analysis panel ${this.currentRunId}: ignored a malformed message from the webview`);
-      return;
-    }
+  /** `ready` never gets here: the link marks the page listening and calls replay(). */
+  private receive(message: AnalysisPanelToHost): void {
     switch (message.kind) {
-      case 'ready':
-        this.ready = true;
-        this.replay();
-        return;
       case 'layerSelected':
         this.snapshot.selectedLayer = message.layer;
         this.deps.onLayerSelected(this.currentRunId, message.layer);

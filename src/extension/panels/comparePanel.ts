@@ -16,7 +16,7 @@ import { validateResult } from '../../core/result';
 import type { ProgressInfo } from '../../protocol/engine';
 import type { ComparePanelToHost, HostToComparePanel, RunView } from '../../protocol/webview';
 import { isTrajectoryResult, parseComparePanelMessage, parseComparePanelState, resultFilePath, type SavedCompareState } from './compareMessages';
-import { makeNonce, panelHtml } from './panelHtml';
+import { createPanelWebview, PageLink } from './panelPage';
 import { saveExport } from './saveExport';
 
 export interface ComparePanelDeps {
@@ -51,9 +51,9 @@ export class ComparePanel implements vscode.Disposable {
   static readonly viewType = 'collapseLens.compare';
   private static current: ComparePanel | undefined;
 
-  private ready = false;
   private disposed = false;
   private readonly snapshot: Snapshot = { content: null, progress: null, failure: null };
+  private readonly link: PageLink<HostToComparePanel, ComparePanelToHost>;
   private readonly disposables: vscode.Disposable[] = [];
 
   /** Shows a comparison, a trajectory, progress or a failure in the compare panel, opening it if needed. */
@@ -63,13 +63,7 @@ export class ComparePanel implements vscode.Disposable {
       panel.deps = deps;
       panel.panel.reveal(undefined, false);
     } else {
-      const webviewPanel = vscode.window.createWebviewPanel(
-        ComparePanel.viewType,
-        `${TITLE_PREFIX}compare`,
-        { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
-        { ...ComparePanel.webviewOptions(context), retainContextWhenHidden: false, enableFindWidget: true },
-      );
-      panel = new ComparePanel(webviewPanel, context, deps);
+      panel = new ComparePanel(createPanelWebview(context, ComparePanel.viewType, `${TITLE_PREFIX}compare`, false), context, deps);
     }
     panel.send(message);
     return panel;
@@ -90,39 +84,21 @@ export class ComparePanel implements vscode.Disposable {
     return new ComparePanel(panel, context, deps);
   }
 
-  private static webviewOptions(context: vscode.ExtensionContext): vscode.WebviewOptions {
-    return {
-      enableScripts: true,
-      enableCommandUris: false,
-      localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(context.extensionUri, 'media')],
-    };
-  }
-
   private constructor(
     private readonly panel: vscode.WebviewPanel,
     context: vscode.ExtensionContext,
     private deps: ComparePanelDeps,
   ) {
     ComparePanel.current = this;
-    const webview = panel.webview;
-    webview.options = ComparePanel.webviewOptions(context);
-    this.disposables.push(
-      webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
-      panel.onDidChangeViewState(() => {
-        // Hidden without retained context, the page is torn down; it posts `ready` when it is back.
-        if (!panel.visible) this.ready = false;
-      }),
-      panel.onDidDispose(() => this.dispose()),
-    );
-    // Set once: later updates are messages (reassigning html would reload the page).
-    webview.html = panelHtml({
-      title: panel.title,
-      cspSource: webview.cspSource,
-      nonce: makeNonce(),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview', 'compare.js')).toString(),
+    this.link = new PageLink(panel, context, {
       // compare.css imports panel.css (panelHtml links one stylesheet).
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', 'compare.css')).toString(),
+      files: { script: 'compare.js', style: 'compare.css' },
+      parse: parseComparePanelMessage,
+      replay: () => this.replay(),
+      receive: (message) => this.receive(message),
+      warn: (text) => this.deps.log.warn(`Compare panel: ${text}`),
     });
+    this.disposables.push(this.link, panel.onDidDispose(() => this.dispose()));
   }
 
   get visible(): boolean {
@@ -161,13 +137,7 @@ export class ComparePanel implements vscode.Disposable {
   }
 
   private post(message: HostToComparePanel): void {
-    if (!this.ready) return;
-    this.panel.webview.postMessage(message).then(
-      (delivered) => {
-        if (!delivered) this.ready = false;
-      },
-      (error: unknown) => this.deps.log.warn(`Compare panel: message not delivered (${String(error)})`),
-    );
+    this.link.post(message);
   }
 
   private replay(): void {
@@ -189,17 +159,9 @@ export class ComparePanel implements vscode.Disposable {
     return content.kind === 'compare' ? content.view.comparison.runs[0]?.checkpoint : content.trajectory.checkpoints[0];
   }
 
-  private receive(raw: unknown): void {
-    const message: ComparePanelToHost | undefined = parseComparePanelMessage(raw);
-    if (!message) {
-      this.deps.log.warn('Compare panel: ignored a malformed message from the webview');
-      return;
-    }
+  /** `ready` never gets here: the link marks the page listening and calls replay(). */
+  private receive(message: ComparePanelToHost): void {
     switch (message.kind) {
-      case 'ready':
-        this.ready = true;
-        this.replay();
-        return;
       case 'openRun':
         if (this.shownRunIds().includes(message.runId)) this.deps.openRun(message.runId);
         else this.deps.log.warn(`Compare panel: asked to open ${message.runId}, which is not in the comparison shown`);
