@@ -8,7 +8,7 @@
  */
 import type { TrajectoryResult } from '../../core/compare/trajectory';
 import type { ComparePanelState, ComparePanelToHost } from '../../protocol/webview';
-import { isExportFormat } from './exportPayload';
+import { parseExportMessage } from './exportPayload';
 
 export interface SavedCompareState extends ComparePanelState {
   labels?: string[];
@@ -26,9 +26,7 @@ export function parseComparePanelMessage(value: unknown): ComparePanelToHost | u
     case 'openRun':
       return typeof value.runId === 'string' && value.runId.length > 0 ? { kind: 'openRun', runId: value.runId } : undefined;
     case 'export':
-      return isExportFormat(value.format) && typeof value.suggestedName === 'string' && typeof value.data === 'string'
-        ? { kind: 'export', format: value.format, suggestedName: value.suggestedName, data: value.data }
-        : undefined;
+      return parseExportMessage(value);
     default:
       return undefined;
   }

@@ -29,6 +29,13 @@ export function isExportFormat(value: unknown): value is ExportFormat {
   return value === 'svg' || value === 'png' || value === 'csv' || value === 'json';
 }
 
+/** An `export` message as both panels post it, its fields checked; undefined when any is off. */
+export function parseExportMessage(value: Record<string, unknown>): { kind: 'export'; format: ExportFormat; suggestedName: string; data: string } | undefined {
+  return isExportFormat(value.format) && typeof value.suggestedName === 'string' && typeof value.data === 'string'
+    ? { kind: 'export', format: value.format, suggestedName: value.suggestedName, data: value.data }
+    : undefined;
+}
+
 /**
  * A plain file name: no folders, no characters Windows refuses, the format's extension added when
  * missing. Falls back to "collapse-lens.<ext>".

@@ -3,7 +3,7 @@
  * import: unit-tested in Node.
  */
 import type { AnalysisPanelState, AnalysisPanelToHost } from '../../protocol/webview';
-import { isExportFormat } from './exportPayload';
+import { parseExportMessage } from './exportPayload';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
@@ -17,9 +17,7 @@ export function parseAnalysisPanelMessage(value: unknown): AnalysisPanelToHost |
     case 'layerSelected':
       return typeof value.layer === 'string' && value.layer.length > 0 ? { kind: 'layerSelected', layer: value.layer } : undefined;
     case 'export':
-      return isExportFormat(value.format) && typeof value.suggestedName === 'string' && typeof value.data === 'string'
-        ? { kind: 'export', format: value.format, suggestedName: value.suggestedName, data: value.data }
-        : undefined;
+      return parseExportMessage(value);
     default:
       return undefined;
   }
