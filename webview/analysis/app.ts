@@ -5,7 +5,8 @@
 import type { SplitName } from '../../src/core/result';
 import type { AnalysisPanelToHost, HostToAnalysisPanel } from '../../src/protocol/webview';
 import { clear, h } from '../common/dom';
-import { standaloneSvg, svgToPngDataUrl } from '../common/exportChart';
+import { postChartExport, type ChartExportFormat } from '../common/exportChart';
+import { rememberFocus } from '../common/focus';
 import { onThemeChange, readTheme } from '../common/theme';
 import { createTooltip } from '../common/tooltip';
 import type { VsCodeApi } from '../common/vscodeApi';
@@ -15,7 +16,7 @@ import { layerTableCsv, type TableSort } from './data/layerTable';
 import type { Nc2Metric } from './data/overview';
 import { initialModel, reduce, type PanelModel } from './data/panelModel';
 import type { AnalysisWebviewState } from './data/webviewState';
-import type { ChartExportFormat, ViewContext } from './views/context';
+import type { ViewContext } from './views/context';
 import { detailView } from './views/detailView';
 import { failureBanner, headerView, ProgressView, type HeaderActions } from './views/header';
 import { overviewView } from './views/overviewView';
@@ -29,19 +30,6 @@ interface Prefs {
   nc2Metric: Nc2Metric;
   detailSplit: SplitName;
   tableSort: TableSort | null;
-}
-
-/** Remembers where keyboard focus was, to put it back on the same control after a re-render. */
-function rememberFocus(): () => void {
-  const active = document.activeElement;
-  if (!(active instanceof Element) || active === document.body) return () => undefined;
-  const key = active.closest('[data-focus-key]')?.getAttribute('data-focus-key') ?? null;
-  const group = active.closest('[data-focus-group]')?.getAttribute('data-focus-group') ?? null;
-  return () => {
-    const byKey = key ? document.querySelector<HTMLElement | SVGElement>(`[data-focus-key="${CSS.escape(key)}"]`) : null;
-    const inGroup = group ? document.querySelector(`[data-focus-group="${CSS.escape(group)}"]`)?.querySelector<HTMLElement | SVGElement>('[tabindex="0"]') : null;
-    (byKey ?? inGroup)?.focus({ preventScroll: true });
-  };
 }
 
 export class AnalysisApp {
@@ -132,20 +120,9 @@ export class AnalysisApp {
   }
 
   private exportChart(svg: SVGSVGElement, title: string, what: string, format: ChartExportFormat): void {
-    const run = this.model.run;
-    const label = run?.label ?? 'collapse-lens';
-    const { text, width, height } = standaloneSvg(svg, this.theme, title, `${title} (${label})`);
-    const suggestedName = exportFileName(label, what, format);
-    if (format === 'svg') {
-      this.post({ kind: 'export', format, suggestedName, data: text });
-      return;
-    }
-    svgToPngDataUrl(text, width, height)
-      .then((data) => this.post({ kind: 'export', format: 'png', suggestedName, data }))
-      .catch((error: unknown) => {
-        // Not a run failure: a notice beside the banner, gone at the next render.
-        this.bannerSlot.append(h('div', { className: 'cl-banner cl-banner-error', attrs: { role: 'alert' } }, [error instanceof Error ? error.message : String(error)]));
-      });
+    const label = this.model.run?.label ?? 'collapse-lens';
+    const file = { format, suggestedName: exportFileName(label, what, format) };
+    postChartExport({ svg, heading: title, description: `${title} (${label})` }, this.theme, file, (message) => this.post(message), this.bannerSlot);
   }
 
   private context(): ViewContext {

@@ -2,9 +2,21 @@
  * A chart as a file: a standalone SVG (theme colours and fonts made concrete, a background painted, so
  * it looks the same outside VS Code) and a PNG rendered from that SVG through a canvas.
  */
+import { h } from './dom';
 import type { Theme } from './theme';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/** The formats a chart's own export buttons offer (the panels' header exports data as JSON and CSV). */
+export type ChartExportFormat = 'svg' | 'png';
+
+/** The `export` message both panels post to the host for a chart. */
+export interface ChartExportMessage {
+  kind: 'export';
+  format: ChartExportFormat;
+  suggestedName: string;
+  data: string;
+}
 
 /** Marks that only exist for interaction (hover guides, focus rings) carry this class and are dropped. */
 export const INTERACTION_ONLY_CLASS = 'cl-interactive-only';
@@ -86,4 +98,29 @@ export function svgToPngDataUrl(svgText: string, width: number, height: number, 
     image.onerror = () => reject(new Error('PNG export: the chart could not be rendered to an image'));
     image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svgText)}`;
   });
+}
+
+/**
+ * Exports a chart through `post`: the SVG at once, a PNG once rendered. A PNG that fails to render is not
+ * a run failure: an error notice is appended to `noticeSlot` (beside the banner, gone at the next render).
+ * `heading` and `description` as for standaloneSvg.
+ */
+export function postChartExport(
+  chart: { svg: SVGSVGElement; heading: string; description: string },
+  theme: Theme,
+  file: { format: ChartExportFormat; suggestedName: string },
+  post: (message: ChartExportMessage) => void,
+  noticeSlot: HTMLElement,
+): void {
+  const { text, width, height } = standaloneSvg(chart.svg, theme, chart.heading, chart.description);
+  const { format, suggestedName } = file;
+  if (format === 'svg') {
+    post({ kind: 'export', format, suggestedName, data: text });
+    return;
+  }
+  svgToPngDataUrl(text, width, height)
+    .then((data) => post({ kind: 'export', format: 'png', suggestedName, data }))
+    .catch((error: unknown) => {
+      noticeSlot.append(h('div', { className: 'cl-banner cl-banner-error', attrs: { role: 'alert' } }, [error instanceof Error ? error.message : String(error)]));
+    });
 }

@@ -5,12 +5,12 @@
  */
 import type { ComparePanelToHost, HostToComparePanel } from '../../src/protocol/webview';
 import { clear, h } from '../common/dom';
-import { standaloneSvg, svgToPngDataUrl } from '../common/exportChart';
+import { postChartExport, type ChartExportFormat } from '../common/exportChart';
+import { rememberFocus } from '../common/focus';
 import { onThemeChange, readTheme } from '../common/theme';
 import { createTooltip } from '../common/tooltip';
 import type { VsCodeApi } from '../common/vscodeApi';
 import { exportFileName } from '../analysis/data/exportNames';
-import type { ChartExportFormat } from '../analysis/views/context';
 import { ResizeHub } from '../analysis/views/resizeHub';
 import { differencesCsv } from './data/differences';
 import { exportStem } from './data/exportNames';
@@ -18,7 +18,6 @@ import { contentIdentity, EMPTY_MODEL, reduce, type CompareModel } from './data/
 import { prefsFrom, stateFor, stateIdentity, type ComparePrefs, type CompareWebviewState } from './data/webviewState';
 import { compareView } from './views/compareView';
 import type { CompareViewContext } from './views/context';
-import { rememberFocus } from './views/focus';
 import { failureBanner, headerView, ProgressBar, type HeaderActions } from './views/header';
 import { trajectoryView } from './views/trajectoryView';
 
@@ -103,17 +102,8 @@ export class CompareApp {
     const content = this.model.content;
     const stem = content ? exportStem(content) : 'collapse-lens-compare';
     const subject = content?.kind === 'compare' ? content.view.comparison.runs.map((r) => r.label).join(' vs ') : 'training trajectory';
-    const { text, width, height } = standaloneSvg(svg, this.theme, title, `${title} (${subject})`);
-    const suggestedName = exportFileName(stem, what, format);
-    if (format === 'svg') {
-      this.post({ kind: 'export', format, suggestedName, data: text });
-      return;
-    }
-    svgToPngDataUrl(text, width, height)
-      .then((data) => this.post({ kind: 'export', format: 'png', suggestedName, data }))
-      .catch((error: unknown) => {
-        this.bannerSlot.append(h('div', { className: 'cl-banner cl-banner-error', attrs: { role: 'alert' } }, [error instanceof Error ? error.message : String(error)]));
-      });
+    const file = { format, suggestedName: exportFileName(stem, what, format) };
+    postChartExport({ svg, heading: title, description: `${title} (${subject})` }, this.theme, file, (message) => this.post(message), this.bannerSlot);
   }
 
   private context(): CompareViewContext {

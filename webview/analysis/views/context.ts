@@ -2,11 +2,10 @@
  * What every view of the analysis panel is handed: the theme, the shared tooltip, resize tracking and the
  * actions that reach the host.
  */
+import type { ChartExportFormat } from '../../common/exportChart';
 import type { Theme } from '../../common/theme';
 import type { Tooltip } from '../../common/tooltip';
 import type { ResizeHub } from './resizeHub';
-
-export type ChartExportFormat = 'svg' | 'png';
 
 export interface ViewContext {
   theme: Theme;
