@@ -69,7 +69,7 @@ export async function runAnalysis(engine: EngineClient, store: RunStore, log: Lo
           log.info(`analysis of ${request.checkpoint} cancelled`);
           void vscode.window.showInformationMessage(`Collapse Lens: analysis cancelled${kept ? '; the layers finished so far are kept' : ''}.`);
         } else {
-          await log.fail(`Collapse Lens: ${e.message}`, e.detail);
+          void log.fail(`Collapse Lens: ${e.message}`, e.detail);
         }
         return undefined;
       }
