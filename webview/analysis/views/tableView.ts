@@ -4,6 +4,7 @@
 import type { AnalysisResult } from '../../../src/core/result';
 import { button, h } from '../../common/dom';
 import { formatExact } from '../../common/format';
+import { SelectableRows } from '../../common/selectableRows';
 import { layerRows, nextSort, sortRows, tableColumns, type LayerRow, type TableSort } from '../data/layerTable';
 
 export interface TablePrefs {
@@ -32,14 +33,9 @@ export function tableView(result: AnalysisResult, prefs: TablePrefs): HTMLElemen
     headRow.append(th);
   }
   const body = h('tbody');
-  const rowElements: HTMLTableRowElement[] = [];
-  const selectedIndex = Math.max(0, rows.findIndex((r) => r.name === prefs.selectedLayer));
-  rows.forEach((row: LayerRow, i) => {
-    const selected = row.name === prefs.selectedLayer;
-    const tr = h('tr', {
-      className: selected ? 'selected' : '',
-      attrs: { tabindex: i === selectedIndex ? '0' : '-1', 'aria-selected': String(selected), title: `Show ${row.name} in the layer detail` },
-    });
+  const selectable = new SelectableRows(Math.max(0, rows.findIndex((r) => r.name === prefs.selectedLayer)));
+  rows.forEach((row: LayerRow) => {
+    const tr = selectable.add(row.name === prefs.selectedLayer, `Show ${row.name} in the layer detail`, () => prefs.selectLayer(row.name));
     for (const column of columns) {
       const td = h('td', { className: column.numeric ? 'cl-num' : column.id === 'name' ? 'cl-name' : '', text: column.format(row) });
       if (EXACT_COLUMNS.has(column.id)) {
@@ -48,22 +44,6 @@ export function tableView(result: AnalysisResult, prefs: TablePrefs): HTMLElemen
       }
       tr.append(td);
     }
-    tr.addEventListener('click', () => prefs.selectLayer(row.name));
-    tr.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter' || event.key === ' ') {
-        event.preventDefault();
-        prefs.selectLayer(row.name);
-        return;
-      }
-      const delta = event.key === 'ArrowDown' ? 1 : event.key === 'ArrowUp' ? -1 : 0;
-      const next = rowElements[i + delta];
-      if (delta === 0 || !next) return;
-      event.preventDefault();
-      rowElements.forEach((r) => r.setAttribute('tabindex', '-1'));
-      next.setAttribute('tabindex', '0');
-      next.focus();
-    });
-    rowElements.push(tr);
     body.append(tr);
   });
   const table = h('table', { className: 'cl-table', attrs: { 'aria-label': 'Metrics per layer', 'aria-describedby': 'cl-table-hint' } }, [h('thead', {}, [headRow]), body]);

@@ -6,6 +6,7 @@ import type { CompareResult } from '../../../src/core/compare/compareResult';
 import type { RunSummary } from '../../../src/core/compare/summary';
 import { button, h } from '../../common/dom';
 import { formatExact, formatShort } from '../../common/format';
+import { SelectableRows } from '../../common/selectableRows';
 import { changeName, formatSigned } from '../data/compareCharts';
 import { changeCaption, differenceRows, TABLE_METRICS, type ChangeDirection } from '../data/differences';
 import { SUMMARY_COLUMNS, summaryCells, summaryLine } from '../data/summaries';
@@ -70,14 +71,9 @@ export function differencesSection(comparison: CompareResult, options: Differenc
 
   const rows = differenceRows(comparison);
   const body = h('tbody');
-  const rowElements: HTMLTableRowElement[] = [];
-  const selectedIndex = Math.max(0, rows.findIndex((r) => r.key === options.selectedKey));
+  const selectable = new SelectableRows(Math.max(0, rows.findIndex((r) => r.key === options.selectedKey)));
   rows.forEach((row, i) => {
-    const selected = row.key === options.selectedKey;
-    const tr = h('tr', {
-      className: selected ? 'selected' : '',
-      attrs: { tabindex: i === selectedIndex ? '0' : '-1', 'aria-selected': String(selected), title: 'Mark this layer in the charts' },
-    });
+    const tr = selectable.add(row.key === options.selectedKey, 'Mark this layer in the charts', () => options.selectRow(row.key));
     tr.append(h('td', { className: 'cl-num', text: String(i + 1) }), h('td', { className: 'cl-name', text: row.key }));
     if (relative) {
       tr.append(
@@ -95,22 +91,6 @@ export function differencesSection(comparison: CompareResult, options: Differenc
       );
     }
     tr.append(h('td', { className: 'cl-num cl-score', text: formatShort(row.score) }));
-    tr.addEventListener('click', () => options.selectRow(row.key));
-    tr.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter' || event.key === ' ') {
-        event.preventDefault();
-        options.selectRow(row.key);
-        return;
-      }
-      const delta = event.key === 'ArrowDown' ? 1 : event.key === 'ArrowUp' ? -1 : 0;
-      const next = rowElements[i + delta];
-      if (delta === 0 || !next) return;
-      event.preventDefault();
-      rowElements.forEach((r) => r.setAttribute('tabindex', '-1'));
-      next.setAttribute('tabindex', '0');
-      next.focus();
-    });
-    rowElements.push(tr);
     body.append(tr);
   });
   const table = h('table', { className: 'cl-table cl-compare-table cl-differences-table', attrs: { 'aria-label': 'Per-layer differences, largest first' } }, [h('thead', {}, [headRow]), body]);
