@@ -11,27 +11,22 @@
  *
  * Exit status 1 when a page reported an error or a CSP violation.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { PNG } from 'pngjs';
+import { join } from 'node:path';
 import { compareResults } from '../src/core/compare/compareResult';
 import type { TrajectoryResult } from '../src/core/compare/trajectory';
 import { validateResult, type AnalysisResult } from '../src/core/result';
 import type { HostToComparePanel, RunView } from '../src/protocol/webview';
-import { panelHtml } from '../src/extension/panels/panelHtml';
-import { BODY_CLASS, THEME_VARIABLES, type PreviewTheme } from '../test/webview/preview/themes';
+import { arg, bundle, inspectPage, ROOT, stubScript, writePage, type PreviewPanel } from '../test/webview/preview/harness';
+import { THEME_VARIABLES, type PreviewTheme } from '../test/webview/preview/themes';
 
-const ROOT = resolve(__dirname, '..');
+// compare.css imports panel.css (the page links one stylesheet).
+const PANEL: PreviewPanel = { entry: 'webview/compare/main.ts', script: 'compare.js', styles: ['compare.css', 'panel.css'] };
 const SCENARIOS = ['name', 'three', 'relative', 'mismatch', 'trajectory', 'epochs', 'progress', 'failed'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 const INTERACTIONS = ['', 'hide', 'select', 'focus', 'test', 'export'] as const;
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
 
 const CLI = ['--import', 'tsx', join(ROOT, 'src/engine/main.ts')];
 const DATA = ['--train', join(ROOT, 'test/fixtures/fashion'), '--test', join(ROOT, 'test/fixtures/fashion')];
@@ -122,44 +117,8 @@ function messages(scenario: Scenario, dir: string): HostToComparePanel[] {
   }
 }
 
-/** The page's first script: theme variables, the acquireVsCodeApi stub, error and CSP-violation capture. */
-function stubScript(theme: PreviewTheme, payloadMessages: HostToComparePanel[], interact: string): string {
-  const payload = { variables: THEME_VARIABLES[theme], bodyClass: BODY_CLASS[theme], messages: payloadMessages, interact };
-  const json = JSON.stringify(payload).replace(/</g, '\\u003c');
-  return `(() => {
-  const payload = ${json};
-  for (const [name, value] of Object.entries(payload.variables)) document.documentElement.style.setProperty(name, value);
-  document.body.classList.add(payload.bodyClass);
-  document.body.setAttribute('data-vscode-theme-kind', payload.bodyClass);
-  const errors = [];
-  const posted = [];
-  let state;
-  window.addEventListener('error', (e) => errors.push('error: ' + e.message));
-  document.addEventListener('securitypolicyviolation', (e) => errors.push('CSP: ' + e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':' + e.lineNumber));
-  const report = () => {
-    document.body.setAttribute('data-preview-errors', JSON.stringify(errors));
-    document.body.setAttribute('data-preview-posted', JSON.stringify(posted.map((m) => m.kind === 'export' ? { kind: m.kind, format: m.format, name: m.suggestedName, bytes: m.data.length } : m)));
-    const exports = posted.filter((m) => m.kind === 'export');
-    if (exports.length > 0) {
-      const holder = document.createElement('textarea');
-      holder.id = 'preview-exports';
-      holder.hidden = true;
-      holder.textContent = JSON.stringify(exports);
-      document.body.append(holder);
-    }
-    if (errors.length > 0) {
-      const box = document.createElement('pre');
-      box.textContent = errors.join('\\n');
-      document.body.prepend(box);
-    }
-  };
-  window.acquireVsCodeApi = () => ({
-    postMessage(message) {
-      posted.push(message);
-      if (message.kind !== 'ready') return;
-      for (const m of payload.messages) window.postMessage(m, '*');
-      setTimeout(() => {
-        const click = (el) => el && el.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+/** Optional interaction, after the first render (`export` is the harness's own). */
+const INTERACTION = `
         if (payload.interact === 'hide') click(document.querySelector('.cl-legend-item'));
         if (payload.interact === 'select') click(document.querySelector('.cl-differences-table tbody tr'));
         if (payload.interact === 'test') click([...document.querySelectorAll('.cl-segment')].find((b) => b.textContent === 'Held-out split'));
@@ -171,72 +130,7 @@ function stubScript(theme: PreviewTheme, payloadMessages: HostToComparePanel[], 
             mark.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
           }
         }
-        if (payload.interact === 'export') for (const b of document.querySelectorAll('button')) if (/^(SVG|PNG|Export JSON|Export CSV)$/.test(b.textContent)) b.click();
-        if (payload.interact === 'open') click(document.querySelector('.cl-run-name button'));
-      }, 300);
-      setTimeout(() => { document.body.setAttribute('data-preview-state', JSON.stringify(state ?? null)); report(); }, 3000);
-    },
-    getState: () => state,
-    setState: (s) => { state = s; },
-  });
-})();`;
-}
-
-function bundle(outDir: string, useDist: boolean): void {
-  copyFileSync(join(ROOT, 'media/panel.css'), join(outDir, 'panel.css'));
-  copyFileSync(join(ROOT, 'media/compare.css'), join(outDir, 'compare.css'));
-  if (useDist) {
-    // The production bundle webpack wrote, to check it under the same CSP.
-    const built = join(ROOT, 'dist/webview/compare.js');
-    if (!existsSync(built)) throw new Error(`--use-dist: ${built} does not exist (run the webpack build first)`);
-    copyFileSync(built, join(outDir, 'compare.js'));
-    return;
-  }
-  const esbuild = join(ROOT, 'node_modules/.bin/esbuild');
-  execFileSync(esbuild, [join(ROOT, 'webview/compare/main.ts'), '--bundle', '--format=iife', '--target=chrome120', `--outfile=${join(outDir, 'compare.js')}`, '--log-level=warning'], { stdio: 'inherit' });
-}
-
-function chromium(extra: string[], url: string): string {
-  const profile = mkdtempSync(join(tmpdir(), 'cl-chromium-'));
-  try {
-    const r = spawnSync(
-      '/usr/bin/chromium',
-      ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--hide-scrollbars', '--allow-file-access-from-files', `--user-data-dir=${profile}`, '--virtual-time-budget=6000', ...extra, url],
-      { encoding: 'utf8', timeout: 90_000, maxBuffer: 64 * 1024 * 1024 },
-    );
-    if (r.status !== 0) throw new Error(`chromium exited with ${r.status}: ${r.stderr.slice(-2000)}`);
-    return r.stdout;
-  } finally {
-    rmSync(profile, { recursive: true, force: true });
-  }
-}
-
-function splitPng(file: string, partHeight: number): string[] {
-  const image = PNG.sync.read(readFileSync(file));
-  const parts: string[] = [];
-  for (let top = 0, n = 1; top < image.height; top += partHeight, n++) {
-    const h = Math.min(partHeight, image.height - top);
-    const part = new PNG({ width: image.width, height: h });
-    PNG.bitblt(image, part, 0, top, image.width, h, 0, 0);
-    const name = file.replace(/\.png$/, `.part${n}.png`);
-    writeFileSync(name, PNG.sync.write(part));
-    parts.push(name);
-  }
-  return parts;
-}
-
-function saveExports(dom: string, dir: string): void {
-  const match = /<textarea id="preview-exports" hidden="">([\s\S]*?)<\/textarea>/.exec(dom);
-  if (!match) return;
-  const text = match[1]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
-  const exports = JSON.parse(text) as { format: string; suggestedName: string; data: string }[];
-  mkdirSync(dir, { recursive: true });
-  for (const e of exports) {
-    const bytes = e.format === 'png' ? Buffer.from(e.data.replace(/^data:image\/png;base64,/, ''), 'base64') : Buffer.from(e.data, 'utf8');
-    writeFileSync(join(dir, e.suggestedName), bytes);
-  }
-  console.log(`  ${exports.length} exports written to ${dir}`);
-}
+        if (payload.interact === 'open') click(document.querySelector('.cl-run-name button'));`;
 
 function main(): void {
   const themes = arg('theme', 'dark,light').split(',') as PreviewTheme[];
@@ -252,29 +146,16 @@ function main(): void {
   if (!existsSync('/usr/bin/chromium')) throw new Error('no /usr/bin/chromium: apt-get install -y chromium');
   mkdirSync(out, { recursive: true });
   mkdirSync(results, { recursive: true });
-  bundle(out, process.argv.includes('--use-dist'));
+  bundle(out, PANEL, process.argv.includes('--use-dist'));
   let failed = false;
   for (const scenario of scenarios) {
     const payload = messages(scenario, results);
     for (const theme of themes) {
-      const nonce = 'cHJldmlldy1ub25jZQ==';
-      const html = panelHtml({ title: `Compare preview ${scenario} ${theme}`, cspSource: 'file:', nonce, scriptUri: 'compare.js', styleUri: 'compare.css' });
       const file = join(out, `${scenario}-${theme}${interact ? `-${interact}` : ''}.html`);
-      writeFileSync(file, html.replace('<script nonce=', `<script nonce="${nonce}">${stubScript(theme, payload, interact)}</script>\n<script nonce=`));
-      const url = `file://${file}`;
-      const png = file.replace(/\.html$/, '.png');
-      chromium([`--screenshot=${png}`, `--window-size=${width},${height}`], url);
-      const parts = process.argv.includes('--split') ? splitPng(png, 1100) : [];
-      const dom = chromium(['--dump-dom', `--window-size=${width},${height}`], url);
-      const decoded = (s: string | undefined) => (s ?? 'missing').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
-      const errors = /data-preview-errors="([^"]*)"/.exec(dom)?.[1];
-      const posted = /data-preview-posted="([^"]*)"/.exec(dom)?.[1];
-      const state = /data-preview-state="([^"]*)"/.exec(dom)?.[1];
-      saveExports(dom, join(out, 'exports'));
-      const errorList = errors === undefined ? ['the page never reported (did the bundle run?)'] : (JSON.parse(decoded(errors)) as string[]);
-      if (errorList.length > 0) failed = true;
-      const stateText = decoded(state);
-      console.log(`${png}${parts.length > 0 ? ` (+ ${parts.length} parts)` : ''}\n  posted: ${decoded(posted)}\n  state: ${stateText.length > 300 ? `${stateText.slice(0, 300)}…` : stateText}\n  errors: ${errorList.length === 0 ? 'none' : errorList.join(' | ')}`);
+      writePage(file, `Compare preview ${scenario} ${theme}`, PANEL, stubScript(theme, payload, interact, { script: INTERACTION, delayMs: 300 }));
+      const { png, parts, errors, posted, state } = inspectPage(file, { width, height }, process.argv.includes('--split'), join(out, 'exports'), 90_000);
+      if (errors.length > 0) failed = true;
+      console.log(`${png}${parts.length > 0 ? ` (+ ${parts.length} parts)` : ''}\n  posted: ${posted}\n  state: ${state.length > 300 ? `${state.slice(0, 300)}…` : state}\n  errors: ${errors.length === 0 ? 'none' : errors.join(' | ')}`);
     }
   }
   process.exit(failed ? 1 : 0);
