@@ -140,74 +140,62 @@ export interface OverviewOptions {
   selectedLayer: string | null;
 }
 
+/** The chart's own fields; the rest is what every overview chart shares (see depthChart). */
+type DepthChartFields = Pick<LineChartSpec, 'id' | 'title' | 'yLabel' | 'yScale'> & Partial<Pick<LineChartSpec, 'yDomain' | 'yFormat' | 'hLines' | 'vLines'>>;
+
+/**
+ * An overview chart: depth on x, plain numbers and no reference lines unless `fields` says otherwise; its
+ * note counts the gaps, and on a log axis also the values the axis cannot show.
+ */
+function depthChart(series: LineSeries[], selectedKey: string | null, fields: DepthChartFields): LineChartSpec {
+  return {
+    xLabel: X_LABEL,
+    yFormat: 'number',
+    series,
+    hLines: [],
+    vLines: [],
+    selectedKey,
+    note: fields.yScale === 'log' ? joinNotes(logNote(series), nullNote(series)) : nullNote(series),
+    ...fields,
+  };
+}
+
 export function overviewSpec(result: AnalysisResult, chart: OverviewChartId, options: OverviewOptions): LineChartSpec {
   const selectedKey = options.selectedLayer;
   switch (chart) {
-    case 'nc1': {
-      const series = depthSeries(result, 'nc1');
-      return {
+    case 'nc1':
+      return depthChart(depthSeries(result, 'nc1'), selectedKey, {
         id: 'nc1',
         title: 'NC1 · within-class variability',
-        xLabel: X_LABEL,
         yLabel: 'NC1 = tr(Σ_W Σ_B⁺)/K (log)',
         yScale: 'log',
-        yFormat: 'number',
-        series,
-        hLines: [],
-        vLines: [],
-        selectedKey,
-        note: joinNotes(logNote(series), nullNote(series)),
-      };
-    }
-    case 'ncc': {
-      const series = depthSeries(result, 'nccAccuracy');
-      return {
+      });
+    case 'ncc':
+      return depthChart(depthSeries(result, 'nccAccuracy'), selectedKey, {
         id: 'ncc-accuracy',
         title: 'Nearest-class-centre accuracy',
-        xLabel: X_LABEL,
         yLabel: 'NCC accuracy (%)',
         yScale: 'linear',
         yDomain: [0, 1],
         yFormat: 'percent',
-        series,
         hLines: accuracyLines(result),
         vLines: effectiveDepthLine(result),
-        selectedKey,
-        note: nullNote(series),
-      };
-    }
+      });
     case 'nc2': {
       const metric = NC2_METRICS.find((m) => m.id === options.nc2Metric) ?? NC2_METRICS[0]!;
-      const series = depthSeries(result, metric.id);
-      return {
+      return depthChart(depthSeries(result, metric.id), selectedKey, {
         id: `nc2-${metric.id}`,
         title: `NC2 · ${metric.label}`,
-        xLabel: X_LABEL,
         yLabel: `${metric.label} (0 = simplex ETF)`,
         yScale: 'linear',
-        yFormat: 'number',
-        series,
-        hLines: [],
-        vLines: [],
-        selectedKey,
-        note: nullNote(series),
-      };
+      });
     }
-    case 'cdnv': {
-      const series = depthSeries(result, 'cdnv');
-      return {
+    case 'cdnv':
+      return depthChart(depthSeries(result, 'cdnv'), selectedKey, {
         id: 'cdnv',
         title: 'CDNV · class-distance normalised variance',
-        xLabel: X_LABEL,
         yLabel: 'mean CDNV over class pairs (log)',
         yScale: 'log',
-        yFormat: 'number',
-        series,
-        hLines: [],
-        vLines: [],
-        selectedKey,
-        note: joinNotes(logNote(series), nullNote(series)),
-      };
-    }
+      });
   }
 }
