@@ -13,6 +13,9 @@ import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { ClassStatsAccumulator, ProjectionAccumulator, symmetricEigen, type ClassStats, type KernelChoice } from '../src/core/metrics';
 import type { SplitLayerMetrics } from '../src/core/result';
+// The tests' own reference eigensolver (plain cyclic Jacobi, shares no code with src/core/metrics): the
+// brute force below needs it only for the K x K projection of Sigma_B.
+import { jacobiEigen } from '../test/unit/metrics/brute-force';
 
 const K = 10;
 
@@ -266,7 +269,7 @@ function topEigenpairs(matrix: Float64Array, D: number, count: number): { values
   const images = basis.map((q) => multiply(matrix, q, D));
   const small = new Float64Array(count * count);
   for (let i = 0; i < count; i++) for (let j = 0; j < count; j++) small[i * count + j] = dot(basis[i], images[j]);
-  const { values, vectors } = jacobi(small, count);
+  const { values, vectors } = jacobiEigen(small, count);
   const order = values.map((_, j) => j).sort((x, y) => values[y] - values[x]).slice(0, count - 1);
   return {
     values: order.map((j) => values[j]),
@@ -308,46 +311,6 @@ function orthonormalise(vectors: Float64Array[]): Float64Array[] {
     out.push(n > 0 ? w.map((x) => x / n) : w);
   }
   return out;
-}
-
-function jacobi(input: Float64Array, n: number): { values: number[]; vectors: Float64Array } {
-  const a = input.slice();
-  const v = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) v[i * n + i] = 1;
-  for (let sweep = 0; sweep < 60; sweep++) {
-    let off = 0;
-    let total = 0;
-    for (let p = 0; p < n; p++) for (let q = 0; q < n; q++) (p === q ? (total += a[p * n + q] ** 2) : (off += a[p * n + q] ** 2));
-    if (off <= 1e-32 * total) break;
-    for (let p = 0; p < n; p++) {
-      for (let q = p + 1; q < n; q++) {
-        if (a[p * n + q] === 0) continue;
-        const theta = (a[q * n + q] - a[p * n + p]) / (2 * a[p * n + q]);
-        const t = (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const kp = a[k * n + p];
-          const kq = a[k * n + q];
-          a[k * n + p] = c * kp - s * kq;
-          a[k * n + q] = s * kp + c * kq;
-        }
-        for (let k = 0; k < n; k++) {
-          const pk = a[p * n + k];
-          const qk = a[q * n + k];
-          a[p * n + k] = c * pk - s * qk;
-          a[q * n + k] = s * pk + c * qk;
-        }
-        for (let k = 0; k < n; k++) {
-          const kp = v[k * n + p];
-          const kq = v[k * n + q];
-          v[k * n + p] = c * kp - s * kq;
-          v[k * n + q] = s * kp + c * kq;
-        }
-      }
-    }
-  }
-  return { values: Array.from({ length: n }, (_, i) => a[i * n + i]), vectors: v };
 }
 
 // ---------------------------------------------------------------------------------------------
