@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import type { ClassifierInfo, LayerInfo, ModelGraph, ModelInputSpec } from '../types';
+import type { LayerInfo, ModelGraph, ModelInputSpec } from '../types';
+import { classifierFields, type ClassifierSearch } from './classifierFields';
 import { TfjsModelError } from './errors';
 import { isRecord, recordAt, stringAt, type JsonRecord } from './json';
 import type { SampleShape } from './kerasShapes';
@@ -103,13 +104,8 @@ function signatureNames(modelJson: JsonRecord, key: 'inputs' | 'outputs'): strin
     .map((n) => parseTensorRef(n).node);
 }
 
-interface ClassifierOutcome {
-  classifier: ClassifierInfo | null;
-  unavailable?: string;
-}
-
-function findClassifier(ctx: GraphContext, order: TfNode[], inputNode: string): ClassifierOutcome {
-  const none = (why: string): ClassifierOutcome => ({ classifier: null, unavailable: why });
+function findClassifier(ctx: GraphContext, order: TfNode[], inputNode: string): ClassifierSearch {
+  const none = (why: string): ClassifierSearch => ({ classifier: null, unavailable: why });
   const matmul = [...order].reverse().find((n) => n.op === 'MatMul' || n.op === '_FusedMatMul');
   if (!matmul) return none('the graph has no MatMul');
   if (boolAttr(matmul, 'transpose_a')) return none(`the last MatMul "${matmul.name}" transposes its input`);
@@ -226,16 +222,12 @@ export function buildGraphModelGraph(file: string, modelJson: JsonRecord, topolo
     : order.filter((n) => !NOT_A_LAYER.has(n.op) && (consumers.get(n.name) ?? []).length === 0).map((n) => n.name);
   const logitsLayer = found.classifier?.logitsLayer ?? logitsWithoutClassifier(ctx, outputNodes);
   const outShape = outputNodes[0] ? shapes.get(outputNodes[0]) : undefined;
-  const lastDim = outShape?.[outShape.length - 1];
   return {
     format: 'tfjs-graph',
     path: path.resolve(file),
     input,
     layers,
-    classifier: found.classifier,
-    ...(found.unavailable !== undefined ? { classifierUnavailable: found.unavailable } : {}),
-    numOutputs: found.classifier?.numClasses ?? (typeof lastDim === 'number' ? lastDim : null),
-    ...(logitsLayer !== undefined ? { logitsLayer } : {}),
+    ...classifierFields(found, outShape, logitsLayer),
     modelJson,
     weightGroups: groups,
     inputNode,

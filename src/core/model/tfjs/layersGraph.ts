@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { ClassifierInfo, LayerInfo, ModelGraph, ModelInputSpec } from '../types';
+import { classifierFields, type ClassifierSearch } from './classifierFields';
 import { TfjsModelError } from './errors';
 import { booleanAt, numberAt, stringAt, type JsonRecord } from './json';
 import { inferKerasShapes, type SampleShape } from './kerasShapes';
@@ -64,9 +65,7 @@ function findLayerWeight(weights: Map<string, WeightLocation>, node: FlatLayerNo
     : `no weight named "${leaf}" in the weights manifest`;
 }
 
-interface ClassifierOutcome {
-  classifier: ClassifierInfo | null;
-  unavailable?: string;
+interface ClassifierOutcome extends ClassifierSearch {
   preActivation: { name: string; dense: string } | null;
 }
 
@@ -166,16 +165,12 @@ export function buildLayersGraph(file: string, modelJson: JsonRecord, topology: 
   }
   const logitsLayer = found.classifier?.logitsLayer ?? found.preActivation?.name ?? logitsWithoutClassifier(keras);
   const outputShape = keras.outputs[0]?.kind === 'layer' ? shapes.get(keras.outputs[0].node) : undefined;
-  const lastDim = outputShape?.[outputShape.length - 1];
   return {
     format: 'tfjs-layers',
     path: path.resolve(file),
     input,
     layers,
-    classifier: found.classifier,
-    ...(found.unavailable !== undefined ? { classifierUnavailable: found.unavailable } : {}),
-    numOutputs: found.classifier?.numClasses ?? (typeof lastDim === 'number' ? lastDim : null),
-    ...(logitsLayer !== undefined ? { logitsLayer } : {}),
+    ...classifierFields(found, outputShape, logitsLayer),
     modelJson,
     weightGroups: groups,
     keras,
