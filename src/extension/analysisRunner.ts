@@ -19,7 +19,10 @@ export interface AnalysisObserver {
 const describeProgress = (p: ProgressInfo) => [p.stage, p.split, p.layer ? `layer ${p.layer}` : undefined, p.total ? `${p.done}/${p.total}` : undefined, p.message].filter(Boolean).join(' · ');
 
 export function datasetLabel(request: AnalyzeRequest): string {
-  return `${basename(request.train.path)}${request.test ? ` + ${basename(request.test.path)}` : ''}`;
+  const train = basename(request.train.path);
+  if (!request.test) return train;
+  // One root holding both splits reads better as one name.
+  return request.test.path === request.train.path ? `${train} (train + test)` : `${train} + ${basename(request.test.path)}`;
 }
 
 /**

@@ -62,3 +62,11 @@ test('warnings gather the result warnings, skipped samples and a missing classif
     'No NC3/NC4: no linear layer before the logits',
   ]);
 });
+
+test('the logits are never the most collapsed layer: one cuts at a representation, not at the classifier output', () => {
+  const result = tinyResult();
+  const last = result.layers[result.layers.length - 1]!;
+  last.metrics.train.nc1 = 1e-9;
+  result.classifier = { input: result.layers[0]!.name, output: last.name, nc3: 0.1, nc4: { train: 0 }, weights: { equinorm: 0, equiangularity: 0, maxAngle: 0, etfDistance: 0 } };
+  assert.notEqual(mostCollapsedLayer(result)?.layer.name, last.name);
+});

@@ -1,4 +1,5 @@
 import type { AnalysisResult } from '../result';
+import { mostCollapsedLayer } from '../mostCollapsed';
 
 /** The facts a person compares runs by: accuracy, effective depth, penultimate NC1, NC3, NC4. */
 export interface RunSummary {
@@ -17,13 +18,8 @@ export interface RunSummary {
 
 export function summarizeRun(result: AnalysisResult, label: string): RunSummary {
   const penultimate = result.classifier ? result.layers.find((l) => l.name === result.classifier?.input) : undefined;
-  let mostCollapsed: RunSummary['mostCollapsed'] = null;
-  for (const l of result.layers) {
-    const v = l.metrics.train.nc1;
-    // The logits are not a representation one cuts at; skip the classifier's own output.
-    if (v === null || l.name === result.classifier?.output) continue;
-    if (!mostCollapsed || v < mostCollapsed.nc1) mostCollapsed = { layer: l.name, nc1: v };
-  }
+  const collapsed = mostCollapsedLayer(result);
+  const mostCollapsed: RunSummary['mostCollapsed'] = collapsed ? { layer: collapsed.layer.name, nc1: collapsed.nc1 } : null;
   return {
     label,
     checkpoint: result.checkpoint.path,

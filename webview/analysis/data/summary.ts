@@ -2,7 +2,7 @@
  * The summary a person can act on, as plain facts: accuracy, effective depth, the most collapsed layer,
  * how the run went; plus the conventions and warnings the result carries. DOM-free.
  */
-import type { AnalysisResult, DatasetSourceInfo, LayerResult } from '../../../src/core/result';
+import type { AnalysisResult, DatasetSourceInfo } from '../../../src/core/result';
 import { formatCount, formatDuration, formatPercent, formatShort } from '../../common/format';
 import { layerDepth, resultSplits } from './overview';
 
@@ -17,25 +17,8 @@ export interface SummaryFact {
   after?: string;
 }
 
-export interface CollapsedLayer {
-  layer: LayerResult;
-  index: number;
-  nc1: number;
-}
-
-/**
- * The layer with the lowest training NC1 (the shallowest one on a tie): per Li et al. 2022 the most
- * collapsed layer on the target data is the best place to cut for a linear probe or to fine-tune from.
- */
-export function mostCollapsedLayer(result: AnalysisResult): CollapsedLayer | null {
-  let best: CollapsedLayer | null = null;
-  result.layers.forEach((layer, index) => {
-    const nc1 = layer.metrics.train.nc1;
-    if (typeof nc1 !== 'number' || !Number.isFinite(nc1)) return;
-    if (best === null || nc1 < best.nc1) best = { layer, index, nc1 };
-  });
-  return best;
-}
+import { mostCollapsedLayer } from '../../../src/core/mostCollapsed';
+export { mostCollapsedLayer, type CollapsedLayer } from '../../../src/core/mostCollapsed';
 
 function accuracyFact(result: AnalysisResult): SummaryFact {
   const parts = resultSplits(result).map((split) => {
