@@ -1,13 +1,5 @@
 import type { Tensor } from 'onnxruntime-node';
-
-function halfToFloat(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
-  if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
-  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
-}
+import { halfToFloat } from '../../core/float16';
 
 /**
  * The tensor's values as float32: float32 data is returned as is (no copy), float64 and float16 are

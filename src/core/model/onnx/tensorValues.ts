@@ -4,27 +4,13 @@
  * External data must have been inlined before (see externalData.ts).
  */
 import { onnx } from 'onnx-proto';
+import { bfloat16ToFloat, halfToFloat } from '../../float16';
 import { ELEMENT_BYTES, dataTypeName, tensorDims, toInt } from './proto';
 
 const T = onnx.TensorProto.DataType;
 
 export function tensorElementCount(t: onnx.ITensorProto): number {
   return tensorDims(t).reduce((a, b) => a * b, 1);
-}
-
-function halfToFloat(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
-  if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
-  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
-}
-
-function bfloat16ToFloat(bits: number): number {
-  const view = new DataView(new ArrayBuffer(4));
-  view.setUint32(0, (bits & 0xffff) << 16);
-  return view.getFloat32(0);
 }
 
 function readRaw(raw: Uint8Array, type: number, count: number, label: string): Float64Array {

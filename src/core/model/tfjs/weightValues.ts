@@ -1,16 +1,7 @@
+import { halfToFloat } from '../../float16';
 import { TfjsModelError } from './errors';
 import { elementCount, weightByteSize, type TfjsWeightSpec } from './weightsManifest';
 import { readGroupBytes, type ResolvedWeightGroup } from './weightShards';
-
-/** IEEE 754 half precision to a JS number. */
-function halfToNumber(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exponent = (h >> 10) & 0x1f;
-  const fraction = h & 0x3ff;
-  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
-  if (exponent === 0x1f) return fraction ? Number.NaN : sign * Number.POSITIVE_INFINITY;
-  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
-}
 
 /** Decodes one weight's stored bytes (little-endian, as TF.js writes them) to float64 values. */
 export function decodeWeightBytes(spec: TfjsWeightSpec, bytes: Uint8Array, file: string): Float64Array<ArrayBuffer> {
@@ -20,7 +11,7 @@ export function decodeWeightBytes(spec: TfjsWeightSpec, bytes: Uint8Array, file:
   const q = spec.quantization;
   if (q) {
     if (q.dtype === 'float16') {
-      for (let i = 0; i < n; i++) out[i] = halfToNumber(view.getUint16(2 * i, true));
+      for (let i = 0; i < n; i++) out[i] = halfToFloat(view.getUint16(2 * i, true));
     } else {
       const scale = q.scale ?? 1;
       const min = q.min ?? 0;
