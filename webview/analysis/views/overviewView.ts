@@ -5,9 +5,10 @@
 import type { AnalysisResult } from '../../../src/core/result';
 import { renderLineChart } from '../../charts/lineChart';
 import { h } from '../../common/dom';
-import { NC2_METRICS, OVERVIEW_CHARTS, overviewSpec, type Nc2Metric } from '../data/overview';
-import { chartCard, segmented } from './chartCard';
+import { OVERVIEW_CHARTS, overviewSpec, type Nc2Metric } from '../data/overview';
+import { chartCard } from './chartCard';
 import type { ViewContext } from './context';
+import { nc2Selector } from './nc2Selector';
 
 const LINE_CHART_HEIGHT = 290;
 const CONTROLS_HEIGHT = 30;
@@ -24,12 +25,7 @@ export function overviewView(context: ViewContext, result: AnalysisResult, prefs
     const spec = overviewSpec(result, id, { nc2Metric: prefs.nc2Metric, selectedLayer: prefs.selectedLayer });
     const controls =
       id === 'nc2'
-        ? segmented(
-            'NC2 number',
-            NC2_METRICS.map((m) => ({ id: m.id, label: m.label, title: m.meaning })),
-            prefs.nc2Metric,
-            (metric) => prefs.setNc2Metric(metric),
-          )
+        ? nc2Selector(prefs.nc2Metric, (metric) => prefs.setNc2Metric(metric))
         : undefined;
     const empty = result.layers.length === 0 ? 'No layer has finished yet.' : undefined;
     grid.append(

@@ -5,8 +5,7 @@
  */
 import type { CompareView } from '../../../src/protocol/webview';
 import { h } from '../../common/dom';
-import { segmented } from '../../analysis/views/chartCard';
-import { NC2_METRICS } from '../../analysis/data/overview';
+import { nc2Selector } from '../../analysis/views/nc2Selector';
 import { COMPARE_CHARTS, compareChartSpec, hasHeldOut, legendEntries, sentence } from '../data/compareCharts';
 import type { ComparePrefs } from '../data/webviewState';
 import { chartGrid } from './charts';
@@ -84,14 +83,7 @@ export function compareView(context: CompareViewContext, view: CompareView, opti
           spec: compareChartSpec(view, id, chartOptions),
           selectable: true,
           ...(id === 'nc2'
-            ? {
-                controls: segmented(
-                  'NC2 number',
-                  NC2_METRICS.map((m) => ({ id: m.id, label: m.label, title: m.meaning })),
-                  prefs.nc2Metric,
-                  (nc2Metric) => options.setPrefs({ nc2Metric }),
-                ),
-              }
+            ? { controls: nc2Selector(prefs.nc2Metric, (nc2Metric) => options.setPrefs({ nc2Metric })) }
             : {}),
         })),
       ),

@@ -5,8 +5,7 @@
  */
 import type { TrajectoryResult } from '../../../src/core/compare/trajectory';
 import { button, h } from '../../common/dom';
-import { segmented } from '../../analysis/views/chartCard';
-import { NC2_METRICS } from '../../analysis/data/overview';
+import { nc2Selector } from '../../analysis/views/nc2Selector';
 import { seriesStyle } from '../data/runStyle';
 import { CLASSIFIER_CHARTS, chosenLayers, classifierSpec, defaultTrajectoryLayers, epochAxis, hasHeldOutTrajectory, TRAJECTORY_CHARTS, trajectorySpec } from '../data/trajectory';
 import type { ComparePrefs } from '../data/webviewState';
@@ -68,14 +67,7 @@ export function trajectoryView(context: CompareViewContext, trajectory: Trajecto
           spec: trajectorySpec(trajectory, id, chartOptions),
           selectable: false,
           ...(id === 'nc2'
-            ? {
-                controls: segmented(
-                  'NC2 number',
-                  NC2_METRICS.map((m) => ({ id: m.id, label: m.label, title: m.meaning })),
-                  prefs.nc2Metric,
-                  (nc2Metric) => options.setPrefs({ nc2Metric }),
-                ),
-              }
+            ? { controls: nc2Selector(prefs.nc2Metric, (nc2Metric) => options.setPrefs({ nc2Metric })) }
             : {}),
         })),
         ...CLASSIFIER_CHARTS.map((id) => ({ spec: classifierSpec(trajectory, id), selectable: false })),
