@@ -7,6 +7,7 @@
  * kept whole and a reload needs no re-analysis).
  */
 import type { TrajectoryResult } from '../../core/compare/trajectory';
+import { isTrajectoryResult } from '../../core/compare/trajectoryShape';
 import type { ComparePanelState, ComparePanelToHost } from '../../protocol/webview';
 import { parseExportMessage } from './exportPayload';
 
@@ -30,21 +31,6 @@ export function parseComparePanelMessage(value: unknown): ComparePanelToHost | u
     default:
       return undefined;
   }
-}
-
-/** A trajectory as the compare core writes it (checked loosely: it came from our own webview or file). */
-export function isTrajectoryResult(value: unknown): value is TrajectoryResult {
-  return (
-    isRecord(value) &&
-    typeof value.schema === 'string' &&
-    value.schema.startsWith('collapse-lens/trajectory@') &&
-    Array.isArray(value.epochs) &&
-    Array.isArray(value.layers) &&
-    Array.isArray(value.checkpoints) &&
-    isRecord(value.series) &&
-    isRecord(value.classifier) &&
-    Array.isArray(value.summaries)
-  );
 }
 
 /** What a revived compare panel should rebuild; undefined when the state says nothing usable. */

@@ -15,7 +15,8 @@ import { compareResults } from '../../core/compare/compareResult';
 import { validateResult } from '../../core/result';
 import type { ProgressInfo } from '../../protocol/engine';
 import type { ComparePanelToHost, HostToComparePanel, RunView } from '../../protocol/webview';
-import { isTrajectoryResult, parseComparePanelMessage, parseComparePanelState, resultFilePath, type SavedCompareState } from './compareMessages';
+import { isTrajectoryResult } from '../../core/compare/trajectoryShape';
+import { parseComparePanelMessage, parseComparePanelState, resultFilePath, type SavedCompareState } from './compareMessages';
 import { createPanelWebview, PageLink } from './panelPage';
 import { saveExport } from './saveExport';
 

@@ -2,6 +2,7 @@
  * Narrowing of what the host posts to the compare webview: a message event can carry anything (a stale
  * page, another frame), so the shape is checked before the panel trusts the types. DOM-free.
  */
+import { isTrajectoryResult } from '../../../src/core/compare/trajectoryShape';
 import type { HostToComparePanel } from '../../../src/protocol/webview';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
@@ -12,26 +13,13 @@ function isCompareView(view: unknown): boolean {
   return Array.isArray(c.rows) && Array.isArray(c.runs) && Array.isArray(c.largestChanges) && typeof c.alignment === 'string';
 }
 
-export function isTrajectory(value: unknown): boolean {
-  return (
-    isRecord(value) &&
-    typeof value.schema === 'string' &&
-    value.schema.startsWith('collapse-lens/trajectory@') &&
-    Array.isArray(value.epochs) &&
-    Array.isArray(value.layers) &&
-    isRecord(value.series) &&
-    isRecord(value.classifier) &&
-    Array.isArray(value.summaries)
-  );
-}
-
 export function asCompareHostMessage(value: unknown): HostToComparePanel | null {
   if (!isRecord(value) || typeof value.kind !== 'string') return null;
   switch (value.kind) {
     case 'compare':
       return isCompareView(value.view) ? (value as unknown as HostToComparePanel) : null;
     case 'trajectory':
-      return isTrajectory(value.trajectory) ? (value as unknown as HostToComparePanel) : null;
+      return isTrajectoryResult(value.trajectory) ? (value as unknown as HostToComparePanel) : null;
     case 'progress':
       return isRecord(value.progress) && typeof value.progress.stage === 'string' && typeof value.label === 'string' ? (value as unknown as HostToComparePanel) : null;
     case 'failed':

@@ -4,10 +4,10 @@
  * to rebuild what was shown; the rest are the user's choices. DOM-free.
  */
 import type { TrajectoryResult } from '../../../src/core/compare/trajectory';
+import { isTrajectoryResult } from '../../../src/core/compare/trajectoryShape';
 import type { SplitName } from '../../../src/core/result';
 import type { ComparePanelState } from '../../../src/protocol/webview';
 import { NC2_METRICS, type Nc2Metric } from '../../analysis/data/overview';
-import { isTrajectory } from './messages';
 import { contentIdentity, type CompareContent } from './model';
 
 export interface CompareWebviewState extends ComparePanelState {
@@ -58,7 +58,7 @@ export function asCompareWebviewState(value: unknown): CompareWebviewState | und
   const v = value as Record<string, unknown>;
   const state: CompareWebviewState = {};
   if (isStringArray(v.runIds) && v.runIds.length >= 2) state.runIds = v.runIds;
-  if (isTrajectory(v.trajectory)) state.trajectory = v.trajectory as TrajectoryResult;
+  if (isTrajectoryResult(v.trajectory)) state.trajectory = v.trajectory;
   if (typeof v.trajectoryFile === 'string' && v.trajectoryFile.length > 0) state.trajectoryFile = v.trajectoryFile;
   if (!state.runIds && !state.trajectory && !state.trajectoryFile) return undefined;
   if (typeof v.allowMismatch === 'boolean') state.allowMismatch = v.allowMismatch;
