@@ -7,19 +7,11 @@ import {
   type LinearClassifier,
   type NetworkMetrics,
 } from '../../../src/core/metrics';
+import { seededRandom } from '../../../src/core/dataset/sampling';
 import type { SplitLayerMetrics } from '../../../src/core/result';
 
-/** mulberry32: small, seedable, good enough for test data. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The tests' data generator is the core's seeded mulberry32 (re-exported: the tests import it from here).
+export { seededRandom };
 
 export function gaussian(random: () => number): number {
   const u = 1 - random();
