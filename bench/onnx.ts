@@ -2,9 +2,10 @@
  * End-to-end benchmark: `collapse-lens analyze` (two streamed passes, every auto probe reduced) against a
  * bare runtime loop that only runs the model, over the 10,000 Fashion-MNIST test images.
  *
- *   npm run bench:onnx                          CNN fixture, CPU, batch 64, one run of each side + profile
+ *   npm run bench:onnx                          CNN fixture (onnxruntime) and the TF.js MLP fixture (wasm),
+ *                                               CPU, batch 64, one run of each side + profiles
  *   node --import tsx bench/onnx.ts --repeat 5  median of five runs of each side
- *   options: --model <path> --kind onnx|tfjs --batch <B> --repeat <R>
+ *   options: --model <path> --kind onnx|tfjs --batch <B> --repeat <R>   (--model or --kind: that model alone)
  *            --no-profile   only the analyze and bare rows (no classifier-input-only row, no profile)
  *
  * Each side runs in its own child process (warm-up first, then the timed run) and reports its peak
@@ -27,8 +28,9 @@ import { printComponents, printCpuCategories, printProgressProfile, printRows, t
 const SCRIPT = __filename;
 const REPO = join(__dirname, '..');
 const CNN = join(REPO, 'test', 'fixtures', 'models', 'cnn.onnx');
-/** The TF.js fixture for the TF.js row: `benchModel(TFJS_MLP, 'tfjs', options)` once bareLoop('tfjs') exists. */
+/** The TF.js fixture of the second row (a Keras MLP, run on the wasm backend as the engine picks it). */
 export const TFJS_MLP = join(REPO, 'test', 'fixtures', 'tfjs', 'layers-mlp', 'model.json');
+const TFJS_MLP_NAME = relative(REPO, TFJS_MLP);
 /** Two passes over the data make 2x the bare loop's inference the floor; the rest is the reduction. */
 const RATIO_GOAL = 2.5;
 
@@ -149,13 +151,22 @@ async function main(): Promise<void> {
   const options: BenchOptions = { batchSize, repeat: Math.max(1, Number(values.repeat)), penultimateRow: !values['no-profile'] };
   console.log(`Collapse Lens ONNX benchmark, ${new Date().toISOString().slice(0, 10)}: node ${process.version}, ${cpus().length} cores, load average ${load()}\n`);
   const rows = [benchModel(modelPath, kind, options)];
-  // The TF.js row goes here: rows.push(benchModel(TFJS_MLP, 'tfjs', options)), once bench/lib/bareLoops.ts has its loop.
+  // The default run also has the TF.js row; an explicit --model, or --kind tfjs, benches that model alone.
+  const withTfjsRow = values.model === undefined && values.kind === 'onnx';
+  if (withTfjsRow) rows.push(benchModel(TFJS_MLP, 'tfjs', options));
   printRows(rows, RATIO_GOAL);
-  if (!values['no-profile'] && kind === 'onnx') {
+  if (!values['no-profile']) {
     const row = rows[0]!;
     printProgressProfile(row);
-    printComponents(row, runChild(SCRIPT, childArgs('components', modelPath, kind, batchSize)) as unknown as ComponentTimes);
-    printCpuCategories(runChild(SCRIPT, childArgs('cpu-profile', modelPath, kind, batchSize)).cpu as unknown as CpuCategories);
+    if (kind === 'onnx') {
+      printComponents(row, runChild(SCRIPT, childArgs('components', modelPath, kind, batchSize)) as unknown as ComponentTimes);
+      printCpuCategories(runChild(SCRIPT, childArgs('cpu-profile', modelPath, kind, batchSize)).cpu as unknown as CpuCategories);
+    }
+    if (withTfjsRow) {
+      console.log(`\nTF.js row, ${TFJS_MLP_NAME}:`);
+      printProgressProfile(rows[1]!);
+      printCpuCategories(runChild(SCRIPT, childArgs('cpu-profile', TFJS_MLP, 'tfjs', batchSize)).cpu as unknown as CpuCategories);
+    }
   }
   console.log(`\nload average at the end: ${load()}`);
 }

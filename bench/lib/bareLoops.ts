@@ -1,8 +1,9 @@
 /**
  * One bare runtime loop per runner kind: the runtime alone on images already in memory, fetching only
- * the model's output. This is the spot where the TF.js row plugs in (see bench/onnx.ts).
+ * the model's output.
  */
 import { bareOnnxLoop, type BareResult } from './bareOnnx';
+import { bareTfjsLoop } from './bareTfjs';
 import type { LoadedImages } from './fashionMnist';
 
 export type RunnerKind = 'onnx' | 'tfjs';
@@ -16,9 +17,6 @@ export async function bareLoop(kind: RunnerKind, modelPath: string, images: Load
     case 'onnx':
       return bareOnnxLoop(modelPath, images.input, images.labels, FASHION_SAMPLE_SHAPE, batchSize);
     case 'tfjs':
-      // To add: load model.json with @tensorflow/tfjs on the wasm backend (same backend and threads as
-      // src/engine/backends/tfjsBackend.ts), then predict() per batch on tensors made from images.input
-      // (reshaped to the model's input, e.g. [rows, 28, 28, 1]) and read back only the output.
-      throw new Error(`the bare TF.js loop is not written yet (bench/lib/bareLoops.ts); ${modelPath} cannot be benchmarked`);
+      return bareTfjsLoop(modelPath, images.input, images.labels, FASHION_SAMPLE_SHAPE.reduce((a, b) => a * b, 1), batchSize);
   }
 }

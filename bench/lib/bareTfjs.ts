@@ -1,0 +1,58 @@
+/**
+ * The floor for a TF.js checkpoint: @tensorflow/tfjs alone on the backend the engine picks (its own
+ * initTfjsBackend, so the same wasm build and thread count), the model loaded through the engine's file
+ * handler, `predict` per batch, reading back only the output, over images already in memory.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { initTfjsBackend } from '../../src/engine/backends/tfjsBackend';
+import { tfjsFileIOHandler } from '../../src/engine/backends/tfjsIOHandler';
+import type { BareResult } from './bareOnnx';
+
+/** The model's per-sample input shape (e.g. [28, 28, 1] or [784]), checked against the sample size. */
+function sampleShapeOf(model: tf.LayersModel, modelPath: string, sampleSize: number): number[] {
+  const shape = model.inputs[0]!.shape.slice(1);
+  if (shape.some((d) => d === null)) throw new Error(`${modelPath}: the input has a free dimension beyond the batch ([${model.inputs[0]!.shape.join(', ')}])`);
+  const dims = shape as number[];
+  if (dims.reduce((a, b) => a * b, 1) !== sampleSize) throw new Error(`${modelPath}: the input takes [${dims.join(', ')}] per sample, the images have ${sampleSize} values`);
+  return dims;
+}
+
+export async function bareTfjsLoop(modelPath: string, input: Float32Array, labels: Int32Array, sampleSize: number, batchSize: number, warmupBatches = 5): Promise<BareResult & { backend: string }> {
+  const backend = await initTfjsBackend();
+  const model = await tf.loadLayersModel(tfjsFileIOHandler(modelPath));
+  const perSample = sampleShapeOf(model, modelPath, sampleSize);
+  const count = labels.length;
+  const runBatch = (start: number): Float32Array => {
+    const rows = Math.min(batchSize, count - start);
+    const x = tf.tensor(input.subarray(start * sampleSize, (start + rows) * sampleSize), [rows, ...perSample], 'float32');
+    const y = model.predict(x);
+    const outputs = Array.isArray(y) ? y : [y];
+    try {
+      const data = outputs[0]!.dataSync();
+      if (!(data instanceof Float32Array)) throw new Error(`${modelPath}: the output is not float32`);
+      return data;
+    } finally {
+      x.dispose();
+      tf.dispose(outputs);
+    }
+  };
+  try {
+    for (let b = 0; b < warmupBatches; b++) runBatch((b * batchSize) % count);
+    let correct = 0;
+    const started = performance.now();
+    const cpu = process.cpuUsage();
+    for (let start = 0; start < count; start += batchSize) {
+      const scores = runBatch(start);
+      const K = scores.length / Math.min(batchSize, count - start);
+      for (let i = 0; i * K < scores.length; i++) {
+        let best = 0;
+        for (let c = 1; c < K; c++) if (scores[i * K + c]! > scores[i * K + best]!) best = c;
+        if (best === labels[start + i]) correct++;
+      }
+    }
+    const used = process.cpuUsage(cpu);
+    return { seconds: (performance.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6, images: count, accuracy: correct / count, backend: backend.kind };
+  } finally {
+    model.dispose();
+  }
+}
