@@ -1,15 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { relative } from 'node:path';
-import { bytesOf, describeFsError } from '../fileAccess';
 import type { DatasetSource, RawBatch } from '../types';
 import { conformImage } from './conform';
-import { decodeImage } from './decodeImage';
 import type { DecodedImage } from './decodedImage';
+import { sharedDecodePool, type ImageDecodePool } from './decodePool';
 import { listImageFolder, type ImageFolderListing } from './listing';
+import { loadImage, loadImages, type ImageOutcome } from './loadImages';
 
-/** Files read and decoded between two returns to the event loop (so messages such as cancel get through). */
-const FILES_PER_SLICE = 32;
 const EXAMPLES = 5;
 /** Files tried, in order, to learn the folder's image size and channels. */
 const PROBES = 16;
@@ -33,22 +30,6 @@ class Tally {
     return { count: this.count, examples: this.firsts.map(([, example]) => example) };
   }
 }
-
-/**
- * Reads synchronously: for small files an fs.promises.readFile costs several thread-pool round trips and
- * was measured 7x slower than readFileSync, and the decode that follows is synchronous work anyway.
- */
-function loadImage(path: string): DecodedImage {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    throw describeFsError(path, err);
-  }
-  return decodeImage(bytesOf(bytes));
-}
-
-const nextTick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * A folder of class folders of PNG/JPEG files (torchvision's ImageFolder layout). The sample shape is the
@@ -75,6 +56,7 @@ export class ImageFolderSource implements DatasetSource {
     private readonly strict: boolean,
     private readonly fingerprint: string,
     private readonly details: Record<string, unknown>,
+    private readonly pool: ImageDecodePool | null,
   ) {
     this.size = listing.files.length;
     this.classNames = listing.classNames;
@@ -82,7 +64,11 @@ export class ImageFolderSource implements DatasetSource {
     this.sampleLayout = channels === 1 ? 'hw' : 'hwc';
   }
 
-  static async open(root: string, strict = false, details: Record<string, unknown> = {}): Promise<ImageFolderSource> {
+  /**
+   * `pool`: the worker threads that read and decode the files of a batch (the process's shared pool by
+   * default; null decodes on this thread). The result is the same either way.
+   */
+  static async open(root: string, strict = false, details: Record<string, unknown> = {}, pool: ImageDecodePool | null = sharedDecodePool()): Promise<ImageFolderSource> {
     const listing = await listImageFolder(root);
     if (listing.classNames.length === 0) throw new Error(`${root}: no class sub-folders (expected one folder of images per class)`);
     if (listing.files.length === 0) {
@@ -104,7 +90,7 @@ export class ImageFolderSource implements DatasetSource {
     const hash = createHash('sha256');
     for (const file of listing.files) hash.update(`${relative(root, file)}\n`);
     const fingerprint = `sha256:${hash.digest('hex').slice(0, 32)}`;
-    return new ImageFolderSource(root, listing, probe.height, probe.width, probe.channels, strict, fingerprint, details);
+    return new ImageFolderSource(root, listing, probe.height, probe.width, probe.channels, strict, fingerprint, details, pool);
   }
 
   labels(): Promise<Int32Array> {
@@ -113,11 +99,12 @@ export class ImageFolderSource implements DatasetSource {
 
   async read(indices: Int32Array): Promise<RawBatch> {
     const sampleSize = this.height * this.width * this.channels;
-    const decoded: (Uint8Array | null)[] = new Array(indices.length).fill(null);
-    for (let i = 0; i < indices.length; i++) {
-      if (i > 0 && i % FILES_PER_SLICE === 0) await nextTick();
-      decoded[i] = this.readOne(indices[i]!);
-    }
+    const paths = Array.from(indices, (index) => {
+      if (!(index >= 0 && index < this.size)) throw new Error(`${this.source}: sample index ${index} is outside 0..${this.size - 1}`);
+      return this.listing.files[index]!;
+    });
+    const outcomes = await loadImages(paths, this.pool);
+    const decoded = outcomes.map((outcome, i) => this.accept(indices[i]!, outcome));
     const kept = decoded.filter((d) => d !== null).length;
     const data = new Uint8Array(kept * sampleSize);
     const labels = new Int32Array(kept);
@@ -134,18 +121,15 @@ export class ImageFolderSource implements DatasetSource {
     return { data, labels, count: kept, indices: keptIndices };
   }
 
-  private readOne(index: number): Uint8Array | null {
-    if (!(index >= 0 && index < this.size)) throw new Error(`${this.source}: sample index ${index} is outside 0..${this.size - 1}`);
+  /** The sample's pixels in the folder's shape, or null when the file is skipped (or an error, strict). */
+  private accept(index: number, outcome: ImageOutcome): Uint8Array | null {
     const path = this.listing.files[index]!;
-    let image: DecodedImage;
-    try {
-      image = loadImage(path);
-    } catch (err) {
-      const reason = (err as Error).message.replace(`${path}: `, '');
-      if (this.strict) throw new Error(`${path}: corrupt image (${reason})`);
-      this.skipped.add(index, `${relative(this.source, path)} (${reason})`);
+    if (!outcome.ok) {
+      if (this.strict) throw new Error(`${path}: corrupt image (${outcome.reason})`);
+      this.skipped.add(index, `${relative(this.source, path)} (${outcome.reason})`);
       return null;
     }
+    const image = outcome.image;
     const conformed = conformImage(image, this.height, this.width, this.channels);
     if (conformed.resized) this.resized.add(index, `${relative(this.source, path)} (${image.width}x${image.height})`);
     if (conformed.converted) this.converted.add(index, `${relative(this.source, path)} (${image.channels} channel(s))`);
