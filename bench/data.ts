@@ -1,7 +1,8 @@
 /**
  * Dataset throughput: images per second read, decoded and preprocessed into the CNN's input, for the full
  * Fashion-MNIST training set (IDX gzipped and plain, .npz deflated) and a PNG folder of 5,000 of its
- * images; peak RSS and RSS growth while streaming (it must not grow with N); and beside it the CNN's
+ * images (read by the decoding worker threads, as the engine does, and on the main thread alone for
+ * comparison); peak RSS and RSS growth while streaming (it must not grow with N); and beside it the CNN's
  * inference rate with onnxruntime-node on the same 28x28 batches, when test/fixtures/models/cnn.onnx exists.
  * Goal: decoding at least 3x faster than CPU inference.
  *
@@ -16,7 +17,9 @@ import { join } from 'node:path';
 import { deflateRawSync, gunzipSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import { crc32 } from '../src/core/dataset/crc32';
-import { buildPreprocessor, openDataset, resolvePreprocessing, selectIndices, streamBatches, type DatasetSpec } from '../src/core/dataset';
+import { buildPreprocessor, openDataset, resolvePreprocessing, selectIndices, streamBatches, type DatasetSource, type DatasetSpec } from '../src/core/dataset';
+import { ImageFolderSource } from '../src/core/dataset/images/imageFolderSource';
+import { sharedDecodePool } from '../src/core/dataset/images/decodePool';
 
 const FASHION = '/usr/share/datasets/fashion-mnist';
 const TRAIN_IMAGES = join(FASHION, 'train-images-idx3-ubyte.gz');
@@ -47,9 +50,9 @@ const mb = (bytes: number): number => bytes / 1048576;
  * Streams every sample through preprocessing, sampling RSS as it goes. With `passes` > 1 the last pass is
  * the one timed (the first pays for JIT warm-up, which a 5,000-file folder does not amortise).
  */
-async function streamPhase(name: string, spec: DatasetSpec, note: string, passes = 1): Promise<PhaseResult> {
+async function streamPhase(name: string, spec: DatasetSpec, note: string, passes = 1, open: () => Promise<DatasetSource> = () => openDataset(spec)): Promise<PhaseResult> {
   const t0 = performance.now();
-  const source = await openDataset(spec);
+  const source = await open();
   const labels = await source.labels();
   const indices = selectIndices(labels, 10, null, 0);
   const preprocess = buildPreprocessor(source, { shape: INPUT_SHAPE }, OPTIONS);
@@ -122,7 +125,7 @@ async function inferencePhase(): Promise<PhaseResult> {
 }
 
 /** Decode + preprocess + inference in one loop, as the engine runs them (prefetch 2). */
-async function pipelinePhase(spec: DatasetSpec, name: string): Promise<PhaseResult> {
+async function pipelinePhase(spec: DatasetSpec, name: string, note: string): Promise<PhaseResult> {
   const ort = await import('onnxruntime-node');
   const session = await ort.InferenceSession.create(CNN, { executionProviders: ['cpu'] });
   const source = await openDataset(spec);
@@ -145,7 +148,7 @@ async function pipelinePhase(spec: DatasetSpec, name: string): Promise<PhaseResu
     sampledPeakMB: 0,
     rssAt10MB: 0,
     rssEndMB: mb(process.memoryUsage().rss),
-    note: 'decode and inference on one thread, prefetch 2',
+    note,
   };
 }
 
@@ -153,12 +156,23 @@ async function pipelinePhase(spec: DatasetSpec, name: string): Promise<PhaseResu
  * The load on a shared machine changes from second to second; measuring decoder and CNN alternately in one
  * process, several rounds, and taking the median of the per-round ratios keeps that out of the ratio.
  */
-async function interleavedPhase(dir: string): Promise<{ rounds: { png: number; idx: number; cnn: number }[] }> {
+interface Round {
+  /** PNG folder through the decoding workers (as the engine reads it), and on the main thread alone. */
+  png: number;
+  pngHere: number;
+  idx: number;
+  cnn: number;
+}
+
+/** The PNG folder read on the main thread only, as before the decoding workers. */
+const pngHere = (dir: string): Promise<DatasetSource> => ImageFolderSource.open(join(dir, 'png'), false, {}, null);
+
+async function interleavedPhase(dir: string): Promise<{ rounds: Round[] }> {
   const ort = await import('onnxruntime-node');
   const session = await ort.InferenceSession.create(CNN, { executionProviders: ['cpu'] });
   const inputName = session.inputNames[0]!;
-  const rate = async (spec: DatasetSpec, limit: number): Promise<number> => {
-    const source = await openDataset(spec);
+  const rate = async (spec: DatasetSpec, limit: number, open: () => Promise<DatasetSource> = () => openDataset(spec)): Promise<number> => {
+    const source = await open();
     const preprocess = buildPreprocessor(source, { shape: INPUT_SHAPE }, OPTIONS);
     const indices = selectIndices(await source.labels(), 10, null, 0).subarray(0, limit);
     const start = performance.now();
@@ -178,10 +192,16 @@ async function interleavedPhase(dir: string): Promise<{ rounds: { png: number; i
     return PNG_COUNT / ((performance.now() - start) / 1000);
   };
   await rate({ path: join(dir, 'png') }, PNG_COUNT);
+  await rate({ path: join(dir, 'png') }, PNG_COUNT, () => pngHere(dir));
   await inference();
-  const rounds: { png: number; idx: number; cnn: number }[] = [];
+  const rounds: Round[] = [];
   for (let r = 0; r < 5; r++) {
-    rounds.push({ png: await rate({ path: join(dir, 'png') }, PNG_COUNT), idx: await rate({ path: TRAIN_IMAGES }, 20000), cnn: await inference() });
+    rounds.push({
+      png: await rate({ path: join(dir, 'png') }, PNG_COUNT),
+      pngHere: await rate({ path: join(dir, 'png') }, PNG_COUNT, () => pngHere(dir)),
+      idx: await rate({ path: TRAIN_IMAGES }, 20000),
+      cnn: await inference(),
+    });
   }
   await session.release();
   return { rounds };
@@ -261,15 +281,17 @@ async function runPhase(phase: string, dir: string): Promise<PhaseResult | { pre
     case 'npz':
       return streamPhase('Fashion-MNIST train, .npz deflated', { path: join(dir, 'train.npz') }, 'streaming inflate + CRC');
     case 'png':
-      return streamPhase(`PNG folder (${PNG_COUNT} files)`, { path: join(dir, 'png') }, 'one file per image', 2);
+      return streamPhase(`PNG folder (${PNG_COUNT} files)`, { path: join(dir, 'png') }, `one file per image, ${sharedDecodePool()?.size ?? 0} decoding workers`, 2);
+    case 'png-here':
+      return streamPhase(`PNG folder, main thread only`, { path: join(dir, 'png') }, 'the same without workers', 2, () => pngHere(dir));
     case 'cnn':
       return inferencePhase();
     case 'interleaved':
       return interleavedPhase(dir) as unknown as PhaseResult;
     case 'pipeline-png':
-      return pipelinePhase({ path: join(dir, 'png') }, 'PNG folder -> CNN, end to end');
+      return pipelinePhase({ path: join(dir, 'png') }, 'PNG folder -> CNN, end to end', 'decoding workers beside inference, prefetch 2');
     case 'pipeline-idx':
-      return pipelinePhase({ path: TRAIN_IMAGES }, 'IDX .gz -> CNN, end to end');
+      return pipelinePhase({ path: TRAIN_IMAGES }, 'IDX .gz -> CNN, end to end', 'decode and inference on one thread, prefetch 2');
     default:
       throw new Error(`unknown phase ${phase}`);
   }
@@ -299,7 +321,7 @@ async function main(): Promise<void> {
     // In a child too: Linux carries a parent's peak RSS over into the getrusage of the children it starts.
     const { prepared } = runChild<{ prepared: number }>('prepare', dir);
     console.log(`prepared plain IDX, deflated .npz and ${PNG_COUNT} PNGs in ${prepared.toFixed(1)} s (not measured)\n`);
-    const decode = ['idx-gz', 'idx', 'npz', 'png'].map((p) => runChild(p, dir));
+    const decode = ['idx-gz', 'idx', 'npz', 'png', 'png-here'].map((p) => runChild(p, dir));
     const haveCnn = existsSync(CNN);
     const cnn = haveCnn ? runChild('cnn', dir) : null;
     const pipelines = haveCnn ? ['pipeline-idx', 'pipeline-png'].map((p) => runChild(p, dir)) : [];
@@ -327,15 +349,18 @@ async function main(): Promise<void> {
     }
     if (!cnn) console.log(`\nCNN column skipped: ${CNN} does not exist yet.`);
     else {
-      const slowest = Math.min(...decode.map((r) => r.images / r.seconds));
+      // The engine's decoders: the main-thread PNG row is there for comparison only.
+      const slowest = Math.min(...decode.slice(0, 4).map((r) => r.images / r.seconds));
       console.log(`\nslowest decoder / CNN inference = ${(slowest / cnnRate!).toFixed(1)}x (goal: >= 3x)`);
-      const { rounds } = runChild<{ rounds: { png: number; idx: number; cnn: number }[] }>('interleaved', dir);
+      const { rounds } = runChild<{ rounds: Round[] }>('interleaved', dir);
       const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
       console.log('\ninterleaved in one process, 5 rounds (img/s):');
-      for (const r of rounds) console.log(`  PNG ${r.png.toFixed(0).padStart(6)}   IDX .gz ${r.idx.toFixed(0).padStart(6)}   CNN ${r.cnn.toFixed(0).padStart(6)}`);
-      console.log(
-        `  median ratio to CNN: PNG folder ${median(rounds.map((r) => r.png / r.cnn)).toFixed(1)}x, IDX .gz ${median(rounds.map((r) => r.idx / r.cnn)).toFixed(1)}x`,
-      );
+      for (const r of rounds) {
+        console.log(`  PNG ${r.png.toFixed(0).padStart(6)}   PNG main thread only ${r.pngHere.toFixed(0).padStart(6)}   IDX .gz ${r.idx.toFixed(0).padStart(6)}   CNN ${r.cnn.toFixed(0).padStart(6)}`);
+      }
+      const ratio = (key: keyof Round) => median(rounds.map((r) => r[key] / r.cnn)).toFixed(1);
+      console.log(`  median ratio to CNN: PNG folder ${ratio('png')}x (main thread only ${ratio('pngHere')}x), IDX .gz ${ratio('idx')}x`);
+      console.log(`  median speed-up of the decoding workers: ${median(rounds.map((r) => r.png / r.pngHere)).toFixed(2)}x`);
     }
     console.log(`batch ${BATCH}, prefetch 2, input [batch, 1, 28, 28], Node ${process.version}, ${cpus().length} cores (shared machine: rates vary between runs)`);
   } finally {
