@@ -2,9 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { loadOnnxGraph } from '../../../src/core/model/onnx';
 import { createOnnxRunner } from '../../../src/engine/backends/onnxRunner';
-import { tempFolder, writeModel } from '../model/onnx/builders';
+import { loadModelBytes } from '../model/onnx/builders';
 import { mlp } from '../model/onnx/models';
 
 // These tests describe a machine whose onnxruntime-node was installed without the CUDA provider
@@ -14,14 +13,7 @@ const binaryDir = join(dirname(require.resolve('onnxruntime-node/package.json'))
 const cudaInstalled = existsSync(join(binaryDir, 'libonnxruntime_providers_cuda.so'));
 const skip = cudaInstalled ? 'the CUDA provider is installed here' : false;
 
-async function model(): Promise<Awaited<ReturnType<typeof loadOnnxGraph>>> {
-  const folder = await tempFolder();
-  try {
-    return await loadOnnxGraph(await writeModel(folder.dir, 'model.onnx', mlp('gemm-transB1')));
-  } finally {
-    await folder.remove();
-  }
-}
+const model = () => loadModelBytes(mlp('gemm-transB1'));
 
 test("provider 'auto' falls back to the CPU and says why in runtime.note", { skip }, async () => {
   const runner = await createOnnxRunner(await model(), { provider: 'auto', threads: 1, fetch: ['r'] });

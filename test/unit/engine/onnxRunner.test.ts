@@ -1,13 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { loadOnnxGraph } from '../../../src/core/model/onnx';
 import type { OnnxModel } from '../../../src/core/model/onnx';
 import type { ModelRunner, RunnerOptions } from '../../../src/core/model/types';
 import { createRunner } from '../../../src/engine/backends';
 import { createOnnxRunner } from '../../../src/engine/backends/onnxRunner';
 import { fillOnnxShapesByRunning } from '../../../src/engine/backends/onnxShapes';
-import { B1, B2, W1, W2, linear, relu, tempFolder, writeModel } from '../model/onnx/builders';
+import { B1, B2, W1, W2, linear, loadModelBytes, relu } from '../model/onnx/builders';
 import { ZOO_CONV, ZOO_CONV_BIAS, activationZoo, flattenedMlp, mixedTypes, mlp } from '../model/onnx/models';
 import type { ClassifierStyle } from '../model/onnx/models';
 
@@ -15,15 +14,6 @@ import type { ClassifierStyle } from '../model/onnx/models';
 const X = [1, 2, -1, 0.5, -2, 0.25, 1, -1, 0, 0, 0, 0];
 const hiddenRef = relu(linear(X, 3, W1, B1, 3));
 const logitsRef = linear(hiddenRef, 3, W2, B2, 2);
-
-async function load(bytes: Uint8Array): Promise<OnnxModel> {
-  const folder = await tempFolder();
-  try {
-    return await loadOnnxGraph(await writeModel(folder.dir, 'model.onnx', bytes));
-  } finally {
-    await folder.remove();
-  }
-}
 
 async function withRunner<T>(model: OnnxModel, fetch: string[], body: (runner: ModelRunner) => Promise<T>, extra: Partial<RunnerOptions> = {}): Promise<T> {
   const runner = await createOnnxRunner(model, { provider: 'cpu', threads: 1, fetch, ...extra });
@@ -45,7 +35,7 @@ function assertClose(actual: Float32Array | undefined, expected: ArrayLike<numbe
 const styles: ClassifierStyle[] = ['gemm-transB1', 'gemm-transB0', 'gemm-scaled', 'matmul-add', 'matmul-bias-first'];
 for (const style of styles) {
   test(`${style}: the ReLU probe and the logits match a hand computation, and the classifier reproduces the logits`, async () => {
-    const model = await load(mlp(style));
+    const model = await loadModelBytes(mlp(style));
     const c = model.classifier;
     assert.ok(c);
     await withRunner(model, [c.inputLayer, c.logitsLayer], async (runner) => {
@@ -59,7 +49,7 @@ for (const style of styles) {
 }
 
 test('Softmax model: the pre-softmax logits are fetched, and the softmax output agrees with them', async () => {
-  const model = await load(mlp('gemm-transB1', { softmax: true }));
+  const model = await loadModelBytes(mlp('gemm-transB1', { softmax: true }));
   await withRunner(model, ['logits', 'out'], async (runner) => {
     const out = await runner.run(Float32Array.from(X), 3);
     assertClose(out.get('logits'), logitsRef, 'logits');
@@ -74,7 +64,7 @@ test('Softmax model: the pre-softmax logits are fetched, and the softmax output 
 
 test('Flatten before the classifier: the 3 x 1 x 1 ReLU comes back as 3 values per sample', async () => {
   for (const flatten of ['flatten', 'reshape-dynamic'] as const) {
-    const model = await load(flattenedMlp(flatten));
+    const model = await loadModelBytes(flattenedMlp(flatten));
     await withRunner(model, ['r4', 'f'], async (runner) => {
       const out = await runner.run(Float32Array.from(X), 3);
       assertClose(out.get('r4'), hiddenRef, `${flatten} r4`);
@@ -84,7 +74,7 @@ test('Flatten before the classifier: the 3 x 1 x 1 ReLU comes back as 3 values p
 });
 
 test('fixed batch 1: a batch of 3 runs one sample at a time and gives the dynamic model\'s values', async () => {
-  const model = await load(mlp('gemm-transB1', { batch: 1, shapes: true }));
+  const model = await loadModelBytes(mlp('gemm-transB1', { batch: 1, shapes: true }));
   await withRunner(model, ['r', 'out'], async (runner) => {
     const out = await runner.run(Float32Array.from(X), 3);
     assertClose(out.get('r'), hiddenRef, 'r');
@@ -93,7 +83,7 @@ test('fixed batch 1: a batch of 3 runs one sample at a time and gives the dynami
 });
 
 test('fixed batch 2: a batch of 3 is cut in 2 + 1 (padded) and the padding is dropped', async () => {
-  const model = await load(mlp('gemm-transB1', { batch: 2 }));
+  const model = await loadModelBytes(mlp('gemm-transB1', { batch: 2 }));
   await withRunner(model, ['r'], async (runner) => {
     assertClose((await runner.run(Float32Array.from(X), 3)).get('r'), hiddenRef, 'r');
     assertClose((await runner.run(Float32Array.from(X.slice(0, 4)), 1)).get('r'), hiddenRef.slice(0, 3), 'one sample');
@@ -101,14 +91,14 @@ test('fixed batch 2: a batch of 3 is cut in 2 + 1 (padded) and the padding is dr
 });
 
 test('a float64 intermediate comes back as float32', async () => {
-  const model = await load(mixedTypes());
+  const model = await loadModelBytes(mixedTypes());
   await withRunner(model, ['r64'], async (runner) => {
     assertClose((await runner.run(Float32Array.from(X), 3)).get('r64'), hiddenRef, 'r64');
   });
 });
 
 test('activation zoo: the pooled SiLU + residual + ReLU6 probe matches a hand computation', async () => {
-  const model = await load(activationZoo());
+  const model = await loadModelBytes(activationZoo());
   // Two samples of 2 channels x 2 x 2.
   const x = [0.5, -1, 2, 3, -0.5, 1, 0, 4, 1, 1, 1, 1, -2, -2, -2, -2];
   const pooled: number[] = [];
@@ -132,19 +122,19 @@ test('activation zoo: the pooled SiLU + residual + ReLU6 probe matches a hand co
 });
 
 test('bad calls fail clearly: wrong input length, unknown or integer fetch names', async () => {
-  const model = await load(mlp('gemm-transB1'));
+  const model = await loadModelBytes(mlp('gemm-transB1'));
   await withRunner(model, ['r'], async (runner) => {
     await assert.rejects(runner.run(new Float32Array(7), 2), /a batch of 2 samples of shape \[4\] needs 8 values, got 7/);
   });
   await assert.rejects(createOnnxRunner(model, { provider: 'cpu', threads: 0, fetch: ['relu'] }), /cannot fetch "relu" \(did you mean "r"/);
-  const typed = await load(mixedTypes());
+  const typed = await loadModelBytes(mixedTypes());
   await assert.rejects(createOnnxRunner(typed, { provider: 'cpu', threads: 0, fetch: ['label'] }), /cannot fetch "label".*not a float tensor/);
   await assert.rejects(createOnnxRunner(model, { provider: 'cpu', threads: 0, fetch: [] }), /no tensors to fetch/);
 });
 
 test('runtime record: onnxruntime-node, its package version, the thread count', async () => {
   const expected = (createRequire(__filename)('onnxruntime-node/package.json') as { version: string }).version;
-  const model = await load(mlp('gemm-transB1'));
+  const model = await loadModelBytes(mlp('gemm-transB1'));
   await withRunner(model, ['r'], async (runner) => {
     assert.equal(runner.provider, 'cpu');
     assert.deepEqual(runner.runtime, { name: 'onnxruntime-node', version: expected, threads: 2 });
@@ -153,7 +143,7 @@ test('runtime record: onnxruntime-node, its package version, the thread count', 
 });
 
 test('createRunner dispatches ONNX graphs, and refuses a TF.js-labelled graph that was not read by the TF.js loader', async () => {
-  const model = await load(mlp('gemm-transB1'));
+  const model = await loadModelBytes(mlp('gemm-transB1'));
   const runner = await createRunner(model, { provider: 'cpu', threads: 1, fetch: ['out'] });
   try {
     assertClose((await runner.run(Float32Array.from(X), 3)).get('out'), logitsRef, 'out');
@@ -164,11 +154,11 @@ test('createRunner dispatches ONNX graphs, and refuses a TF.js-labelled graph th
 });
 
 test('shapes unknown in the graph are filled by running one sample', async () => {
-  const model = await load(mlp('gemm-transB1'));
+  const model = await loadModelBytes(mlp('gemm-transB1'));
   assert.deepEqual(model.layers.map((l) => l.shape), [[null], [null], [2]]);
   const filled = await fillOnnxShapesByRunning(model);
   assert.deepEqual(filled.layers.map((l) => l.shape), [[3], [3], [2]]);
-  const zoo = await fillOnnxShapesByRunning(await load(activationZoo()));
+  const zoo = await fillOnnxShapesByRunning(await loadModelBytes(activationZoo()));
   assert.deepEqual(
     Object.fromEntries(zoo.layers.map((l) => [l.name, l.shape])),
     {

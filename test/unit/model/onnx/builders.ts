@@ -6,6 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onnx } from 'onnx-proto';
+import { loadOnnxGraph, type OnnxModel } from '../../../../src/core/model/onnx';
 
 const DataType = onnx.TensorProto.DataType;
 const AttributeType = onnx.AttributeProto.AttributeType;
@@ -87,6 +88,16 @@ export async function writeModel(dir: string, file: string, bytes: Uint8Array): 
   const path = join(dir, file);
   await writeFile(path, bytes);
   return path;
+}
+
+/** A built model read back by the ONNX graph reader (it reads files: written to a temporary one, removed after). */
+export async function loadModelBytes(bytes: Uint8Array): Promise<OnnxModel> {
+  const folder = await tempFolder();
+  try {
+    return await loadOnnxGraph(await writeModel(folder.dir, 'model.onnx', bytes));
+  } finally {
+    await folder.remove();
+  }
 }
 
 // ---- plain-JS reference arithmetic (float64) ----

@@ -1,19 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadOnnxGraph, resolveProbes } from '../../../../src/core/model/onnx';
+import { resolveProbes } from '../../../../src/core/model/onnx';
 import type { OnnxModel } from '../../../../src/core/model/onnx';
-import { B1, B2, W1, W2, buildModel, floatTensor, intAttr, node, tempFolder, valueInfo, writeModel } from './builders';
+import { B1, B2, W1, W2, buildModel, floatTensor, intAttr, loadModelBytes, node, valueInfo } from './builders';
 import { activationZoo, computedWeights, convHead, flattenedMlp, mixedTypes, mlp } from './models';
 import type { ClassifierStyle } from './models';
-
-async function load(bytes: Uint8Array): Promise<OnnxModel> {
-  const folder = await tempFolder();
-  try {
-    return await loadOnnxGraph(await writeModel(folder.dir, 'model.onnx', bytes));
-  } finally {
-    await folder.remove();
-  }
-}
 
 const names = (model: OnnxModel): string[] => model.layers.map((l) => l.name);
 const autoNames = (model: OnnxModel): string[] => resolveProbes(model, 'auto').map((l) => l.name);
@@ -39,7 +30,7 @@ const styles: [ClassifierStyle, RegExp][] = [
 ];
 for (const [style, description] of styles) {
   test(`classifier written as ${style}: W and b read back as stored, layers and auto probes`, async () => {
-    const model = await load(mlp(style));
+    const model = await loadModelBytes(mlp(style));
     assertClassifierIsW2(model, 'r', 'out');
     assert.match(model.classifier?.description ?? '', description);
     const matmul = style.startsWith('matmul');
@@ -50,14 +41,14 @@ for (const [style, description] of styles) {
 }
 
 test('MatMul without a bias: b is zeros', async () => {
-  const model = await load(mlp('matmul-no-bias'));
+  const model = await loadModelBytes(mlp('matmul-no-bias'));
   assert.deepEqual(Array.from(model.classifier?.W ?? []), W2);
   assert.deepEqual(Array.from(model.classifier?.b ?? []), [0, 0]);
   assert.equal(model.classifier?.description, 'MatMul (no bias)');
 });
 
 test('Softmax at the end: the logits are its input, the probabilities are listed but not auto', async () => {
-  const model = await load(mlp('gemm-transB1', { softmax: true }));
+  const model = await loadModelBytes(mlp('gemm-transB1', { softmax: true }));
   assertClassifierIsW2(model, 'r', 'logits');
   assert.equal(model.logitsLayer, 'logits');
   assert.match(model.classifier?.description ?? '', /before Softmax/);
@@ -67,7 +58,7 @@ test('Softmax at the end: the logits are its input, the probabilities are listed
 
 for (const flatten of ['flatten', 'reshape-constant', 'reshape-dynamic'] as const) {
   test(`${flatten} before the classifier: its input is the pre-flatten ReLU, shape ints are not layers`, async () => {
-    const model = await load(flattenedMlp(flatten));
+    const model = await loadModelBytes(flattenedMlp(flatten));
     assertClassifierIsW2(model, 'r4', 'out');
     assert.match(model.classifier?.description ?? '', /after flattening "r4"/);
     // Shape/Gather/Unsqueeze/Concat make int64 tensors: never layers.
@@ -77,7 +68,7 @@ for (const flatten of ['flatten', 'reshape-constant', 'reshape-dynamic'] as cons
 }
 
 test('a Conv head has no classifier, with the reason; its layers are still probed', async () => {
-  const model = await load(convHead());
+  const model = await loadModelBytes(convHead());
   assert.equal(model.classifier, null);
   assert.match(model.classifierUnavailable ?? '', /the logits "out" come from a Conv node, not a linear map/);
   assert.equal(model.numOutputs, 2, 'the per-sample size of the declared N x 2 x 1 x 1 output');
@@ -85,36 +76,36 @@ test('a Conv head has no classifier, with the reason; its layers are still probe
 });
 
 test('classifier weights computed in the graph: no classifier, the reason names the tensor', async () => {
-  const model = await load(computedWeights());
+  const model = await loadModelBytes(computedWeights());
   assert.equal(model.classifier, null);
   assert.match(model.classifierUnavailable ?? '', /weights "W2t" of Gemm node .* are computed in the graph/);
   assert.deepEqual(names(model), ['h', 'r', 'out'], 'the transposed constant is not a layer');
 });
 
 test('declared shapes become per-sample shapes; undeclared ones are unknown', async () => {
-  const model = await load(mlp('gemm-transB1', { shapes: true }));
+  const model = await loadModelBytes(mlp('gemm-transB1', { shapes: true }));
   assert.deepEqual(model.layers.map((l) => l.shape), [[3], [3], [2]]);
-  const bare = await load(mlp('gemm-transB1'));
+  const bare = await loadModelBytes(mlp('gemm-transB1'));
   assert.deepEqual(bare.layers.map((l) => l.shape), [[null], [null], [2]]);
 });
 
 test('input spec: dynamic batch, and a fixed batch of 1', async () => {
-  const dynamic = await load(mlp('gemm-transB1'));
+  const dynamic = await loadModelBytes(mlp('gemm-transB1'));
   assert.deepEqual(dynamic.input, { name: 'x', dtype: 'float32', shape: ['N', 4], fixedBatch: null });
-  const fixed = await load(mlp('gemm-transB1', { batch: 1, shapes: true }));
+  const fixed = await loadModelBytes(mlp('gemm-transB1', { batch: 1, shapes: true }));
   assert.deepEqual(fixed.input, { name: 'x', dtype: 'float32', shape: [1, 4], fixedBatch: 1 });
   assert.deepEqual(fixed.layers.map((l) => l.shape), [[3], [3], [2]]);
   assertClassifierIsW2(fixed, 'r', 'out');
 });
 
 test('float64 tensors are layers, int64 ones are not', async () => {
-  const model = await load(mixedTypes());
+  const model = await loadModelBytes(mixedTypes());
   assert.deepEqual(names(model), ['h', 'r', 'r64', 'r32', 'out']);
   assert.equal(model.classifier?.inputLayer, 'r32');
 });
 
 test('activation zoo: each auto-probe pattern is found, its inner parts are not', async () => {
-  const model = await load(activationZoo());
+  const model = await loadModelBytes(activationZoo());
   assert.deepEqual(names(model), [
     'c1', 's', 'silu', 'res', 'relu6', 'mp', 'pooled', 'mean', 'centred', 'g', 'gd', 'ge', 'ga', 'gm', 'gelu', 'logits',
   ]);
@@ -126,7 +117,7 @@ test('activation zoo: each auto-probe pattern is found, its inner parts are not'
 });
 
 test('Mish written out (x * tanh(softplus(x))): the Mul is the activation, not its Softplus or Tanh', async () => {
-  const model = await load(buildModel({
+  const model = await loadModelBytes(buildModel({
     inputs: [valueInfo('x', ['N', 4])],
     outputs: [valueInfo('out', ['N', 2])],
     initializers: [floatTensor('W1', [3, 4], W1), floatTensor('B1', [3], B1), floatTensor('W2', [2, 3], W2), floatTensor('B2', [2], B2)],
