@@ -4,7 +4,7 @@
  * ranges [from, to) so the caller can keep a chunk in cache from the sum to the scatter to the merge.
  */
 import type { KernelChoice } from './product-kernel';
-import { growTo, instantiateKernels, type KernelInstance } from './wasm/kernels';
+import { copyPaddedBatch, growTo, instantiateKernels, type KernelInstance } from './wasm/kernels';
 
 export interface ClassKernel {
   readonly kind: 'wasm-simd' | 'javascript';
@@ -99,14 +99,7 @@ class WasmClassKernel implements ClassKernel {
       this.sumsView = new Float64Array(this.kernels.memory.buffer, 0, 4);
     }
     const batch = new Float32Array(this.kernels.memory.buffer, batchOffset, count * paddedDim);
-    if (paddedDim === dim) {
-      batch.set(features.subarray(0, count * dim));
-    } else {
-      for (let i = 0; i < count; i++) {
-        batch.set(features.subarray(i * dim, (i + 1) * dim), i * paddedDim);
-        batch[i * paddedDim + dim] = 0;
-      }
-    }
+    copyPaddedBatch(batch, features, count, dim, paddedDim);
   }
 
   meanOfRows(order: Int32Array, first: number, nb: number, from: number, to: number): void {

@@ -3,7 +3,7 @@
  * (wasm/kernels.ts: about 3x the JavaScript loop here) where the runtime has it, else by JavaScript.
  */
 import { chunkLength, projectCentredBatch } from './projection-kernel';
-import { growTo, instantiateKernels, type KernelInstance } from './wasm/kernels';
+import { copyPaddedBatch, growTo, instantiateKernels, type KernelInstance } from './wasm/kernels';
 
 /** Computes out[i * rowCount + r] = sum_k (h_i[k] - centre[k]) rows[r][k] for r < rowCount. */
 export interface ProductKernel {
@@ -85,14 +85,7 @@ class WasmProductKernel implements ProductKernel {
     this.reserveBatch(paddedCount);
     const { block3x3, memory } = this.exports;
     const batch = new Float32Array(memory.buffer, featuresOffset, paddedCount * paddedDim);
-    if (paddedDim === dim) {
-      batch.set(features.subarray(0, count * dim));
-    } else {
-      for (let i = 0; i < count; i++) {
-        batch.set(features.subarray(i * dim, (i + 1) * dim), i * paddedDim);
-        batch[i * paddedDim + dim] = 0;
-      }
-    }
+    copyPaddedBatch(batch, features, count, dim, paddedDim);
     // The padding samples hold whatever the last batch left; their sums are computed and dropped.
     const sums = new Float64Array(memory.buffer, 0, 9);
     const chunk = chunkLength(paddedDim, this.rowCount) & ~1;

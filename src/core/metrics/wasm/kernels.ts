@@ -84,6 +84,22 @@ export function growTo(memory: WasmMemory, bytes: number): boolean {
   }
 }
 
+/**
+ * Copies `count` samples of `dim` features into a batch in the kernels' memory, `paddedDim` (dim rounded
+ * up to even) apart: the kernels read features in pairs, so an odd dim's extra value is set to 0 and adds
+ * nothing.
+ */
+export function copyPaddedBatch(batch: Float32Array, features: Float32Array, count: number, dim: number, paddedDim: number): void {
+  if (paddedDim === dim) {
+    batch.set(features.subarray(0, count * dim));
+    return;
+  }
+  for (let i = 0; i < count; i++) {
+    batch.set(features.subarray(i * dim, (i + 1) * dim), i * paddedDim);
+    batch[i * paddedDim + dim] = 0;
+  }
+}
+
 function kernelModule(): Uint8Array {
   return assembleModule([block3x3(), sum4(), scatter4()]);
 }
