@@ -5,7 +5,7 @@
  */
 import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { fake, fakeContext, FakeLog, FakeUri, type FakePanel } from './fakeVscode';
+import { fake, fakeContext, FakeLog, FakeUri, flush, fromWebview, postedKinds, resetFake } from './fakeVscode';
 import type { RunView } from '../../src/protocol/webview';
 import type { ProgressInfo } from '../../src/protocol/engine';
 import { tinyResult } from './helpers';
@@ -42,18 +42,10 @@ function harness(): Harness {
 const context = (): Context => fakeContext() as unknown as Context;
 const run = (runId: string): RunView => ({ runId, label: `run ${runId}`, result: tinyResult() });
 const progress: ProgressInfo = { stage: 'pass1', split: 'train', done: 10, total: 30, message: '' };
-const kinds = (panel: FakePanel): string[] => panel.webview.posted.map((m) => (m as { kind: string }).kind);
-const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-const fromWebview = (panel: FakePanel, message: unknown): void => panel.webview.messages.fire(message);
 
 beforeEach(() => {
   for (const p of AnalysisPanel.all()) p.dispose();
-  fake.panels.length = 0;
-  fake.written.length = 0;
-  fake.saveDialogOptions.length = 0;
-  fake.infos.length = 0;
-  fake.errors.length = 0;
-  fake.saveDialogAnswer = undefined;
+  resetFake();
 });
 
 test('the page is written once, with the CSP, the bundle and the stylesheet; nothing is posted before ready', () => {
@@ -81,10 +73,10 @@ test('after ready the latest state is sent, then updates flow as messages (html 
   const panel = fake.panels[0]!;
   p.progress(progress);
   fromWebview(panel, { kind: 'ready' });
-  assert.deepEqual(kinds(panel), ['show', 'progress']);
+  assert.deepEqual(postedKinds(panel), ['show', 'progress']);
   p.update(run('r1'), true);
   p.selectLayer('c');
-  assert.deepEqual(kinds(panel), ['show', 'progress', 'show', 'selectLayer']);
+  assert.deepEqual(postedKinds(panel), ['show', 'progress', 'show', 'selectLayer']);
   assert.equal((panel.webview.posted[2] as { complete: boolean }).complete, true);
   assert.equal(panel.webview.htmlWrites.length, 1);
 });
@@ -99,9 +91,9 @@ test('a hidden panel is replayed its state when its page comes back', () => {
   p.failed('out of memory');
   fromWebview(panel, { kind: 'layerSelected', layer: 'b' });
   panel.show();
-  assert.deepEqual(kinds(panel), ['show'], 'nothing is posted to a page that is gone');
+  assert.deepEqual(postedKinds(panel), ['show'], 'nothing is posted to a page that is gone');
   fromWebview(panel, { kind: 'ready' });
-  assert.deepEqual(kinds(panel), ['show', 'show', 'failed', 'selectLayer']);
+  assert.deepEqual(postedKinds(panel), ['show', 'show', 'failed', 'selectLayer']);
   assert.deepEqual(panel.webview.posted[2], { kind: 'failed', message: 'out of memory' });
   assert.deepEqual(panel.webview.posted[3], { kind: 'selectLayer', layer: 'b' });
 });
@@ -188,7 +180,7 @@ test('the serializer revives a panel from {runId} by loading the run', async () 
   assert.equal(AnalysisPanel.get('r9')?.runId, 'r9');
   assert.equal(restored.webview.htmlWrites.length, 1);
   fromWebview(restored, { kind: 'ready' });
-  assert.deepEqual(kinds(restored), ['show']);
+  assert.deepEqual(postedKinds(restored), ['show']);
   assert.equal((restored.webview.posted[0] as { complete: boolean }).complete, true);
 });
 
@@ -200,7 +192,7 @@ test('reviving a run that is gone shows why; a state without a run id closes the
   const gone = new FakePanel('collapseLens.analysis', 't', {});
   await serializer.deserializeWebviewPanel(gone, { runId: 'missing' });
   fromWebview(gone, { kind: 'ready' });
-  assert.deepEqual(kinds(gone), ['failed']);
+  assert.deepEqual(postedKinds(gone), ['failed']);
   assert.match((gone.webview.posted[0] as { message: string }).message, /Run missing is no longer in the run store/);
   const empty = new FakePanel('collapseLens.analysis', 't', {});
   await serializer.deserializeWebviewPanel(empty, undefined);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fake, fakeContext, FakeLog, FakePanel, FakeUri } from './fakeVscode';
+import { fake, fakeContext, FakeLog, FakePanel, FakeUri, flush, fromWebview, postedKinds, resetFake } from './fakeVscode';
 import { compareResults } from '../../src/core/compare/compareResult';
 import { buildTrajectory } from '../../src/core/compare/trajectory';
 import type { ProgressInfo } from '../../src/protocol/engine';
@@ -47,9 +47,6 @@ function harness(): Harness {
 }
 
 const context = (): Context => fakeContext() as unknown as Context;
-const kinds = (panel: FakePanel): string[] => panel.webview.posted.map((m) => (m as { kind: string }).kind);
-const fromWebview = (panel: FakePanel, message: unknown): void => panel.webview.messages.fire(message);
-const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 const progress: ProgressInfo = { stage: 'pass2', split: 'train', done: 1, total: 4, message: '' };
 
 function run(runId: string, label: string): RunView {
@@ -66,10 +63,7 @@ const compare = (...runs: RunView[]): HostToComparePanel => ({ kind: 'compare', 
 
 beforeEach(() => {
   ComparePanel.disposeAll();
-  fake.panels.length = 0;
-  fake.written.length = 0;
-  fake.saveDialogOptions.length = 0;
-  fake.saveDialogAnswer = undefined;
+  resetFake();
 });
 
 test('the page is written once with the CSP, compare.js and compare.css; nothing is posted before ready', () => {
@@ -85,7 +79,7 @@ test('the page is written once with the CSP, compare.js and compare.css; nothing
   assert.equal((panel.panelOptions as { retainContextWhenHidden: boolean }).retainContextWhenHidden, false);
   assert.deepEqual(panel.webview.posted, []);
   fromWebview(panel, { kind: 'ready' });
-  assert.deepEqual(kinds(panel), ['compare']);
+  assert.deepEqual(postedKinds(panel), ['compare']);
 });
 
 test('one compare panel: a new comparison or trajectory reuses and reveals it', () => {
@@ -100,7 +94,7 @@ test('one compare panel: a new comparison or trajectory reuses and reveals it', 
   assert.equal(fake.panels.length, 1);
   assert.equal(panel.reveals, 1);
   assert.equal(panel.title, 'Collapse Lens: trajectory (3 checkpoints)');
-  assert.deepEqual(kinds(panel), ['compare', 'trajectory']);
+  assert.deepEqual(postedKinds(panel), ['compare', 'trajectory']);
   assert.equal(panel.webview.htmlWrites.length, 1);
 });
 
@@ -115,12 +109,12 @@ test('a hidden panel is replayed the content, then the failure (or the progress)
   p.send({ kind: 'progress', progress, label: 'again' });
   panel.show();
   fromWebview(panel, { kind: 'ready' });
-  assert.deepEqual(kinds(panel), ['progress', 'compare', 'progress']);
+  assert.deepEqual(postedKinds(panel), ['progress', 'compare', 'progress']);
   p.send({ kind: 'failed', message: 'out of memory' });
   panel.hide();
   panel.show();
   fromWebview(panel, { kind: 'ready' });
-  assert.deepEqual(kinds(panel), ['progress', 'compare', 'progress', 'failed', 'compare', 'failed']);
+  assert.deepEqual(postedKinds(panel), ['progress', 'compare', 'progress', 'failed', 'compare', 'failed']);
 });
 
 test('"open run" reaches the deps for runs of the comparison only; malformed messages are logged', () => {
@@ -177,7 +171,7 @@ test('revival: stored runs through loadRun and result files from disk, compared 
   writeFileSync(file, JSON.stringify(run('x', 'second').result));
   const panel = await revive(h, { runIds: ['stored-1', `file:${file}`], labels: ['mlp', 'second'], allowMismatch: false, split: 'test' });
   assert.deepEqual(h.loaded, ['stored-1']);
-  assert.deepEqual(kinds(panel), ['compare']);
+  assert.deepEqual(postedKinds(panel), ['compare']);
   const message = panel.webview.posted[0] as Extract<HostToComparePanel, { kind: 'compare' }>;
   assert.deepEqual(message.view.runs.map((r) => [r.runId, r.label]), [['stored-1', 'mlp'], [`file:${file}`, 'second']]);
   assert.deepEqual(message.view.comparison.runs.map((r) => r.label), ['mlp', 'second']);
@@ -190,7 +184,7 @@ test('revival: a missing run or an unreadable file is reported in the panel, nam
   const h = harness();
   h.runs.set('stored-1', run('stored-1', 'a'));
   const gone = await revive(h, { runIds: ['stored-1', 'deleted'] });
-  assert.deepEqual(kinds(gone), ['failed']);
+  assert.deepEqual(postedKinds(gone), ['failed']);
   assert.match((gone.webview.posted[0] as { message: string }).message, /^Could not rebuild the comparison: run deleted is no longer in the run store/);
   const h2 = harness();
   h2.runs.set('stored-1', run('stored-1', 'a'));
@@ -203,7 +197,7 @@ test('revival: a trajectory comes back from the state; an empty state closes the
   const h = harness();
   const trajectory = buildTrajectory([1, 10].map((epoch) => ({ epoch, result: tinyResult() })));
   const panel = await revive(h, JSON.parse(JSON.stringify({ trajectory, trajectoryLayers: ['a'] })) as unknown);
-  assert.deepEqual(kinds(panel), ['trajectory']);
+  assert.deepEqual(postedKinds(panel), ['trajectory']);
   assert.deepEqual((panel.webview.posted[0] as { trajectory: { epochs: number[] } }).trajectory.epochs, [1, 10]);
   assert.deepEqual(h.loaded, []);
   const empty = await revive(harness(), { split: 'train' });

@@ -184,3 +184,22 @@ export class FakeLog {
 export function fakeContext(): { extensionUri: FakeUri; subscriptions: { dispose(): void }[] } {
   return { extensionUri: FakeUri.file('/ext'), subscriptions: [] };
 }
+
+/** Forgets the previous test's panels, file writes, dialogs and notices. */
+export function resetFake(): void {
+  fake.panels.length = 0;
+  fake.written.length = 0;
+  fake.saveDialogOptions.length = 0;
+  fake.infos.length = 0;
+  fake.errors.length = 0;
+  fake.saveDialogAnswer = undefined;
+}
+
+/** The kinds of the messages a panel posted to its page, in order. */
+export const postedKinds = (panel: FakePanel): string[] => panel.webview.posted.map((m) => (m as { kind: string }).kind);
+
+/** A message from the page to the host, as the webview would post it. */
+export const fromWebview = (panel: FakePanel, message: unknown): void => panel.webview.messages.fire(message);
+
+/** Lets pending promise callbacks (postMessage's delivery, the serializer's loads) run. */
+export const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
