@@ -20,6 +20,25 @@ export const NC2_METRICS: readonly { id: Nc2Metric; label: string; meaning: stri
   { id: 'maxAngle', label: 'Max-angle', meaning: 'mean |cos + 1/(K−1)| between class means' },
 ];
 
+/** An NC2 number's label and meaning; the first (ETF distance) for an id this version does not know. */
+export function nc2MetricInfo(id: Nc2Metric): (typeof NC2_METRICS)[number] {
+  return NC2_METRICS.find((m) => m.id === id) ?? NC2_METRICS[0]!;
+}
+
+/** Each chart's y-axis label: the same against depth (analysis, compare) and against epoch (trajectory). */
+export function yAxisLabel(chart: OverviewChartId, nc2Metric: Nc2Metric): string {
+  switch (chart) {
+    case 'nc1':
+      return 'NC1 = tr(Σ_W Σ_B⁺)/K (log)';
+    case 'ncc':
+      return 'NCC accuracy (%)';
+    case 'nc2':
+      return `${nc2MetricInfo(nc2Metric).label} (0 = simplex ETF)`;
+    case 'cdnv':
+      return 'mean CDNV over class pairs (log)';
+  }
+}
+
 export const SPLIT_COLORS: Record<SplitName, ChartColor> = { train: 'blue', test: 'orange' };
 
 const METRIC_LABELS: Record<DepthMetric, string> = {
@@ -162,19 +181,20 @@ function depthChart(series: LineSeries[], selectedKey: string | null, fields: De
 
 export function overviewSpec(result: AnalysisResult, chart: OverviewChartId, options: OverviewOptions): LineChartSpec {
   const selectedKey = options.selectedLayer;
+  const yLabel = yAxisLabel(chart, options.nc2Metric);
   switch (chart) {
     case 'nc1':
       return depthChart(depthSeries(result, 'nc1'), selectedKey, {
         id: 'nc1',
         title: 'NC1 · within-class variability',
-        yLabel: 'NC1 = tr(Σ_W Σ_B⁺)/K (log)',
+        yLabel,
         yScale: 'log',
       });
     case 'ncc':
       return depthChart(depthSeries(result, 'nccAccuracy'), selectedKey, {
         id: 'ncc-accuracy',
         title: 'Nearest-class-centre accuracy',
-        yLabel: 'NCC accuracy (%)',
+        yLabel,
         yScale: 'linear',
         yDomain: [0, 1],
         yFormat: 'percent',
@@ -182,11 +202,11 @@ export function overviewSpec(result: AnalysisResult, chart: OverviewChartId, opt
         vLines: effectiveDepthLine(result),
       });
     case 'nc2': {
-      const metric = NC2_METRICS.find((m) => m.id === options.nc2Metric) ?? NC2_METRICS[0]!;
+      const metric = nc2MetricInfo(options.nc2Metric);
       return depthChart(depthSeries(result, metric.id), selectedKey, {
         id: `nc2-${metric.id}`,
         title: `NC2 · ${metric.label}`,
-        yLabel: `${metric.label} (0 = simplex ETF)`,
+        yLabel,
         yScale: 'linear',
       });
     }
@@ -194,7 +214,7 @@ export function overviewSpec(result: AnalysisResult, chart: OverviewChartId, opt
       return depthChart(depthSeries(result, 'cdnv'), selectedKey, {
         id: 'cdnv',
         title: 'CDNV · class-distance normalised variance',
-        yLabel: 'mean CDNV over class pairs (log)',
+        yLabel,
         yScale: 'log',
       });
   }

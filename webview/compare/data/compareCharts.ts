@@ -14,7 +14,7 @@ import type { CompareView } from '../../../src/protocol/webview';
 import { logDomain } from '../../charts/domain';
 import type { LineChartSpec, LinePoint, LineSeries, TooltipContent, TooltipRow, XTick } from '../../charts/types';
 import { formatExact, formatPercentExact, formatShort } from '../../common/format';
-import { NC2_METRICS, type Nc2Metric } from '../../analysis/data/overview';
+import { nc2MetricInfo, yAxisLabel, type Nc2Metric } from '../../analysis/data/overview';
 import { seriesStyle, shortLabel } from './runStyle';
 
 export type CompareChartId = 'nc1' | 'ncc' | 'nc2' | 'cdnv';
@@ -167,17 +167,18 @@ interface ChartText {
 }
 
 function chartText(chart: CompareChartId, nc2Metric: Nc2Metric): ChartText {
+  const yLabel = yAxisLabel(chart, nc2Metric);
   switch (chart) {
     case 'nc1':
-      return { id: 'nc1', title: 'NC1 · within-class variability', yLabel: 'NC1 = tr(Σ_W Σ_B⁺)/K (log)', metric: 'nc1' };
+      return { id: 'nc1', title: 'NC1 · within-class variability', yLabel, metric: 'nc1' };
     case 'ncc':
-      return { id: 'ncc-accuracy', title: 'Nearest-class-centre accuracy', yLabel: 'NCC accuracy (%)', metric: 'nccAccuracy' };
+      return { id: 'ncc-accuracy', title: 'Nearest-class-centre accuracy', yLabel, metric: 'nccAccuracy' };
     case 'nc2': {
-      const m = NC2_METRICS.find((x) => x.id === nc2Metric) ?? NC2_METRICS[0]!;
-      return { id: `nc2-${m.id}`, title: `NC2 · ${m.label}`, yLabel: `${m.label} (0 = simplex ETF)`, metric: m.id };
+      const m = nc2MetricInfo(nc2Metric);
+      return { id: `nc2-${m.id}`, title: `NC2 · ${m.label}`, yLabel, metric: m.id };
     }
     case 'cdnv':
-      return { id: 'cdnv', title: 'CDNV · class-distance normalised variance', yLabel: 'mean CDNV over class pairs (log)', metric: 'cdnv' };
+      return { id: 'cdnv', title: 'CDNV · class-distance normalised variance', yLabel, metric: 'cdnv' };
   }
 }
 

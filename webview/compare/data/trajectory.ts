@@ -11,7 +11,7 @@ import type { TrajectoryResult } from '../../../src/core/compare/trajectory';
 import type { SplitName } from '../../../src/core/result';
 import type { LineChartSpec, LinePoint, LineSeries, TooltipRow, XTick } from '../../charts/types';
 import { formatExact, formatShort } from '../../common/format';
-import { NC2_METRICS, SPLIT_COLORS, type Nc2Metric } from '../../analysis/data/overview';
+import { nc2MetricInfo, SPLIT_COLORS, yAxisLabel, type Nc2Metric } from '../../analysis/data/overview';
 import { formatMetric, gapNotes, METRIC_NAMES } from './compareCharts';
 import { seriesStyle, shortLabel } from './runStyle';
 
@@ -102,17 +102,18 @@ export function hasHeldOutTrajectory(trajectory: TrajectoryResult): boolean {
 }
 
 function metricOf(chart: TrajectoryChartId, nc2Metric: Nc2Metric): { metric: ComparedMetric; id: string; title: string; yLabel: string } {
+  const yLabel = yAxisLabel(chart, nc2Metric);
   switch (chart) {
     case 'nc1':
-      return { metric: 'nc1', id: 'nc1-epochs', title: 'NC1 against epoch', yLabel: 'NC1 = tr(Σ_W Σ_B⁺)/K (log)' };
+      return { metric: 'nc1', id: 'nc1-epochs', title: 'NC1 against epoch', yLabel };
     case 'ncc':
-      return { metric: 'nccAccuracy', id: 'ncc-accuracy-epochs', title: 'NCC accuracy against epoch', yLabel: 'NCC accuracy (%)' };
+      return { metric: 'nccAccuracy', id: 'ncc-accuracy-epochs', title: 'NCC accuracy against epoch', yLabel };
     case 'nc2': {
-      const m = NC2_METRICS.find((x) => x.id === nc2Metric) ?? NC2_METRICS[0]!;
-      return { metric: m.id, id: `nc2-${m.id}-epochs`, title: `NC2 · ${m.label} against epoch`, yLabel: `${m.label} (0 = simplex ETF)` };
+      const m = nc2MetricInfo(nc2Metric);
+      return { metric: m.id, id: `nc2-${m.id}-epochs`, title: `NC2 · ${m.label} against epoch`, yLabel };
     }
     case 'cdnv':
-      return { metric: 'cdnv', id: 'cdnv-epochs', title: 'CDNV against epoch', yLabel: 'mean CDNV over class pairs (log)' };
+      return { metric: 'cdnv', id: 'cdnv-epochs', title: 'CDNV against epoch', yLabel };
   }
 }
 
