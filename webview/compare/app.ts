@@ -11,6 +11,7 @@ import { onThemeChange, readTheme } from '../common/theme';
 import { createTooltip } from '../common/tooltip';
 import type { VsCodeApi } from '../common/vscodeApi';
 import { exportFileName } from '../analysis/data/exportNames';
+import { ProgressBar } from '../analysis/views/progressBar';
 import { ResizeHub } from '../analysis/views/resizeHub';
 import { differencesCsv } from './data/differences';
 import { exportStem } from './data/exportNames';
@@ -18,7 +19,7 @@ import { contentIdentity, EMPTY_MODEL, reduce, type CompareModel } from './data/
 import { prefsFrom, stateFor, stateIdentity, type ComparePrefs, type CompareWebviewState } from './data/webviewState';
 import { compareView } from './views/compareView';
 import type { CompareViewContext } from './views/context';
-import { failureBanner, headerView, ProgressBar, type HeaderActions } from './views/header';
+import { failureBanner, headerView, type HeaderActions } from './views/header';
 import { trajectoryView } from './views/trajectoryView';
 
 type Api = VsCodeApi<CompareWebviewState, ComparePanelToHost>;
@@ -30,7 +31,7 @@ export class CompareApp {
   private prefsIdentity: string;
   private readonly resize = new ResizeHub();
   private readonly tooltip = createTooltip();
-  private readonly progress = new ProgressBar();
+  private readonly progress = new ProgressBar('Progress');
   private theme = readTheme();
   private readonly headerSlot = h('div');
   private readonly bannerSlot = h('div');
@@ -63,11 +64,16 @@ export class CompareApp {
     }
     if (message.kind === 'progress' && this.model.content !== null) {
       // Progress comes often: with a comparison on screen only the bar changes.
-      this.progress.update(this.model.progress);
+      this.showProgress();
       return;
     }
     this.saveState();
     this.render();
+  }
+
+  private showProgress(): void {
+    const shown = this.model.progress;
+    this.progress.update(shown?.progress ?? null, shown !== null, shown?.label);
   }
 
   private post(message: ComparePanelToHost): void {
@@ -124,7 +130,7 @@ export class CompareApp {
     this.resize.clear();
     const content = this.model.content;
     this.headerSlot.replaceChildren(headerView(content, content?.kind === 'compare' ? this.actions : { exportJson: this.actions.exportJson }));
-    this.progress.update(this.model.progress);
+    this.showProgress();
     this.bannerSlot.replaceChildren(...(this.model.failure !== null ? [failureBanner(this.model.failure, content !== null)] : []));
     clear(this.content);
     if (!content) {

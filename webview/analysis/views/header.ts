@@ -1,11 +1,9 @@
 /**
- * The panel's top: run label, its state (running / complete / failed), the run-level actions, the slim
- * progress bar and the failure banner.
+ * The panel's top: run label, its state (running / complete / failed), the run-level actions and the
+ * failure banner (the progress bar below it is views/progressBar.ts).
  */
-import type { ProgressInfo } from '../../../src/protocol/engine';
 import { button, h } from '../../common/dom';
-import { formatPercent } from '../../common/format';
-import { progressFraction, progressText, type PanelModel } from '../data/panelModel';
+import type { PanelModel } from '../data/panelModel';
 
 export interface HeaderActions {
   exportJson(): void;
@@ -36,29 +34,6 @@ export function headerView(model: PanelModel, actions: HeaderActions): HTMLEleme
   const titleBlock = h('div', { className: 'cl-title-block' }, [h('div', { className: 'cl-title-row' }, [h('h1', { text: title }), statusChip(model)])]);
   if (checkpoint) titleBlock.append(checkpoint);
   return h('header', { className: 'cl-header' }, [titleBlock, tools]);
-}
-
-/** The slim progress bar; an element that is updated in place, as progress messages come often. */
-export class ProgressView {
-  readonly element = h('div', { className: 'cl-progress', attrs: { role: 'progressbar', 'aria-label': 'Analysis progress', 'aria-valuemin': '0', 'aria-valuemax': '100' } });
-  private readonly bar = h('div', { className: 'cl-progress-bar' });
-  private readonly text = h('div', { className: 'cl-progress-text', attrs: { 'aria-live': 'polite' } });
-
-  constructor() {
-    this.element.append(h('div', { className: 'cl-progress-track' }, [this.bar]), this.text);
-    this.update(null, false);
-  }
-
-  update(progress: ProgressInfo | null, running: boolean): void {
-    this.element.classList.toggle('hidden', !running);
-    if (!running) return;
-    const fraction = progress ? progressFraction(progress) : null;
-    this.element.classList.toggle('indeterminate', fraction === null);
-    this.bar.style.setProperty('width', fraction === null ? '30%' : `${(fraction * 100).toFixed(1)}%`);
-    if (fraction === null) this.element.removeAttribute('aria-valuenow');
-    else this.element.setAttribute('aria-valuenow', (fraction * 100).toFixed(0));
-    this.text.textContent = progress ? `${progressText(progress)}${fraction === null ? '' : ` (${formatPercent(fraction, 0)})`}` : 'Waiting for the engine…';
-  }
 }
 
 export function failureBanner(message: string, actions: HeaderActions): HTMLElement {

@@ -1,11 +1,8 @@
 /**
- * The compare panel's top: what is compared, the export actions, the progress of work under way, the
- * failure banner and the data-mismatch warnings.
+ * The compare panel's top: what is compared, the export actions, the failure banner and the
+ * data-mismatch warnings (the progress bar is the analysis panel's views/progressBar.ts).
  */
-import type { ProgressInfo } from '../../../src/protocol/engine';
 import { button, h } from '../../common/dom';
-import { formatPercent } from '../../common/format';
-import { progressFraction, progressText } from '../../analysis/data/panelModel';
 import type { CompareContent } from '../data/model';
 
 export interface HeaderActions {
@@ -47,30 +44,6 @@ export function headerView(content: CompareContent | null, actions: HeaderAction
   const block = h('div', { className: 'cl-title-block' }, [row]);
   if (d.subtitle) block.append(h('div', { className: 'cl-subtitle', text: d.subtitle }));
   return h('header', { className: 'cl-header' }, [block, tools]);
-}
-
-/** The slim progress bar, updated in place (progress messages come often). */
-export class ProgressBar {
-  readonly element = h('div', { className: 'cl-progress', attrs: { role: 'progressbar', 'aria-label': 'Progress', 'aria-valuemin': '0', 'aria-valuemax': '100' } });
-  private readonly bar = h('div', { className: 'cl-progress-bar' });
-  private readonly text = h('div', { className: 'cl-progress-text', attrs: { 'aria-live': 'polite' } });
-
-  constructor() {
-    this.element.append(h('div', { className: 'cl-progress-track' }, [this.bar]), this.text);
-    this.update(null);
-  }
-
-  update(progress: { progress: ProgressInfo; label: string } | null): void {
-    this.element.classList.toggle('hidden', progress === null);
-    if (!progress) return;
-    const fraction = progressFraction(progress.progress);
-    this.element.classList.toggle('indeterminate', fraction === null);
-    this.bar.style.setProperty('width', fraction === null ? '30%' : `${(fraction * 100).toFixed(1)}%`);
-    if (fraction === null) this.element.removeAttribute('aria-valuenow');
-    else this.element.setAttribute('aria-valuenow', (fraction * 100).toFixed(0));
-    const label = progress.label ? `${progress.label} · ` : '';
-    this.text.textContent = `${label}${progressText(progress.progress)}${fraction === null ? '' : ` (${formatPercent(fraction, 0)})`}`;
-  }
 }
 
 export function failureBanner(message: string, hasContent: boolean): HTMLElement {
