@@ -2,6 +2,7 @@ import type { EngineToHost, HostToEngine } from '../../protocol/engine';
 import type { AnalysisResult } from '../../core/result';
 import { analyzeCheckpoint } from '../analyze/pipeline';
 import { analyzeFeatures } from '../analyze/features';
+import type { AnalysisHooks } from '../analyze/hooks';
 import { describeLayers } from '../analyze/layers';
 import { throttleProgress } from '../progress';
 import { CancelledError, messageOf } from '../errors';
@@ -37,25 +38,24 @@ export function serveIpc(): void {
     }
   };
 
+  /** A checkpoint's or dumped features' analysis: progress at most every 250 ms, partial results, the result. */
+  const runAnalysis = (id: number, out: string | undefined, analyze: (hooks: AnalysisHooks) => Promise<AnalysisResult>) =>
+    runJob(id, async (signal, onPartial) => {
+      const onProgress = throttleProgress((progress) => send({ kind: 'progress', id, progress }), 250);
+      const result = await analyze({ onProgress, onPartial, signal });
+      // Written here, before the host hears of it, so a host that dies now loses nothing.
+      if (out) emitJson(result, out);
+      send({ kind: 'result', id, result });
+    });
+
   process.on('message', (raw: unknown) => {
     const msg = raw as HostToEngine;
     switch (msg.kind) {
       case 'analyze':
-        void runJob(msg.id, async (signal, onPartial) => {
-          const onProgress = throttleProgress((progress) => send({ kind: 'progress', id: msg.id, progress }), 250);
-          const result = await analyzeCheckpoint(msg.request, { onProgress, onPartial, signal });
-          // Written here, before the host hears of it, so a host that dies now loses nothing.
-          if (msg.request.out) emitJson(result, msg.request.out);
-          send({ kind: 'result', id: msg.id, result });
-        });
+        void runAnalysis(msg.id, msg.request.out, (hooks) => analyzeCheckpoint(msg.request, hooks));
         break;
       case 'metrics':
-        void runJob(msg.id, async (signal, onPartial) => {
-          const onProgress = throttleProgress((progress) => send({ kind: 'progress', id: msg.id, progress }), 250);
-          const result = await analyzeFeatures(msg.request, { onProgress, onPartial, signal });
-          if (msg.request.out) emitJson(result, msg.request.out);
-          send({ kind: 'result', id: msg.id, result });
-        });
+        void runAnalysis(msg.id, msg.request.out, (hooks) => analyzeFeatures(msg.request, hooks));
         break;
       case 'layers':
         void runJob(msg.id, async () => {
