@@ -22,16 +22,35 @@ export function cliEntry(installedExtensionDir) {
   return found;
 }
 
-/** `collapse-lens analyze <args> --out <tmp>` and the parsed result JSON. */
-export async function analyzeWithCli(entry, args, { timeoutMs = 300_000 } = {}) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'collapse-lens-e2e-cli-'));
-  const out = path.join(dir, 'result.json');
+async function runCli(entry, command, args, timeoutMs) {
+  await execFileAsync(process.execPath, [entry, command, ...args], { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 })
+    .catch((error) => {
+      throw new Error(`collapse-lens ${command} ${args.join(' ')} failed: ${error.stderr || error.message}`);
+    });
+}
+
+/**
+ * `collapse-lens analyze <args> --out <file>` and the parsed result JSON. Without `out` the JSON goes
+ * to a temporary file that is removed afterwards; with it, the file stays (e.g. for `compare`).
+ */
+export async function analyzeWithCli(entry, args, { timeoutMs = 300_000, out } = {}) {
+  const dir = out === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), 'collapse-lens-e2e-cli-')) : undefined;
+  const file = out ?? path.join(dir, 'result.json');
   try {
-    await execFileAsync(process.execPath, [entry, 'analyze', ...args, '--quiet', '--out', out], { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 })
-      .catch((error) => {
-        throw new Error(`collapse-lens analyze ${args.join(' ')} failed: ${error.stderr || error.message}`);
-      });
-    return JSON.parse(fs.readFileSync(out, 'utf8'));
+    await runCli(entry, 'analyze', [...args, '--quiet', '--out', file], timeoutMs);
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } finally {
+    if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `collapse-lens compare <results...> --labels <labels> --out <tmp>` and the parsed comparison JSON. */
+export async function compareWithCli(entry, resultFiles, { labels, timeoutMs = 120_000 } = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'collapse-lens-e2e-cli-'));
+  const file = path.join(dir, 'compare.json');
+  try {
+    await runCli(entry, 'compare', [...resultFiles, ...(labels ? ['--labels', labels.join(',')] : []), '--out', file], timeoutMs);
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

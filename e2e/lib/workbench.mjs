@@ -37,6 +37,52 @@ export class Workbench {
     return this.page.locator(`.explorer-folders-view .monaco-list-row[aria-label^=${cssString(name)}]`).first();
   }
 
+  /**
+   * Makes a file in a subfolder visible in the explorer by expanding the folders on its path
+   * ("models/mlp.onnx" expands "models"); returns the row of its last part.
+   */
+  async revealExplorerItem(relativePath) {
+    const parts = relativePath.split('/').filter((part) => part.length > 0);
+    for (const folder of parts.slice(0, -1)) {
+      const row = this.explorerItem(folder);
+      await row.waitFor({ state: 'visible', timeout: DEFAULT_TIMEOUT_MS });
+      if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+      await this.page.locator(`.explorer-folders-view .monaco-list-row[aria-label^=${cssString(folder)}][aria-expanded="true"]`).first()
+        .waitFor({ state: 'visible', timeout: DEFAULT_TIMEOUT_MS });
+    }
+    const row = this.explorerItem(parts[parts.length - 1]);
+    await row.waitFor({ state: 'visible', timeout: DEFAULT_TIMEOUT_MS });
+    return row;
+  }
+
+  /**
+   * Selects several explorer rows the way a user does: a click on the first, Ctrl+click on the others.
+   * A click on a file also opens it (a preview editor), after which the explorer reveals, and so
+   * re-selects, the active file; a Ctrl+click landing before that is undone. So the first file's
+   * editor is awaited, and a Ctrl+click that did not stick is made again.
+   */
+  async selectExplorerItems(names) {
+    const isSelected = async (name) => ((await this.explorerItem(name).getAttribute('class')) ?? '').split(/\s+/).includes('selected');
+    const first = this.explorerItem(names[0]);
+    await first.waitFor({ state: 'visible', timeout: DEFAULT_TIMEOUT_MS });
+    await first.click();
+    await this.page.locator('.editor-group-container .tab.active').filter({ hasText: names[0] }).first()
+      .waitFor({ state: 'visible', timeout: 5000 }).catch(() => undefined);
+    const deadline = Date.now() + DEFAULT_TIMEOUT_MS;
+    for (;;) {
+      for (const name of names.slice(1)) {
+        if (!(await isSelected(name))) await this.explorerItem(name).click({ modifiers: ['Control'] });
+      }
+      await sleep(300);
+      const missing = [];
+      for (const name of names) if (!(await isSelected(name))) missing.push(name);
+      if (missing.length === 0) return;
+      if (Date.now() > deadline) throw new Error(`explorer selection: ${missing.join(', ')} not selected`);
+      // The first one lost its selection (a reveal replaced it): start over from it.
+      if (missing.includes(names[0])) await first.click();
+    }
+  }
+
   /** Right-clicks a file or folder row in the explorer and waits for the context menu. */
   async rightClickExplorerItem(name) {
     const row = this.explorerItem(name);
@@ -57,7 +103,16 @@ export class Workbench {
     // A menu's items are fixed once it is open: a short wait is enough to know the item is not there.
     const shown = await item.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false);
     if (!shown) throw new Error(`context menu has no "${title}"; it offers: ${(await this.menuItemLabels()).join(' | ')}`);
-    await item.click();
+    // A click that comes while the menu is still settling is now and then only a hover (the item lights
+    // up, the menu stays): the menu closes when its action runs, so click until it does.
+    const menu = this.page.locator('.monaco-menu').first();
+    for (let attempt = 1; ; attempt++) {
+      const clicked = await item.click({ timeout: 5000 }).then(() => true, () => false);
+      if (!clicked && (await menu.isHidden())) return; // it closed late: the previous click did it
+      const closed = await menu.waitFor({ state: 'hidden', timeout: 2000 }).then(() => true, () => false);
+      if (closed) return;
+      if (attempt === 3) throw new Error(`the context menu stayed open after ${attempt} clicks on "${title}"`);
+    }
   }
 
   async closeMenu() {
@@ -170,9 +225,68 @@ export class Workbench {
 
   /** Opens a view container from the activity bar and waits for its side bar title. */
   async openViewContainer(title) {
+    const sideBarTitle = this.page.locator('.part.sidebar .composite.title').filter({ hasText: new RegExp(escapeRegExp(title), 'i') }).first();
+    // A click on the entry of the container already shown would close the side bar.
+    if (await sideBarTitle.isVisible()) return;
     await this.activityBarItem(title).click();
-    await this.page.locator('.part.sidebar .composite.title').filter({ hasText: new RegExp(escapeRegExp(title), 'i') }).first()
-      .waitFor({ state: 'visible', timeout: DEFAULT_TIMEOUT_MS });
+    await sideBarTitle.waitFor({ state: 'visible', timeout: DEFAULT_TIMEOUT_MS });
+  }
+
+  /**
+   * "Preferences: Color Theme" from the command palette, then the theme's row (e.g. "Dark Modern");
+   * waits until the workbench has switched (its body class names the theme kind).
+   */
+  async setColorTheme(label, { kind }) {
+    await this.runCommand('Preferences: Color Theme');
+    await this.answerQuickPick(label, { showing: 'Select Color Theme' });
+    await this.page.locator(`.monaco-workbench.vs${kind === 'dark' ? '-dark' : ''}`).first()
+      .waitFor({ state: 'attached', timeout: DEFAULT_TIMEOUT_MS });
+  }
+
+  /**
+   * "Developer: Reload Window", as a user reloads VS Code, and waits for the workbench to come back.
+   * Unlike a browser refresh (page.reload()), the command waits for VS Code to save its UI state
+   * (open editors, webview state) before the page goes; a refresh only tries to, and often loses the
+   * last changes.
+   */
+  async reloadWindow({ timeout = 60_000 } = {}) {
+    const reloaded = this.page.waitForEvent('framenavigated', { predicate: (frame) => frame === this.page.mainFrame(), timeout });
+    await this.runCommand('Developer: Reload Window');
+    await reloaded;
+    await this.page.waitForLoadState('load', { timeout });
+    await this.waitUntilReady({ explorerHasFiles: false, timeout });
+  }
+
+  /** A row of a tree view in the side bar (e.g. the Layers view) whose label is exactly `label`. */
+  sideBarTreeRow(label) {
+    return this.page.locator('.part.sidebar .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: exactly(label) }) })
+      .first();
+  }
+
+  /**
+   * Starts recording the text of every notification toast that appears from now on, so a toast that
+   * comes and goes between two looks (a fast analysis' progress) is still seen; read with
+   * notificationsSeen().
+   */
+  async recordNotifications() {
+    await this.page.evaluate(() => {
+      const seen = [];
+      Object.defineProperty(window, '__collapseLensE2eToasts', { value: seen, configurable: true });
+      const read = () => {
+        for (const toast of document.querySelectorAll('.notifications-toasts .notification-toast')) {
+          const text = (toast.textContent ?? '').replace(/\s+/g, ' ').trim();
+          if (text.length > 0 && !seen.includes(text)) seen.push(text);
+        }
+      };
+      new MutationObserver(read).observe(document.body, { subtree: true, childList: true, characterData: true });
+      read();
+    });
+  }
+
+  /** Texts of the toasts seen since recordNotifications(), in order of appearance. */
+  async notificationsSeen() {
+    return this.page.evaluate(() => Array.from(window.__collapseLensE2eToasts ?? []));
   }
 
   /** Waits for a notification toast containing `text` (e.g. a progress title or an error). */

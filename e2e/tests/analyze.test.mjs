@@ -1,95 +1,265 @@
-// The whole user flow: right-click a checkpoint -> "Analyze neural collapse" -> the four quick picks ->
-// progress -> the analysis panel, whose per-layer numbers must equal the CLI's JSON for the same
-// checkpoint, data and options.
+// The main user flow, in the light theme: right-click a checkpoint -> "Analyze neural collapse" -> the
+// four quick picks -> progress -> the analysis panel. What the panel, its charts, their tooltips and the
+// Layers view show must be the CLI's JSON for the same checkpoint, data and options; a window reload
+// must bring the panel back with the same numbers; the dark theme is looked at too.
 //
-// Skipped unless COLLAPSE_LENS_E2E_FULL=1 while the extension and engine are being finished.
-// COLLAPSE_LENS_E2E_MODEL (an .onnx; default: the first test/fixtures/models/*.onnx) and
-// COLLAPSE_LENS_E2E_DATASET (default: Debian's Fashion-MNIST IDX folder) choose what is analyzed.
+// The tests of this file run in order on one session, each starting where the previous one left off.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { analyzeWithCli, cliEntry } from '../lib/cli.mjs';
 import { displayedMatches } from '../lib/displayedNumber.mjs';
+import {
+  analysisPanelFrame,
+  chartCard,
+  chartSeriesPoints,
+  detailLayerName,
+  hoverChartPoint,
+  overviewChartTitles,
+  panelStatus,
+  readLayerTable,
+  scrollIntoPanelView,
+} from '../lib/panels.mjs';
 import { repoRoot } from '../lib/paths.mjs';
 import { LIGHT_THEME, openSession } from '../lib/session.mjs';
-import { readTable, tableWithHeader } from '../lib/webviewTable.mjs';
 
-const FULL = process.env.COLLAPSE_LENS_E2E_FULL === '1';
+const MODEL = 'models/mlp.onnx';
+const MODEL_NAME = path.basename(MODEL);
 const PER_CLASS = 100;
-const DATASET = process.env.COLLAPSE_LENS_E2E_DATASET ?? '/usr/share/datasets/fashion-mnist';
+const DATASET_NAME = 'Fashion-MNIST demo slice';
 
-function fixtureModel() {
-  if (process.env.COLLAPSE_LENS_E2E_MODEL) return path.resolve(process.env.COLLAPSE_LENS_E2E_MODEL);
-  const dir = path.join(repoRoot, 'test', 'fixtures', 'models');
-  const models = fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => name.endsWith('.onnx')).sort() : [];
-  if (models.length === 0) throw new Error(`no .onnx in ${dir}; set COLLAPSE_LENS_E2E_MODEL`);
-  return path.join(dir, models[0]);
-}
-
-/** The cell under the header that starts with `label` (headers may carry sort arrows or units). */
-function cell(row, label) {
-  const header = Object.keys(row).find((key) => key === label || key.startsWith(`${label} `));
-  assert.ok(header !== undefined, `the panel's table has no "${label}" column (it has ${Object.keys(row).join(', ')})`);
-  return row[header];
-}
-
-function assertShown(row, label, expected, layerName) {
-  const shown = cell(row, label);
-  assert.ok(displayedMatches(shown, expected), `${layerName} ${label}: panel shows "${shown}", CLI computed ${expected}`);
-}
+/** The overview charts, their metric in the result JSON, and whether their y axis is logarithmic. */
+const OVERVIEW_CHARTS = [
+  { title: 'NC1 · within-class variability', metric: 'nc1', log: true, tooltipLabel: 'NC1' },
+  { title: 'Nearest-class-centre accuracy', metric: 'nccAccuracy', log: false, tooltipLabel: 'NCC accuracy' },
+  { title: 'NC2 · ETF distance', metric: 'etfDistance', log: false, tooltipLabel: 'ETF distance' },
+  { title: 'CDNV · class-distance normalised variance', metric: 'cdnv', log: true, tooltipLabel: 'CDNV (mean)' },
+];
 
 let session;
-let modelName;
+/** The CLI's result for the same checkpoint, data and options (the reference for every number). */
+let expected;
+/** The panel's table as first read, compared with the one restored after a reload. */
+let tableBeforeReload;
+/** The layer picked in the Layers view (restored after the reload too). */
+let pickedLayer;
+
 before(async () => {
-  if (!FULL) return;
-  const model = fixtureModel();
-  modelName = path.basename(model);
   session = await openSession({
     name: 'analyze',
     theme: LIGHT_THEME,
-    workspaceFiles: { [modelName]: { copyFrom: model } },
+    workspaceFiles: {
+      fashion: { copyFrom: path.join(repoRoot, 'test', 'fixtures', 'fashion') },
+      [MODEL]: { copyFrom: path.join(repoRoot, 'test', 'fixtures', 'models', MODEL_NAME) },
+    },
   });
 });
 after(async () => {
   await session?.close();
 });
 
-test('right-click -> quick picks -> panel shows the numbers the CLI computes', { skip: !FULL && 'set COLLAPSE_LENS_E2E_FULL=1', timeout: 300_000 }, async () => {
-  const { workbench } = session;
-  await workbench.rightClickExplorerItem(modelName);
-  await workbench.clickMenuItem('Analyze neural collapse');
+/** The cell under the header that starts with `label` (headers may carry sort arrows). */
+function cell(row, label) {
+  const header = Object.keys(row).find((key) => key === label || key.startsWith(`${label} `));
+  assert.ok(header !== undefined, `the panel's table has no "${label}" column (it has ${Object.keys(row).join(', ')})`);
+  return row[header];
+}
 
-  await workbench.answerQuickPick(/Choose a dataset folder/, { showing: 'training data (1/4)', timeout: 60_000 });
-  await workbench.answerFileDialog(DATASET);
-  await workbench.answerQuickPick(/^Test part of/, { showing: 'held-out data (2/4)' });
-  await workbench.answerQuickPick(`${PER_CLASS} per class`, { showing: 'samples per class (3/4)' });
-  await workbench.answerQuickPick('Default probes', { showing: 'layers (4/4)' });
-  await workbench.waitForNotification(`Collapse Lens: ${modelName}`, { timeout: 60_000 });
-  await workbench.screenshot('analyze-progress');
+function assertShown(shown, value, what) {
+  assert.ok(displayedMatches(shown, value), `${what}: the panel shows "${shown}", the CLI computed ${value}`);
+}
 
-  const panel = await workbench.findWebviewFrameWithSelector('table th', { timeout: 240_000 });
-  const table = tableWithHeader(panel, 'NC1 train');
-  await table.locator('tbody tr').first().waitFor({ state: 'visible', timeout: 240_000 });
-  const rows = await readTable(table);
-  await workbench.screenshot('analyze-panel');
+const plottable = (value, log) => typeof value === 'number' && Number.isFinite(value) && (!log || value > 0);
 
-  const expected = await analyzeWithCli(cliEntry(session.extensionDir), [
-    path.join(session.workspace, modelName),
-    '--train', DATASET,
-    '--test', DATASET,
-    '--per-class', String(PER_CLASS),
-    '--layers', 'auto',
-  ]);
-
-  assert.ok(expected.layers.length > 0, 'the CLI reported no layers');
-  assert.equal(rows.length, expected.layers.length, `panel rows: ${rows.map((row) => cell(row, 'Layer')).join(', ')}`);
-  for (const layer of expected.layers) {
-    const row = rows.find((candidate) => cell(candidate, 'Layer') === layer.name);
-    assert.ok(row !== undefined, `the panel has no row for layer ${layer.name}`);
-    assertShown(row, 'NC1 train', layer.metrics.train.nc1, layer.name);
-    assertShown(row, 'NCC train', layer.metrics.train.nccAccuracy, layer.name);
-    assertShown(row, 'NC1 test', layer.metrics.test.nc1, layer.name);
-    assertShown(row, 'NCC test', layer.metrics.test.nccAccuracy, layer.name);
+async function waitUntil(condition, what, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    last = await condition();
+    if (last.ok) return last;
+    if (Date.now() > deadline) throw new Error(`${what} (last seen: ${JSON.stringify(last.seen)})`);
+    await sleep(200);
   }
+}
+
+test('right-click -> Analyze -> four quick picks -> progress -> the panel fills in', { timeout: 240_000 }, async () => {
+  const wb = session.workbench;
+  await wb.revealExplorerItem(MODEL);
+  await wb.recordNotifications();
+  await wb.rightClickExplorerItem(MODEL_NAME);
+  await wb.clickMenuItem('Analyze neural collapse');
+
+  await wb.answerQuickPick(DATASET_NAME, { showing: 'training data (1/4)', timeout: 60_000 });
+  await wb.answerQuickPick(/^fashion \(test\)$/, { showing: 'held-out data (2/4)' });
+  await wb.answerQuickPick(`${PER_CLASS} per class`, { showing: 'samples per class (3/4)' });
+  await wb.answerQuickPick('Default probes', { showing: 'layers (4/4)' });
+
+  // The progress toast may be gone before a look finds it (the MLP takes seconds): screenshot it when
+  // it is caught, and check afterwards that it was shown at all.
+  const progressTitle = `Collapse Lens: ${MODEL_NAME}`;
+  const toast = await wb.waitForNotification(progressTitle, { timeout: 30_000 }).catch(() => null);
+  if (toast !== null) await wb.screenshot('analyze-progress');
+
+  const frame = await analysisPanelFrame(wb);
+  await waitUntil(async () => {
+    const status = await panelStatus(frame);
+    return { ok: status === 'Complete', seen: status };
+  }, 'the analysis panel never said "Complete"', 120_000);
+  const seen = await wb.notificationsSeen();
+  assert.ok(seen.some((text) => text.includes(progressTitle)), `no progress notification "${progressTitle}"; toasts seen: ${JSON.stringify(seen)}`);
+  await wb.page.mouse.move(5, 5); // no stray hover styles in the picture
+  await wb.screenshot('panel-light');
+
+  expected = await analyzeWithCli(cliEntry(session.extensionDir), [
+    path.join(session.workspace, MODEL),
+    '--train', path.join(session.workspace, 'fashion'),
+    '--test', path.join(session.workspace, 'fashion'),
+    '--per-class', String(PER_CLASS),
+  ]);
+  assert.ok(expected.layers.length > 0, 'the CLI reported no layers');
+});
+
+test("the panel's table shows one row per layer with the CLI's NC1 and NCC numbers", async () => {
+  const frame = await analysisPanelFrame(session.workbench);
+  const rows = await readLayerTable(frame);
+  assert.deepEqual(rows.map((row) => cell(row, 'Layer')), expected.layers.map((layer) => layer.name));
+  for (const [i, layer] of expected.layers.entries()) {
+    const row = rows[i];
+    assertShown(cell(row, 'NC1 train'), layer.metrics.train.nc1, `${layer.name} NC1 train`);
+    assertShown(cell(row, 'NCC train'), layer.metrics.train.nccAccuracy, `${layer.name} NCC train`);
+    assertShown(cell(row, 'NC1 test'), layer.metrics.test.nc1, `${layer.name} NC1 test`);
+    assertShown(cell(row, 'NCC test'), layer.metrics.test.nccAccuracy, `${layer.name} NCC test`);
+  }
+  tableBeforeReload = rows;
+});
+
+test('each overview chart draws every layer of each split, in the order of its values', async () => {
+  const frame = await analysisPanelFrame(session.workbench);
+  assert.deepEqual(await overviewChartTitles(frame), OVERVIEW_CHARTS.map((c) => c.title));
+  for (const chart of OVERVIEW_CHARTS) {
+    const series = await chartSeriesPoints(chartCard(frame, chart.title));
+    assert.equal(series.length, 2, `${chart.title}: one series per split (train, held-out), got ${series.length}`);
+    for (const [s, split] of ['train', 'test'].entries()) {
+      const values = expected.layers.map((layer) => layer.metrics[split][chart.metric]).filter((v) => plottable(v, chart.log));
+      assert.equal(values.length, expected.layers.length, `${chart.title} ${split}: the CLI result has a gap, which this fixture should not`);
+      const points = series[s];
+      assert.equal(points.length, values.length, `${chart.title} ${split}: ${points.length} points for ${values.length} layers`);
+      // Left to right in probe order, and higher on screen exactly where the value is higher.
+      for (let i = 1; i < points.length; i++) assert.ok(points[i].cx > points[i - 1].cx, `${chart.title} ${split}: point ${i} is not right of point ${i - 1}`);
+      for (let i = 0; i < points.length; i++) {
+        for (let j = i + 1; j < points.length; j++) {
+          if (Math.abs(values[i] - values[j]) < 1e-6 * Math.max(Math.abs(values[i]), 1e-12)) continue;
+          assert.equal(Math.sign(points[j].cy - points[i].cy), -Math.sign(values[j] - values[i]), `${chart.title} ${split}: layers ${i} and ${j} are drawn in the wrong vertical order`);
+        }
+      }
+    }
+  }
+});
+
+test("hovering a chart point shows the layer's values as the CLI computed them", async () => {
+  const frame = await analysisPanelFrame(session.workbench);
+  const layers = expected.layers;
+  // A middle layer of the NC1 chart, the last one of the NCC chart (train series: the first points).
+  for (const [chart, index] of [[OVERVIEW_CHARTS[0], Math.floor(layers.length / 2)], [OVERVIEW_CHARTS[1], layers.length - 1]]) {
+    const tooltip = await hoverChartPoint(frame, chartCard(frame, chart.title), index);
+    const layer = layers.find((l) => l.name === tooltip.title);
+    assert.ok(layer !== undefined, `${chart.title}: the tooltip names "${tooltip.title}", not a layer of the result`);
+    assert.equal(layer.name, layers[index].name, `${chart.title}: hovering point ${index} should show layer ${layers[index].name}`);
+    assertShown(tooltip.rows[`Train ${chart.tooltipLabel}`] ?? 'missing', layer.metrics.train[chart.metric], `${chart.title} tooltip, ${layer.name} train`);
+    assertShown(tooltip.rows[`Test ${chart.tooltipLabel}`] ?? 'missing', layer.metrics.test[chart.metric], `${chart.title} tooltip, ${layer.name} test`);
+    await session.workbench.screenshot(`tooltip-${chart.metric}`);
+  }
+  await session.workbench.page.mouse.move(5, 5);
+});
+
+test("clicking a layer in the Layers view shows it in the panel's detail", async () => {
+  const wb = session.workbench;
+  await wb.openViewContainer('Collapse Lens');
+  const frame = await analysisPanelFrame(wb);
+  const shownFirst = await detailLayerName(frame);
+  // A layer other than the one shown by default, and not the first one either.
+  pickedLayer = expected.layers.slice(1).find((layer) => layer.name !== shownFirst)?.name;
+  assert.ok(pickedLayer !== undefined, 'the result has no second layer to pick');
+
+  const row = wb.sideBarTreeRow(pickedLayer);
+  await row.waitFor({ state: 'visible', timeout: 20_000 });
+  // The description is "NC1 <value> · NCC <value>%": the training split's numbers.
+  const description = ((await row.locator('.label-description').textContent()) ?? '').trim();
+  const match = /^NC1 (\S+) · NCC (\S+)/.exec(description);
+  assert.ok(match !== null, `Layers view description of ${pickedLayer}: "${description}"`);
+  const layer = expected.layers.find((l) => l.name === pickedLayer);
+  assertShown(match[1], layer.metrics.train.nc1, `Layers view, ${pickedLayer} NC1`);
+  assertShown(match[2], layer.metrics.train.nccAccuracy, `Layers view, ${pickedLayer} NCC`);
+  await wb.screenshot('layers-view-light');
+
+  await row.click();
+  await waitUntil(async () => {
+    const name = await detailLayerName(await analysisPanelFrame(wb));
+    return { ok: name === pickedLayer, seen: name };
+  }, `the panel's detail never showed ${pickedLayer} after clicking it in the Layers view`);
+  // The panel keeps its scroll position on a pick from the side view; scroll to the detail to see it.
+  const picked = await analysisPanelFrame(wb);
+  await scrollIntoPanelView(picked, picked.locator('#cl-detail-heading'));
+  await wb.screenshot('layer-picked-light');
+});
+
+test('a window reload restores the panel with the same numbers and the picked layer', { timeout: 120_000 }, async () => {
+  const wb = session.workbench;
+  await wb.reloadWindow();
+  const frame = await analysisPanelFrame(wb, { timeout: 60_000 });
+  assert.equal(await panelStatus(frame), 'Complete');
+  assert.deepEqual(await readLayerTable(frame), tableBeforeReload);
+  assert.equal(await detailLayerName(frame), pickedLayer, 'the restored panel forgot the picked layer');
+  await wb.screenshot('panel-after-reload');
+});
+
+test('in the dark theme the panel redraws with the same numbers', { timeout: 120_000 }, async () => {
+  const wb = session.workbench;
+  await wb.setColorTheme('Dark Modern', { kind: 'dark' });
+  const frame = await analysisPanelFrame(wb);
+  await frame.locator('body.vscode-dark').waitFor({ state: 'attached', timeout: 20_000 });
+  assert.deepEqual(await readLayerTable(frame), tableBeforeReload);
+  const nc1 = await chartSeriesPoints(chartCard(frame, OVERVIEW_CHARTS[0].title));
+  assert.deepEqual(nc1.map((points) => points.length), [expected.layers.length, expected.layers.length]);
+  await wb.page.mouse.move(5, 5);
+  await wb.screenshot('panel-dark');
+  await scrollIntoPanelView(frame, frame.locator('#cl-detail-heading'));
+  await wb.screenshot('detail-dark');
+  await scrollIntoPanelView(frame, frame.locator('table.cl-table').first());
+  await wb.screenshot('table-dark');
+  await wb.openViewContainer('Collapse Lens');
+  await wb.screenshot('layers-view-dark');
+});
+
+test('the same choices again show the stored result at once and offer a re-run', { timeout: 120_000 }, async () => {
+  const wb = session.workbench;
+  await wb.page.keyboard.press('Control+Shift+E'); // back to the explorer
+  await wb.revealExplorerItem(MODEL);
+  await wb.rightClickExplorerItem(MODEL_NAME);
+  await wb.clickMenuItem('Analyze neural collapse');
+  await wb.answerQuickPick(DATASET_NAME, { showing: 'training data (1/4)', timeout: 60_000 });
+  await wb.answerQuickPick(/^fashion \(test\)$/, { showing: 'held-out data (2/4)' });
+  await wb.answerQuickPick(`${PER_CLASS} per class`, { showing: 'samples per class (3/4)' });
+  await wb.answerQuickPick('Default probes', { showing: 'layers (4/4)' });
+
+  const stored = await wb.waitForNotification(`Collapse Lens: showing the stored analysis of ${MODEL_NAME}`);
+  const rerun = stored.locator('.monaco-button', { hasText: /^Re-run$/ });
+  assert.equal(await rerun.count(), 1, `the stored-result message offers no "Re-run": ${await stored.innerText()}`);
+  assert.deepEqual(await readLayerTable(await analysisPanelFrame(wb)), tableBeforeReload);
+  await wb.screenshot('stored-result-dark');
+
+  await wb.recordNotifications();
+  await rerun.click();
+  await waitUntil(async () => {
+    const seen = await wb.notificationsSeen();
+    return { ok: seen.some((text) => text.includes(`Collapse Lens: ${MODEL_NAME}`)), seen };
+  }, 'Re-run started no analysis (no progress notification)', 30_000);
+  const frame = await analysisPanelFrame(wb);
+  await waitUntil(async () => {
+    const status = await panelStatus(frame);
+    return { ok: status === 'Complete', seen: status };
+  }, 'the re-run never completed', 90_000);
+  // Same checkpoint, data, subsample seed and settings: the same numbers.
+  assert.deepEqual(await readLayerTable(frame), tableBeforeReload);
 });

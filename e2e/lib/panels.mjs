@@ -1,0 +1,114 @@
+// Reading the extension's webview panels the way a user reads them: the analysis panel's per-layer
+// table, its overview charts' points and tooltips, its detail heading, and the compare panel. Selectors
+// are the panels' own class names and headings (webview/analysis, webview/compare).
+import { readTable, tableWithHeader } from './webviewTable.mjs';
+
+/** The analysis panel's title (its <h1>: the run's label, e.g. "mlp.onnx · fashion + fashion"). */
+export async function panelTitle(frame) {
+  return ((await frame.locator('.cl-header h1').first().textContent()) ?? '').trim();
+}
+
+/**
+ * The analysis panel's frame, once its per-layer table has rows (the analysis has results); with
+ * `titleIncludes`, the panel whose title contains that text (several panels may be open).
+ */
+export async function analysisPanelFrame(workbench, { timeout = 120_000, titleIncludes } = {}) {
+  return workbench.findWebviewFrame(
+    async (frame) =>
+      (await frame.locator('#cl-detail-heading').count()) > 0 &&
+      (await frame.locator('table.cl-table tbody tr').count()) > 0 &&
+      (titleIncludes === undefined || (await panelTitle(frame)).includes(titleIncludes)),
+    { timeout },
+  );
+}
+
+/** An analysis panel's frame in whatever state, found by a selector it has (e.g. its failure banner). */
+export async function analysisPanelFrameWith(workbench, selector, { timeout = 60_000 } = {}) {
+  return workbench.findWebviewFrame(async (frame) => (await frame.locator('.cl-header').count()) > 0 && (await frame.locator(selector).count()) > 0, { timeout });
+}
+
+/** The compare panel's frame, once its per-layer differences table has rows. */
+export async function comparePanelFrame(workbench, { timeout = 120_000 } = {}) {
+  return workbench.findWebviewFrame(async (frame) => (await frame.locator('table.cl-differences-table tbody tr').count()) > 0, { timeout });
+}
+
+/** The analysis panel's status chip: "Complete", "Failed", "Running: partial results" or "Starting". */
+export async function panelStatus(frame) {
+  return ((await frame.locator('.cl-header .cl-chip').first().textContent()) ?? '').trim();
+}
+
+/** The analysis panel's per-layer table as rows keyed by header ("Layer", "NC1 train", ...). */
+export async function readLayerTable(frame) {
+  return readTable(tableWithHeader(frame, 'NC1 train'));
+}
+
+/** The chart card whose heading starts with `title` (e.g. "NC1 · within-class variability"). */
+export function chartCard(frame, title) {
+  return frame.locator('section.cl-card').filter({ has: frame.locator('.cl-card-header h3', { hasText: title }) }).first();
+}
+
+/** The headings of every chart card in the panel's "Across depth" grid, in order. */
+export async function overviewChartTitles(frame) {
+  return frame.locator('.cl-grid-overview section.cl-card .cl-card-header h3').allTextContents();
+}
+
+/**
+ * The drawn points of each series of a line chart: one array per series (in legend order) of
+ * { cx, cy } circle centres. A series' points are the circles of its `g.cl-points` group.
+ */
+export async function chartSeriesPoints(card) {
+  await card.locator('svg g.cl-points').first().waitFor({ state: 'attached', timeout: 20_000 });
+  return card.locator('svg').first().evaluate((svg) =>
+    Array.from(svg.querySelectorAll('g.cl-points')).map((group) =>
+      Array.from(group.querySelectorAll('circle')).map((circle) => ({ cx: Number(circle.getAttribute('cx')), cy: Number(circle.getAttribute('cy')) })),
+    ),
+  );
+}
+
+/** The legend texts of a line chart (e.g. "Train (n = 1,000)", "Held-out test (n = 1,000)"). */
+export async function chartLegend(card) {
+  return card.locator('svg').first().evaluate((svg) => {
+    // The legend is the last group of texts drawn at the top margin; its items are <g> with a line, a dot and a text.
+    const items = Array.from(svg.querySelectorAll('g > g')).filter((g) => g.querySelector(':scope > line') && g.querySelector(':scope > circle') && g.querySelector(':scope > text'));
+    return items.map((g) => (g.querySelector(':scope > text')?.textContent ?? '').trim());
+  });
+}
+
+/**
+ * Moves the mouse onto the `index`-th point of a chart (points of all series in legend order) and
+ * returns the tooltip it shows: { title, rows: { [label]: value } }.
+ */
+export async function hoverChartPoint(frame, card, index) {
+  const target = card.locator('circle.cl-focus-target').nth(index);
+  // Neighbouring series may draw their hover targets over this one; the mouse is moved to its centre
+  // either way, and whichever target is on top there belongs to the same layer (same x).
+  await target.hover({ force: true, timeout: 10_000 });
+  const tooltip = frame.locator('#cl-tooltip.visible');
+  await tooltip.waitFor({ state: 'visible', timeout: 10_000 });
+  return tooltip.evaluate((element) => {
+    const text = (node) => (node?.textContent ?? '').replace(/\s+/g, ' ').trim();
+    const labels = Array.from(element.querySelectorAll('.cl-tooltip-label')).map(text);
+    const values = Array.from(element.querySelectorAll('.cl-tooltip-value')).map(text);
+    return { title: text(element.querySelector('.cl-tooltip-title')), rows: Object.fromEntries(labels.map((label, i) => [label, values[i] ?? ''])) };
+  });
+}
+
+/** The detail section's heading, e.g. "Layer #1 /relu1/Relu_output_0". */
+export async function detailHeading(frame) {
+  return ((await frame.locator('#cl-detail-heading').textContent()) ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** The name of the layer the detail section shows (the <code> inside its heading). */
+export async function detailLayerName(frame) {
+  return ((await frame.locator('#cl-detail-heading code').textContent()) ?? '').trim();
+}
+
+/**
+ * Scrolls a panel element into view and waits until the webview has painted there: a screenshot taken
+ * right after a scroll can show the nested iframe half repainted (rows cut off mid-line).
+ */
+export async function scrollIntoPanelView(frame, locator) {
+  await locator.scrollIntoViewIfNeeded();
+  await frame.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(undefined)))));
+  await new Promise((resolve) => setTimeout(resolve, 500));
+}

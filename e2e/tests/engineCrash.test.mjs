@@ -1,0 +1,93 @@
+// The analysis engine dies mid-run (killed from outside, as the OOM killer would): the user must be told
+// in words, the panel must say the run failed, no engine may be left behind, and the extension host must
+// keep working: the next analysis runs to the end.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { analysisPanelFrame, analysisPanelFrameWith, panelStatus, readLayerTable } from '../lib/panels.mjs';
+import { repoRoot } from '../lib/paths.mjs';
+import { enginePids, waitForOneEngine } from '../lib/processes.mjs';
+import { DARK_THEME, openSession } from '../lib/session.mjs';
+
+const SLOW_MODEL = 'models/cnn.onnx';
+const FAST_MODEL = 'models/mlp.onnx';
+const DATASET_NAME = 'Fashion-MNIST demo slice';
+const KILLED_MESSAGE = 'The analysis engine was killed by SIGKILL';
+
+let session;
+before(async () => {
+  const models = path.join(repoRoot, 'test', 'fixtures', 'models');
+  session = await openSession({
+    name: 'engine-crash',
+    theme: DARK_THEME,
+    workspaceFiles: {
+      fashion: { copyFrom: path.join(repoRoot, 'test', 'fixtures', 'fashion') },
+      [SLOW_MODEL]: { copyFrom: path.join(models, 'cnn.onnx') },
+      [FAST_MODEL]: { copyFrom: path.join(models, 'mlp.onnx') },
+    },
+  });
+});
+after(async () => {
+  await session?.close();
+});
+
+/** Right-click -> Analyze -> the four quick picks, with the workspace's demo dataset and its test split. */
+async function startAnalysis(relativePath, perClass) {
+  const wb = session.workbench;
+  await wb.revealExplorerItem(relativePath);
+  await wb.rightClickExplorerItem(path.basename(relativePath));
+  await wb.clickMenuItem('Analyze neural collapse');
+  await wb.answerQuickPick(DATASET_NAME, { showing: 'training data (1/4)', timeout: 60_000 });
+  await wb.answerQuickPick(/^fashion \(test\)$/, { showing: 'held-out data (2/4)' });
+  await wb.answerQuickPick(perClass, { showing: 'samples per class (3/4)' });
+  await wb.answerQuickPick('Default probes', { showing: 'layers (4/4)' });
+}
+
+test('killing the engine mid-analysis is reported as such, in a notification and in the panel', { timeout: 180_000 }, async () => {
+  const wb = session.workbench;
+  await startAnalysis(SLOW_MODEL, 'All samples');
+  await wb.waitForNotification(`Collapse Lens: ${path.basename(SLOW_MODEL)}`, { timeout: 60_000 });
+  const pid = await waitForOneEngine(session.extensionDir);
+  // Kill it once it is really computing (its progress says a pass is under way), not while it starts.
+  const running = await analysisPanelFrameWith(wb, '.cl-progress:not(.hidden) .cl-progress-text');
+  const deadline = Date.now() + 60_000;
+  while (!/Pass|Computing/.test((await running.locator('.cl-progress-text').textContent()) ?? '')) {
+    if (Date.now() > deadline) throw new Error(`the engine never reported a pass; progress: ${await running.locator('.cl-progress-text').textContent()}`);
+    await sleep(200);
+  }
+  await wb.screenshot('before-kill');
+  process.kill(pid, 'SIGKILL');
+
+  const toast = await wb.waitForNotification(KILLED_MESSAGE, { timeout: 30_000 })
+    .catch(async () => { throw new Error(`no "${KILLED_MESSAGE}" notification; showing: ${JSON.stringify(await wb.notificationTexts())}`); });
+  assert.match(await toast.innerText(), /Collapse Lens: The analysis engine was killed by SIGKILL before finishing/);
+  // Nothing runs any more: the run's progress toast, and its Cancel button, must go by themselves
+  // (not only once the user has dismissed the error).
+  const progressToast = wb.page.locator('.notifications-toasts .notification-toast').filter({ hasText: `Collapse Lens: ${path.basename(SLOW_MODEL)}` });
+  await progressToast.first().waitFor({ state: 'hidden', timeout: 10_000 })
+    .catch(async () => { throw new Error(`the progress notification of the killed run stayed up: ${JSON.stringify(await wb.notificationTexts())}`); });
+  const failed = await analysisPanelFrameWith(wb, '.cl-banner-error');
+  assert.equal(await panelStatus(failed), 'Failed');
+  assert.match((await failed.locator('.cl-banner-error .cl-banner-message').textContent()) ?? '', /killed by SIGKILL/);
+  await wb.screenshot('engine-killed');
+  assert.deepEqual(await enginePids(session.extensionDir), [], 'an engine process is still running after the kill');
+});
+
+test('after the crash the host still runs an analysis to the end', { timeout: 180_000 }, async () => {
+  const wb = session.workbench;
+  // Dismiss the error so it cannot be mistaken for a new one.
+  await wb.runCommand('Notifications: Clear All Notifications');
+  await startAnalysis(FAST_MODEL, '100 per class');
+  const frame = await analysisPanelFrame(wb, { titleIncludes: path.basename(FAST_MODEL) });
+  const deadline = Date.now() + 120_000;
+  while ((await panelStatus(frame)) !== 'Complete') {
+    if (Date.now() > deadline) throw new Error(`the ${FAST_MODEL} panel never completed (status "${await panelStatus(frame)}")`);
+    await sleep(250);
+  }
+  const rows = await readLayerTable(frame);
+  assert.ok(rows.length >= 2, `the ${FAST_MODEL} panel shows ${rows.length} layer rows`);
+  assert.deepEqual((await wb.notificationTexts()).filter((text) => text.includes('engine')), [], 'an engine error was shown for the second analysis');
+  await wb.page.mouse.move(5, 5);
+  await wb.screenshot('analysis-after-crash');
+});
