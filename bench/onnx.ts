@@ -18,6 +18,7 @@ import { join, relative } from 'node:path';
 import { analyzeSide, type BenchProbes } from './lib/analyzeSide';
 import { bareLoop, RUNNER_KINDS, type RunnerKind } from './lib/bareLoops';
 import { componentsSide, type ComponentTimes } from './lib/componentsSide';
+import { printTfjsComponents, tfjsComponentsSide, type TfjsComponentTimes } from './lib/tfjsComponents';
 import { FASHION_TEST_IMAGES, fashionMnistMissing, loadFashionTest } from './lib/fashionMnist';
 import { numberIn, runChild, sendReport, type Report } from './lib/childReport';
 import { median } from './lib/table';
@@ -30,7 +31,6 @@ const REPO = join(__dirname, '..');
 const CNN = join(REPO, 'test', 'fixtures', 'models', 'cnn.onnx');
 /** The TF.js fixture of the second row (a Keras MLP, run on the wasm backend as the engine picks it). */
 export const TFJS_MLP = join(REPO, 'test', 'fixtures', 'tfjs', 'layers-mlp', 'model.json');
-const TFJS_MLP_NAME = relative(REPO, TFJS_MLP);
 /** Two passes over the data make 2x the bare loop's inference the floor; the rest is the reduction. */
 const RATIO_GOAL = 2.5;
 
@@ -116,7 +116,8 @@ async function runAsChild(role: string, modelPath: string, kind: RunnerKind, bat
     }
     case 'components': {
       const images = loadFashionTest();
-      return sendReport(asReport(await componentsSide(modelPath, FASHION_TEST_IMAGES, images.input, images.count, batchSize)));
+      const parts = kind === 'tfjs' ? tfjsComponentsSide : componentsSide;
+      return sendReport(asReport(await parts(modelPath, FASHION_TEST_IMAGES, images.input, images.count, batchSize)));
     }
     default:
       throw new Error(`unknown child role ${role}`);
@@ -156,16 +157,14 @@ async function main(): Promise<void> {
   if (withTfjsRow) rows.push(benchModel(TFJS_MLP, 'tfjs', options));
   printRows(rows, RATIO_GOAL);
   if (!values['no-profile']) {
-    const row = rows[0]!;
-    printProgressProfile(row);
-    if (kind === 'onnx') {
-      printComponents(row, runChild(SCRIPT, childArgs('components', modelPath, kind, batchSize)) as unknown as ComponentTimes);
-      printCpuCategories(runChild(SCRIPT, childArgs('cpu-profile', modelPath, kind, batchSize)).cpu as unknown as CpuCategories);
-    }
-    if (withTfjsRow) {
-      console.log(`\nTF.js row, ${TFJS_MLP_NAME}:`);
-      printProgressProfile(rows[1]!);
-      printCpuCategories(runChild(SCRIPT, childArgs('cpu-profile', TFJS_MLP, 'tfjs', batchSize)).cpu as unknown as CpuCategories);
+    for (const row of rows) {
+      const path = join(REPO, row.model);
+      if (rows.length > 1) console.log(`\n### ${row.model} (${row.kind})`);
+      printProgressProfile(row);
+      const parts = runChild(SCRIPT, childArgs('components', path, row.kind, batchSize));
+      if (row.kind === 'onnx') printComponents(row, parts as unknown as ComponentTimes);
+      else printTfjsComponents(parts as unknown as TfjsComponentTimes, row.images);
+      printCpuCategories(runChild(SCRIPT, childArgs('cpu-profile', path, row.kind, batchSize)).cpu as unknown as CpuCategories);
     }
   }
   console.log(`\nload average at the end: ${load()}`);

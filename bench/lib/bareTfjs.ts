@@ -1,7 +1,7 @@
 /**
  * The floor for a TF.js checkpoint: @tensorflow/tfjs alone on the backend the engine picks (its own
  * initTfjsBackend, so the same wasm build and thread count), the model loaded through the engine's file
- * handler, `predict` per batch, reading back only the output, over images already in memory.
+ * handler, `predict` per batch (one forward each), reading back only the output, over images already in memory.
  */
 import * as tf from '@tensorflow/tfjs';
 import { initTfjsBackend } from '../../src/engine/backends/tfjsBackend';
@@ -25,7 +25,9 @@ export async function bareTfjsLoop(modelPath: string, input: Float32Array, label
   const runBatch = (start: number): Float32Array => {
     const rows = Math.min(batchSize, count - start);
     const x = tf.tensor(input.subarray(start * sampleSize, (start + rows) * sampleSize), [rows, ...perSample], 'float32');
-    const y = model.predict(x);
+    // predict's own batchSize defaults to 32 and would split every batch in two: one forward per batch,
+    // as the engine's runner does.
+    const y = model.predict(x, { batchSize: rows });
     const outputs = Array.isArray(y) ? y : [y];
     try {
       const data = outputs[0]!.dataSync();
