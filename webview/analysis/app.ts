@@ -73,6 +73,8 @@ export class AnalysisApp {
     }
     this.saveState();
     this.render();
+    // A layer picked in the side panel must come into view, as a pick in the panel itself does.
+    if (message.kind === 'selectLayer') document.getElementById('cl-detail-heading')?.scrollIntoView({ block: 'start', behavior: 'smooth' });
   }
 
   private isRunning(): boolean {
@@ -142,7 +144,7 @@ export class AnalysisApp {
     this.resize.clear();
     this.headerSlot.replaceChildren(headerView(this.model, this.actions));
     this.progress.update(this.model.progress, this.isRunning());
-    this.bannerSlot.replaceChildren(...(this.model.failure !== null ? [failureBanner(this.model.failure, this.actions)] : []));
+    this.bannerSlot.replaceChildren(...(this.model.failure !== null ? [failureBanner(this.model.failure, this.actions, this.model.run !== null)] : []));
     clear(this.content);
     const run = this.model.run;
     if (!run) {

@@ -50,12 +50,12 @@ export function renderScatter(container: HTMLElement, spec: ScatterSpec, size: C
   const xAxis = root
     .append('g')
     .attr('transform', `translate(0,${margin.top + plotH})`)
-    .call(d3.axisBottom(x).ticks(Math.max(2, Math.floor(plotW / 70)), '~g').tickSizeOuter(0)) as unknown as Group;
+    .call(d3.axisBottom(x).ticks(Math.max(2, Math.floor(plotW / 70)), '~r').tickSizeOuter(0)) as unknown as Group;
   styleAxis(xAxis, theme);
   const yAxis = root
     .append('g')
     .attr('transform', `translate(${margin.left},0)`)
-    .call(d3.axisLeft(y).ticks(Math.max(2, Math.floor(plotH / 50)), '~g').tickSizeOuter(0)) as unknown as Group;
+    .call(d3.axisLeft(y).ticks(Math.max(2, Math.floor(plotH / 50)), '~r').tickSizeOuter(0)) as unknown as Group;
   styleAxis(yAxis, theme);
   axisTitle(svg, spec.xLabel, margin.left + plotW / 2, size.height - 6);
   axisTitle(svg, spec.yLabel, 14, margin.top + plotH / 2, true);

@@ -19,7 +19,8 @@ function statusChip(model: PanelModel): HTMLElement {
 }
 
 export function headerView(model: PanelModel, actions: HeaderActions): HTMLElement {
-  const title = model.run ? model.run.label : 'Collapse Lens';
+  // Before any result the host's panel title (set in the page's <title>) still names the run.
+  const title = model.run ? model.run.label : document.title.replace(/^Collapse Lens: /, '') || 'Collapse Lens';
   const tools = h('div', { className: 'cl-toolbar', attrs: { role: 'toolbar', 'aria-label': 'Run actions' } });
   if (model.run) {
     tools.append(
@@ -36,11 +37,11 @@ export function headerView(model: PanelModel, actions: HeaderActions): HTMLEleme
   return h('header', { className: 'cl-header' }, [titleBlock, tools]);
 }
 
-export function failureBanner(message: string, actions: HeaderActions): HTMLElement {
+export function failureBanner(message: string, actions: HeaderActions, keptResults: boolean): HTMLElement {
   return h('div', { className: 'cl-banner cl-banner-error', attrs: { role: 'alert' } }, [
     h('strong', { text: 'The analysis failed. ' }),
     h('span', { className: 'cl-banner-message', text: message }),
-    h('span', { className: 'cl-banner-hint', text: ' What was computed before the failure is still shown below.' }),
+    h('span', { className: 'cl-banner-hint', text: keptResults ? ' What was computed before the failure is still shown below.' : ' Nothing had been computed yet.' }),
     h('div', { className: 'cl-banner-actions' }, [
       button('Show log', actions.showLog, { attrs: { 'data-focus-key': 'banner-log' } }),
       button('Re-run', actions.rerun, { className: 'cl-secondary', attrs: { 'data-focus-key': 'banner-rerun' } }),
