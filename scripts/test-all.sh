@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# README's test command: installs everything on a fresh machine of this kind, then runs every check
+# README's test command (npm test): installs everything on a fresh machine of this kind, then runs every check
 # and test, the end-to-end test in a real VS Code (code-server) included. .ci/run calls exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
