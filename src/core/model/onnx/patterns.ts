@@ -60,13 +60,27 @@ export interface LogitsInfo {
   softmax: string | null;
 }
 
-/** The classifier's output: the first graph output, or the input of the Softmax that produces it. */
-export function findLogits(index: OnnxGraphIndex): LogitsInfo {
-  const output = index.outputNames[0];
+const LINEAR_OPS = new Set(['Gemm', 'MatMul', 'Add']);
+
+function logitsOf(index: OnnxGraphIndex, output: string): LogitsInfo {
   const beforeIdentity = skipPassThrough(index, output);
   const node = index.producer.get(beforeIdentity);
   if (node && (node.opType === 'Softmax' || node.opType === 'LogSoftmax') && node.input?.[0]) {
     return { output, logits: skipPassThrough(index, node.input[0]), softmax: node.opType };
   }
   return { output, logits: beforeIdentity, softmax: null };
+}
+
+/**
+ * The classifier's output: the first graph output that a linear map (or a softmax over one) produces,
+ * else the first graph output. Exporters put the prediction first, but a model that also exposes
+ * intermediate tensors as outputs may list those first; they must not be taken for the logits.
+ */
+export function findLogits(index: OnnxGraphIndex): LogitsInfo {
+  for (const output of index.outputNames) {
+    const found = logitsOf(index, output);
+    const op = index.producer.get(found.logits)?.opType;
+    if (found.softmax !== null || (typeof op === 'string' && LINEAR_OPS.has(op))) return found;
+  }
+  return logitsOf(index, index.outputNames[0]);
 }

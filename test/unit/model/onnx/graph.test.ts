@@ -1,3 +1,4 @@
+import { onnx } from 'onnx-proto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveProbes } from '../../../../src/core/model/onnx';
@@ -132,4 +133,13 @@ test('Mish written out (x * tanh(softplus(x))): the Mul is the activation, not i
   assert.deepEqual(names(model), ['h', 'sp', 't', 'mish', 'out']);
   assert.deepEqual(autoNames(model), ['mish', 'out']);
   assert.equal(model.classifier?.inputLayer, 'mish');
+});
+
+test('an intermediate tensor listed before the prediction among the graph outputs is not taken for the logits', async () => {
+  const proto = onnx.ModelProto.decode(mlp('gemm-transB1'));
+  proto.graph!.output!.unshift(valueInfo('r', ['N', 3]));
+  const model = await loadModelBytes(onnx.ModelProto.encode(proto).finish());
+  assert.equal(model.logitsLayer, 'out');
+  assert.equal(model.classifier?.inputLayer, 'r');
+  assert.equal(model.numOutputs, 2);
 });
