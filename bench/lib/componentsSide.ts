@@ -6,17 +6,12 @@
  * shared machine.
  */
 import * as ort from 'onnxruntime-node';
-import { buildPreprocessor, openDataset, resolvePreprocessing, selectIndices, streamBatches } from '../../src/core/dataset';
-import { isOnnxModel, resolveProbes } from '../../src/core/model/onnx';
+import { isOnnxModel } from '../../src/core/model/onnx';
 import { createRunner } from '../../src/engine/backends';
 import { encodeWithOutputs } from '../../src/engine/backends/onnxFetchModel';
 import { loadModelGraph } from '../../src/engine/analyze/loadModel';
-import type { ModelGraph } from '../../src/core/model/types';
+import { analysisFetch, decodeOnce as decodeOnce_, fastest, inBatches, timed, type Timed } from './measure';
 
-export interface Timed {
-  seconds: number;
-  cpuSeconds: number;
-}
 
 export interface ComponentTimes {
   /** openDataset + streamBatches over every sample, preprocessed to the model's input. */
@@ -47,37 +42,13 @@ function standInForAccumulators(ms: number): void {
   while (performance.now() < until) for (let i = 0; i < 4096; i++) scratch[(k++ * 7) & 0xffff]! += 1.5;
 }
 
-async function timed(run: () => Promise<void>): Promise<Timed> {
-  const started = performance.now();
-  const cpu = process.cpuUsage();
-  await run();
-  const used = process.cpuUsage(cpu);
-  return { seconds: (performance.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6 };
-}
-
-const fastest = (runs: Timed[]): Timed => ({ seconds: Math.min(...runs.map((r) => r.seconds)), cpuSeconds: Math.min(...runs.map((r) => r.cpuSeconds)) });
-
-/** Every probe the analysis fetches: the auto probes, the classifier input and the logits. */
-function analysisFetch(graph: ModelGraph): { all: string[]; logits: string } {
-  const logits = graph.classifier?.logitsLayer ?? graph.logitsLayer;
-  if (!logits) throw new Error(`${graph.path}: no logits tensor`);
-  const probes = resolveProbes(graph, 'auto').map((p) => p.name);
-  return { all: [...new Set([...probes, ...(graph.classifier ? [graph.classifier.inputLayer] : []), logits])], logits };
-}
-
 export async function componentsSide(checkpoint: string, dataset: string, input: Float32Array, count: number, batchSize: number, repeat = 3): Promise<ComponentTimes> {
   const graph = await loadModelGraph(checkpoint);
   if (!isOnnxModel(graph)) throw new Error(`${checkpoint}: the components profile is written for ONNX models`);
   const fetch = analysisFetch(graph);
-  const size = input.length / count;
   const sampleShape = graph.input.shape.slice(1).map(Number);
 
-  const batches = async (run: (batch: Float32Array, rows: number) => Promise<void>) => {
-    for (let start = 0; start < count; start += batchSize) {
-      const rows = Math.min(batchSize, count - start);
-      await run(input.subarray(start * size, (start + rows) * size), rows);
-    }
-  };
+  const batches = inBatches(input, count, batchSize);
   const allProbes = await createRunner(graph, { provider: 'cpu', threads: 0, fetch: fetch.all });
   const logitsOnly = await createRunner(graph, { provider: 'cpu', threads: 0, fetch: [fetch.logits] });
   const probeBytes = encodeWithOutputs(graph, fetch.all);
@@ -92,16 +63,7 @@ export async function componentsSide(checkpoint: string, dataset: string, input:
     const out = await probeGraph.run({ [graph.input.name]: new ort.Tensor('float32', batch, [rows, ...sampleShape]) }, [fetch.logits]);
     for (const t of Object.values(out)) t.dispose();
   };
-  const decodeOnce = async () => {
-    const source = await openDataset({ path: dataset });
-    try {
-      const indices = selectIndices(await source.labels(), graph.numOutputs ?? 10, null, 0);
-      const preprocess = buildPreprocessor(source, graph.input, resolvePreprocessing(null, null, null));
-      for await (const batch of streamBatches(source, indices, batchSize, preprocess, { prefetch: 2 })) void batch;
-    } finally {
-      await source.close();
-    }
-  };
+  const decodeOnce = () => decodeOnce_(dataset, graph, batchSize);
 
   const runs = { decode: [] as Timed[], runnerAllProbes: [] as Timed[], probeGraphLogitsOnly: [] as Timed[], runnerLogitsOnly: [] as Timed[], spinning: [] as Timed[], notSpinning: [] as Timed[] };
   try {

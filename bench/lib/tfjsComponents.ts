@@ -5,19 +5,13 @@
  * engine's reader. Interleaved, fastest of `repeat`, as componentsSide does for ONNX.
  */
 import * as tf from '@tensorflow/tfjs';
-import { buildPreprocessor, openDataset, resolvePreprocessing, selectIndices, streamBatches } from '../../src/core/dataset';
-import { resolveProbes } from '../../src/core/model/onnx';
-import type { ModelGraph } from '../../src/core/model/types';
 import { createRunner } from '../../src/engine/backends';
 import { initTfjsBackend } from '../../src/engine/backends/tfjsBackend';
 import { tfjsFileIOHandler } from '../../src/engine/backends/tfjsIOHandler';
 import { loadModelGraph } from '../../src/engine/analyze/loadModel';
+import { analysisFetch, decodeOnce as decodeOnce_, fastest, inBatches, timed, type Timed } from './measure';
 import { fixed, formatTable } from './table';
 
-interface Timed {
-  seconds: number;
-  cpuSeconds: number;
-}
 
 export interface TfjsComponentTimes {
   bare: Timed;
@@ -29,40 +23,16 @@ export interface TfjsComponentTimes {
   probes: string[];
 }
 
-async function timed(run: () => Promise<void>): Promise<Timed> {
-  const started = performance.now();
-  const cpu = process.cpuUsage();
-  await run();
-  const used = process.cpuUsage(cpu);
-  return { seconds: (performance.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6 };
-}
-
-const fastest = (runs: Timed[]): Timed => ({ seconds: Math.min(...runs.map((r) => r.seconds)), cpuSeconds: Math.min(...runs.map((r) => r.cpuSeconds)) });
-
-/** What the analysis fetches: the auto probes, the classifier input and the logits. */
-function analysisFetch(graph: ModelGraph): { all: string[]; logits: string } {
-  const logits = graph.classifier?.logitsLayer ?? graph.logitsLayer;
-  if (!logits) throw new Error(`${graph.path}: no logits tensor`);
-  const probes = resolveProbes(graph, 'auto').map((p) => p.name);
-  return { all: [...new Set([...probes, ...(graph.classifier ? [graph.classifier.inputLayer] : []), logits])], logits };
-}
-
 export async function tfjsComponentsSide(checkpoint: string, dataset: string, input: Float32Array, count: number, batchSize: number, repeat = 3): Promise<TfjsComponentTimes> {
   await initTfjsBackend();
   const graph = await loadModelGraph(checkpoint);
   const fetch = analysisFetch(graph);
-  const size = input.length / count;
   const model = await tf.loadLayersModel(tfjsFileIOHandler(checkpoint));
   const perSample = model.inputs[0]!.shape.slice(1).map(Number);
   const allProbes = await createRunner(graph, { provider: 'cpu', threads: 0, fetch: fetch.all });
   const logitsOnly = await createRunner(graph, { provider: 'cpu', threads: 0, fetch: [fetch.logits] });
 
-  const batches = async (run: (batch: Float32Array, rows: number) => Promise<void> | void) => {
-    for (let start = 0; start < count; start += batchSize) {
-      const rows = Math.min(batchSize, count - start);
-      await run(input.subarray(start * size, (start + rows) * size), rows);
-    }
-  };
+  const batches = inBatches(input, count, batchSize);
   const bare = () =>
     batches((batch, rows) => {
       const x = tf.tensor(batch, [rows, ...perSample], 'float32');
@@ -73,16 +43,7 @@ export async function tfjsComponentsSide(checkpoint: string, dataset: string, in
       tf.dispose(outputs);
     });
   const runner = (r: typeof allProbes) => () => batches(async (batch, rows) => void (await r.run(batch, rows)));
-  const decodeOnce = async () => {
-    const source = await openDataset({ path: dataset });
-    try {
-      const indices = selectIndices(await source.labels(), graph.numOutputs ?? 10, null, 0);
-      const preprocess = buildPreprocessor(source, graph.input, resolvePreprocessing(null, null, null));
-      for await (const batch of streamBatches(source, indices, batchSize, preprocess, { prefetch: 2 })) void batch;
-    } finally {
-      await source.close();
-    }
-  };
+  const decodeOnce = () => decodeOnce_(dataset, graph, batchSize);
 
   const runs = { bare: [] as Timed[], runnerAllProbes: [] as Timed[], runnerLogitsOnly: [] as Timed[], decode: [] as Timed[] };
   try {
