@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { validateResult } from '../core/result';
+import { readResultFile } from '../core/readResultFile';
 import { resultFilePath } from './panels/compareMessages';
 import type { RunView, CompareView } from '../protocol/webview';
 import type { TrajectoryResult } from '../core/compare';
@@ -37,7 +36,7 @@ export class PanelHub implements vscode.Disposable {
     const file = resultFilePath(runId);
     if (file) {
       try {
-        return { runId, label: basename(file, '.json'), result: validateResult(JSON.parse(await readFile(file, 'utf8')) as unknown, file) };
+        return { runId, label: basename(file, '.json'), result: await readResultFile(file) };
       } catch {
         return undefined;
       }

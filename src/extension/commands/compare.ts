@@ -5,7 +5,8 @@ import type { Services } from '../services';
 import type { PanelHub } from '../panelHub';
 import type { RunEntry } from '../store/runStore';
 import { RunStore } from '../store/runStore';
-import { validateResult, type AnalysisResult } from '../../core/result';
+import type { AnalysisResult } from '../../core/result';
+import { readResultFile } from '../../core/readResultFile';
 import { buildTrajectory, compareResults, DatasetMismatchError, listEpochCheckpoints } from '../../core/compare';
 import type { RunView } from '../../protocol/webview';
 import { EngineError } from '../engineClient';
@@ -24,7 +25,16 @@ async function classify(uri: vscode.Uri): Promise<Source> {
   if (/\.onnx$/i.test(path)) return { kind: 'checkpoint', path };
   if (/\.json$/i.test(path)) {
     // A result file, or a TF.js model.json: only the first has a "schema" of ours.
-    const head = (await fs.readFile(path, 'utf8')).slice(0, 200);
+    // Only the head is read: a checkpoint's model.json or a result can be large.
+    const handle = await fs.open(path, 'r');
+    let head: string;
+    try {
+      const buffer = Buffer.alloc(512);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+      head = buffer.subarray(0, bytesRead).toString('utf8');
+    } finally {
+      await handle.close();
+    }
     if (/"schema"\s*:\s*"collapse-lens\/result@/.test(head)) return { kind: 'result', path };
     return { kind: 'checkpoint', path };
   }
@@ -94,7 +104,7 @@ async function loadSources(services: Services, sources: Source[]): Promise<RunVi
       if (!result) throw new Error(`the stored analysis "${s.entry.label}" could not be read`);
       runs.push({ runId: s.entry.id, label: s.entry.label, result });
     } else if (s.kind === 'result') {
-      const result: AnalysisResult = validateResult(JSON.parse(await fs.readFile(s.path, 'utf8')) as unknown, s.path);
+      const result: AnalysisResult = await readResultFile(s.path);
       runs.push({ runId: `file:${s.path}`, label: basename(s.path, '.json'), result });
     } else runs.push({ checkpoint: s.path });
   }

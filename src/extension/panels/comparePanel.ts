@@ -11,8 +11,8 @@
 import { promises as fs } from 'node:fs';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { readResultFile } from '../../core/readResultFile';
 import { compareResults } from '../../core/compare/compareResult';
-import { validateResult } from '../../core/result';
 import type { ProgressInfo } from '../../protocol/engine';
 import type { ComparePanelToHost, HostToComparePanel, RunView } from '../../protocol/webview';
 import { isTrajectoryResult } from '../../core/compare/trajectoryShape';
@@ -179,21 +179,7 @@ const errorText = (error: unknown): string => (error instanceof Error ? error.me
 /** A run of a saved comparison: a result file read from disk, or a stored run. */
 async function loadComparedRun(runId: string, deps: ComparePanelDeps): Promise<RunView> {
   const file = resultFilePath(runId);
-  if (file !== null) {
-    let text: string;
-    try {
-      text = await fs.readFile(file, 'utf8');
-    } catch (error) {
-      throw new Error(`the result file ${file} could not be read (${errorText(error)})`);
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      throw new Error(`${file}: not valid JSON (${errorText(error)})`);
-    }
-    return { runId, label: basename(file, '.json'), result: validateResult(value, file) };
-  }
+  if (file !== null) return { runId, label: basename(file, '.json'), result: await readResultFile(file) };
   const run = await deps.loadRun(runId);
   if (!run) throw new Error(`run ${runId} is no longer in the run store (it was deleted or its result file moved)`);
   return run;

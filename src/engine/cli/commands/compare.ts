@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { CliCommand } from '../cli';
 import { emitJson } from '../cli';
 import { parse, stringFlag, type FlagSpec } from '../args';
 import { UserError } from '../../errors';
-import { validateResult, type AnalysisResult } from '../../../core/result';
+import type { AnalysisResult } from '../../../core/result';
+import { readResultFile } from '../../../core/readResultFile';
 import { compareResults, type CompareResult } from '../../../core/compare';
 
 const FLAGS: FlagSpec = { out: { type: 'string', short: 'o' }, 'allow-mismatch': { type: 'boolean' }, labels: { type: 'string' } };
@@ -20,20 +20,13 @@ Options:
   --allow-mismatch    compare runs on different data anyway (recorded as a warning)
   --out, -o <file>    write the comparison JSON there (and print the table); stdout without it`;
 
-export function readResult(path: string): AnalysisResult {
-  let text: string;
+/** A result file, or a one-line usage error naming it. */
+async function readResult(path: string): Promise<AnalysisResult> {
   try {
-    text = readFileSync(path, 'utf8');
+    return await readResultFile(path);
   } catch (err) {
-    throw new UserError(`cannot read ${path}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new UserError(err instanceof Error ? err.message : String(err));
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new UserError(`${path} is not JSON`);
-  }
-  return validateResult(json, path);
 }
 
 const fmt = (v: number | null) => (v === null ? '—' : (v >= 0 ? '+' : '') + v.toFixed(3));
@@ -58,7 +51,7 @@ export const compareCommand: CliCommand = {
   async run(argv) {
     const { positionals, flags } = parse('compare', argv, FLAGS);
     if (positionals.length < 2) throw new UserError('compare needs at least two result files (see collapse-lens compare --help)');
-    const results = positionals.map(readResult);
+    const results = await Promise.all(positionals.map(readResult));
     const labelsFlag = stringFlag(flags, 'labels');
     const labels = labelsFlag ? labelsFlag.split(',') : positionals.map((p) => basename(p).replace(/\.json$/, ''));
     if (labels.length !== results.length) throw new UserError(`--labels names ${labels.length} runs but ${results.length} result files were given`);

@@ -1,0 +1,24 @@
+import { readFile } from 'node:fs/promises';
+import { validateResult, type AnalysisResult } from './result';
+
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * A result JSON from disk, checked: every reader (compare CLI, compare command, restored panels) says
+ * the same thing about a file it cannot use. Kept apart from result.ts, which the webviews import.
+ */
+export async function readResultFile(path: string): Promise<AnalysisResult> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new Error(`the result file ${path} could not be read (${errorText(error)})`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${path}: not valid JSON (${errorText(error)})`);
+  }
+  return validateResult(value, path);
+}
