@@ -9,6 +9,7 @@
  */
 import type { CompareResult } from '../../../src/core/compare/compareResult';
 import type { AlignedCell, AlignedRow, ComparedMetric } from '../../../src/core/compare/align';
+import { LOG_SCALE_METRICS } from '../../../src/core/compare/align';
 import type { SplitName } from '../../../src/core/result';
 import type { CompareView } from '../../../src/protocol/webview';
 import { logDomain } from '../../charts/domain';
@@ -39,7 +40,6 @@ export const METRIC_NAMES: Record<ComparedMetric, string> = {
   maxAngle: 'Max-angle',
 };
 
-const LOG_METRICS: ReadonlySet<ComparedMetric> = new Set(['nc1', 'cdnv']);
 
 export interface LegendEntry {
   index: number;
@@ -104,7 +104,7 @@ export function formatSigned(value: number | null, digits = 3): string {
 
 /** "Δlog10 NC1" or "ΔNCC accuracy": how the comparison measures a change (log10 ratio for NC1, CDNV). */
 export function changeName(metric: ComparedMetric): string {
-  return LOG_METRICS.has(metric) ? `Δlog10 ${METRIC_NAMES[metric]}` : `Δ${METRIC_NAMES[metric]}`;
+  return LOG_SCALE_METRICS.has(metric) ? `Δlog10 ${METRIC_NAMES[metric]}` : `Δ${METRIC_NAMES[metric]}`;
 }
 
 function rowTooltip(comparison: CompareResult, row: AlignedRow, split: SplitName, metric: ComparedMetric, visible: number[]): TooltipContent {
@@ -187,7 +187,7 @@ export function compareChartSpec(view: CompareView, chart: CompareChartId, optio
   const comparison = view.comparison;
   const series = runSeries(view, text.metric, options.split, options.hidden);
   const axis = compareXAxis(comparison);
-  const log = LOG_METRICS.has(text.metric);
+  const log = LOG_SCALE_METRICS.has(text.metric);
   const hiddenCount = comparison.runs.length - series.length;
   const spec: LineChartSpec = {
     id: text.id,

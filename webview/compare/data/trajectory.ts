@@ -7,6 +7,7 @@
  * point sits at log10(epoch) and the ticks are labelled in epochs, which is a log epoch axis.
  */
 import type { ComparedMetric } from '../../../src/core/compare/align';
+import { LOG_SCALE_METRICS } from '../../../src/core/compare/align';
 import type { TrajectoryResult } from '../../../src/core/compare/trajectory';
 import type { SplitName } from '../../../src/core/result';
 import type { LineChartSpec, LinePoint, LineSeries, TooltipRow, XTick } from '../../charts/types';
@@ -152,7 +153,7 @@ export function trajectorySpec(trajectory: TrajectoryResult, chart: TrajectoryCh
   const m = metricOf(chart, options.nc2Metric);
   const axis = epochAxis(trajectory.epochs);
   const series = trajectorySeries(trajectory, m.metric, options.split, options.layers);
-  const log = m.metric === 'nc1' || m.metric === 'cdnv';
+  const log = LOG_SCALE_METRICS.has(m.metric);
   const notes = [series.length === 0 ? 'No layer chosen: pick layers above.' : undefined, gapNotes(series, log)].filter((n): n is string => n !== undefined);
   const spec: LineChartSpec = {
     id: m.id,
