@@ -14,9 +14,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deflateRawSync, gunzipSync } from 'node:zlib';
-import { PNG } from 'pngjs';
-import { crc32 } from '../src/core/dataset/crc32';
+import { gunzipSync } from 'node:zlib';
+import { writeNpz, writePng } from '../test/unit/dataset/helpers/writers';
 import { buildPreprocessor, openDataset, resolvePreprocessing, selectIndices, streamBatches, type DatasetSource, type DatasetSpec } from '../src/core/dataset';
 import { ImageFolderSource } from '../src/core/dataset/images/imageFolderSource';
 import { sharedDecodePool } from '../src/core/dataset/images/decodePool';
@@ -214,57 +213,12 @@ function prepare(dir: string): void {
   writeFileSync(join(dir, 'train-images-idx3-ubyte'), images);
   writeFileSync(join(dir, 'train-labels-idx1-ubyte'), labels);
   const count = images.readUInt32BE(4);
-  const npy = (descr: string, shape: number[], data: Uint8Array): Buffer => {
-    let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-    header += ' '.repeat((64 - ((10 + header.length + 1) % 64)) % 64) + '\n';
-    const prefix = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, header.length & 0xff, header.length >> 8]);
-    return Buffer.concat([prefix, Buffer.from(header, 'latin1'), data]);
-  };
-  writeFileSync(join(dir, 'train.npz'), zip({ 'x.npy': npy('|u1', [count, 28, 28], images.subarray(16)), 'y.npy': npy('|u1', [count], labels.subarray(8)) }));
+  writeNpz(join(dir, 'train.npz'), { x: { data: images.subarray(16), shape: [count, 28, 28] }, y: { data: labels.subarray(8), shape: [count] } }, true);
   for (let i = 0; i < PNG_COUNT; i++) {
     const folder = join(dir, 'png', String(labels[8 + i]));
     mkdirSync(folder, { recursive: true });
-    const png = new PNG({ width: 28, height: 28 });
-    png.data = images.subarray(16 + i * 784, 16 + (i + 1) * 784);
-    writeFileSync(join(folder, `${String(i).padStart(5, '0')}.png`), PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false }));
+    writePng(join(folder, `${String(i).padStart(5, '0')}.png`), 28, 28, 1, images.subarray(16 + i * 784, 16 + (i + 1) * 784));
   }
-}
-
-function zip(members: Record<string, Buffer>): Buffer {
-  const parts: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  for (const [name, content] of Object.entries(members)) {
-    const body = deflateRawSync(content);
-    const nameBytes = Buffer.from(name);
-    const crc = crc32(new Uint8Array(content.buffer, content.byteOffset, content.length));
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(content.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
-    const entry = Buffer.alloc(46);
-    entry.writeUInt32LE(0x02014b50, 0);
-    entry.writeUInt16LE(8, 10);
-    entry.writeUInt32LE(crc, 16);
-    entry.writeUInt32LE(body.length, 20);
-    entry.writeUInt32LE(content.length, 24);
-    entry.writeUInt16LE(nameBytes.length, 28);
-    entry.writeUInt32LE(offset, 42);
-    parts.push(local, nameBytes, body);
-    central.push(entry, nameBytes);
-    offset += 30 + nameBytes.length + body.length;
-  }
-  const directory = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(Object.keys(members).length, 8);
-  end.writeUInt16LE(Object.keys(members).length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...parts, directory, end]);
 }
 
 async function runPhase(phase: string, dir: string): Promise<PhaseResult | { prepared: number }> {
