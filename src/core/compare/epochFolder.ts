@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { orderByEpoch } from './epochs';
 
@@ -6,10 +6,10 @@ import { orderByEpoch } from './epochs';
  * Checkpoints of one training run: .onnx files, and sub-folders holding a TF.js model.json (the
  * epoch is then read from the sub-folder's name). Ordered by epoch.
  */
-export function listEpochCheckpoints(folder: string): { file: string; epoch: number }[] {
+export async function listEpochCheckpoints(folder: string): Promise<{ file: string; epoch: number }[]> {
   let names: string[];
   try {
-    names = readdirSync(folder);
+    names = await readdir(folder);
   } catch (err) {
     throw new Error(`cannot read the folder ${folder}: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -18,7 +18,7 @@ export function listEpochCheckpoints(folder: string): { file: string; epoch: num
   for (const n of names) {
     const p = join(folder, n);
     if (n.toLowerCase().endsWith('.onnx')) found.set(n, p);
-    else if (statSync(p).isDirectory() && statSync(join(p, 'model.json'), { throwIfNoEntry: false })?.isFile()) found.set(n, join(p, 'model.json'));
+    else if ((await stat(p)).isDirectory() && (await stat(join(p, 'model.json')).catch(() => null))?.isFile()) found.set(n, join(p, 'model.json'));
   }
   if (found.size === 0) throw new Error(`${folder} holds no .onnx files and no <epoch>/model.json folders`);
   try {

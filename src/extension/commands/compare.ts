@@ -160,7 +160,7 @@ export async function analyzeTrajectoryCommand(services: Services, hub: PanelHub
   const target = folder ?? (await vscode.window.showOpenDialog({ title: 'Folder of epoch checkpoints', canSelectFolders: true, canSelectFiles: false }))?.[0];
   if (!target) return;
   try {
-    const checkpoints = listEpochCheckpoints(target.fsPath);
+    const checkpoints = await listEpochCheckpoints(target.fsPath);
     const choices = await pickSharedChoices(services, checkpoints[0].file);
     if (!choices) return;
     const runs = await analyseAll(services, checkpoints.map((c) => ({ path: c.file, label: `epoch ${c.epoch}` })), choices, `Collapse Lens: trajectory of ${basename(target.fsPath)}`);

@@ -25,7 +25,7 @@ export const trajectoryCommand: CliCommand = {
     if (folder === undefined || folder.startsWith('-')) throw new UserError('trajectory needs the folder of checkpoints first (see collapse-lens trajectory --help)');
     let checkpoints;
     try {
-      checkpoints = listEpochCheckpoints(folder);
+      checkpoints = await listEpochCheckpoints(folder);
     } catch (err) {
       throw new UserError(err instanceof Error ? err.message : String(err));
     }
