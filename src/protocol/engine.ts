@@ -10,6 +10,8 @@ export type { DatasetSpec, PreprocessingOptions };
 
 export interface AnalyzeRequest {
   checkpoint: string;
+  /** The checkpoint's sha256 when the caller already has it (the extension hashes it for the run key): saves a second read. */
+  checkpointSha256?: string;
   train: DatasetSpec;
   test?: DatasetSpec;
   layers: LayerSelection;

@@ -77,7 +77,7 @@ export async function analyzeCheckpoint(request: AnalyzeRequest, hooks: Analysis
     }
     const preprocess = buildPreprocessor(train.source, graph.input, { ...options, perClass, seed });
     const preprocessTest = test ? buildPreprocessor(test.source, graph.input, { ...options, perClass, seed }) : undefined;
-    const sha256 = await sha256File(request.checkpoint);
+    const sha256 = request.checkpointSha256 ?? (await sha256File(request.checkpoint));
     const logitsName = graph.classifier?.logitsLayer ?? graph.logitsLayer;
     const fetch = [...new Set([...probes.map((p) => p.name), ...(logitsName ? [logitsName] : [])])];
     const runner = await createRunner(graph, { provider: request.provider, threads: request.threads, fetch });

@@ -68,7 +68,8 @@ export async function analyzeCommand(services: Services, target?: vscode.Uri): P
   await rememberChoices(context.globalState, checkpoint, choices);
 
   const request = requestFrom(checkpoint, choices, settings);
-  const runId = RunStore.runKey(await sha256File(checkpoint), request);
+  request.checkpointSha256 = await sha256File(checkpoint);
+  const runId = RunStore.runKey(request.checkpointSha256, request);
   const stored = services.store.get(runId);
   if (stored?.complete) {
     // Same checkpoint content, data and settings: show the stored result at once; re-running is explicit.

@@ -79,7 +79,8 @@ async function analyseAll(services: Services, checkpoints: { path: string; label
       if (token.isCancellationRequested) return undefined;
       await rememberChoices(services.context.globalState, c.path, choices);
       const request = requestFrom(c.path, choices, readSettings(vscode.Uri.file(c.path)));
-      const runId = RunStore.runKey(await sha256File(c.path), request);
+      request.checkpointSha256 = await sha256File(c.path);
+      const runId = RunStore.runKey(request.checkpointSha256, request);
       const stored = services.store.get(runId);
       const cached = stored?.complete ? await services.store.load(runId) : undefined;
       if (cached) {

@@ -38,8 +38,9 @@ export class RunStore {
     return store;
   }
 
-  static runKey(checkpointSha: string, request: Pick<AnalyzeRequest, 'train' | 'test' | 'layers' | 'perClass' | 'seed' | 'preprocessing' | 'epsilon'>): string {
-    const material = JSON.stringify([checkpointSha, request.train, request.test ?? null, request.layers, request.perClass, request.seed, request.preprocessing ?? {}, request.epsilon]);
+  static runKey(checkpointSha: string, request: Pick<AnalyzeRequest, 'train' | 'test' | 'layers' | 'perClass' | 'seed' | 'preprocessing' | 'preprocessingSettings' | 'epsilon'>): string {
+    // Preprocessing from the settings counts too: changing it must not reopen a run made without it.
+    const material = JSON.stringify([checkpointSha, request.train, request.test ?? null, request.layers, request.perClass, request.seed, request.preprocessing ?? {}, request.preprocessingSettings ?? {}, request.epsilon]);
     return createHash('sha256').update(material).digest('hex').slice(0, 16);
   }
 
