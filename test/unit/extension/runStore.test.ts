@@ -1,0 +1,40 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RunStore } from '../../../src/extension/store/runStore';
+import { syntheticResult } from '../helpers/syntheticResult';
+import type { AnalyzeRequest } from '../../../src/protocol/engine';
+
+const request: AnalyzeRequest = {
+  checkpoint: 'm.onnx', train: { path: 'data', split: 'train' }, layers: 'auto', perClass: 200, batchSize: 64, provider: 'auto', threads: 0, seed: 0, epsilon: 0.01,
+};
+
+test('the run key changes with what changes the numbers, and only with that', () => {
+  const key = RunStore.runKey('abc', request);
+  assert.equal(RunStore.runKey('abc', { ...request }), key);
+  const other: AnalyzeRequest = { ...request, batchSize: 8, provider: 'cpu' };
+  assert.equal(RunStore.runKey('abc', other), key, 'batch size and provider do not change the metrics');
+  for (const changed of [{ perClass: 100 }, { layers: 'all' as const }, { seed: 1 }, { epsilon: 0.05 }, { test: { path: 'data', split: 'test' as const } }, { preprocessingSettings: { scale: 1 } }, { preprocessing: { mean: [0.5] } }]) {
+    assert.notEqual(RunStore.runKey('abc', { ...request, ...changed }), key, JSON.stringify(changed));
+  }
+  assert.notEqual(RunStore.runKey('abd', request), key, 'another checkpoint content');
+});
+
+test('a saved run survives reopening the store, and deleting removes it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'collapse-lens-store-'));
+  try {
+    const store = await RunStore.open(dir);
+    const result = syntheticResult({ layers: [{ name: 'l0', nc1: 1, ncc: 0.5 }] });
+    await store.save('r1', result, false, 'data');
+    const reopened = await RunStore.open(dir);
+    assert.equal(reopened.get('r1')?.complete, false);
+    assert.deepEqual((await reopened.load('r1'))?.layers.map((l) => l.name), ['l0']);
+    await reopened.delete('r1');
+    assert.equal((await RunStore.open(dir)).get('r1'), undefined);
+    assert.equal(await reopened.load('r1'), undefined);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
