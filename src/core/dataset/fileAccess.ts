@@ -1,4 +1,4 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import { access, open, type FileHandle } from 'node:fs/promises';
 
 /** Turns a Node fs error into a message that names the file and says what went wrong, in words. */
 export function describeFsError(path: string, err: unknown): Error {
@@ -88,5 +88,15 @@ export async function readFileHead(path: string, length: number): Promise<{ head
     return { head: await file.readUpTo(0, length), size: file.size };
   } finally {
     await file.close();
+  }
+}
+
+/** Whether a path can be reached (a missing labels file or split folder is a normal answer, not an error). */
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -1,7 +1,7 @@
-import { access, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { cifarVariantByName, type CifarVariant } from './cifar/cifarSource';
-import { describeFsError } from './fileAccess';
+import { describeFsError, exists } from './fileAccess';
 import { listSubfolders } from './images/listing';
 import { labelFileCandidates, splitOfFileName, TEST_FOLDER_NAMES } from './naming';
 import { sniffFile, SUPPORTED_FORMATS } from './sniff';
@@ -27,14 +27,6 @@ function addTo(files: SplitFiles, path: string): void {
   (files[split] ??= []).push(path);
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function batchNumber(path: string): number {
   const m = /(\d+)\D*$/.exec(basename(path));

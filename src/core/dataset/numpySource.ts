@@ -1,4 +1,4 @@
-import { access } from 'node:fs/promises';
+import { exists } from './fileAccess';
 import { ArrayDatasetSource, type RawData } from './arraySource';
 import { fingerprintFiles } from './fingerprint';
 import { isLabelShape, readLabelsFile } from './labelsFile';
@@ -107,14 +107,6 @@ export async function openNpzSource(spec: DatasetSpec): Promise<DatasetSource> {
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The labels file of an images file: spec.labelsPath, or the first existing name from labelFileCandidates. */
 export async function findLabelsFile(imagesPath: string, labelsPath: string | undefined): Promise<string> {

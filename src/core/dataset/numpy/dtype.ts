@@ -1,3 +1,4 @@
+import { halfToFloat } from '../../float16';
 /** NumPy dtypes this project reads, and how their bytes become typed arrays. */
 export type NpyDType =
   | 'bool'
@@ -63,15 +64,6 @@ function swapBytes(bytes: Uint8Array, itemSize: number): void {
       bytes[b] = t;
     }
   }
-}
-
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exponent = (h >> 10) & 0x1f;
-  const fraction = h & 0x3ff;
-  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
-  if (exponent === 31) return fraction ? NaN : sign * Infinity;
-  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
 }
 
 /**
