@@ -83,6 +83,26 @@ export class Workbench {
     }
   }
 
+  /**
+   * Selects several explorer rows and opens the context menu of the selection (on its last row).
+   * The first file's preview editor can open late, after the selection was seen complete, and the
+   * explorer's reveal of it then replaces the selection: the menu would be a single file's. So the
+   * selection is checked again with the menu open, and the whole gesture is repeated when it was lost.
+   */
+  async openContextMenuOnSelection(names) {
+    const isSelected = async (name) => ((await this.explorerItem(name).getAttribute('class')) ?? '').split(/\s+/).includes('selected');
+    for (let attempt = 1; ; attempt++) {
+      await this.selectExplorerItems(names);
+      await this.rightClickExplorerItem(names[names.length - 1]);
+      const lost = [];
+      for (const name of names) if (!(await isSelected(name))) lost.push(name);
+      if (lost.length === 0) return;
+      await this.closeMenu();
+      if (attempt === 3) throw new Error(`explorer selection: ${lost.join(', ')} lost their selection before the context menu opened, ${attempt} times`);
+      await sleep(1000);
+    }
+  }
+
   /** Right-clicks a file or folder row in the explorer and waits for the context menu. */
   async rightClickExplorerItem(name) {
     const row = this.explorerItem(name);

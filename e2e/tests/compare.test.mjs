@@ -66,8 +66,7 @@ const plottable = (value, log) => typeof value === 'number' && Number.isFinite(v
 test('select two checkpoints -> Compare runs -> shared picks -> the compare panel', { timeout: 240_000 }, async () => {
   const wb = session.workbench;
   await wb.revealExplorerItem(`models/${MODELS[0]}`);
-  await wb.selectExplorerItems(MODELS);
-  await wb.rightClickExplorerItem(MODELS[1]);
+  await wb.openContextMenuOnSelection(MODELS);
   await wb.clickMenuItem('Compare runs');
   await wb.answerQuickPick(DATASET_NAME, { showing: 'training data', timeout: 60_000 });
   await wb.answerQuickPick(/^fashion \(test\)$/, { showing: 'held-out data' });
