@@ -87,7 +87,7 @@ export async function createTfjsRunner(graph: TfjsModelGraph, options: TfjsRunne
   let perSample: number[] | null = null;
   let disposed = false;
 
-  const runChunk = async (input: Float32Array, batchSize: number): Promise<Float32Array[]> => {
+  const runChunk = (input: Float32Array, batchSize: number): Float32Array[] => {
     perSample ??= sampleShape(graph, input.length / batchSize);
     const x = tf.tensor(input, [batchSize, ...perSample], 'float32');
     let outputs: tf.Tensor[] = [];
@@ -95,7 +95,9 @@ export async function createTfjsRunner(graph: TfjsModelGraph, options: TfjsRunne
       outputs = loaded.forward(x);
       const values: Float32Array[] = [];
       for (const t of outputs) {
-        const data = await t.data();
+        // Synchronous read: every backend the engine runs on (wasm, cpu, tfjs-node) holds the values in
+        // this process, and the promise of data() only added a scheduling round trip per tensor.
+        const data = t.dataSync();
         values.push(data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number>));
       }
       return values;
@@ -107,6 +109,8 @@ export async function createTfjsRunner(graph: TfjsModelGraph, options: TfjsRunne
 
   return {
     provider: backend.kind,
+    // The wasm backend's reads copy out of the module's memory; the cpu backend can hand back its own storage.
+    ownsOutputs: backend.kind === 'tfjs-wasm',
     runtime: {
       name: '@tensorflow/tfjs',
       version: backend.tfjsVersion,
@@ -125,7 +129,7 @@ export async function createTfjsRunner(graph: TfjsModelGraph, options: TfjsRunne
       for (let start = 0; start < batchSize; start += chunk) {
         const n = Math.min(chunk, batchSize - start);
         if (n !== chunk) throw new Error(`${graph.path}: the model takes batches of exactly ${chunk}; ${batchSize} is not a multiple`);
-        parts.push(await runChunk(input.subarray(start * sampleSize, (start + n) * sampleSize), n));
+        parts.push(runChunk(input.subarray(start * sampleSize, (start + n) * sampleSize), n));
       }
       const result = new Map<string, Float32Array>();
       fetch.forEach((name, i) => {
