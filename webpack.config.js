@@ -49,7 +49,8 @@ module.exports = (_env, argv) => {
     {
       ...node,
       name: 'engine',
-      entry: { engine: './src/engine/main.ts' },
+      // The reduction worker is its own file: a worker thread starts from a script path (reducerClient.ts).
+      entry: { engine: './src/engine/main.ts', reduceWorker: './src/engine/analyze/reduceWorker.ts' },
       output: { path: path.join(__dirname, 'dist'), filename: '[name].js', libraryTarget: 'commonjs2' },
       externals: {
         'onnxruntime-node': 'commonjs onnxruntime-node',

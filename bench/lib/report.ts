@@ -68,6 +68,11 @@ export function printProgressProfile(row: BenchRow): void {
   const layerTotals = new Map<string, number>();
   for (const [pass, prof] of Object.entries(p.passes)) {
     const layers = Object.values(prof.layerSeconds).reduce((a, b) => a + b, 0);
+    if (Object.keys(prof.layerSeconds).length === 0) {
+      // The metrics worker reduced this pass (wide probes): its work overlaps inference and sends no layer events.
+      lines.push([`${pass}: batches, inference with the worker reducing alongside`, fixed(prof.batchAndInferenceSeconds)]);
+      continue;
+    }
     lines.push([`${pass}: wait for batch + inference (${prof.batches} batches)`, fixed(prof.batchAndInferenceSeconds)]);
     lines.push([`${pass}: accumulators, all layers`, fixed(layers)]);
     for (const [layer, s] of Object.entries(prof.layerSeconds)) layerTotals.set(layer, (layerTotals.get(layer) ?? 0) + s);
@@ -77,6 +82,7 @@ export function printProgressProfile(row: BenchRow): void {
   lines.push(['total (median analyze run)', fixed(row.analyzeSeconds)]);
   console.log(`\nWhere the analysis's wall time goes (from its progress events):\n${formatTable(['part', 'seconds'], lines)}`);
   const perLayer = [...layerTotals].sort((a, b) => b[1] - a[1]).map(([name, s]) => [name, fixed(s)]);
+  if (perLayer.length === 0) return;
   console.log(`\nAccumulator time per layer, both passes:\n${formatTable(['layer', 'seconds'], perLayer)}`);
 }
 

@@ -69,6 +69,11 @@ export interface ModelRunner {
    * Returns, for each probe name, a Float32Array of batchSize x dim (flattened per sample).
    */
   run(input: Float32Array, batchSize: number): Promise<Map<string, Float32Array>>;
+  /**
+   * True when the arrays `run` returns are the caller's alone (no view of the runtime's own memory), so
+   * they can be handed to another thread without a copy.
+   */
+  readonly ownsOutputs?: boolean;
   dispose(): Promise<void>;
 }
 

@@ -15,7 +15,7 @@ export interface BatchOutputs {
 
 /**
  * One sweep over a split: decode a batch, run the model once for every probe, hand the outputs to
- * `reduce`, drop them. Memory is a few batches, whatever N is. Cancellation is checked per batch.
+ * `reduce` (which may take them to another thread), drop them. Memory is a few batches, whatever N is. Cancellation is checked per batch.
  */
 export async function sweep(
   split: PreparedSplit,
@@ -24,7 +24,7 @@ export async function sweep(
   batchSize: number,
   stage: EngineStage,
   hooks: AnalysisHooks,
-  reduce: (batch: BatchOutputs, progress: (layer: string) => void) => void,
+  reduce: (batch: BatchOutputs, progress: (layer: string) => void) => void | Promise<void>,
 ): Promise<number> {
   const total = split.indices.length;
   let done = 0;
@@ -33,7 +33,7 @@ export async function sweep(
   for await (const batch of streamBatches(split.source, split.indices, batchSize, preprocess, { prefetch: 2 })) {
     throwIfCancelled(hooks.signal);
     const outputs = await runner.run(batch.input, batch.count);
-    reduce({ outputs, labels: batch.labels, indices: batch.indices, count: batch.count }, (layer) =>
+    await reduce({ outputs, labels: batch.labels, indices: batch.indices, count: batch.count }, (layer) =>
       hooks.onProgress({ stage, split: split.name, layer, done, total, message: `${split.name} ${label}` }),
     );
     done += batch.count;

@@ -1,17 +1,18 @@
 import { access } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { AnalysisResult, SplitLayerMetrics } from '../../core/result';
+import type { AnalysisResult } from '../../core/result';
 import type { LayerInfo, ModelGraph } from '../../core/model/types';
 import type { AnalyzeRequest } from '../../protocol/engine';
 import { resolveProbes } from '../../core/model/onnx';
 import { buildPreprocessor, checkSplitsAgree, loadDatasetConfig, resolvePreprocessing } from '../../core/dataset';
-import { ClassStatsAccumulator, ProjectionAccumulator, classifierMetrics, type ClassStats, type NetworkMetrics } from '../../core/metrics';
+import type { ClassifierMetrics } from '../../core/metrics';
 import { createRunner } from '../backends';
 import { UserError } from '../errors';
 import { sha256File } from '../../core/checksum';
 import { loadModelGraph } from './loadModel';
 import { prepareSplit, type PreparedSplit } from './splits';
-import { countCorrect, sweep } from './passes';
+import { sweep } from './passes';
+import { createReducer, type Reducer } from './reducerClient';
 import type { AnalysisHooks } from './hooks';
 import { assembleResult, type SplitOutcome } from './assemble';
 
@@ -45,7 +46,6 @@ function probesWithClassifierInput(graph: ModelGraph, selection: AnalyzeRequest[
  */
 export async function analyzeCheckpoint(request: AnalyzeRequest, hooks: AnalysisHooks): Promise<AnalysisResult> {
   const started = performance.now();
-  const seconds = (since: number) => (performance.now() - since) / 1000;
   hooks.onProgress({ stage: 'load', done: 0, total: 1, message: `reading ${basename(request.checkpoint)}` });
   try {
     await access(request.checkpoint);
@@ -55,7 +55,34 @@ export async function analyzeCheckpoint(request: AnalyzeRequest, hooks: Analysis
   const graph = await loadModelGraph(request.checkpoint, request.threads);
   const probes = probesWithClassifierInput(graph, request.layers);
   const K = numClassesOf(graph);
+  const logitsName = graph.classifier?.logitsLayer ?? graph.logitsLayer;
+  // The metrics worker starts now, while the data are opened and the session is created (~50 ms).
+  const reducerStarting = createReducer({
+    layers: probes.map((p) => ({ name: p.name, dim: dimOf(p) })),
+    numClasses: K,
+    classifier: graph.classifier ? { W: graph.classifier.W, b: graph.classifier.b } : null,
+    classifierInput: graph.classifier?.inputLayer ?? null,
+    logitsName: logitsName ?? null,
+  });
+  try {
+    return await analyzeWith(request, hooks, { graph, probes, K, logitsName, reducerStarting, started });
+  } finally {
+    await (await reducerStarting).dispose();
+  }
+}
 
+interface LoadedAnalysis {
+  graph: ModelGraph;
+  probes: LayerInfo[];
+  K: number;
+  logitsName: string | undefined;
+  reducerStarting: Promise<Reducer>;
+  started: number;
+}
+
+async function analyzeWith(request: AnalyzeRequest, hooks: AnalysisHooks, loaded: LoadedAnalysis): Promise<AnalysisResult> {
+  const { graph, probes, K, logitsName, started } = loaded;
+  const seconds = (since: number) => (performance.now() - since) / 1000;
   const config = await loadDatasetConfig(request.train.path, request.checkpoint);
   const options = resolvePreprocessing(request.preprocessing ?? null, config?.config.preprocessing ?? null, request.preprocessingSettings ?? null);
   const perClass = request.perClass ?? options.perClass;
@@ -78,48 +105,25 @@ export async function analyzeCheckpoint(request: AnalyzeRequest, hooks: Analysis
     const preprocess = buildPreprocessor(train.source, graph.input, { ...options, perClass, seed });
     const preprocessTest = test ? buildPreprocessor(test.source, graph.input, { ...options, perClass, seed }) : undefined;
     const sha256 = request.checkpointSha256 ?? (await sha256File(request.checkpoint));
-    const logitsName = graph.classifier?.logitsLayer ?? graph.logitsLayer;
     const fetch = [...new Set([...probes.map((p) => p.name), ...(logitsName ? [logitsName] : [])])];
     const runner = await createRunner(graph, { provider: request.provider, threads: request.threads, fetch });
     const loadSeconds = seconds(started);
 
-    const classifier = graph.classifier ? { W: graph.classifier.W, b: graph.classifier.b } : null;
-    const classifierInput = graph.classifier?.inputLayer;
-    const trainStats = new Map<string, ClassStats>();
+    const reducer = await loaded.reducerStarting;
+    let classifierNumbers: ClassifierMetrics | null = null;
 
     const analyseSplit = async (split: PreparedSplit, pre: typeof preprocess): Promise<SplitOutcome> => {
       const splitStarted = performance.now();
-      const pass1 = new Map(probes.map((p) => [p.name, new ClassStatsAccumulator(p.name, K, dimOf(p))]));
-      await sweep(split, pre, runner, request.batchSize, 'pass1', hooks, (batch, progress) => {
-        for (const [name, acc] of pass1) {
-          progress(name);
-          acc.add(batch.outputs.get(name) as Float32Array, batch.labels, { sampleIndices: batch.indices });
-        }
-      });
-      const own = new Map([...pass1].map(([name, acc]) => [name, acc.finish()]));
-    // Counted from what was read, so corrupt images skipped on the way are not counted.
-    const seenCounts = own.values().next().value?.counts;
-    if (seenCounts) split.classCounts = Array.from(seenCounts);
-      if (split.name === 'train') for (const [name, s] of own) trainStats.set(name, s);
-      const pass2 = new Map(
-        probes.map((p) => [p.name, new ProjectionAccumulator(own.get(p.name) as ClassStats, trainStats.get(p.name) as ClassStats, { classifier: p.name === classifierInput ? classifier : null })]),
-      );
-      let correct = 0;
-      let seen = 0;
-      await sweep(split, pre, runner, request.batchSize, 'pass2', hooks, (batch, progress) => {
-        const logits = logitsName ? batch.outputs.get(logitsName) : undefined;
-        if (logits) {
-          correct += countCorrect(logits, batch.labels, K);
-          seen += batch.count;
-        }
-        for (const [name, acc] of pass2) {
-          progress(name);
-          acc.add(batch.outputs.get(name) as Float32Array, batch.labels, { sampleIndices: batch.indices, ...(name === classifierInput && logits ? { logits } : {}) });
-        }
-      });
-      const metrics = new Map<string, SplitLayerMetrics>([...pass2].map(([name, acc]) => [name, acc.finish()]));
-      const network: NetworkMetrics | null = classifierInput ? (pass2.get(classifierInput) as ProjectionAccumulator).finishNetwork() : null;
-      return { split, metrics, accuracy: seen > 0 ? correct / seen : null, samples: split.classCounts.reduce((a, b) => a + b, 0), nc4: network?.nc4 ?? null, seconds: seconds(splitStarted) };
+      const owned = runner.ownsOutputs === true;
+      await reducer.beginPassOne(split.name);
+      await sweep(split, pre, runner, request.batchSize, 'pass1', hooks, (batch, progress) => reducer.add(batch, owned, progress));
+      const passOne = await reducer.endPassOne();
+      // Counted from what was read, so corrupt images skipped on the way are not counted.
+      split.classCounts = passOne.classCounts;
+      if (split.name === 'train') classifierNumbers = passOne.classifierNumbers;
+      await sweep(split, pre, runner, request.batchSize, 'pass2', hooks, (batch, progress) => reducer.add(batch, owned, progress));
+      const { metrics, accuracy, nc4 } = await reducer.endPassTwo();
+      return { split, metrics, accuracy, samples: split.classCounts.reduce((a, b) => a + b, 0), nc4, seconds: seconds(splitStarted) };
     };
 
     const base = {
@@ -138,7 +142,6 @@ export async function analyzeCheckpoint(request: AnalyzeRequest, hooks: Analysis
     };
     try {
       const trainOutcome = await analyseSplit(train, preprocess);
-      const classifierNumbers = graph.classifier && classifierInput ? classifierMetrics(graph.classifier.W, graph.classifier.b, trainStats.get(classifierInput) as ClassStats) : null;
       hooks.onPartial?.(assembleResult({ ...base, train: trainOutcome, classifierNumbers, timing: { totalSeconds: seconds(started), loadSeconds, trainSeconds: trainOutcome.seconds } }));
       const testOutcome = test && preprocessTest ? await analyseSplit(test, preprocessTest) : undefined;
       hooks.onProgress({ stage: 'write', done: 1, total: 1, message: 'assembling the result' });

@@ -39,6 +39,8 @@ function checkFetchNames(model: OnnxModel, fetch: string[]): string[] {
 
 class OnnxRunner implements ModelRunner {
   private readonly sampleSize: number;
+  // onnxruntime-node copies every output into a fresh ArrayBuffer; disposing the tensor only drops it.
+  readonly ownsOutputs = true;
 
   constructor(
     private readonly model: OnnxModel,

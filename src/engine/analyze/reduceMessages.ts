@@ -1,0 +1,25 @@
+/**
+ * What the analysis and its reduction worker say to each other (reducerClient.ts, reduceWorker.ts).
+ * After its first message ('ready'), every request gets exactly one reply, in order, so the client
+ * matches replies to requests by queue.
+ */
+import type { PassOneSummary, PassTwoSummary, ReducerSetup, SplitName } from './reducer';
+
+export type ReduceRequest =
+  | { kind: 'begin-pass-one'; split: SplitName }
+  | { kind: 'add'; outputs: Map<string, Float32Array>; labels: Int32Array; indices: Int32Array; count: number }
+  | { kind: 'end-pass-one' }
+  | { kind: 'end-pass-two' };
+
+export type ReduceReply =
+  | { kind: 'done' }
+  /** Sent once, unasked, when the worker has loaded and can take requests. */
+  | { kind: 'ready' }
+  | { kind: 'pass-one'; summary: PassOneSummary }
+  | { kind: 'pass-two'; summary: PassTwoSummary }
+  | { kind: 'failed'; message: string; stack?: string };
+
+/** workerData of a reduction worker. */
+export interface ReduceWorkerData {
+  collapseLensReducer: ReducerSetup;
+}

@@ -1,0 +1,125 @@
+/**
+ * The metric side of an analysis: every probe's pass-1 and pass-2 accumulators for one split at a
+ * time, fed the runner's outputs batch by batch. The training split's class statistics are kept as the
+ * reference for the held-out split (NCC, NC4). It holds no model and no dataset, so it runs on the
+ * engine's main thread or in the reduction worker (reduceWorker.ts) alike.
+ */
+import type { SplitLayerMetrics } from '../../core/result';
+import { ClassStatsAccumulator, ProjectionAccumulator, classifierMetrics, type ClassStats, type ClassifierMetrics, type LinearClassifier } from '../../core/metrics';
+import { countCorrect } from './passes';
+
+export interface ReducerSetup {
+  /** The probes in depth order, with their widths. */
+  layers: { name: string; dim: number }[];
+  numClasses: number;
+  /** The network's last linear layer and the probe that feeds it (NC3, NC4). */
+  classifier: LinearClassifier | null;
+  classifierInput: string | null;
+  /** The tensor with the network's logits (accuracy, NC4), when known. */
+  logitsName: string | null;
+}
+
+/** One batch of runner outputs: per tensor name, count x dim values. */
+export interface ReducerBatch {
+  outputs: Map<string, Float32Array>;
+  labels: Int32Array;
+  indices: Int32Array;
+  count: number;
+}
+
+export interface PassOneSummary {
+  /** Samples seen per class (corrupt samples skipped on the way are not counted). */
+  classCounts: number[];
+  /** NC3 and the weight geometry, from the training split's class means at the classifier input. */
+  classifierNumbers: ClassifierMetrics | null;
+}
+
+export interface PassTwoSummary {
+  metrics: Map<string, SplitLayerMetrics>;
+  /** The network's top-1 accuracy on the split, when the logits were fetched. */
+  accuracy: number | null;
+  nc4: number | null;
+}
+
+export type SplitName = 'train' | 'test';
+
+export class SplitReducer {
+  private readonly trainStats = new Map<string, ClassStats>();
+  private pass1: Map<string, ClassStatsAccumulator> | null = null;
+  private pass2: Map<string, ProjectionAccumulator> | null = null;
+  private split: SplitName = 'train';
+  private correct = 0;
+  private seen = 0;
+
+  constructor(private readonly setup: ReducerSetup) {}
+
+  beginPassOne(split: SplitName): void {
+    this.split = split;
+    this.pass2 = null;
+    const K = this.setup.numClasses;
+    this.pass1 = new Map(this.setup.layers.map((l) => [l.name, new ClassStatsAccumulator(l.name, K, l.dim)]));
+  }
+
+  /** Reduces one batch into the open pass; `progress` is called with each layer just before its turn. */
+  add(batch: ReducerBatch, progress?: (layer: string) => void): void {
+    if (this.pass1) {
+      for (const [name, acc] of this.pass1) {
+        progress?.(name);
+        acc.add(this.output(batch, name), batch.labels, { sampleIndices: batch.indices });
+      }
+      return;
+    }
+    if (!this.pass2) throw new Error('a batch arrived with no pass open');
+    const { logitsName, classifierInput, numClasses } = this.setup;
+    const logits = logitsName ? batch.outputs.get(logitsName) : undefined;
+    if (logits) {
+      this.correct += countCorrect(logits, batch.labels, numClasses);
+      this.seen += batch.count;
+    }
+    for (const [name, acc] of this.pass2) {
+      progress?.(name);
+      acc.add(this.output(batch, name), batch.labels, { sampleIndices: batch.indices, ...(name === classifierInput && logits ? { logits } : {}) });
+    }
+  }
+
+  endPassOne(): PassOneSummary {
+    if (!this.pass1) throw new Error('pass 1 was not open');
+    const own = new Map([...this.pass1].map(([name, acc]) => [name, acc.finish()]));
+    this.pass1 = null;
+    if (this.split === 'train') for (const [name, stats] of own) this.trainStats.set(name, stats);
+    const reference = (name: string): ClassStats => {
+      const stats = this.trainStats.get(name);
+      if (!stats) throw new Error(`layer "${name}": the training split's pass 1 must come before the held-out split's pass 2`);
+      return stats;
+    };
+    const { classifier, classifierInput } = this.setup;
+    this.pass2 = new Map(
+      this.setup.layers.map((l) => [
+        l.name,
+        new ProjectionAccumulator(own.get(l.name) as ClassStats, reference(l.name), { classifier: l.name === classifierInput ? classifier : null }),
+      ]),
+    );
+    this.correct = 0;
+    this.seen = 0;
+    const counts = own.values().next().value?.counts;
+    const classifierNumbers =
+      this.split === 'train' && classifier && classifierInput ? classifierMetrics(classifier.W, classifier.b, reference(classifierInput)) : null;
+    return { classCounts: counts ? Array.from(counts) : new Array<number>(this.setup.numClasses).fill(0), classifierNumbers };
+  }
+
+  endPassTwo(): PassTwoSummary {
+    if (!this.pass2) throw new Error('pass 2 was not open');
+    const pass2 = this.pass2;
+    this.pass2 = null;
+    const metrics = new Map<string, SplitLayerMetrics>([...pass2].map(([name, acc]) => [name, acc.finish()]));
+    const input = this.setup.classifierInput;
+    const nc4 = input ? ((pass2.get(input) as ProjectionAccumulator).finishNetwork().nc4 ?? null) : null;
+    return { metrics, accuracy: this.seen > 0 ? this.correct / this.seen : null, nc4 };
+  }
+
+  private output(batch: ReducerBatch, name: string): Float32Array {
+    const values = batch.outputs.get(name);
+    if (!values) throw new Error(`layer "${name}": the runner returned no values for it`);
+    return values;
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * Where the metric accumulators run. In a worker thread when the probes are wide: the model
+ * (onnxruntime-node and tfjs-wasm both run synchronously on the main thread) and the reductions of the
+ * previous batch then proceed at the same time, on two cores. On the main thread for narrow probes
+ * (the worker would cost more than it saves), when the worker cannot start (its script missing, a
+ * runtime without TypeScript for the sources), or when COLLAPSE_LENS_REDUCE=main-thread asks for it
+ * (profiling, debugging). The numbers are the same either way; only the timing differs.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { SplitReducer, type PassOneSummary, type PassTwoSummary, type ReducerBatch, type ReducerSetup, type SplitName } from './reducer';
+import type { ReduceReply, ReduceRequest, ReduceWorkerData } from './reduceMessages';
+
+export interface Reducer {
+  readonly where: 'worker' | 'main-thread';
+  beginPassOne(split: SplitName): Promise<void>;
+  /**
+   * Hands over one batch; resolves once the reducer can take another (at most MAX_BATCHES_IN_FLIGHT
+   * wait in the worker, so memory stays a few batches whatever N is). `owned`: the output arrays belong
+   * to the caller, who will not touch them again, so their memory moves to the worker without a copy.
+   * A failure of this batch surfaces at the latest in the next call.
+   */
+  add(batch: ReducerBatch, owned: boolean, progress?: (layer: string) => void): Promise<void>;
+  endPassOne(): Promise<PassOneSummary>;
+  endPassTwo(): Promise<PassTwoSummary>;
+  dispose(): Promise<void>;
+}
+
+/** Batches queued in the worker beyond the one it reduces: enough to keep it busy, few enough to bound memory. */
+const MAX_BATCHES_IN_FLIGHT = 2;
+/** How long a starting worker may take to say it is ready before the main thread reduces instead. */
+const START_TIMEOUT_MS = 10_000;
+
+class MainThreadReducer implements Reducer {
+  readonly where = 'main-thread' as const;
+  private readonly reducer: SplitReducer;
+  constructor(setup: ReducerSetup) {
+    this.reducer = new SplitReducer(setup);
+  }
+  async beginPassOne(split: SplitName): Promise<void> {
+    this.reducer.beginPassOne(split);
+  }
+  async add(batch: ReducerBatch, _owned: boolean, progress?: (layer: string) => void): Promise<void> {
+    this.reducer.add(batch, progress);
+  }
+  async endPassOne(): Promise<PassOneSummary> {
+    return this.reducer.endPassOne();
+  }
+  async endPassTwo(): Promise<PassTwoSummary> {
+    return this.reducer.endPassTwo();
+  }
+  async dispose(): Promise<void> {}
+}
+
+interface Pending {
+  resolve(reply: ReduceReply): void;
+  reject(error: Error): void;
+}
+
+class WorkerReducer implements Reducer {
+  readonly where = 'worker' as const;
+  private readonly waiting: Pending[] = [];
+  private readonly adds: Promise<unknown>[] = [];
+  private failure: Error | null = null;
+
+  constructor(private readonly worker: Worker) {
+    worker.on('message', (reply: ReduceReply) => {
+      const pending = this.waiting.shift();
+      if (reply.kind === 'failed') {
+        const error = new Error(reply.message);
+        this.failure ??= error;
+        pending?.reject(error);
+      } else pending?.resolve(reply);
+    });
+    worker.on('error', (error) => this.stop(new Error(`the metrics worker failed: ${error.message}`)));
+    worker.on('exit', (code) => this.stop(new Error(`the metrics worker stopped (exit code ${code}; out of memory?)`)));
+  }
+
+  async beginPassOne(split: SplitName): Promise<void> {
+    await this.request({ kind: 'begin-pass-one', split });
+  }
+
+  async add(batch: ReducerBatch, owned: boolean): Promise<void> {
+    const transfer = owned ? [...new Set([...batch.outputs.values()].map((values) => values.buffer))] : [];
+    const reply = this.request({ kind: 'add', outputs: batch.outputs, labels: batch.labels, indices: batch.indices, count: batch.count }, transfer as ArrayBuffer[]);
+    // Rejections are read through `failure`; this keeps an unread one from being reported as unhandled.
+    reply.catch(() => undefined);
+    this.adds.push(reply);
+    while (this.adds.length > MAX_BATCHES_IN_FLIGHT) await this.adds.shift();
+    if (this.failure) throw this.failure;
+  }
+
+  async endPassOne(): Promise<PassOneSummary> {
+    const reply = await this.request({ kind: 'end-pass-one' });
+    if (reply.kind !== 'pass-one') throw new Error(`the metrics worker answered ${reply.kind} to end-pass-one`);
+    this.adds.length = 0;
+    return reply.summary;
+  }
+
+  async endPassTwo(): Promise<PassTwoSummary> {
+    const reply = await this.request({ kind: 'end-pass-two' });
+    if (reply.kind !== 'pass-two') throw new Error(`the metrics worker answered ${reply.kind} to end-pass-two`);
+    this.adds.length = 0;
+    return reply.summary;
+  }
+
+  async dispose(): Promise<void> {
+    this.stop(new Error('the metrics worker was stopped'));
+    await this.worker.terminate();
+  }
+
+  private request(request: ReduceRequest, transfer: ArrayBuffer[] = []): Promise<ReduceReply> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise<ReduceReply>((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      this.worker.postMessage(request, transfer);
+    });
+  }
+
+  private stop(error: Error): void {
+    this.failure ??= error;
+    for (const pending of this.waiting.splice(0)) pending.reject(this.failure);
+  }
+}
+
+/**
+ * How to start the worker: dist/reduceWorker.js beside the bundled engine; from the TypeScript sources
+ * (tests, benchmarks under tsx) a one-line script that registers tsx first, since a worker does not
+ * inherit the parent's module hooks in Node 20.
+ */
+function workerEntry(): { script: string; eval: boolean } | null {
+  const bundled = join(__dirname, 'reduceWorker.js');
+  if (existsSync(bundled)) return { script: bundled, eval: false };
+  const source = join(__dirname, 'reduceWorker.ts');
+  if (existsSync(source)) return { script: `require('tsx/cjs'); require(${JSON.stringify(source)});`, eval: true };
+  return null;
+}
+
+/** Starts a worker and waits for its first sign of life; null when it cannot run here. */
+async function startWorker(setup: ReducerSetup): Promise<Worker | null> {
+  const entry = workerEntry();
+  if (entry === null) return null;
+  const data: ReduceWorkerData = { collapseLensReducer: setup };
+  let worker: Worker;
+  try {
+    worker = new Worker(entry.script, { eval: entry.eval, workerData: data });
+  } catch {
+    return null;
+  }
+  // 'online' comes before the script has loaded; the worker's own 'ready' says it loaded and listens.
+  const started = await new Promise<boolean>((resolve) => {
+    const settle = (ok: boolean) => {
+      clearTimeout(timer);
+      worker.off('message', onMessage);
+      worker.off('error', onFailure);
+      worker.off('exit', onFailure);
+      resolve(ok);
+    };
+    const timer = setTimeout(() => settle(false), START_TIMEOUT_MS);
+    const onMessage = (reply: ReduceReply) => settle(reply.kind === 'ready');
+    const onFailure = () => settle(false);
+    worker.on('message', onMessage);
+    worker.once('error', onFailure);
+    worker.once('exit', onFailure);
+  });
+  if (!started) {
+    await worker.terminate().catch(() => undefined);
+    return null;
+  }
+  return worker;
+}
+
+/**
+ * Probe values per sample from which the worker pays: below, the reductions take less time than the
+ * worker's start (~50 ms bundled) and one message per batch save (bench:onnx: the TF.js MLP's 986
+ * values per sample ran slower with the worker, the CNN's 28,090 a third faster).
+ */
+export const WORKER_MIN_VALUES_PER_SAMPLE = 8192;
+
+/** Where the reductions should run for these probes; COLLAPSE_LENS_REDUCE=worker|main-thread overrides. */
+export function reductionPlace(setup: ReducerSetup, env: NodeJS.ProcessEnv = process.env): Reducer['where'] {
+  const forced = env.COLLAPSE_LENS_REDUCE;
+  if (forced === 'worker' || forced === 'main-thread') return forced;
+  const width = setup.layers.reduce((sum, layer) => sum + layer.dim, 0);
+  return width >= WORKER_MIN_VALUES_PER_SAMPLE ? 'worker' : 'main-thread';
+}
+
+export async function createReducer(setup: ReducerSetup): Promise<Reducer> {
+  if (reductionPlace(setup) === 'worker') {
+    const worker = await startWorker(setup);
+    if (worker) return new WorkerReducer(worker);
+  }
+  return new MainThreadReducer(setup);
+}
