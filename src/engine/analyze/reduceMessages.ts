@@ -6,6 +6,8 @@
 import type { PassOneSummary, PassTwoSummary, ReducerSetup, SplitName } from './reducer';
 
 export type ReduceRequest =
+  /** A new analysis: fresh accumulators for these probes (a worker serves one analysis after another). */
+  | { kind: 'configure'; setup: ReducerSetup }
   | { kind: 'begin-pass-one'; split: SplitName }
   | { kind: 'add'; outputs: Map<string, Float32Array>; labels: Int32Array; indices: Int32Array; count: number }
   | { kind: 'end-pass-one' }
@@ -19,7 +21,7 @@ export type ReduceReply =
   | { kind: 'pass-two'; summary: PassTwoSummary }
   | { kind: 'failed'; message: string; stack?: string };
 
-/** workerData of a reduction worker. */
+/** workerData of a reduction worker: marks the thread as one (the script does nothing elsewhere). */
 export interface ReduceWorkerData {
-  collapseLensReducer: ReducerSetup;
+  collapseLensReducer: true;
 }

@@ -7,7 +7,15 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { SplitReducer } from './reducer';
 import type { ReduceReply, ReduceRequest, ReduceWorkerData } from './reduceMessages';
 
-function handle(reducer: SplitReducer, request: ReduceRequest): ReduceReply {
+/** The analysis being served; null until the first 'configure'. */
+let reducer: SplitReducer | null = null;
+
+function handle(request: ReduceRequest): ReduceReply {
+  if (request.kind === 'configure') {
+    reducer = new SplitReducer(request.setup);
+    return { kind: 'done' };
+  }
+  if (reducer === null) throw new Error(`the metrics worker got "${request.kind}" before any analysis was configured`);
   switch (request.kind) {
     case 'begin-pass-one':
       reducer.beginPassOne(request.split);
@@ -24,14 +32,15 @@ function handle(reducer: SplitReducer, request: ReduceRequest): ReduceReply {
 
 const port = parentPort;
 const data = workerData as ReduceWorkerData | null;
-if (port && data?.collapseLensReducer) {
-  const reducer = new SplitReducer(data.collapseLensReducer);
-  // After a failure the reducer's totals are partial: every later request fails with the same message.
+if (port && data?.collapseLensReducer === true) {
+  // After a failure the totals are partial: every later request of that analysis fails with the same
+  // message, until the next 'configure' starts another.
   let failure: ReduceReply | null = null;
   port.on('message', (request: ReduceRequest) => {
+    if (request.kind === 'configure') failure = null;
     if (failure === null) {
       try {
-        port.postMessage(handle(reducer, request));
+        port.postMessage(handle(request));
         return;
       } catch (err) {
         failure = { kind: 'failed', message: err instanceof Error ? err.message : String(err), ...(err instanceof Error && err.stack ? { stack: err.stack } : {}) };

@@ -58,23 +58,64 @@ interface Pending {
   reject(error: Error): void;
 }
 
+/**
+ * A started worker kept between analyses of one process (the benchmark's runs, a future engine serving
+ * several jobs): its start (~50 ms bundled) and its JIT warm-up are paid once. Parked unref'd, so it
+ * never keeps the process alive.
+ */
+let spareWorker: Worker | null = null;
+
+function parkWorker(worker: Worker): void {
+  if (spareWorker !== null) {
+    void worker.terminate();
+    return;
+  }
+  spareWorker = worker;
+  worker.unref();
+  worker.once('exit', () => {
+    if (spareWorker === worker) spareWorker = null;
+  });
+}
+
+function takeSpareWorker(): Worker | null {
+  const worker = spareWorker;
+  spareWorker = null;
+  worker?.ref();
+  return worker;
+}
+
 class WorkerReducer implements Reducer {
   readonly where = 'worker' as const;
   private readonly waiting: Pending[] = [];
   private readonly adds: Promise<unknown>[] = [];
   private failure: Error | null = null;
+  private readonly onMessage = (reply: ReduceReply): void => {
+    const pending = this.waiting.shift();
+    if (reply.kind === 'failed') {
+      const error = new Error(reply.message);
+      this.failure ??= error;
+      pending?.reject(error);
+    } else pending?.resolve(reply);
+  };
+  private readonly onError = (error: Error): void => this.stop(new Error(`the metrics worker failed: ${error.message}`));
+  private readonly onExit = (code: number): void => this.stop(new Error(`the metrics worker stopped (exit code ${code}; out of memory?)`));
 
-  constructor(private readonly worker: Worker) {
-    worker.on('message', (reply: ReduceReply) => {
-      const pending = this.waiting.shift();
-      if (reply.kind === 'failed') {
-        const error = new Error(reply.message);
-        this.failure ??= error;
-        pending?.reject(error);
-      } else pending?.resolve(reply);
-    });
-    worker.on('error', (error) => this.stop(new Error(`the metrics worker failed: ${error.message}`)));
-    worker.on('exit', (code) => this.stop(new Error(`the metrics worker stopped (exit code ${code}; out of memory?)`)));
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', this.onMessage);
+    worker.on('error', this.onError);
+    worker.on('exit', this.onExit);
+  }
+
+  /** A reducer on `worker` for the analysis `setup` describes; null when the worker does not answer. */
+  static async open(worker: Worker, setup: ReducerSetup): Promise<WorkerReducer | null> {
+    const reducer = new WorkerReducer(worker);
+    try {
+      await reducer.request({ kind: 'configure', setup });
+      return reducer;
+    } catch {
+      await reducer.dispose();
+      return null;
+    }
   }
 
   async beginPassOne(split: SplitName): Promise<void> {
@@ -105,9 +146,15 @@ class WorkerReducer implements Reducer {
     return reply.summary;
   }
 
+  /** Parks a worker that finished cleanly for the next analysis; stops one that failed or is mid-request. */
   async dispose(): Promise<void> {
-    this.stop(new Error('the metrics worker was stopped'));
-    await this.worker.terminate();
+    const healthy = this.failure === null && this.waiting.length === 0;
+    this.stop(new Error('the analysis closed its metrics worker'));
+    this.worker.off('message', this.onMessage);
+    this.worker.off('error', this.onError);
+    this.worker.off('exit', this.onExit);
+    if (healthy) parkWorker(this.worker);
+    else await this.worker.terminate();
   }
 
   private request(request: ReduceRequest, transfer: ArrayBuffer[] = []): Promise<ReduceReply> {
@@ -138,10 +185,10 @@ function workerEntry(): { script: string; eval: boolean } | null {
 }
 
 /** Starts a worker and waits for its first sign of life; null when it cannot run here. */
-async function startWorker(setup: ReducerSetup): Promise<Worker | null> {
+async function startWorker(): Promise<Worker | null> {
   const entry = workerEntry();
   if (entry === null) return null;
-  const data: ReduceWorkerData = { collapseLensReducer: setup };
+  const data: ReduceWorkerData = { collapseLensReducer: true };
   let worker: Worker;
   try {
     worker = new Worker(entry.script, { eval: entry.eval, workerData: data });
@@ -188,8 +235,9 @@ export function reductionPlace(setup: ReducerSetup, env: NodeJS.ProcessEnv = pro
 
 export async function createReducer(setup: ReducerSetup): Promise<Reducer> {
   if (reductionPlace(setup) === 'worker') {
-    const worker = await startWorker(setup);
-    if (worker) return new WorkerReducer(worker);
+    const worker = takeSpareWorker() ?? (await startWorker());
+    const reducer = worker ? await WorkerReducer.open(worker, setup) : null;
+    if (reducer) return reducer;
   }
   return new MainThreadReducer(setup);
 }

@@ -145,6 +145,31 @@ test('a worker that dies mid-pass fails the next call instead of hanging', async
   );
 });
 
+const threadOf = (reducer: Reducer): number => (reducer as unknown as { worker: { threadId: number } }).worker.threadId;
+
+test('a worker that finished cleanly serves the next analysis; one that failed is replaced', async () => {
+  const direct = await reduceBothSplits(new SplitReducer(setup()), false);
+  const first = await open('worker');
+  const firstThread = threadOf(first);
+  await reduceBothSplits(first, true);
+  await first.dispose();
+  const second = await open('worker');
+  assert.equal(threadOf(second), firstThread, 'the parked worker is reused');
+  assert.deepEqual(await reduceBothSplits(second, true), direct, 'a reused worker starts from fresh accumulators');
+  // Fail this analysis (a label outside 0..K-1), then close it: its worker must not be parked.
+  await second.beginPassOne('train');
+  const [bad] = batches(6, BATCH);
+  bad!.labels[0] = K + 4;
+  await assert.rejects(async () => {
+    await second.add(bad!, true);
+    await second.endPassOne();
+  }, /label 7/);
+  await second.dispose();
+  const third = await open('worker');
+  assert.notEqual(threadOf(third), firstThread, 'a worker whose analysis failed is not reused');
+  assert.deepEqual(await reduceBothSplits(third, true), direct);
+});
+
 test('narrow probes reduce on the main thread, wide ones in the worker; the environment can force either', () => {
   const narrow = { ...setup(), layers: [{ name: 'a', dim: 100 }] };
   const wide = { ...setup(), layers: [{ name: 'a', dim: WORKER_MIN_VALUES_PER_SAMPLE }] };
