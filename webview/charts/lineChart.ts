@@ -167,20 +167,25 @@ export function renderLineChart(container: HTMLElement, spec: LineChartSpec, siz
     hLines.map((l) => y(l.value) + 13),
     13,
   );
+  // The lines go under the series, their labels over them (drawn after the series, below), so a series
+  // crossing a label is masked by the label's halo instead of striking through its text.
+  const referenceLabels: (() => void)[] = [];
   hLines.forEach((line, i) => {
     const color = theme.colors[line.color];
     root.append('line').attr('x1', MARGIN.left).attr('x2', width - MARGIN.right).attr('y1', y(line.value)).attr('y2', y(line.value)).attr('stroke', color).attr('stroke-width', 1.25).attr('stroke-dasharray', '2 3');
-    haloText(root, theme, line.label, MARGIN.left + 6, labelYs[i]!).attr('text-anchor', 'start').attr('fill', color).attr('class', 'cl-ref-label');
+    referenceLabels.push(() => haloText(root, theme, line.label, MARGIN.left + 6, labelYs[i]!).attr('text-anchor', 'start').attr('fill', color).attr('class', 'cl-ref-label'));
   });
   spec.vLines.forEach((line) => {
     const color = theme.colors[line.color];
     const px = x(line.value);
     root.append('line').attr('x1', px).attr('x2', px).attr('y1', plotTop).attr('y2', plotBottom).attr('stroke', color).attr('stroke-width', 1.5).attr('stroke-dasharray', '4 3');
     const nearRight = px > width - MARGIN.right - 140;
-    haloText(root, theme, line.label, nearRight ? px - 5 : px + 5, plotBottom - 8)
-      .attr('text-anchor', nearRight ? 'end' : 'start')
-      .attr('fill', color)
-      .attr('class', 'cl-ref-label');
+    referenceLabels.push(() =>
+      haloText(root, theme, line.label, nearRight ? px - 5 : px + 5, plotBottom - 8)
+        .attr('text-anchor', nearRight ? 'end' : 'start')
+        .attr('fill', color)
+        .attr('class', 'cl-ref-label'),
+    );
   });
 
   // The series.
@@ -213,6 +218,7 @@ export function renderLineChart(container: HTMLElement, spec: LineChartSpec, siz
       .attr('stroke', color)
       .attr('stroke-width', 1.5);
   });
+  for (const draw of referenceLabels) draw();
 
   drawLegend(root, spec, theme);
 
