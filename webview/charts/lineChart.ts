@@ -7,6 +7,7 @@ import type { Theme } from '../common/theme';
 import { INTERACTION_ONLY_CLASS } from '../common/exportChart';
 import { formatShort } from '../common/format';
 import { linearDomain, logDomain, logPlottable } from './domain';
+import { placeLineLabels } from './labelPlacement';
 import {
   axisTitle,
   createSvg,
@@ -55,19 +56,6 @@ function xTicks(spec: LineChartSpec, xs: number[], width: number): { x: number; 
   const room = Math.max(1, Math.floor((width - MARGIN.left - MARGIN.right) / 26));
   const step = Math.max(1, Math.ceil(unique.length / room));
   return unique.filter((_, i) => i % step === 0).map((x) => ({ x, label: String(x) }));
-}
-
-/** Keeps reference labels at least `gap` pixels apart (they are stacked when two lines are close). */
-function spreadLabels(ys: number[], gap: number): number[] {
-  const order = ys.map((y, i) => ({ y, i })).sort((a, b) => a.y - b.y);
-  const out = ys.slice();
-  let last = -Infinity;
-  for (const { y, i } of order) {
-    const placed = Math.max(y, last + gap);
-    out[i] = placed;
-    last = placed;
-  }
-  return out;
 }
 
 function drawLegend(svg: Group, spec: LineChartSpec, theme: Theme): void {
@@ -160,20 +148,34 @@ export function renderLineChart(container: HTMLElement, spec: LineChartSpec, siz
   axisTitle(svg, spec.xLabel, (MARGIN.left + width - MARGIN.right) / 2, height - 8);
   axisTitle(svg, spec.yLabel, 16, (plotTop + plotBottom) / 2, true);
 
-  // Reference lines. Horizontal ones are labelled at their left end (the early layers of a depth chart
-  // sit low, so that corner is usually empty); vertical ones near the bottom of the plot.
+  // Reference lines. Horizontal ones are labelled where the series leave room (labelPlacement.ts);
+  // vertical ones near the bottom of the plot.
   const hLines = spec.hLines.filter((l) => (spec.yScale === 'log' ? l.value > 0 : true));
-  const labelYs = spreadLabels(
-    hLines.map((l) => y(l.value) + 13),
-    13,
-  );
   // The lines go under the series, their labels over them (drawn after the series, below), so a series
   // crossing a label is masked by the label's halo instead of striking through its text.
   const referenceLabels: (() => void)[] = [];
-  hLines.forEach((line, i) => {
+  hLines.forEach((line) => {
     const color = theme.colors[line.color];
     root.append('line').attr('x1', MARGIN.left).attr('x2', width - MARGIN.right).attr('y1', y(line.value)).attr('y2', y(line.value)).attr('stroke', color).attr('stroke-width', 1.25).attr('stroke-dasharray', '2 3');
-    referenceLabels.push(() => haloText(root, theme, line.label, MARGIN.left + 6, labelYs[i]!).attr('text-anchor', 'start').attr('fill', color).attr('class', 'cl-ref-label'));
+  });
+  // Placed once the series are known: at the end of the line, above or below it, that they leave free.
+  referenceLabels.push(() => {
+    const places = placeLineLabels(
+      hLines.map((l) => ({ text: l.label, lineY: y(l.value) })),
+      [
+        ...placed.map((marks) => marks.map((m) => ({ x: m.px, y: m.py }))),
+        // Vertical reference lines (the effective depth) are obstacles too.
+        ...spec.vLines.map((l) => [
+          { x: x(l.value), y: plotTop },
+          { x: x(l.value), y: plotBottom },
+        ]),
+      ],
+      { left: MARGIN.left, right: width - MARGIN.right, top: plotTop, bottom: plotBottom },
+    );
+    hLines.forEach((line, i) => {
+      const place = places[i]!;
+      haloText(root, theme, line.label, place.x, place.y).attr('text-anchor', place.anchor).attr('fill', theme.colors[line.color]).attr('class', 'cl-ref-label');
+    });
   });
   spec.vLines.forEach((line) => {
     const color = theme.colors[line.color];
