@@ -1,13 +1,23 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 
-/** Streams the file through sha256 so a large checkpoint never blocks the host's thread or its memory. */
-export function sha256File(path: string): Promise<string> {
+function streamInto(hash: Hash, path: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
     createReadStream(path)
       .on('data', (chunk) => hash.update(chunk))
       .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')));
+      .on('end', () => resolve());
   });
+}
+
+/** Streams the file through sha256 so a large checkpoint never blocks the host's thread or its memory. */
+export function sha256File(path: string): Promise<string> {
+  return sha256Files([path]);
+}
+
+/** sha256 of the files' bytes one after another (a checkpoint and its weight files), streamed. */
+export async function sha256Files(paths: readonly string[]): Promise<string> {
+  const hash = createHash('sha256');
+  for (const path of paths) await streamInto(hash, path);
+  return hash.digest('hex');
 }

@@ -8,7 +8,7 @@ import { buildPreprocessor, checkSplitsAgree, loadDatasetConfig, resolvePreproce
 import type { ClassifierMetrics } from '../../core/metrics';
 import { createRunner } from '../backends';
 import { UserError } from '../errors';
-import { sha256File } from '../../core/checksum';
+import { checkpointSha256 } from '../../core/model/checkpointContent';
 import { loadModelGraph } from './loadModel';
 import { prepareSplit, type PreparedSplit } from './splits';
 import { sweep } from './passes';
@@ -104,7 +104,7 @@ async function analyzeWith(request: AnalyzeRequest, hooks: AnalysisHooks, loaded
     }
     const preprocess = buildPreprocessor(train.source, graph.input, { ...options, perClass, seed });
     const preprocessTest = test ? buildPreprocessor(test.source, graph.input, { ...options, perClass, seed }) : undefined;
-    const sha256 = request.checkpointSha256 ?? (await sha256File(request.checkpoint));
+    const sha256 = request.checkpointSha256 ?? (await checkpointSha256(request.checkpoint));
     const fetch = [...new Set([...probes.map((p) => p.name), ...(logitsName ? [logitsName] : [])])];
     const runner = await createRunner(graph, { provider: request.provider, threads: request.threads, fetch });
     const loadSeconds = seconds(started);

@@ -6,7 +6,7 @@ import { EngineError } from '../engineClient';
 import { readSettings } from '../settings';
 import { RunStore } from '../store/runStore';
 import { runAnalysis } from '../analysisRunner';
-import { sha256File } from '../../core/checksum';
+import { checkpointSha256 } from '../../core/model/checkpointContent';
 import { recentDatasets, rememberChoices, rememberedChoices, type AnalysisChoices } from './choices';
 import { pickTestDataset, pickTrainDataset } from './pickDataset';
 import { pickLayers, pickPerClass } from './pickOptions';
@@ -68,7 +68,7 @@ export async function analyzeCommand(services: Services, target?: vscode.Uri): P
   await rememberChoices(context.globalState, checkpoint, choices);
 
   const request = requestFrom(checkpoint, choices, settings);
-  request.checkpointSha256 = await sha256File(checkpoint);
+  request.checkpointSha256 = await checkpointSha256(checkpoint);
   const runId = RunStore.runKey(request.checkpointSha256, request);
   const stored = services.store.get(runId);
   if (stored?.complete) {

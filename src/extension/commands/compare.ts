@@ -11,7 +11,7 @@ import { buildTrajectory, compareResults, DatasetMismatchError, listEpochCheckpo
 import type { RunView } from '../../protocol/webview';
 import { EngineError } from '../engineClient';
 import { readSettings } from '../settings';
-import { sha256File } from '../../core/checksum';
+import { checkpointSha256 } from '../../core/model/checkpointContent';
 import { requestFrom } from './analyze';
 import { recentDatasets, rememberChoices, rememberedChoices, type AnalysisChoices } from './choices';
 import { pickTestDataset, pickTrainDataset } from './pickDataset';
@@ -79,7 +79,7 @@ async function analyseAll(services: Services, checkpoints: { path: string; label
       if (token.isCancellationRequested) return undefined;
       await rememberChoices(services.context.globalState, c.path, choices);
       const request = requestFrom(c.path, choices, readSettings(vscode.Uri.file(c.path)));
-      request.checkpointSha256 = await sha256File(c.path);
+      request.checkpointSha256 = await checkpointSha256(c.path);
       const runId = RunStore.runKey(request.checkpointSha256, request);
       const stored = services.store.get(runId);
       const cached = stored?.complete ? await services.store.load(runId) : undefined;

@@ -69,6 +69,21 @@ async function readRange(handle: FileHandle, offset: number, length: number): Pr
 }
 
 /** Replaces every external initializer of `model` with its bytes read from beside `modelPath`. */
+/**
+ * The external data files a decoded model names, resolved and checked like the loader does, each once,
+ * in the order its initializers first name them (the checkpoint's identity covers their bytes too).
+ */
+export async function externalDataFiles(model: onnx.IModelProto, modelPath: string): Promise<string[]> {
+  const folder = dirname(resolve(modelPath));
+  const files: string[] = [];
+  for (const t of model.graph?.initializer ?? []) {
+    if (t.dataLocation !== onnx.TensorProto.DataLocation.EXTERNAL) continue;
+    const file = await resolveInside(folder, readRef(t, modelPath).location, t.name ?? '', modelPath);
+    if (!files.includes(file)) files.push(file);
+  }
+  return files;
+}
+
 export async function inlineExternalData(model: onnx.ModelProto, modelPath: string): Promise<void> {
   const tensors = (model.graph?.initializer ?? []).filter(
     (t) => t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL,

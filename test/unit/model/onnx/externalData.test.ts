@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, realpath, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadOnnxGraph } from '../../../../src/core/model/onnx';
+import { checkpointFiles, checkpointSha256 } from '../../../../src/core/model/checkpointContent';
 import { B1, B2, W1, W2, buildModel, externalFloatTensor, floatTensor, intAttr, node, tempFolder, valueInfo, writeModel } from './builders';
 
 /** The MLP with W1 and W2 stored in `location` (W1's 48 bytes, then W2's 24), biases inline. */
@@ -78,6 +80,27 @@ test('a missing or short external data file is reported with the tensor', async 
     await assert.rejects(loadOnnxGraph(path), /external data file "weights.bin" of tensor "W1" was not found beside the model/);
     await writeFile(join(folder.dir, 'weights.bin'), weightBytes().subarray(0, 60));
     await assert.rejects(loadOnnxGraph(path), /"weights.bin" is too short for tensor "W2" \(60 bytes, needs 72\)/);
+  } finally {
+    await folder.remove();
+  }
+});
+
+test('the checkpoint hash covers the external data: new weights in the same .bin change it, the .onnx unchanged', async () => {
+  const folder = await tempFolder();
+  try {
+    await mkdir(join(folder.dir, 'data'));
+    const bin = join(folder.dir, 'data', 'weights.bin');
+    await writeFile(bin, weightBytes());
+    const path = await writeModel(folder.dir, 'model.onnx', externalMlp('data/weights.bin'));
+    assert.deepEqual(await checkpointFiles(path), [path, await realpath(bin)]);
+    const before = await checkpointSha256(path);
+    const retrained = weightBytes();
+    retrained[0] ^= 1;
+    await writeFile(bin, retrained);
+    const after = await checkpointSha256(path);
+    assert.notEqual(after, before, 'retrained weights in the external file must give another checkpoint hash');
+    const expected = createHash('sha256').update(await readFile(path)).update(retrained).digest('hex');
+    assert.equal(after, expected, 'the hash is sha256 of the .onnx bytes followed by the external file');
   } finally {
     await folder.remove();
   }
