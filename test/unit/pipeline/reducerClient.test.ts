@@ -7,6 +7,7 @@ import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createReducer, reductionPlace, WORKER_MIN_VALUES_PER_SAMPLE, type Reducer } from '../../../src/engine/analyze/reducerClient';
 import { SplitReducer, type ReducerBatch, type ReducerSetup } from '../../../src/engine/analyze/reducer';
+import { seededRandom } from '../../../src/core/dataset/sampling';
 
 const K = 3;
 const LAYERS = [
@@ -16,20 +17,8 @@ const LAYERS = [
 ];
 const BATCH = 16;
 
-/** A deterministic pseudo-random stream (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function setup(): ReducerSetup {
-  const next = random(7);
+  const next = seededRandom(7);
   const W = Float64Array.from({ length: K * 6 }, () => next() - 0.5);
   const b = Float64Array.from({ length: K }, () => next() - 0.5);
   return { layers: LAYERS, numClasses: K, classifier: { W, b }, classifierInput: 'penultimate', logitsName: 'logits' };
@@ -37,7 +26,7 @@ function setup(): ReducerSetup {
 
 /** Class-dependent clusters with noise; fresh arrays every call (a transfer detaches them). */
 function batches(seed: number, count: number): ReducerBatch[] {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const out: ReducerBatch[] = [];
   for (let start = 0; start < count; start += BATCH) {
     const n = Math.min(BATCH, count - start);
