@@ -99,6 +99,8 @@ export class Workbench {
       if (lost.length === 0) return;
       await this.closeMenu();
       if (attempt === 3) throw new Error(`explorer selection: ${lost.join(', ')} lost their selection before the context menu opened, ${attempt} times`);
+      // Said in the log, so a CI run shows how often the late reveal happens there.
+      console.warn(`e2e: explorer selection lost ${lost.join(', ')} before the context menu opened; selecting again (attempt ${attempt + 1})`);
       await sleep(1000);
     }
   }
