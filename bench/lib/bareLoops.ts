@@ -2,9 +2,10 @@
  * One bare runtime loop per runner kind: the runtime alone on images already in memory, fetching only
  * the model's output.
  */
-import { bareOnnxLoop, type BareResult } from './bareOnnx';
+import { bareOnnxLoop } from './bareOnnx';
 import { bareTfjsLoop } from './bareTfjs';
 import type { LoadedImages } from './fashionMnist';
+import type { BareResult } from './timedAccuracyLoop';
 
 export type RunnerKind = 'onnx' | 'tfjs';
 export const RUNNER_KINDS: readonly RunnerKind[] = ['onnx', 'tfjs'];

@@ -4,15 +4,7 @@
  * batch size, fetching only the logits, over images already in memory.
  */
 import * as ort from 'onnxruntime-node';
-
-export interface BareResult {
-  seconds: number;
-  /** User + system CPU of the whole process (onnxruntime's threads included) during the timed loop. */
-  cpuSeconds: number;
-  images: number;
-  /** Top-1 accuracy of the logits: must equal the analysis's, or the two did not see the same inputs. */
-  accuracy: number;
-}
+import { timedAccuracyLoop, type BareResult } from './timedAccuracyLoop';
 
 export async function bareOnnxLoop(modelPath: string, input: Float32Array, labels: Int32Array, sampleShape: number[], batchSize: number, warmupBatches = 5): Promise<BareResult> {
   ort.env.logLevel = 'fatal';
@@ -30,21 +22,7 @@ export async function bareOnnxLoop(modelPath: string, input: Float32Array, label
     return logits;
   };
   try {
-    for (let b = 0; b < warmupBatches; b++) await runBatch((b * batchSize) % count);
-    let correct = 0;
-    const started = performance.now();
-    const cpu = process.cpuUsage();
-    for (let start = 0; start < count; start += batchSize) {
-      const logits = await runBatch(start);
-      const K = logits.length / Math.min(batchSize, count - start);
-      for (let i = 0; i * K < logits.length; i++) {
-        let best = 0;
-        for (let c = 1; c < K; c++) if (logits[i * K + c]! > logits[i * K + best]!) best = c;
-        if (best === labels[start + i]) correct++;
-      }
-    }
-    const used = process.cpuUsage(cpu);
-    return { seconds: (performance.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6, images: count, accuracy: correct / count };
+    return await timedAccuracyLoop(labels, batchSize, warmupBatches, runBatch);
   } finally {
     await session.release();
   }

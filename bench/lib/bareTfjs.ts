@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { initTfjsBackend } from '../../src/engine/backends/tfjsBackend';
 import { tfjsFileIOHandler } from '../../src/engine/backends/tfjsIOHandler';
-import type { BareResult } from './bareOnnx';
+import { timedAccuracyLoop, type BareResult } from './timedAccuracyLoop';
 
 /** The model's per-sample input shape (e.g. [28, 28, 1] or [784]), checked against the sample size. */
 function sampleShapeOf(model: tf.LayersModel, modelPath: string, sampleSize: number): number[] {
@@ -39,21 +39,7 @@ export async function bareTfjsLoop(modelPath: string, input: Float32Array, label
     }
   };
   try {
-    for (let b = 0; b < warmupBatches; b++) runBatch((b * batchSize) % count);
-    let correct = 0;
-    const started = performance.now();
-    const cpu = process.cpuUsage();
-    for (let start = 0; start < count; start += batchSize) {
-      const scores = runBatch(start);
-      const K = scores.length / Math.min(batchSize, count - start);
-      for (let i = 0; i * K < scores.length; i++) {
-        let best = 0;
-        for (let c = 1; c < K; c++) if (scores[i * K + c]! > scores[i * K + best]!) best = c;
-        if (best === labels[start + i]) correct++;
-      }
-    }
-    const used = process.cpuUsage(cpu);
-    return { seconds: (performance.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6, images: count, accuracy: correct / count, backend: backend.kind };
+    return { ...(await timedAccuracyLoop(labels, batchSize, warmupBatches, runBatch)), backend: backend.kind };
   } finally {
     model.dispose();
   }
