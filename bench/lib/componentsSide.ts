@@ -10,7 +10,7 @@ import { isOnnxModel } from '../../src/core/model/onnx';
 import { createRunner } from '../../src/engine/backends';
 import { encodeWithOutputs } from '../../src/engine/backends/onnxFetchModel';
 import { loadModelGraph } from '../../src/engine/analyze/loadModel';
-import { analysisFetch, decodeOnce as decodeOnce_, fastest, inBatches, timed, type Timed } from './measure';
+import { analysisFetch, decodeOnce as decodeOnce_, fastest, inBatches, probeFloatsPerImage, timed, type Timed } from './measure';
 
 
 export interface ComponentTimes {
@@ -86,13 +86,12 @@ export async function componentsSide(checkpoint: string, dataset: string, input:
     await probeGraph.release();
     await quietGraph.release();
   }
-  const dimOf = (name: string) => (graph.layers.find((l) => l.name === name)?.shape ?? []).reduce<number>((a, d) => a * (d ?? 0), 1);
   return {
     decode: fastest(runs.decode),
     runnerAllProbes: fastest(runs.runnerAllProbes),
     probeGraphLogitsOnly: fastest(runs.probeGraphLogitsOnly),
     runnerLogitsOnly: fastest(runs.runnerLogitsOnly),
-    probeFloatsPerImage: fetch.all.reduce((n, name) => n + dimOf(name), 0),
+    probeFloatsPerImage: probeFloatsPerImage(graph, fetch.all),
     withReduction: { spinning: fastest(runs.spinning), notSpinning: fastest(runs.notSpinning) },
   };
 }

@@ -29,6 +29,12 @@ export function analysisFetch(graph: ModelGraph): { all: string[]; logits: strin
   return { all: [...new Set([...probes, ...(graph.classifier ? [graph.classifier.inputLayer] : []), logits])], logits };
 }
 
+/** Floats per image the named tensors hold together (an unknown dimension counts as 0). */
+export function probeFloatsPerImage(graph: ModelGraph, names: readonly string[]): number {
+  const dimOf = (name: string) => (graph.layers.find((l) => l.name === name)?.shape ?? []).reduce<number>((a, d) => a * (d ?? 0), 1);
+  return names.reduce((n, name) => n + dimOf(name), 0);
+}
+
 /** Calls `run` on consecutive batches of a preloaded input of `count` samples. */
 export function inBatches(input: Float32Array, count: number, batchSize: number): (run: (batch: Float32Array, rows: number) => Promise<void> | void) => Promise<void> {
   const size = input.length / count;

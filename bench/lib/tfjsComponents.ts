@@ -9,7 +9,7 @@ import { createRunner } from '../../src/engine/backends';
 import { initTfjsBackend } from '../../src/engine/backends/tfjsBackend';
 import { tfjsFileIOHandler } from '../../src/engine/backends/tfjsIOHandler';
 import { loadModelGraph } from '../../src/engine/analyze/loadModel';
-import { analysisFetch, decodeOnce as decodeOnce_, fastest, inBatches, timed, type Timed } from './measure';
+import { analysisFetch, decodeOnce as decodeOnce_, fastest, inBatches, probeFloatsPerImage, timed, type Timed } from './measure';
 import { fixed, formatTable } from './table';
 
 
@@ -62,13 +62,12 @@ export async function tfjsComponentsSide(checkpoint: string, dataset: string, in
     await logitsOnly.dispose();
     model.dispose();
   }
-  const dimOf = (name: string) => (graph.layers.find((l) => l.name === name)?.shape ?? []).reduce<number>((a, d) => a * (d ?? 0), 1);
   return {
     bare: fastest(runs.bare),
     runnerAllProbes: fastest(runs.runnerAllProbes),
     runnerLogitsOnly: fastest(runs.runnerLogitsOnly),
     decode: fastest(runs.decode),
-    probeFloatsPerImage: fetch.all.reduce((n, name) => n + dimOf(name), 0),
+    probeFloatsPerImage: probeFloatsPerImage(graph, fetch.all),
     probes: fetch.all,
   };
 }
