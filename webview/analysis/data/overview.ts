@@ -2,6 +2,7 @@
  * Result -> the four overview charts against depth (NC1, NCC accuracy, NC2, CDNV). DOM-free.
  * x is the probe order (layer.depth); a null metric stays null so the chart draws a gap, never a zero.
  */
+import { LOG_SCALE_METRICS } from '../../../src/core/compare/align';
 import type { AnalysisResult, LayerResult, SplitLayerMetrics, SplitName } from '../../../src/core/result';
 import type { ChartColor, LinePoint, LineChartSpec, LineSeries, ReferenceLine, TooltipRow } from '../../charts/types';
 import { logDomain } from '../../charts/domain';
@@ -9,7 +10,7 @@ import { formatCount, formatExact, formatPercent, formatPercentExact } from '../
 
 export type OverviewChartId = 'nc1' | 'ncc' | 'nc2' | 'cdnv';
 export type Nc2Metric = 'etfDistance' | 'equinorm' | 'equiangularity' | 'maxAngle';
-type DepthMetric = 'nc1' | 'nccAccuracy' | 'cdnv' | Nc2Metric;
+export type DepthMetric = 'nc1' | 'nccAccuracy' | 'cdnv' | Nc2Metric;
 
 export const OVERVIEW_CHARTS: readonly OverviewChartId[] = ['nc1', 'ncc', 'nc2', 'cdnv'];
 
@@ -37,6 +38,41 @@ export function yAxisLabel(chart: OverviewChartId, nc2Metric: Nc2Metric): string
     case 'cdnv':
       return 'mean CDNV over class pairs (log)';
   }
+}
+
+/** A depth chart's own text and the metric it plots: the same in the analysis and the compare panel. */
+export interface DepthChartText {
+  id: string;
+  title: string;
+  yLabel: string;
+  metric: DepthMetric;
+}
+
+export function depthChartText(chart: OverviewChartId, nc2Metric: Nc2Metric): DepthChartText {
+  const yLabel = yAxisLabel(chart, nc2Metric);
+  switch (chart) {
+    case 'nc1':
+      return { id: 'nc1', title: 'NC1 · within-class variability', yLabel, metric: 'nc1' };
+    case 'ncc':
+      return { id: 'ncc-accuracy', title: 'Nearest-class-centre accuracy', yLabel, metric: 'nccAccuracy' };
+    case 'nc2': {
+      const m = nc2MetricInfo(nc2Metric);
+      return { id: `nc2-${m.id}`, title: `NC2 · ${m.label}`, yLabel, metric: m.id };
+    }
+    case 'cdnv':
+      return { id: 'cdnv', title: 'CDNV · class-distance normalised variance', yLabel, metric: 'cdnv' };
+  }
+}
+
+export type MetricAxis = Pick<LineChartSpec, 'yScale' | 'yFormat'> & Partial<Pick<LineChartSpec, 'yDomain'>>;
+
+/**
+ * How a metric's y axis reads wherever it is plotted (against depth or epoch): NC1 and CDNV span decades
+ * (the core's LOG_SCALE_METRICS), NCC accuracy is a share on a fixed [0, 1].
+ */
+export function metricAxis(metric: DepthMetric): MetricAxis {
+  if (metric === 'nccAccuracy') return { yScale: 'linear', yFormat: 'percent', yDomain: [0, 1] };
+  return { yScale: LOG_SCALE_METRICS.has(metric) ? 'log' : 'linear', yFormat: 'number' };
 }
 
 export const SPLIT_COLORS: Record<SplitName, ChartColor> = { train: 'blue', test: 'orange' };
@@ -79,7 +115,7 @@ function metricValue(metrics: SplitLayerMetrics | undefined, metric: DepthMetric
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
-function formatMetric(metric: DepthMetric, value: number | null): string {
+export function formatMetric(metric: DepthMetric, value: number | null): string {
   return metric === 'nccAccuracy' ? formatPercentExact(value) : formatExact(value);
 }
 
@@ -119,7 +155,8 @@ export function depthSeries(result: AnalysisResult, metric: DepthMetric): LineSe
   }));
 }
 
-const X_LABEL = 'Probe depth (layer index, input → output)';
+/** The x axis against depth: the probe order (the compare panel's too, when the runs align by name). */
+export const DEPTH_LABEL = 'Probe depth (layer index, input → output)';
 
 function logNote(series: LineSeries[]): string | undefined {
   const { hiddenNonPositive } = logDomain(series.flatMap((s) => s.points.map((p) => p.y)));
@@ -131,8 +168,9 @@ function nullNote(series: LineSeries[]): string | undefined {
   return missing > 0 ? `${missing} value(s) not computed (gaps; hover for the reason).` : undefined;
 }
 
-function joinNotes(...notes: (string | undefined)[]): string | undefined {
-  const present = notes.filter((n): n is string => n !== undefined);
+/** The notes given, in order, as one text; undefined when none has anything to say. */
+export function joinNotes(...notes: (string | undefined)[]): string | undefined {
+  const present = notes.filter((n): n is string => n !== undefined && n.length > 0);
   return present.length > 0 ? present.join(' ') : undefined;
 }
 
@@ -160,16 +198,15 @@ export interface OverviewOptions {
 }
 
 /** The chart's own fields; the rest is what every overview chart shares (see depthChart). */
-type DepthChartFields = Pick<LineChartSpec, 'id' | 'title' | 'yLabel' | 'yScale'> & Partial<Pick<LineChartSpec, 'yDomain' | 'yFormat' | 'hLines' | 'vLines'>>;
+type DepthChartFields = Pick<LineChartSpec, 'id' | 'title' | 'yLabel'> & MetricAxis & Partial<Pick<LineChartSpec, 'hLines' | 'vLines'>>;
 
 /**
- * An overview chart: depth on x, plain numbers and no reference lines unless `fields` says otherwise; its
+ * An overview chart: depth on x, no reference lines unless `fields` says otherwise; its
  * note counts the gaps, and on a log axis also the values the axis cannot show.
  */
 function depthChart(series: LineSeries[], selectedKey: string | null, fields: DepthChartFields): LineChartSpec {
   return {
-    xLabel: X_LABEL,
-    yFormat: 'number',
+    xLabel: DEPTH_LABEL,
     series,
     hLines: [],
     vLines: [],
@@ -180,42 +217,8 @@ function depthChart(series: LineSeries[], selectedKey: string | null, fields: De
 }
 
 export function overviewSpec(result: AnalysisResult, chart: OverviewChartId, options: OverviewOptions): LineChartSpec {
-  const selectedKey = options.selectedLayer;
-  const yLabel = yAxisLabel(chart, options.nc2Metric);
-  switch (chart) {
-    case 'nc1':
-      return depthChart(depthSeries(result, 'nc1'), selectedKey, {
-        id: 'nc1',
-        title: 'NC1 · within-class variability',
-        yLabel,
-        yScale: 'log',
-      });
-    case 'ncc':
-      return depthChart(depthSeries(result, 'nccAccuracy'), selectedKey, {
-        id: 'ncc-accuracy',
-        title: 'Nearest-class-centre accuracy',
-        yLabel,
-        yScale: 'linear',
-        yDomain: [0, 1],
-        yFormat: 'percent',
-        hLines: accuracyLines(result),
-        vLines: effectiveDepthLine(result),
-      });
-    case 'nc2': {
-      const metric = nc2MetricInfo(options.nc2Metric);
-      return depthChart(depthSeries(result, metric.id), selectedKey, {
-        id: `nc2-${metric.id}`,
-        title: `NC2 · ${metric.label}`,
-        yLabel,
-        yScale: 'linear',
-      });
-    }
-    case 'cdnv':
-      return depthChart(depthSeries(result, 'cdnv'), selectedKey, {
-        id: 'cdnv',
-        title: 'CDNV · class-distance normalised variance',
-        yLabel,
-        yScale: 'log',
-      });
-  }
+  const { id, title, yLabel, metric } = depthChartText(chart, options.nc2Metric);
+  // Only the accuracy chart carries reference lines: the network's own accuracy and the effective depth.
+  const lines = chart === 'ncc' ? { hLines: accuracyLines(result), vLines: effectiveDepthLine(result) } : {};
+  return depthChart(depthSeries(result, metric), options.selectedLayer, { id, title, yLabel, ...metricAxis(metric), ...lines });
 }

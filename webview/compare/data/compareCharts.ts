@@ -14,8 +14,8 @@ import type { SplitName } from '../../../src/core/result';
 import type { CompareView } from '../../../src/protocol/webview';
 import { logDomain } from '../../charts/domain';
 import type { LineChartSpec, LinePoint, LineSeries, TooltipContent, TooltipRow, XTick } from '../../charts/types';
-import { formatExact, formatPercentExact, formatShort } from '../../common/format';
-import { nc2MetricInfo, yAxisLabel, type Nc2Metric } from '../../analysis/data/overview';
+import { formatShort } from '../../common/format';
+import { DEPTH_LABEL, depthChartText, formatMetric, joinNotes, metricAxis, type Nc2Metric } from '../../analysis/data/overview';
 import { seriesStyle, shortLabel } from './runStyle';
 
 export type CompareChartId = 'nc1' | 'ncc' | 'nc2' | 'cdnv';
@@ -68,7 +68,6 @@ export function rowX(comparison: CompareResult, rowIndex: number): number {
   return row.relativeDepth * Math.max(0, comparison.rows.length - 1);
 }
 
-export const DEPTH_LABEL = 'Probe depth (layer index, input → output)';
 export const RELATIVE_DEPTH_LABEL = 'Relative depth (0 = first probe, 1 = last) · architectures differ';
 
 /** The x axis: its title, and for relative depth the ticks 0, 0.25, … 1 at their scaled positions. */
@@ -88,10 +87,6 @@ export function cellValue(cell: AlignedCell | null | undefined, split: SplitName
   const metrics = split === 'train' ? cell?.train : cell?.test;
   const v = metrics?.[metric];
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
-}
-
-export function formatMetric(metric: ComparedMetric, value: number | null): string {
-  return metric === 'nccAccuracy' ? formatPercentExact(value) : formatExact(value);
 }
 
 /** "+0.123" / "−0.456": a signed change, the minus a real minus sign. */
@@ -144,11 +139,6 @@ export function sentence(text: string): string {
   return `${text[0]?.toUpperCase() ?? ''}${text.slice(1)}`;
 }
 
-function joinNotes(...notes: (string | undefined)[]): string | undefined {
-  const present = notes.filter((n): n is string => n !== undefined && n.length > 0);
-  return present.length > 0 ? present.join(' ') : undefined;
-}
-
 export function gapNotes(series: LineSeries[], log: boolean): string | undefined {
   const values = series.flatMap((s) => s.points.map((p) => p.y));
   const hidden = log ? logDomain(values).hiddenNonPositive : 0;
@@ -159,43 +149,19 @@ export function gapNotes(series: LineSeries[], log: boolean): string | undefined
   );
 }
 
-interface ChartText {
-  id: string;
-  title: string;
-  yLabel: string;
-  metric: ComparedMetric;
-}
-
-function chartText(chart: CompareChartId, nc2Metric: Nc2Metric): ChartText {
-  const yLabel = yAxisLabel(chart, nc2Metric);
-  switch (chart) {
-    case 'nc1':
-      return { id: 'nc1', title: 'NC1 · within-class variability', yLabel, metric: 'nc1' };
-    case 'ncc':
-      return { id: 'ncc-accuracy', title: 'Nearest-class-centre accuracy', yLabel, metric: 'nccAccuracy' };
-    case 'nc2': {
-      const m = nc2MetricInfo(nc2Metric);
-      return { id: `nc2-${m.id}`, title: `NC2 · ${m.label}`, yLabel, metric: m.id };
-    }
-    case 'cdnv':
-      return { id: 'cdnv', title: 'CDNV · class-distance normalised variance', yLabel, metric: 'cdnv' };
-  }
-}
-
 export function compareChartSpec(view: CompareView, chart: CompareChartId, options: CompareChartOptions): LineChartSpec {
-  const text = chartText(chart, options.nc2Metric);
+  const text = depthChartText(chart, options.nc2Metric);
   const comparison = view.comparison;
   const series = runSeries(view, text.metric, options.split, options.hidden);
   const axis = compareXAxis(comparison);
-  const log = LOG_SCALE_METRICS.has(text.metric);
+  const yAxis = metricAxis(text.metric);
   const hiddenCount = comparison.runs.length - series.length;
   const spec: LineChartSpec = {
     id: text.id,
     title: `${text.title} (${options.split === 'train' ? 'train' : 'held-out'})`,
     xLabel: axis.label,
     yLabel: text.yLabel,
-    yScale: log ? 'log' : 'linear',
-    yFormat: text.metric === 'nccAccuracy' ? 'percent' : 'number',
+    ...yAxis,
     series,
     hLines: [],
     vLines: [],
@@ -204,10 +170,9 @@ export function compareChartSpec(view: CompareView, chart: CompareChartId, optio
       // Said on every chart when the architectures differ (the x axis is then relative depth).
       comparison.alignment === 'relative-depth' ? `${sentence(comparison.alignmentNote)}.` : undefined,
       hiddenCount > 0 ? `${hiddenCount} run(s) hidden (click them in the legend to show).` : undefined,
-      gapNotes(series, log),
+      gapNotes(series, yAxis.yScale === 'log'),
     ),
   };
   if (axis.ticks) spec.xTicks = axis.ticks;
-  if (text.metric === 'nccAccuracy') spec.yDomain = [0, 1];
   return spec;
 }

@@ -7,13 +7,12 @@
  * point sits at log10(epoch) and the ticks are labelled in epochs, which is a log epoch axis.
  */
 import type { ComparedMetric } from '../../../src/core/compare/align';
-import { LOG_SCALE_METRICS } from '../../../src/core/compare/align';
 import type { TrajectoryResult } from '../../../src/core/compare/trajectory';
 import type { SplitName } from '../../../src/core/result';
 import type { LineChartSpec, LinePoint, LineSeries, TooltipRow, XTick } from '../../charts/types';
 import { formatExact, formatShort } from '../../common/format';
-import { nc2MetricInfo, SPLIT_COLORS, yAxisLabel, type Nc2Metric } from '../../analysis/data/overview';
-import { formatMetric, gapNotes, METRIC_NAMES } from './compareCharts';
+import { formatMetric, metricAxis, nc2MetricInfo, SPLIT_COLORS, yAxisLabel, type Nc2Metric } from '../../analysis/data/overview';
+import { gapNotes, METRIC_NAMES } from './compareCharts';
 import { seriesStyle, shortLabel } from './runStyle';
 
 export type TrajectoryChartId = 'nc1' | 'ncc' | 'nc2' | 'cdnv';
@@ -153,21 +152,19 @@ export function trajectorySpec(trajectory: TrajectoryResult, chart: TrajectoryCh
   const m = metricOf(chart, options.nc2Metric);
   const axis = epochAxis(trajectory.epochs);
   const series = trajectorySeries(trajectory, m.metric, options.split, options.layers);
-  const log = LOG_SCALE_METRICS.has(m.metric);
-  const notes = [series.length === 0 ? 'No layer chosen: pick layers above.' : undefined, gapNotes(series, log)].filter((n): n is string => n !== undefined);
+  const yAxis = metricAxis(m.metric);
+  const notes = [series.length === 0 ? 'No layer chosen: pick layers above.' : undefined, gapNotes(series, yAxis.yScale === 'log')].filter((n): n is string => n !== undefined);
   const spec: LineChartSpec = {
     id: m.id,
     title: `${m.title} (${options.split === 'train' ? 'train' : 'held-out'})`,
     xLabel: axis.label,
     yLabel: m.yLabel,
-    yScale: log ? 'log' : 'linear',
-    yFormat: m.metric === 'nccAccuracy' ? 'percent' : 'number',
+    ...yAxis,
     xTicks: axis.ticks,
     series,
     hLines: [],
     vLines: [],
   };
-  if (m.metric === 'nccAccuracy') spec.yDomain = [0, 1];
   if (notes.length > 0) spec.note = notes.join(' ');
   return spec;
 }
