@@ -1,21 +1,14 @@
 #!/usr/bin/env node
 // Fails when a command contributed in package.json is not registered in the extension's source, or a
 // menu names a command that is not contributed: both show up to a user as a dead menu item.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const contributed = new Set(pkg.contributes.commands.map((c) => c.command));
 
-function walk(dir, out = []) {
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) walk(p, out);
-    else if (p.endsWith('.ts')) out.push(p);
-  }
-  return out;
-}
-const source = walk('src/extension').map((f) => readFileSync(f, 'utf8')).join('\n');
+const files = readdirSync('src/extension', { recursive: true }).filter((f) => f.endsWith('.ts'));
+const source = files.map((f) => readFileSync(join('src/extension', f), 'utf8')).join('\n');
 const registered = new Set([...source.matchAll(/registerCommand\(\s*['"]([\w.]+)['"]/g)].map((m) => m[1]));
 
 const problems = [];

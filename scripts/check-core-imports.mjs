@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The core (src/core) must run without VS Code, a DOM or a native runtime: the engine, the CLI and the
 // unit tests all load it alone. This check fails the build when an import crosses that line.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const FORBIDDEN = [
   [/from\s+['"]vscode['"]|require\(\s*['"]vscode['"]\s*\)/, 'imports vscode'],
@@ -11,19 +11,11 @@ const FORBIDDEN = [
   [/\bdocument\.|\bwindow\./, 'touches the DOM'],
 ];
 
-function walk(dir, out = []) {
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) walk(p, out);
-    else if (p.endsWith('.ts')) out.push(p);
-  }
-  return out;
-}
-
 const problems = [];
-for (const file of walk('src/core')) {
-  const text = readFileSync(file, 'utf8');
-  for (const [re, why] of FORBIDDEN) if (re.test(text)) problems.push(`${relative('.', file)} ${why}`);
+for (const file of readdirSync('src/core', { recursive: true }).filter((f) => f.endsWith('.ts'))) {
+  const path = join('src/core', file);
+  const text = readFileSync(path, 'utf8');
+  for (const [re, why] of FORBIDDEN) if (re.test(text)) problems.push(`${path} ${why}`);
 }
 if (problems.length) {
   console.error('src/core must stay independent:\n  ' + problems.join('\n  '));

@@ -1,21 +1,14 @@
 #!/usr/bin/env node
 // Runs every *.test.ts under the given folders with Node's own test runner (TypeScript through tsx).
 // Node 20's --test has no recursive globs, so the file list is built here.
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
-function collect(dir, out) {
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) collect(p, out);
-    else if (name.endsWith('.test.ts')) out.push(p);
-  }
-  return out;
-}
+const testFiles = (root) => readdirSync(root, { recursive: true }).filter((f) => f.endsWith('.test.ts')).sort().map((f) => join(root, f));
 
 const roots = process.argv.slice(2);
-const files = roots.flatMap((r) => collect(r, []));
+const files = roots.flatMap(testFiles);
 if (files.length === 0) {
   console.error(`no *.test.ts files under ${roots.join(', ')}`);
   process.exit(1);
