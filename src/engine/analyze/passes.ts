@@ -5,13 +5,8 @@ import type { PreparedSplit } from './splits';
 import type { AnalysisHooks } from './hooks';
 import { throwIfCancelled } from './hooks';
 import type { EngineStage } from '../../protocol/engine';
-
-export interface BatchOutputs {
-  outputs: Map<string, Float32Array>;
-  labels: Int32Array;
-  indices: Int32Array;
-  count: number;
-}
+import { argmaxFloat32 } from '../../core/metrics/projection-helpers';
+import type { ReducerBatch } from './reducer';
 
 /**
  * One sweep over a split: decode a batch, run the model once for every probe, hand the outputs to
@@ -24,7 +19,7 @@ export async function sweep(
   batchSize: number,
   stage: EngineStage,
   hooks: AnalysisHooks,
-  reduce: (batch: BatchOutputs, progress: (layer: string) => void) => void | Promise<void>,
+  reduce: (batch: ReducerBatch, progress: (layer: string) => void) => void | Promise<void>,
 ): Promise<number> {
   const total = split.indices.length;
   let done = 0;
@@ -45,10 +40,6 @@ export async function sweep(
 /** Top-1 agreement of the logits with the labels in one batch. */
 export function countCorrect(logits: Float32Array, labels: Int32Array, numClasses: number): number {
   let correct = 0;
-  for (let i = 0; i < labels.length; i++) {
-    let best = 0;
-    for (let c = 1; c < numClasses; c++) if (logits[i * numClasses + c] > logits[i * numClasses + best]) best = c;
-    if (best === labels[i]) correct++;
-  }
+  for (let i = 0; i < labels.length; i++) if (argmaxFloat32(logits, i * numClasses, numClasses) === labels[i]) correct++;
   return correct;
 }

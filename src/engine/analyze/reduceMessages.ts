@@ -3,13 +3,13 @@
  * After its first message ('ready'), every request gets exactly one reply, in order, so the client
  * matches replies to requests by queue.
  */
-import type { PassOneSummary, PassTwoSummary, ReducerSetup, SplitName } from './reducer';
+import type { PassOneSummary, PassTwoSummary, ReducerBatch, ReducerSetup, SplitName } from './reducer';
 
 export type ReduceRequest =
   /** A new analysis: fresh accumulators for these probes (a worker serves one analysis after another). */
   | { kind: 'configure'; setup: ReducerSetup }
   | { kind: 'begin-pass-one'; split: SplitName }
-  | { kind: 'add'; outputs: Map<string, Float32Array>; labels: Int32Array; indices: Int32Array; count: number }
+  | ({ kind: 'add' } & ReducerBatch)
   | { kind: 'end-pass-one' }
   | { kind: 'end-pass-two' };
 

@@ -124,7 +124,7 @@ class WorkerReducer implements Reducer {
 
   async add(batch: ReducerBatch, owned: boolean): Promise<void> {
     const transfer = owned ? [...new Set([...batch.outputs.values()].map((values) => values.buffer))] : [];
-    const reply = this.request({ kind: 'add', outputs: batch.outputs, labels: batch.labels, indices: batch.indices, count: batch.count }, transfer as ArrayBuffer[]);
+    const reply = this.request({ kind: 'add', ...batch }, transfer as ArrayBuffer[]);
     // Rejections are read through `failure`; this keeps an unread one from being reported as unhandled.
     reply.catch(() => undefined);
     this.adds.push(reply);
