@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { startAnalysis } from '../lib/analyzeFlow.mjs';
 import { analyzeWithCli, cliEntry } from '../lib/cli.mjs';
 import { displayedMatches } from '../lib/displayedNumber.mjs';
 import {
@@ -28,6 +29,8 @@ const MODEL = 'models/mlp.onnx';
 const MODEL_NAME = path.basename(MODEL);
 const PER_CLASS = 100;
 const DATASET_NAME = 'Fashion-MNIST demo slice';
+/** The same choices both times: the second analysis must find the first one's stored result. */
+const ANALYSIS_PICKS = { dataset: DATASET_NAME, perClass: `${PER_CLASS} per class` };
 
 /** The overview charts, their metric in the result JSON, and whether their y axis is logarithmic. */
 const OVERVIEW_CHARTS = [
@@ -85,15 +88,8 @@ async function waitUntil(condition, what, timeoutMs = 20_000) {
 
 test('right-click -> Analyze -> four quick picks -> progress -> the panel fills in', { timeout: 240_000 }, async () => {
   const wb = session.workbench;
-  await wb.revealExplorerItem(MODEL);
   await wb.recordNotifications();
-  await wb.rightClickExplorerItem(MODEL_NAME);
-  await wb.clickMenuItem('Analyze neural collapse');
-
-  await wb.answerQuickPick(DATASET_NAME, { showing: 'training data (1/4)', timeout: 60_000 });
-  await wb.answerQuickPick(/^fashion \(test\)$/, { showing: 'held-out data (2/4)' });
-  await wb.answerQuickPick(`${PER_CLASS} per class`, { showing: 'samples per class (3/4)' });
-  await wb.answerQuickPick('Default probes', { showing: 'layers (4/4)' });
+  await startAnalysis(wb, MODEL, ANALYSIS_PICKS);
 
   // The progress toast may be gone before a look finds it (the MLP takes seconds): screenshot it when
   // it is caught, and check afterwards that it was shown at all.
@@ -235,13 +231,7 @@ test('in the dark theme the panel redraws with the same numbers', { timeout: 120
 test('the same choices again show the stored result at once and offer a re-run', { timeout: 120_000 }, async () => {
   const wb = session.workbench;
   await wb.page.keyboard.press('Control+Shift+E'); // back to the explorer
-  await wb.revealExplorerItem(MODEL);
-  await wb.rightClickExplorerItem(MODEL_NAME);
-  await wb.clickMenuItem('Analyze neural collapse');
-  await wb.answerQuickPick(DATASET_NAME, { showing: 'training data (1/4)', timeout: 60_000 });
-  await wb.answerQuickPick(/^fashion \(test\)$/, { showing: 'held-out data (2/4)' });
-  await wb.answerQuickPick(`${PER_CLASS} per class`, { showing: 'samples per class (3/4)' });
-  await wb.answerQuickPick('Default probes', { showing: 'layers (4/4)' });
+  await startAnalysis(wb, MODEL, ANALYSIS_PICKS);
 
   const stored = await wb.waitForNotification(`Collapse Lens: showing the stored analysis of ${MODEL_NAME}`);
   const rerun = stored.locator('.monaco-button', { hasText: /^Re-run$/ });

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { startAnalysis } from '../lib/analyzeFlow.mjs';
 import { analysisPanelFrame, analysisPanelFrameWith, panelStatus, readLayerTable } from '../lib/panels.mjs';
 import { repoRoot } from '../lib/paths.mjs';
 import { enginePids, waitForOneEngine } from '../lib/processes.mjs';
@@ -32,21 +33,9 @@ after(async () => {
   await session?.close();
 });
 
-/** Right-click -> Analyze -> the four quick picks, with the workspace's demo dataset and its test split. */
-async function startAnalysis(relativePath, perClass) {
-  const wb = session.workbench;
-  await wb.revealExplorerItem(relativePath);
-  await wb.rightClickExplorerItem(path.basename(relativePath));
-  await wb.clickMenuItem('Analyze neural collapse');
-  await wb.answerQuickPick(DATASET_NAME, { showing: 'training data (1/4)', timeout: 60_000 });
-  await wb.answerQuickPick(/^fashion \(test\)$/, { showing: 'held-out data (2/4)' });
-  await wb.answerQuickPick(perClass, { showing: 'samples per class (3/4)' });
-  await wb.answerQuickPick('Default probes', { showing: 'layers (4/4)' });
-}
-
 test('killing the engine mid-analysis is reported as such, in a notification and in the panel', { timeout: 180_000 }, async () => {
   const wb = session.workbench;
-  await startAnalysis(SLOW_MODEL, 'All samples');
+  await startAnalysis(wb, SLOW_MODEL, { dataset: DATASET_NAME, perClass: 'All samples' });
   await wb.waitForNotification(`Collapse Lens: ${path.basename(SLOW_MODEL)}`, { timeout: 60_000 });
   const pid = await waitForOneEngine(session.extensionDir);
   // Kill it once it is really computing (its progress says a pass is under way), not while it starts.
@@ -78,7 +67,7 @@ test('after the crash the host still runs an analysis to the end', { timeout: 18
   const wb = session.workbench;
   // Dismiss the error so it cannot be mistaken for a new one.
   await wb.runCommand('Notifications: Clear All Notifications');
-  await startAnalysis(FAST_MODEL, '100 per class');
+  await startAnalysis(wb, FAST_MODEL, { dataset: DATASET_NAME, perClass: '100 per class' });
   const frame = await analysisPanelFrame(wb, { titleIncludes: path.basename(FAST_MODEL) });
   const deadline = Date.now() + 120_000;
   while ((await panelStatus(frame)) !== 'Complete') {
