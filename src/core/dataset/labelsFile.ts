@@ -40,7 +40,7 @@ export async function readIdxLabels(path: string): Promise<Int32Array> {
       throw new Error(`${path}: an IDX labels file has one dimension, this one has ${header.dims.length} (${header.dims.join(' x ')})`);
     }
     if (header.dtype === 'float32' || header.dtype === 'float64') throw new Error(`${path}: labels must be integers, the file holds ${header.dtype}`);
-    const values = decodeIdxValues(await data.reader.read(header.dataOffset, header.dataBytes), header.dtype);
+    const values = decodeIdxValues(await data.reader.read(header.dataOffset, header.dataBytes), header);
     return Int32Array.from(values);
   } finally {
     await data.close();

@@ -1,3 +1,5 @@
+import { bytesToTypedArray } from '../numpy/dtype';
+
 /** The IDX format (LeCun's MNIST files): magic 0 0 <type> <ndims>, then ndims big-endian uint32 dims, then data. */
 export type IdxDType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 
@@ -36,31 +38,8 @@ export function parseIdxHeader(bytes: Uint8Array, source: string): IdxHeader {
   return { ...type, dims, dataOffset, dataBytes: dims.reduce((a, b) => a * b, 1) * type.itemSize };
 }
 
-/** Big-endian IDX values into host-order typed arrays. */
-export function decodeIdxValues(bytes: Uint8Array, dtype: IdxDType): Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array {
-  if (dtype === 'uint8') return bytes;
-  if (dtype === 'int8') return new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-  switch (dtype) {
-    case 'int16': {
-      const out = new Int16Array(bytes.length / 2);
-      for (let i = 0; i < out.length; i++) out[i] = view.getInt16(2 * i, false);
-      return out;
-    }
-    case 'int32': {
-      const out = new Int32Array(bytes.length / 4);
-      for (let i = 0; i < out.length; i++) out[i] = view.getInt32(4 * i, false);
-      return out;
-    }
-    case 'float32': {
-      const out = new Float32Array(bytes.length / 4);
-      for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(4 * i, false);
-      return out;
-    }
-    case 'float64': {
-      const out = new Float64Array(bytes.length / 8);
-      for (let i = 0; i < out.length; i++) out[i] = view.getFloat64(8 * i, false);
-      return out;
-    }
-  }
+/** Big-endian IDX values into host-order typed arrays; uint8 is handed back as it is (no copy). */
+export function decodeIdxValues(bytes: Uint8Array, header: Pick<IdxHeader, 'dtype' | 'itemSize'>): Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array {
+  if (header.dtype === 'uint8') return bytes;
+  return bytesToTypedArray(bytes, { dtype: header.dtype, itemSize: header.itemSize, littleEndian: false }) as Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 }

@@ -34,7 +34,7 @@ export async function openIdxSource(imagesPath: string, labelsPath: string, deta
       source: imagesPath,
       format: 'idx',
       store: new ReaderRowStore(images.reader, header.dataOffset, rowBytes, count),
-      decode: (bytes) => decodeIdxValues(bytes, dtype) as Uint8Array | Float32Array | Float64Array,
+      decode: (bytes) => decodeIdxValues(bytes, header) as Uint8Array | Float32Array | Float64Array,
       dtype,
       sampleShape,
       sampleLayout: inferSampleLayout(sampleShape),
