@@ -56,7 +56,7 @@ export async function analyzeCommand(services: Services, target?: vscode.Uri): P
 
   const previous = rememberedChoices(context.globalState, checkpoint);
   const settings = readSettings(uri);
-  const train = await pickTrainDataset(checkpoint, previous?.train, recentDatasets(context.globalState));
+  const train = await pickTrainDataset(checkpoint, previous?.train, recentDatasets(context.globalState), (line) => log.channel.warn(line));
   if (!train) return;
   const test = await pickTestDataset(train.train, train.suggestedTest, JSON.stringify(previous?.train) === JSON.stringify(train.train) ? previous?.test : undefined);
   if (test === undefined) return;

@@ -59,7 +59,7 @@ async function pickStoredRuns(services: Services, preselected: RunEntry | undefi
 /** Asks once for the data that every unanalysed checkpoint will be run on. */
 async function pickSharedChoices(services: Services, first: string): Promise<AnalysisChoices | undefined> {
   const previous = rememberedChoices(services.context.globalState, first);
-  const train = await pickTrainDataset(first, previous?.train, recentDatasets(services.context.globalState));
+  const train = await pickTrainDataset(first, previous?.train, recentDatasets(services.context.globalState), (line) => services.log.channel.warn(line));
   if (!train) return undefined;
   const test = await pickTestDataset(train.train, train.suggestedTest, previous?.test);
   if (test === undefined) return undefined;

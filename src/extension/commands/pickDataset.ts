@@ -31,10 +31,11 @@ async function browse(kind: 'file' | 'folder', title: string, near: string): Pro
 
 /**
  * The training split: datasets described in workspace collapse-lens.json files, the ones used before
- * (the one used last with this checkpoint first), or a file/folder picker.
+ * (the one used last with this checkpoint first), or a file/folder picker. `log` hears of a
+ * collapse-lens.json that was skipped because it could not be read.
  */
-export async function pickTrainDataset(checkpoint: string, previous: DatasetSpec | undefined, recent: DatasetSpec[]): Promise<{ train: DatasetSpec; suggestedTest?: DatasetSpec } | undefined> {
-  const described = await findWorkspaceDatasets();
+export async function pickTrainDataset(checkpoint: string, previous: DatasetSpec | undefined, recent: DatasetSpec[], log: (line: string) => void): Promise<{ train: DatasetSpec; suggestedTest?: DatasetSpec } | undefined> {
+  const described = await findWorkspaceDatasets(log);
   const items: DatasetItem[] = [];
   if (previous) items.push({ label: `$(history) ${describe(previous)}`, description: 'used last with this checkpoint', spec: previous });
   for (const d of described) items.push({ label: `$(database) ${d.name}`, description: `train ${describe(d.train)}${d.test ? ` · test ${describe(d.test)}` : ''}`, detail: d.description ?? `from ${shortPath(d.configPath)}`, pair: d });
