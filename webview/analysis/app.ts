@@ -62,6 +62,12 @@ export class AnalysisApp {
   }
 
   handle(message: HostToAnalysisPanel): void {
+    if (message.kind === 'selectLayer' && message.layer === this.model.selectedLayer && this.model.run !== null) {
+      // Already shown: the host replays its pick after every reload of the page, which restored the same
+      // pick from its saved state. Rendering the whole panel again would draw the same thing twice.
+      this.revealDetail();
+      return;
+    }
     if (message.kind === 'show' && this.model.run === null && this.savedRunId !== null && this.savedRunId !== message.run.runId) {
       // A saved selection belongs to the run it was made in.
       this.model = { ...this.model, selectedLayer: null };
@@ -74,7 +80,11 @@ export class AnalysisApp {
     this.saveState();
     this.render();
     // A layer picked in the side panel must come into view, as a pick in the panel itself does.
-    if (message.kind === 'selectLayer') document.getElementById('cl-detail-heading')?.scrollIntoView({ block: 'start', behavior: 'smooth' });
+    if (message.kind === 'selectLayer') this.revealDetail();
+  }
+
+  private revealDetail(): void {
+    document.getElementById('cl-detail-heading')?.scrollIntoView({ block: 'start', behavior: 'smooth' });
   }
 
   private isRunning(): boolean {
@@ -113,7 +123,7 @@ export class AnalysisApp {
     this.post({ kind: 'layerSelected', layer: name });
     this.saveState();
     this.render();
-    if (reveal) document.getElementById('cl-detail-heading')?.scrollIntoView({ block: 'start', behavior: 'smooth' });
+    if (reveal) this.revealDetail();
   }
 
   private setPrefs(change: Partial<Prefs>): void {
