@@ -9,6 +9,7 @@ import type { OnnxModel } from '../../core/model/onnx/types';
 import { encodeWithOutputs } from './onnxFetchModel';
 import { onnxRuntimeVersion, openOnnxSession } from './onnxSession';
 import { tensorAsFloat32 } from './onnxTensors';
+import { concatFloat32 } from './concatFloat32';
 
 /** The sample shape (input shape without the batch) when every dimension is fixed. */
 export function fixedSampleShape(model: OnnxModel): number[] {
@@ -97,19 +98,7 @@ class OnnxRunner implements ModelRunner {
       if (rows !== fixed) feed.set(piece);
       parts.push(await this.runChunk(feed, fixed, rows));
     }
-    if (parts.length === 1) return parts[0];
-    const result = new Map<string, Float32Array>();
-    for (const name of this.names) {
-      const pieces = parts.map((p) => p.get(name) ?? new Float32Array(0));
-      const joined = new Float32Array(pieces.reduce((n, p) => n + p.length, 0));
-      let at = 0;
-      for (const p of pieces) {
-        joined.set(p, at);
-        at += p.length;
-      }
-      result.set(name, joined);
-    }
-    return result;
+    return new Map(this.names.map((name) => [name, concatFloat32(parts.map((p) => p.get(name) ?? new Float32Array(0)))]));
   }
 
   async dispose(): Promise<void> {

@@ -6,6 +6,7 @@ import type { JsonRecord } from '../../core/model/tfjs/json';
 import { graphLoadHandler } from './tfjsIOHandler';
 import { buildLayersProbeModel } from './tfjsLayersProbe';
 import { splitTransposedBiasMatMuls } from './tfjsWasmMatMulFix';
+import { concatFloat32 } from './concatFloat32';
 
 export interface TfjsRunnerOptions extends RunnerOptions {
   /** Folder of the tfjs-backend-wasm .wasm files (dist/wasm/ in the bundle); defaults to node_modules. */
@@ -131,20 +132,7 @@ export async function createTfjsRunner(graph: TfjsModelGraph, options: TfjsRunne
         if (n !== chunk) throw new Error(`${graph.path}: the model takes batches of exactly ${chunk}; ${batchSize} is not a multiple`);
         parts.push(runChunk(input.subarray(start * sampleSize, (start + n) * sampleSize), n));
       }
-      const result = new Map<string, Float32Array>();
-      fetch.forEach((name, i) => {
-        if (parts.length === 1) result.set(name, parts[0][i]);
-        else {
-          const joined = new Float32Array(parts.reduce((s, p) => s + p[i].length, 0));
-          let at = 0;
-          for (const p of parts) {
-            joined.set(p[i], at);
-            at += p[i].length;
-          }
-          result.set(name, joined);
-        }
-      });
-      return result;
+      return new Map(fetch.map((name, i) => [name, concatFloat32(parts.map((p) => p[i]))]));
     },
     async dispose(): Promise<void> {
       if (disposed) return;
