@@ -1,3 +1,4 @@
+import { product } from '../layout';
 import { bytesToTypedArray } from '../numpy/dtype';
 
 /** The IDX format (LeCun's MNIST files): magic 0 0 <type> <ndims>, then ndims big-endian uint32 dims, then data. */
@@ -35,7 +36,7 @@ export function parseIdxHeader(bytes: Uint8Array, source: string): IdxHeader {
   const dims: number[] = [];
   for (let i = 0; i < ndims; i++) dims.push(view.getUint32(4 + 4 * i, false));
   const dataOffset = 4 + 4 * ndims;
-  return { ...type, dims, dataOffset, dataBytes: dims.reduce((a, b) => a * b, 1) * type.itemSize };
+  return { ...type, dims, dataOffset, dataBytes: product(dims) * type.itemSize };
 }
 
 /** Big-endian IDX values into host-order typed arrays; uint8 is handed back as it is (no copy). */

@@ -1,7 +1,7 @@
 import { ArrayDatasetSource } from '../arraySource';
 import { fingerprintFiles } from '../fingerprint';
 import { readLabelsFile } from '../labelsFile';
-import { inferSampleLayout } from '../layout';
+import { inferSampleLayout, product } from '../layout';
 import { ReaderRowStore } from '../rows';
 import type { DatasetSource } from '../types';
 import { openIdxData } from './idxFile';
@@ -28,7 +28,7 @@ export async function openIdxSource(imagesPath: string, labelsPath: string, deta
       throw new Error(`${imagesPath} holds ${count} images but ${labelsPath} holds ${labels.length} labels`);
     }
     const sampleShape = header.dims.slice(1);
-    const rowBytes = sampleShape.reduce((a, b) => a * b, 1) * header.itemSize;
+    const rowBytes = product(sampleShape) * header.itemSize;
     const dtype = header.dtype;
     return new ArrayDatasetSource({
       source: imagesPath,

@@ -1,4 +1,5 @@
 import type { ByteReader } from '../byteReader';
+import { product } from '../layout';
 import { ReaderRowStore, type RowStore } from '../rows';
 import { bytesToTypedArray, type NpyDType, type NumericArray } from './dtype';
 import { assertCOrder, type NpyHeader } from './header';
@@ -25,8 +26,7 @@ export class NpyArrayReader {
   ) {
     const shape = header.shape;
     this.rows = shape.length === 0 ? 1 : shape[0]!;
-    const rowItems = shape.slice(1).reduce((a, b) => a * b, 1);
-    this.rowBytes = rowItems * header.itemSize;
+    this.rowBytes = product(shape.slice(1)) * header.itemSize;
     this.store = new ReaderRowStore(reader, header.dataOffset, this.rowBytes, this.rows);
   }
 

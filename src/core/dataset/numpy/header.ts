@@ -1,3 +1,4 @@
+import { product } from '../layout';
 import { parseDescr, type NpyDType } from './dtype';
 import { parsePyLiteral } from './pyLiteral';
 
@@ -61,7 +62,6 @@ export function parseNpyHeader(bytes: Uint8Array, source: string): NpyHeader {
     throw new Error(`${source}: .npy header has no valid shape (${JSON.stringify(shape)})`);
   }
   const parsed = parseDescr(d.descr, source);
-  const count = (shape as number[]).reduce((a, b) => a * b, 1);
   return {
     version: [bytes[6]!, bytes[7]!],
     descr: d.descr,
@@ -71,7 +71,7 @@ export function parseNpyHeader(bytes: Uint8Array, source: string): NpyHeader {
     fortranOrder: d.fortran_order,
     shape: shape as number[],
     dataOffset,
-    dataBytes: count * parsed.itemSize,
+    dataBytes: product(shape as number[]) * parsed.itemSize,
   };
 }
 
