@@ -6,6 +6,9 @@ import * as zlib from 'node:zlib';
  */
 const native = (zlib as unknown as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
 
+/** Whether this Node has the native CRC-32 (the image-decoding workers need it: they cannot load this module). */
+export const hasNativeCrc32 = native !== undefined;
+
 const TABLE = (() => {
   const table = new Uint32Array(256);
   for (let n = 0; n < 256; n++) {

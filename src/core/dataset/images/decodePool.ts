@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import * as os from 'node:os';
-import * as zlib from 'node:zlib';
+import { hasNativeCrc32 } from '../crc32';
 import { decodeWorkerSource, type WorkerJob, type WorkerReply } from './decodeWorkerSource';
 
 interface QueuedJob {
@@ -112,8 +112,7 @@ let shared: ImageDecodePool | null | undefined;
 export function sharedDecodePool(): ImageDecodePool | null {
   if (shared === undefined) {
     const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-    const nativeCrc = typeof (zlib as unknown as { crc32?: unknown }).crc32 === 'function';
-    shared = cores >= 2 && nativeCrc ? new ImageDecodePool(Math.min(cores, MAX_WORKERS)) : null;
+    shared = cores >= 2 && hasNativeCrc32 ? new ImageDecodePool(Math.min(cores, MAX_WORKERS)) : null;
   }
   return shared && !shared.stopped ? shared : null;
 }
