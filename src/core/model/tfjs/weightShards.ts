@@ -28,10 +28,11 @@ function isInside(folder: string, candidate: string): boolean {
 }
 
 /**
- * A manifest path must name a file inside the model's folder: a model.json from elsewhere must not make
- * the engine read arbitrary files (absolute paths, `..`, URLs, or a symlink that leads out are refused).
+ * The shard a manifest path names, with its size (from the one stat that checks it). A manifest path must
+ * name a file inside the model's folder: a model.json from elsewhere must not make the engine read
+ * arbitrary files (absolute paths, `..`, URLs, or a symlink that leads out are refused).
  */
-function resolveShardPath(modelJsonFile: string, folder: string, realFolder: string, manifestPath: string): string {
+function resolveShardPath(modelJsonFile: string, folder: string, realFolder: string, manifestPath: string): ResolvedShard {
   if (manifestPath === '') throw new TfjsModelError(modelJsonFile, 'weightsManifest lists an empty weight file path');
   if (path.isAbsolute(manifestPath) || WINDOWS_ABSOLUTE.test(manifestPath)) {
     throw new TfjsModelError(modelJsonFile, `weight file path "${manifestPath}" is absolute; weight files must lie in the model's folder ${folder}`);
@@ -54,7 +55,7 @@ function resolveShardPath(modelJsonFile: string, folder: string, realFolder: str
     throw new TfjsModelError(resolved, `weight shard "${manifestPath}" is a link that leads outside the model's folder (to ${real})`);
   }
   if (!stat.isFile()) throw new TfjsModelError(resolved, `weight shard "${manifestPath}" is not a regular file`);
-  return resolved;
+  return { manifestPath, file: resolved, bytes: stat.size };
 }
 
 /** The converter cuts shards to one size and leaves the remainder in the last: an odd one out is the suspect. */
@@ -77,10 +78,7 @@ export function resolveWeightShards(modelJsonFile: string, groups: TfjsWeightGro
       if (expected === 0) return { index, shards: [], weights: group.weights, bytes: 0 };
       throw new TfjsModelError(modelJsonFile, `weightsManifest[${index}] lists weights (${expected} bytes) but no weight files`);
     }
-    const shards = group.paths.map((p) => {
-      const file = resolveShardPath(modelJsonFile, folder, realFolder, p);
-      return { manifestPath: p, file, bytes: fs.statSync(file).size };
-    });
+    const shards = group.paths.map((p) => resolveShardPath(modelJsonFile, folder, realFolder, p));
     const actual = shards.reduce((s, x) => s + x.bytes, 0);
     if (actual !== expected) {
       const suspect = suspectShard(shards);
