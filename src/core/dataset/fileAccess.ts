@@ -1,8 +1,13 @@
 import { access, open, type FileHandle } from 'node:fs/promises';
 
+/** The `code` of a Node error ('ENOENT', 'Z_DATA_ERROR', ...), or '' when it has none. */
+export function errorCode(err: unknown): string {
+  return typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
+}
+
 /** Turns a Node fs error into a message that names the file and says what went wrong, in words. */
 export function describeFsError(path: string, err: unknown): Error {
-  const code = typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
+  const code = errorCode(err);
   const reasons: Record<string, string> = {
     ENOENT: 'no such file or directory',
     EACCES: 'permission denied',

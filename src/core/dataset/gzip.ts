@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { constants as zlibConstants, createGunzip, gunzipSync } from 'node:zlib';
-import { bytesOf, describeFsError } from './fileAccess';
+import { bytesOf, describeFsError, errorCode } from './fileAccess';
 
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
@@ -62,8 +62,7 @@ export async function gunzipFile(path: string, headBytes: number, sizeFromHead: 
     }
   } catch (err) {
     if (openError) throw describeFsError(path, openError);
-    const code = typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
-    if (!code.startsWith('Z_')) throw err;
+    if (!errorCode(err).startsWith('Z_')) throw err;
     const reason = (err as Error).message;
     const hint = /unexpected end/i.test(reason) ? 'truncated gzip file' : 'corrupt gzip data';
     throw new Error(`${path}: cannot decompress (${hint}: ${reason})`);
