@@ -20,10 +20,21 @@ export type HostToAnalysisPanel =
   | { kind: 'failed'; message: string }
   | { kind: 'selectLayer'; layer: string };
 
+/** The file formats a panel can ask the host to save. */
+export type ExportFormat = 'svg' | 'png' | 'csv' | 'json';
+
+/** A file a panel asks the host to save (the webview cannot write files; the host shows a save dialog). */
+export interface ExportMessage<Format extends ExportFormat = ExportFormat> {
+  kind: 'export';
+  format: Format;
+  suggestedName: string;
+  data: string;
+}
+
 export type AnalysisPanelToHost =
   | { kind: 'ready' }
   | { kind: 'layerSelected'; layer: string }
-  | { kind: 'export'; format: 'svg' | 'png' | 'csv' | 'json'; suggestedName: string; data: string }
+  | ExportMessage
   | { kind: 'rerun' }
   | { kind: 'showLog' };
 
@@ -43,7 +54,7 @@ export type HostToComparePanel =
 export type ComparePanelToHost =
   | { kind: 'ready' }
   | { kind: 'openRun'; runId: string }
-  | { kind: 'export'; format: 'svg' | 'png' | 'csv' | 'json'; suggestedName: string; data: string };
+  | ExportMessage;
 
 /** State a panel keeps through a window reload (webview getState/setState and the serializer). */
 export interface AnalysisPanelState {

@@ -2,21 +2,17 @@
  * A chart as a file: a standalone SVG (theme colours and fonts made concrete, a background painted, so
  * it looks the same outside VS Code) and a PNG rendered from that SVG through a canvas.
  */
+import type { ExportFormat, ExportMessage } from '../../src/protocol/webview';
 import { h } from './dom';
 import type { Theme } from './theme';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 /** The formats a chart's own export buttons offer (the panels' header exports data as JSON and CSV). */
-export type ChartExportFormat = 'svg' | 'png';
+export type ChartExportFormat = Extract<ExportFormat, 'svg' | 'png'>;
 
 /** The `export` message both panels post to the host for a chart. */
-export interface ChartExportMessage {
-  kind: 'export';
-  format: ChartExportFormat;
-  suggestedName: string;
-  data: string;
-}
+export type ChartExportMessage = ExportMessage<ChartExportFormat>;
 
 /** Marks that only exist for interaction (hover guides, focus rings) carry this class and are dropped. */
 export const INTERACTION_ONLY_CLASS = 'cl-interactive-only';

@@ -3,8 +3,7 @@
  * import: unit-tested in Node. The webview is our code but its messages are still input: the name is
  * reduced to a plain file name with the format's extension, and the data must match the format.
  */
-
-export type ExportFormat = 'svg' | 'png' | 'csv' | 'json';
+import type { ExportFormat, ExportMessage } from '../../protocol/webview';
 
 export interface ExportFile {
   bytes: Uint8Array;
@@ -30,7 +29,7 @@ export function isExportFormat(value: unknown): value is ExportFormat {
 }
 
 /** An `export` message as both panels post it, its fields checked; undefined when any is off. */
-export function parseExportMessage(value: Record<string, unknown>): { kind: 'export'; format: ExportFormat; suggestedName: string; data: string } | undefined {
+export function parseExportMessage(value: Record<string, unknown>): ExportMessage | undefined {
   return isExportFormat(value.format) && typeof value.suggestedName === 'string' && typeof value.data === 'string'
     ? { kind: 'export', format: value.format, suggestedName: value.suggestedName, data: value.data }
     : undefined;

@@ -5,13 +5,8 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { decodeExport, type ExportFormat } from './exportPayload';
-
-export interface ExportRequest {
-  format: ExportFormat;
-  suggestedName: string;
-  data: string;
-}
+import type { ExportMessage } from '../../protocol/webview';
+import { decodeExport } from './exportPayload';
 
 /** Where the dialog opens: the first workspace folder, else the checkpoint's folder, else the home folder. */
 function defaultFolder(nearPath: string | undefined): vscode.Uri {
@@ -25,7 +20,7 @@ function defaultFolder(nearPath: string | undefined): vscode.Uri {
  * Returns the written file, or undefined when the user cancelled. Errors are logged and shown with a
  * "Show Log" action, never thrown into the message handler.
  */
-export async function saveExport(request: ExportRequest, log: vscode.LogOutputChannel, nearPath?: string): Promise<vscode.Uri | undefined> {
+export async function saveExport(request: ExportMessage, log: vscode.LogOutputChannel, nearPath?: string): Promise<vscode.Uri | undefined> {
   try {
     const file = decodeExport(request.format, request.suggestedName, request.data);
     const target = await vscode.window.showSaveDialog({
