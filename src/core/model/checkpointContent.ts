@@ -9,7 +9,7 @@ import { extname } from 'node:path';
 import { sha256Files } from '../checksum';
 import { decodeOnnxModel } from './onnx/load';
 import { externalDataFiles } from './onnx/externalData';
-import { readModelJson } from './tfjs/loadGraph';
+import { parseModelJson } from './tfjs/loadGraph';
 import { parseWeightsManifest } from './tfjs/weightsManifest';
 import { resolveWeightShards } from './tfjs/weightShards';
 import type { JsonRecord } from './tfjs/json';
@@ -29,8 +29,12 @@ async function onnxCompanions(path: string): Promise<string[]> {
   return externalDataFiles(decodeOnnxModel(bytes, path), path);
 }
 
-function tfjsCompanions(path: string): string[] {
-  const json = readModelJson(path);
+/**
+ * model.json is read asynchronously, since the extension host runs this; the shards are then checked
+ * with a few synchronous stats each (resolveWeightShards is shared with the engine's synchronous loader).
+ */
+async function tfjsCompanions(path: string): Promise<string[]> {
+  const json = parseModelJson(path, await readFile(path, 'utf8'));
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return [];
   const groups = resolveWeightShards(path, parseWeightsManifest(json as JsonRecord, path));
   return [...new Set(groups.flatMap((g) => g.shards.map((s) => s.file)))];
@@ -43,7 +47,7 @@ function tfjsCompanions(path: string): string[] {
  */
 export async function checkpointFiles(path: string): Promise<string[]> {
   try {
-    const companions = extname(path).toLowerCase() === '.json' ? tfjsCompanions(path) : await onnxCompanions(path);
+    const companions = extname(path).toLowerCase() === '.json' ? await tfjsCompanions(path) : await onnxCompanions(path);
     return [path, ...companions.filter((file) => file !== path)];
   } catch {
     return [path];

@@ -23,6 +23,11 @@ export function readModelJson(file: string): unknown {
   } catch (err) {
     throw new TfjsModelError(file, `cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
+  return parseModelJson(file, text);
+}
+
+/** A model.json's text as JSON; for callers that read the file themselves (asynchronously, on the extension host). */
+export function parseModelJson(file: string, text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
