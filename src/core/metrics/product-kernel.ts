@@ -2,7 +2,7 @@
  * The pass-2 product (projection-kernel.ts) behind one interface, run by the WebAssembly SIMD kernel
  * (wasm/kernels.ts: about 3x the JavaScript loop here) where the runtime has it, else by JavaScript.
  */
-import { chunkLength, projectCentredBatch } from './projection-kernel';
+import { addBlockSums, chunkLength, projectCentredBatch } from './projection-kernel';
 import { copyPaddedBatch, growTo, instantiateKernels, type KernelInstance } from './wasm/kernels';
 
 /** Computes out[i * rowCount + r] = sum_k (h_i[k] - centre[k]) rows[r][k] for r < rowCount. */
@@ -98,10 +98,7 @@ class WasmProductKernel implements ProductKernel {
         for (let r = 0; r < rowCount; r += 3) {
           const r0 = rowsOffset + r * rowBytes + start * 8;
           block3x3(fa, fa + sampleBytes, fa + 2 * sampleBytes, 128 + start * 8, r0, r0 + rowBytes, r0 + 2 * rowBytes, pairs, 0);
-          for (let s = 0; s < 3 && i + s < count; s++) {
-            const o = (i + s) * rowCount + r;
-            for (let t = 0; t < 3 && r + t < rowCount; t++) out[o + t] += sums[s * 3 + t];
-          }
+          addBlockSums(out, sums, i, r, count, rowCount);
         }
       }
     }

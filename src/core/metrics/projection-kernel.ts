@@ -10,7 +10,9 @@
  * Speed: the D axis is cut into chunks whose R rows stay in L2. Inside a chunk, three samples are
  * multiplied against three rows at a time: nine independent accumulators hide the add latency, each
  * loaded row value feeds three multiply-adds, and the float32 features are read straight from the batch
- * (the subtraction happens in registers; a float64 scratch copy measured slower).
+ * (the subtraction happens in registers; a float64 scratch copy measured slower). This blocking measured
+ * 4-6x a plain one-sample-one-row loop in V8, so the fallback keeps it. As in the WebAssembly kernel, a block past the last sample or
+ * row repeats that sample or row and its extra sums are dropped, so one block shape serves every remainder.
  */
 
 /** Target bytes of the rows' slice held in cache while a chunk is processed. */
@@ -21,6 +23,20 @@ export function chunkLength(dim: number, rowCount: number): number {
   const fit = Math.floor(ROW_BLOCK_BYTES / 8 / Math.max(1, rowCount));
   return Math.max(64, Math.min(dim, MAX_CHUNK, fit - (fit % 4)));
 }
+
+/**
+ * Adds a 3 x 3 block of sums (samples i..i+2 times rows r..r+2, in the order a0 a1 a2 b0 b1 b2 c0 c1 c2)
+ * into out, dropping those of samples at or past `count` and rows at or past `rowCount`.
+ */
+export function addBlockSums(out: Float64Array, sums: Float64Array, i: number, r: number, count: number, rowCount: number): void {
+  for (let s = 0; s < 3 && i + s < count; s++) {
+    const o = (i + s) * rowCount + r;
+    for (let t = 0; t < 3 && r + t < rowCount; t++) out[o + t] += sums[s * 3 + t];
+  }
+}
+
+/** One block's nine sums, handed from block3x3 to addBlockSums (a single buffer: the loop is synchronous). */
+const blockSums = new Float64Array(9);
 
 export function projectCentredBatch(
   features: Float32Array,
@@ -34,40 +50,38 @@ export function projectCentredBatch(
   out.fill(0, 0, count * rowCount);
   if (rowCount === 0 || count === 0) return;
   const chunk = chunkLength(dim, rowCount);
+  const lastSample = (count - 1) * dim;
+  const lastRow = (rowCount - 1) * dim;
   for (let start = 0; start < dim; start += chunk) {
     const end = Math.min(dim, start + chunk);
-    let i = 0;
-    for (; i + 2 < count; i += 3) {
-      let r = 0;
-      for (; r + 2 < rowCount; r += 3) threeByThree(features, i, dim, centre, rows, r, start, end, out, rowCount);
-      for (; r < rowCount; r++) threeByOne(features, i, dim, centre, rows, r, start, end, out, rowCount);
-    }
-    for (; i < count; i++) {
-      let r = 0;
-      for (; r + 2 < rowCount; r += 3) oneByThree(features, i, dim, centre, rows, r, start, end, out, rowCount);
-      for (; r < rowCount; r++) oneByOne(features, i, dim, centre, rows, r, start, end, out, rowCount);
+    for (let i = 0; i < count; i += 3) {
+      const fa = i * dim;
+      const fb = Math.min(fa + dim, lastSample);
+      const fc = Math.min(fa + 2 * dim, lastSample);
+      for (let r = 0; r < rowCount; r += 3) {
+        const o0 = r * dim;
+        block3x3(features, fa, fb, fc, centre, rows, o0, Math.min(o0 + dim, lastRow), Math.min(o0 + 2 * dim, lastRow), start, end, blockSums);
+        addBlockSums(out, blockSums, i, r, count, rowCount);
+      }
     }
   }
 }
 
-function threeByThree(
+/** The nine sums over k in [start, end) of (f[s + k] - g[k]) * rows[o + k], s in {fa, fb, fc}, o in {o0, o1, o2}. */
+function block3x3(
   f: Float32Array,
-  i: number,
-  dim: number,
+  fa: number,
+  fb: number,
+  fc: number,
   g: Float64Array,
   rows: Float64Array,
-  r: number,
+  o0: number,
+  o1: number,
+  o2: number,
   start: number,
   end: number,
-  out: Float64Array,
-  rowCount: number,
+  sums: Float64Array,
 ): void {
-  const fa = i * dim;
-  const fb = fa + dim;
-  const fc = fb + dim;
-  const o0 = r * dim;
-  const o1 = o0 + dim;
-  const o2 = o1 + dim;
   let a0 = 0;
   let a1 = 0;
   let a2 = 0;
@@ -95,103 +109,13 @@ function threeByThree(
     b2 += y * w2;
     c2 += z * w2;
   }
-  const oa = i * rowCount + r;
-  const ob = oa + rowCount;
-  const oc = ob + rowCount;
-  out[oa] += a0;
-  out[oa + 1] += a1;
-  out[oa + 2] += a2;
-  out[ob] += b0;
-  out[ob + 1] += b1;
-  out[ob + 2] += b2;
-  out[oc] += c0;
-  out[oc + 1] += c1;
-  out[oc + 2] += c2;
-}
-
-function threeByOne(
-  f: Float32Array,
-  i: number,
-  dim: number,
-  g: Float64Array,
-  rows: Float64Array,
-  r: number,
-  start: number,
-  end: number,
-  out: Float64Array,
-  rowCount: number,
-): void {
-  const fa = i * dim;
-  const fb = fa + dim;
-  const fc = fb + dim;
-  const o0 = r * dim;
-  let a0 = 0;
-  let b0 = 0;
-  let c0 = 0;
-  for (let k = start; k < end; k++) {
-    const gk = g[k];
-    const w0 = rows[o0 + k];
-    a0 += (f[fa + k] - gk) * w0;
-    b0 += (f[fb + k] - gk) * w0;
-    c0 += (f[fc + k] - gk) * w0;
-  }
-  out[i * rowCount + r] += a0;
-  out[(i + 1) * rowCount + r] += b0;
-  out[(i + 2) * rowCount + r] += c0;
-}
-
-function oneByThree(
-  f: Float32Array,
-  i: number,
-  dim: number,
-  g: Float64Array,
-  rows: Float64Array,
-  r: number,
-  start: number,
-  end: number,
-  out: Float64Array,
-  rowCount: number,
-): void {
-  const fa = i * dim;
-  const o0 = r * dim;
-  const o1 = o0 + dim;
-  const o2 = o1 + dim;
-  let a0 = 0;
-  let a1 = 0;
-  let a2 = 0;
-  for (let k = start; k < end; k++) {
-    const x = f[fa + k] - g[k];
-    a0 += x * rows[o0 + k];
-    a1 += x * rows[o1 + k];
-    a2 += x * rows[o2 + k];
-  }
-  const oa = i * rowCount + r;
-  out[oa] += a0;
-  out[oa + 1] += a1;
-  out[oa + 2] += a2;
-}
-
-function oneByOne(
-  f: Float32Array,
-  i: number,
-  dim: number,
-  g: Float64Array,
-  rows: Float64Array,
-  r: number,
-  start: number,
-  end: number,
-  out: Float64Array,
-  rowCount: number,
-): void {
-  const fa = i * dim;
-  const o0 = r * dim;
-  let a0 = 0;
-  let a1 = 0;
-  let k = start;
-  for (; k + 1 < end; k += 2) {
-    a0 += (f[fa + k] - g[k]) * rows[o0 + k];
-    a1 += (f[fa + k + 1] - g[k + 1]) * rows[o0 + k + 1];
-  }
-  if (k < end) a0 += (f[fa + k] - g[k]) * rows[o0 + k];
-  out[i * rowCount + r] += a0 + a1;
+  sums[0] = a0;
+  sums[1] = a1;
+  sums[2] = a2;
+  sums[3] = b0;
+  sums[4] = b1;
+  sums[5] = b2;
+  sums[6] = c0;
+  sums[7] = c1;
+  sums[8] = c2;
 }
