@@ -68,7 +68,6 @@ async function readRange(handle: FileHandle, offset: number, length: number): Pr
   return bytes;
 }
 
-/** Replaces every external initializer of `model` with its bytes read from beside `modelPath`. */
 /**
  * The external data files a decoded model names, resolved and checked like the loader does, each once,
  * in the order its initializers first name them (the checkpoint's identity covers their bytes too).
@@ -84,6 +83,7 @@ export async function externalDataFiles(model: onnx.IModelProto, modelPath: stri
   return files;
 }
 
+/** Replaces every external initializer of `model` with its bytes read from beside `modelPath`. */
 export async function inlineExternalData(model: onnx.ModelProto, modelPath: string): Promise<void> {
   const tensors = (model.graph?.initializer ?? []).filter(
     (t) => t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL,
