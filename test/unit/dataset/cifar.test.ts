@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listSplits, openDataset } from '../../../src/core/dataset';
-import { tempDir, writeBytes, writeCifar } from './helpers/writers';
+import { withTempDir, writeBytes, writeCifar } from './helpers/writers';
 
 /** A CIFAR image whose planes are recognisable: R = id, G = id + 1, B = id + 2 (plus position). */
 function image(id: number): Uint8Array {
@@ -13,8 +13,7 @@ function image(id: number): Uint8Array {
 }
 
 test('a CIFAR-10 folder reads data_batch_1..N in numeric order as train, test_batch as test, names from batches.meta.txt', async () => {
-  const { dir, cleanup } = tempDir('cifar10');
-  try {
+  await withTempDir('cifar10', async (dir) => {
     writeCifar(join(dir, 'data_batch_2.bin'), [{ labels: [5], image: image(20) }, { labels: [6], image: image(21) }]);
     writeCifar(join(dir, 'data_batch_1.bin'), [{ labels: [9], image: image(10) }, { labels: [0], image: image(11) }]);
     writeCifar(join(dir, 'test_batch.bin'), [{ labels: [3], image: image(30) }]);
@@ -34,14 +33,11 @@ test('a CIFAR-10 folder reads data_batch_1..N in numeric order as train, test_ba
     const test = await openDataset({ path: dir, split: 'test' });
     assert.deepEqual(Array.from(await test.labels()), [3]);
     await test.close();
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 test('CIFAR-100 train.bin gives fine labels by default and coarse ones on request, with names', async () => {
-  const { dir, cleanup } = tempDir('cifar100');
-  try {
+  await withTempDir('cifar100', async (dir) => {
     const path = writeCifar(join(dir, 'train.bin'), [
       { labels: [4, 72], image: image(1) },
       { labels: [19, 99], image: image(2) },
@@ -58,14 +54,11 @@ test('CIFAR-100 train.bin gives fine labels by default and coarse ones on reques
     assert.deepEqual(Array.from(await coarse.labels()), [4, 19]);
     assert.equal(coarse.classNames?.[19], 'coarse19');
     await coarse.close();
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 test('a CIFAR batch under any name is recognised by content; a truncated one is an error naming it', async () => {
-  const { dir, cleanup } = tempDir('cifar-bad');
-  try {
+  await withTempDir('cifar-bad', async (dir) => {
     const odd = writeCifar(join(dir, 'my-images.dat'), [{ labels: [1], image: image(1) }, { labels: [2], image: image(2) }]);
     const source = await openDataset({ path: odd });
     assert.equal(source.format, 'cifar10');
@@ -79,7 +72,5 @@ test('a CIFAR batch under any name is recognised by content; a truncated one is 
     // In a folder, a truncated batch among good ones is reported, not silently left out.
     writeCifar(join(dir, 'data_batch_2.bin'), [{ labels: [1], image: image(1) }]);
     await assert.rejects(openDataset({ path: dir, split: 'train' }), /data_batch_1\.bin: truncated or not CIFAR-10/);
-  } finally {
-    cleanup();
-  }
+  });
 });

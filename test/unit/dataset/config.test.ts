@@ -2,11 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describeWorkspaceDatasets, loadDatasetConfig, resolvePreprocessing } from '../../../src/core/dataset';
-import { tempDir, writeBytes, writeIdx } from './helpers/writers';
+import { withTempDir, writeBytes, writeIdx } from './helpers/writers';
 
 test('loadDatasetConfig looks in the data folder, beside the data, then beside the checkpoint', async () => {
-  const { dir, cleanup } = tempDir('config');
-  try {
+  await withTempDir('config', async (dir) => {
     writeBytes(join(dir, 'models', 'collapse-lens.json'), JSON.stringify({ preprocessing: { scale: 1 } }));
     writeBytes(join(dir, 'models', 'net.onnx'), 'x');
     writeBytes(join(dir, 'data', 'mnist', 'x'), 'x');
@@ -17,14 +16,11 @@ test('loadDatasetConfig looks in the data folder, beside the data, then beside t
     writeBytes(join(dir, 'data', 'mnist', 'collapse-lens.json'), JSON.stringify({ preprocessing: { scale: 3 } }));
     assert.equal((await loadDatasetConfig(join(dir, 'data', 'mnist'), null))?.config.preprocessing?.scale, 3);
     assert.equal(await loadDatasetConfig(join(dir, 'elsewhere', 'file.npz'), null), null);
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 test('a bad collapse-lens.json is an error naming the file and the key', async () => {
-  const { dir, cleanup } = tempDir('config-bad');
-  try {
+  await withTempDir('config-bad', async (dir) => {
     const file = join(dir, 'collapse-lens.json');
     const expectError = async (text: string, pattern: RegExp): Promise<void> => {
       writeBytes(file, text);
@@ -39,9 +35,7 @@ test('a bad collapse-lens.json is an error naming the file and the key', async (
     await expectError('{ "datasets": [{ "name": "a", "train": "x" }, { "name": "a", "train": "y" }] }', /datasets\[1\]\.name: "a" is used twice/);
     await expectError('{ "datasets": [{ "name": "a" }] }', /datasets\[0\]: needs "path" \(a root with both splits\) or "train"/);
     await expectError('{ "datasets": [{ "name": "a", "train": { "path": "x", "split": "val" } }] }', /datasets\[0\]\.train\.split: must be "train" or "test"/);
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 test('resolvePreprocessing: flags > collapse-lens.json > VS Code settings > defaults, with origins', () => {
@@ -62,8 +56,7 @@ test('resolvePreprocessing: flags > collapse-lens.json > VS Code settings > defa
 });
 
 test('describeWorkspaceDatasets resolves paths against the file and expands a root into its splits', async () => {
-  const { dir, cleanup } = tempDir('workspace');
-  try {
+  await withTempDir('workspace', async (dir) => {
     writeIdx(join(dir, 'data', 'mnist', 'train-images-idx3-ubyte'), 'uint8', [1, 2, 2], [1, 2, 3, 4]);
     writeIdx(join(dir, 'data', 'mnist', 't10k-images-idx3-ubyte'), 'uint8', [1, 2, 2], [1, 2, 3, 4]);
     const file = writeBytes(
@@ -81,7 +74,5 @@ test('describeWorkspaceDatasets resolves paths against the file and expands a ro
       { name: 'mnist', description: 'digits', configPath: file, train: { path: join(dir, 'data', 'mnist'), split: 'train' }, test: { path: join(dir, 'data', 'mnist'), split: 'test' } },
       { name: 'pairs', configPath: file, train: { path: join(dir, 'data', 'x_train.npy'), labelsPath: join(dir, 'data', 'y_train.npy') }, test: { path: '/abs/test.npz' } },
     ]);
-  } finally {
-    cleanup();
-  }
+  });
 });

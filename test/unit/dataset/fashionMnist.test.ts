@@ -9,7 +9,7 @@ import {
   type DatasetSpec,
 } from '../../../src/core/dataset';
 import { fashionMnistMissing, FASHION_TEST_IMAGES, writeFashionVariants } from './helpers/fashionMnist';
-import { tempDir } from './helpers/writers';
+import { withTempDir } from './helpers/writers';
 
 const COUNT = 1000;
 // Fashion-MNIST's usual normalisation, as a collapse-lens.json would give it.
@@ -40,8 +40,7 @@ async function pipeline(spec: DatasetSpec, inputShape: (number | string | null)[
 const missing = fashionMnistMissing();
 
 test('the same 1,000 Fashion-MNIST images as IDX, .npz and PNG folder give byte-identical inputs and labels', { skip: missing }, async () => {
-  const { dir, cleanup } = tempDir('fashion');
-  try {
+  await withTempDir('fashion', async (dir) => {
     const data = writeFashionVariants(dir, COUNT);
     for (const shape of [
       ['N', 1, 28, 28],
@@ -71,7 +70,5 @@ test('the same 1,000 Fashion-MNIST images as IDX, .npz and PNG folder give byte-
       assert.ok(bytes(folder.input).equals(bytes(reordered)), 'PNG folder inputs identical');
       assert.deepEqual(Array.from(folder.labels), Array.from(data.folderOrder, (i) => data.labels[i]!));
     }
-  } finally {
-    cleanup();
-  }
+  });
 });

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { listSplits, openDataset } from '../../../src/core/dataset';
-import { patternImage, tempDir, writeBytes, writeIdx } from './helpers/writers';
+import { patternImage, withTempDir, writeBytes, writeIdx } from './helpers/writers';
 
 const H = 4;
 const W = 3;
@@ -16,8 +16,7 @@ const images = (n: number, offset = 0): Uint8Array => {
 
 for (const gzip of [false, true]) {
   test(`IDX images + labels (${gzip ? 'gzipped' : 'plain'}): labels found by name, rows read in the order asked`, async () => {
-    const { dir, cleanup } = tempDir('idx');
-    try {
+    await withTempDir('idx', async (dir) => {
       const suffix = gzip ? '.gz' : '';
       const path = writeIdx(join(dir, `train-images-idx3-ubyte${suffix}`), 'uint8', [5, H, W], images(5), gzip);
       writeIdx(join(dir, `train-labels-idx1-ubyte${suffix}`), 'uint8', [5], [3, 1, 4, 1, 5], gzip);
@@ -38,15 +37,12 @@ for (const gzip of [false, true]) {
       } finally {
         await source.close();
       }
-    } finally {
-      cleanup();
-    }
+    });
   });
 }
 
 test('a gzipped images file pairs with a plain labels file, and float32 IDX images decode from big-endian', async () => {
-  const { dir, cleanup } = tempDir('idx-mixed');
-  try {
+  await withTempDir('idx-mixed', async (dir) => {
     const values = [0.5, -1.25, 3, 1e-3, 2.5, -7];
     const path = writeIdx(join(dir, 't10k-images-idx3-ubyte.gz'), 'float32', [3, 1, 2], values, true);
     writeIdx(join(dir, 't10k-labels-idx1-ubyte'), 'int32', [3], [0, 2, 1]);
@@ -57,14 +53,11 @@ test('a gzipped images file pairs with a plain labels file, and float32 IDX imag
     assert.deepEqual(Array.from(batch.data), values.map(Math.fround));
     assert.deepEqual(Array.from(batch.labels), [0, 2, 1]);
     await source.close();
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 test('an IDX folder offers train and test splits (MNIST naming) and needs one chosen', async () => {
-  const { dir, cleanup } = tempDir('idx-folder');
-  try {
+  await withTempDir('idx-folder', async (dir) => {
     writeIdx(join(dir, 'train-images-idx3-ubyte.gz'), 'uint8', [4, H, W], images(4), true);
     writeIdx(join(dir, 'train-labels-idx1-ubyte.gz'), 'uint8', [4], [0, 1, 0, 1], true);
     writeIdx(join(dir, 't10k-images-idx3-ubyte.gz'), 'uint8', [2, H, W], images(2, 100), true);
@@ -79,14 +72,11 @@ test('an IDX folder offers train and test splits (MNIST naming) and needs one ch
     assert.equal(train.size, 4);
     await train.close();
     await assert.rejects(openDataset({ path: dir }), /holds the splits train and test; choose one/);
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 test('EMNIST naming pairs files, and a folder of several EMNIST sets asks for a file', async () => {
-  const { dir, cleanup } = tempDir('emnist');
-  try {
+  await withTempDir('emnist', async (dir) => {
     for (const set of ['balanced', 'digits']) {
       writeIdx(join(dir, `emnist-${set}-train-images-idx3-ubyte.gz`), 'uint8', [2, H, W], images(2), true);
       writeIdx(join(dir, `emnist-${set}-train-labels-idx1-ubyte.gz`), 'uint8', [2], [1, 0], true);
@@ -95,28 +85,22 @@ test('EMNIST naming pairs files, and a folder of several EMNIST sets asks for a 
     assert.equal(one.describe().labels, join(dir, 'emnist-digits-train-labels-idx1-ubyte.gz'));
     await one.close();
     await assert.rejects(openDataset({ path: dir, split: 'train' }), /several IDX images \(train\) files \(emnist-balanced-train-images-idx3-ubyte\.gz, emnist-digits/);
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 test('detection is by content: an IDX file named .bin or .npy opens as IDX with an explicit labels file', async () => {
-  const { dir, cleanup } = tempDir('idx-content');
-  try {
+  await withTempDir('idx-content', async (dir) => {
     const path = writeIdx(join(dir, 'pixels.npy'), 'uint8', [2, H, W], images(2));
     const labels = writeIdx(join(dir, 'targets.bin'), 'uint8', [2], [1, 1]);
     const source = await openDataset({ path, labelsPath: labels });
     assert.equal(source.format, 'idx');
     assert.deepEqual(Array.from(await source.labels()), [1, 1]);
     await source.close();
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 test('broken IDX inputs each get an error that names the file and the fault', async () => {
-  const { dir, cleanup } = tempDir('idx-bad');
-  try {
+  await withTempDir('idx-bad', async (dir) => {
     const full = writeIdx(join(dir, 'full-images-idx3-ubyte'), 'uint8', [5, H, W], images(5));
     writeIdx(join(dir, 'full-labels-idx1-ubyte'), 'uint8', [5], [0, 1, 2, 3, 4]);
     const bytes = readFileSync(full);
@@ -149,7 +133,5 @@ test('broken IDX inputs each get an error that names the file and the fault', as
     await assert.rejects(openDataset({ path: short }), /short-images-idx3-ubyte holds 5 images but .*short-labels-idx1-ubyte holds 4 labels/);
 
     await assert.rejects(openDataset({ path: join(dir, 'missing-images-idx3-ubyte') }), /missing-images-idx3-ubyte: cannot read \(no such file or directory, ENOENT\)/);
-  } finally {
-    cleanup();
-  }
+  });
 });

@@ -3,13 +3,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkLabels, decodeImage, listSplits, openDataset } from '../../../src/core/dataset';
-import { patternImage, pngBytes, tempDir, writeBytes, writeJpeg, writePng } from './helpers/writers';
+import { patternImage, pngBytes, withTempDir, writeBytes, writeJpeg, writePng } from './helpers/writers';
 
 const FIXTURES = join(__dirname, '../../fixtures/datasets/images');
 
 test('ImageFolder layout: classes are the sorted folder names, images found below them, others ignored and counted', async () => {
-  const { dir, cleanup } = tempDir('imgfolder');
-  try {
+  await withTempDir('imgfolder', async (dir) => {
     writePng(join(dir, 'zebra', 'b.png'), 3, 2, 1, patternImage(2, 2, 3, 1));
     writePng(join(dir, 'zebra', 'a.png'), 3, 2, 1, patternImage(1, 2, 3, 1));
     writePng(join(dir, 'ant', 'deep', 'nested', 'c.PNG'), 3, 2, 1, patternImage(3, 2, 3, 1));
@@ -27,14 +26,11 @@ test('ImageFolder layout: classes are the sorted folder names, images found belo
     assert.deepEqual(Array.from(batch.labels), [2, 2, 0]);
     assert.deepEqual(source.describe().ignoredFiles, { count: 1, examples: [join('zebra', 'notes.txt')] });
     await source.close();
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 test('content decides the decoder: a JPEG named .png decodes, RGB JPEGs keep 3 channels', async () => {
-  const { dir, cleanup } = tempDir('imgcontent');
-  try {
+  await withTempDir('imgcontent', async (dir) => {
     const flat = new Uint8Array(8 * 8 * 3).fill(0).map((_, i) => [200, 100, 50][i % 3]!);
     writeJpeg(join(dir, 'a', 'really-a-jpeg.png'), 8, 8, flat, 100);
     writeJpeg(join(dir, 'b', 'x.jpg'), 8, 8, flat, 100);
@@ -45,9 +41,7 @@ test('content decides the decoder: a JPEG named .png decodes, RGB JPEGs keep 3 c
     // A flat colour survives JPEG at quality 100 within a grey level or two.
     for (let i = 0; i < batch.data.length; i++) assert.ok(Math.abs(batch.data[i]! - flat[i % flat.length]!) <= 2, `value ${i}`);
     await source.close();
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 test('PNG variants and JPEGs made by PIL decode to the values PIL reads', () => {
@@ -77,8 +71,7 @@ test('PNG variants and JPEGs made by PIL decode to the values PIL reads', () => 
 });
 
 test('corrupt images are skipped, counted and listed; strict mode fails naming the file', async () => {
-  const { dir, cleanup } = tempDir('imgcorrupt');
-  try {
+  await withTempDir('imgcorrupt', async (dir) => {
     writePng(join(dir, 'a', '0.png'), 4, 4, 1, patternImage(0, 4, 4, 1));
     const good = pngBytes(4, 4, 1, patternImage(1, 4, 4, 1));
     writeBytes(join(dir, 'a', '1.png'), good.subarray(0, good.length - 20));
@@ -106,14 +99,11 @@ test('corrupt images are skipped, counted and listed; strict mode fails naming t
     const strict = await openDataset({ path: dir, strict: true });
     await assert.rejects(strict.read(Int32Array.from([0, 1])), /a\/1\.png: corrupt image \(truncated PNG/);
     await strict.close();
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 test('images of another size or colour are converted to the first image, and counted', async () => {
-  const { dir, cleanup } = tempDir('imgmixed');
-  try {
+  await withTempDir('imgmixed', async (dir) => {
     writePng(join(dir, 'a', '0.png'), 2, 2, 1, Uint8Array.from([0, 100, 200, 255]));
     writePng(join(dir, 'a', '1.png'), 2, 2, 3, Uint8Array.from([255, 0, 0, 0, 255, 0, 0, 0, 255, 10, 20, 30]));
     // 4x4 -> 2x2 with half-pixel centres: each output is the mean of a 2x2 block.
@@ -126,14 +116,11 @@ test('images of another size or colour are converted to the first image, and cou
     assert.equal((info.convertedOnRead as { count: number }).count, 1);
     assert.deepEqual(info.resizedOnRead, { count: 1, examples: [join('a', '2.png') + ' (4x4)'] });
     await source.close();
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 test('a root with train/ and test/ offers both splits; an empty class folder is reported by name', async () => {
-  const { dir, cleanup } = tempDir('imgsplits');
-  try {
+  await withTempDir('imgsplits', async (dir) => {
     for (const split of ['train', 'test']) {
       writePng(join(dir, split, 'cat', '0.png'), 2, 2, 1, patternImage(split === 'train' ? 1 : 2, 2, 2, 1));
       writePng(join(dir, split, 'dog', '0.png'), 2, 2, 1, patternImage(3, 2, 2, 1));
@@ -150,14 +137,11 @@ test('a root with train/ and test/ offers both splits; an empty class folder is 
     assert.throws(() => checkLabels(Int32Array.from([0, 1]), 3, train.source, train.classNames), /train: class 2 \("emu"\) has no samples/);
     await train.close();
     await assert.rejects(openDataset({ path: dir }), /holds the splits train and test; choose one/);
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 test('folders and files that hold no dataset get errors that say what was expected', async () => {
-  const { dir, cleanup } = tempDir('imgnone');
-  try {
+  await withTempDir('imgnone', async (dir) => {
     writeBytes(join(dir, 'empty', 'a', 'note.txt'), 'x');
     await assert.rejects(openDataset({ path: join(dir, 'empty') }), /empty: no \.png or \.jpg files in its 1 class folders \(a\)/);
     writeBytes(join(dir, 'flat', 'readme.txt'), 'x');
@@ -166,7 +150,5 @@ test('folders and files that hold no dataset get errors that say what was expect
     await assert.rejects(openDataset({ path: single }), /one\.png: a single image; give the folder/);
     const junk = writeBytes(join(dir, 'junk.bin'), 'hello world, not a dataset');
     await assert.rejects(openDataset({ path: junk }), /junk\.bin: unrecognised format \(26 bytes, starting 68 65 6c 6c/);
-  } finally {
-    cleanup();
-  }
+  });
 });

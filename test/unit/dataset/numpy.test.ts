@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openNpy, openNpz, parseNpyHeader } from '../../../src/core/dataset/numpy';
 import { parsePyLiteral } from '../../../src/core/dataset/numpy/pyLiteral';
-import { npyBytes, tempDir, writeNpz, zipBytes, writeBytes } from './helpers/writers';
+import { npyBytes, withTempDir, writeNpz, zipBytes, writeBytes } from './helpers/writers';
 
 const FIXTURES = join(__dirname, '../../fixtures/datasets/numpy');
 
@@ -102,8 +102,7 @@ test('big-endian and float16 arrays decode to host-order floats', async () => {
 });
 
 test('truncated .npy and .npz files are errors that name the file', async () => {
-  const { dir, cleanup } = tempDir('npy-trunc');
-  try {
+  await withTempDir('npy-trunc', async (dir) => {
     const full = npyBytes(new Float32Array(12), [3, 4]);
     const cut = writeBytes(join(dir, 'cut.npy'), full.subarray(0, full.length - 5));
     await assert.rejects(openNpy(cut), /cut\.npy: truncated: shape \[3, 4\] of float32 needs 176 bytes, the file has 171/);
@@ -118,14 +117,11 @@ test('truncated .npy and .npz files are errors that name the file', async () => 
     const lying = writeBytes(join(dir, 'liar.npz'), zipBytes({ 'x.npy': liar }, false));
     const expected = new RegExp(`liar\\.npz:x\\.npy: truncated: shape \\[4, 4\\] of uint8 needs ${whole.length} bytes, the member holds ${liar.length}`);
     await assert.rejects(openNpz(lying), expected);
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 test('a corrupt deflated member fails its read with the file named', async () => {
-  const { dir, cleanup } = tempDir('npz-corrupt');
-  try {
+  await withTempDir('npz-corrupt', async (dir) => {
     const values = Float32Array.from({ length: 4000 }, (_, i) => Math.sin(i));
     const path = writeNpz(join(dir, 'bad.npz'), { x: { data: values, shape: [1000, 4] } }, true);
     const bytes = readFileSync(path);
@@ -138,14 +134,11 @@ test('a corrupt deflated member fails its read with the file named', async () =>
     } finally {
       await npz.close();
     }
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 test('a deflated member that inflates cleanly to wrong bytes fails the CRC check', async () => {
-  const { dir, cleanup } = tempDir('npz-crc');
-  try {
+  await withTempDir('npz-crc', async (dir) => {
     const path = writeNpz(join(dir, 'crc.npz'), { x: { data: new Uint8Array(64).fill(7), shape: [8, 8] } }, true);
     const bytes = readFileSync(path);
     // The CRC-32 field of the central directory entry (directory offset from the end record, +16).
@@ -158,14 +151,11 @@ test('a deflated member that inflates cleanly to wrong bytes fails the CRC check
     } finally {
       await npz.close();
     }
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 test('row reads of a large deflated member stream across chunk boundaries, forward and back', async () => {
-  const { dir, cleanup } = tempDir('npz-stream');
-  try {
+  await withTempDir('npz-stream', async (dir) => {
     const rows = 5000;
     const cols = 40; // 800 KB of float32: several 256 KB inflate chunks
     const values = Float32Array.from({ length: rows * cols }, (_, i) => (i % 977) * 0.25 - Math.floor(i / cols));
@@ -186,9 +176,7 @@ test('row reads of a large deflated member stream across chunk boundaries, forwa
     } finally {
       await npz.close();
     }
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 test('the CRC-32 (native when Node has it, else the table) gives the standard check values', async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listSplits, openDataset } from '../../../src/core/dataset';
-import { tempDir, writeNpy, writeNpz } from './helpers/writers';
+import { withTempDir, writeNpy, writeNpz } from './helpers/writers';
 
 const FIXTURES = join(__dirname, '../../fixtures/datasets/numpy');
 
@@ -33,8 +33,7 @@ test('array names: spec.arrays, x_train/x_test splits (Keras layout), and a clea
   assert.deepEqual([named.sampleShape, named.sampleLayout, named.dtype], [[3], 'flat', 'float32']);
   await named.close();
 
-  const { dir, cleanup } = tempDir('npz-names');
-  try {
+  await withTempDir('npz-names', async (dir) => {
     const odd = writeNpz(join(dir, 'odd.npz'), { pixels: { data: new Uint8Array(8), shape: [2, 4] }, classes: { data: new Int32Array(2), shape: [2] } });
     await assert.rejects(openDataset({ path: odd }), /odd\.npz: cannot tell which arrays hold samples and labels \(it has: pixels, classes\)/);
     const ok = await openDataset({ path: odd, arrays: { x: 'pixels', y: 'classes' } });
@@ -44,9 +43,7 @@ test('array names: spec.arrays, x_train/x_test splits (Keras layout), and a clea
     await assert.rejects(openDataset({ path: floats }), /floaty\.npz:y\.npy: labels must be integers, but the array is float32/);
     const mismatch = writeNpz(join(dir, 'mismatch.npz'), { x: { data: new Uint8Array(6), shape: [3, 2] }, y: { data: new Uint8Array(2), shape: [2] } });
     await assert.rejects(openDataset({ path: mismatch }), /mismatch\.npz: array 'x' holds 3 samples but 'y' holds 2 labels/);
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 test('.npy pairs: labels by naming (x_train -> y_train), by labelsPath, or a clear error', async () => {
@@ -56,8 +53,7 @@ test('.npy pairs: labels by naming (x_train -> y_train), by labelsPath, or a cle
   assert.equal(pair.describe().labels, join(FIXTURES, 'y_train.npy'));
   await pair.close();
 
-  const { dir, cleanup } = tempDir('npy-pair');
-  try {
+  await withTempDir('npy-pair', async (dir) => {
     const images = writeNpy(join(dir, 'test_images.npy'), new Float64Array(2 * 3 * 2 * 2).map((_, i) => i / 10), [2, 3, 2, 2]);
     writeNpy(join(dir, 'test_labels.npy'), BigInt64Array.from([1n, 0n]), [2]);
     const source = await openDataset({ path: images });
@@ -78,20 +74,15 @@ test('.npy pairs: labels by naming (x_train -> y_train), by labelsPath, or a cle
     writeNpy(join(dir, 'y.npy'), new Uint8Array(3), [3]);
     await assert.rejects(openDataset({ path: join(dir, 'x.npy') }), /x\.npy: array of shape \[3, 4\] is stored in Fortran order/);
 
-    const folder = tempDir('npy-folder');
-    try {
-      writeNpy(join(folder.dir, 'x_train.npy'), new Uint8Array(12), [3, 4]);
-      writeNpy(join(folder.dir, 'y_train.npy'), new Uint8Array(3), [3]);
-      writeNpy(join(folder.dir, 'x_test.npy'), new Uint8Array(8), [2, 4]);
-      writeNpy(join(folder.dir, 'y_test.npy'), new Uint8Array(2), [2]);
-      assert.deepEqual(await listSplits(folder.dir), ['train', 'test']);
-      const t = await openDataset({ path: folder.dir, split: 'test' });
+    await withTempDir('npy-folder', async (folder) => {
+      writeNpy(join(folder, 'x_train.npy'), new Uint8Array(12), [3, 4]);
+      writeNpy(join(folder, 'y_train.npy'), new Uint8Array(3), [3]);
+      writeNpy(join(folder, 'x_test.npy'), new Uint8Array(8), [2, 4]);
+      writeNpy(join(folder, 'y_test.npy'), new Uint8Array(2), [2]);
+      assert.deepEqual(await listSplits(folder), ['train', 'test']);
+      const t = await openDataset({ path: folder, split: 'test' });
       assert.equal(t.size, 2);
       await t.close();
-    } finally {
-      folder.cleanup();
-    }
-  } finally {
-    cleanup();
-  }
+    });
+  });
 });

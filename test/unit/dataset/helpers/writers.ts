@@ -15,6 +15,16 @@ export function tempDir(prefix: string): { dir: string; cleanup(): void } {
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** Runs `body` in a fresh temporary folder, removed afterwards whether it passed or threw. */
+export async function withTempDir(prefix: string, body: (dir: string) => Promise<void> | void): Promise<void> {
+  const { dir, cleanup } = tempDir(prefix);
+  try {
+    await body(dir);
+  } finally {
+    cleanup();
+  }
+}
+
 function write(path: string, bytes: Uint8Array): string {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, bytes);
