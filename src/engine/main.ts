@@ -5,6 +5,7 @@
  */
 import { runCli } from './cli/cli';
 import { serveIpc } from './ipc/server';
+import { messageOf } from './errors';
 
 if (process.argv.includes('--ipc') && typeof process.send === 'function') {
   serveIpc();
@@ -14,7 +15,7 @@ if (process.argv.includes('--ipc') && typeof process.send === 'function') {
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`collapse-lens: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.stderr.write(`collapse-lens: ${messageOf(err)}\n`);
       process.exitCode = 1;
     },
   );

@@ -4,7 +4,7 @@ import type { FeaturesRequest } from '../../protocol/engine';
 import { numpy } from '../../core/dataset';
 import { ClassStatsAccumulator, ProjectionAccumulator, classifierMetrics, effectiveDepth, METRIC_CONVENTIONS, type ClassStats } from '../../core/metrics';
 import { sha256File } from '../../core/checksum';
-import { UserError } from '../errors';
+import { messageOf, UserError } from '../errors';
 import { TOOL_VERSION } from '../version';
 import type { AnalysisHooks } from './hooks';
 import { throwIfCancelled } from './hooks';
@@ -27,7 +27,7 @@ async function openFeatures(path: string): Promise<FeatureFile> {
   try {
     npz = await numpy.openNpz(path);
   } catch (err) {
-    throw new UserError(err instanceof Error ? err.message : String(err));
+    throw new UserError(messageOf(err));
   }
   if (!npz.has('labels')) throw new UserError(`${path}: no "labels" array (arrays: ${npz.members.map((m) => m.name).join(', ')})`);
   const labelsArray = await npz.read('labels');

@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { SplitReducer } from './reducer';
+import { messageOf } from '../errors';
 import type { ReduceReply, ReduceRequest, ReduceWorkerData } from './reduceMessages';
 
 /** The analysis being served; null until the first 'configure'. */
@@ -43,7 +44,7 @@ if (port && data?.collapseLensReducer === true) {
         port.postMessage(handle(request));
         return;
       } catch (err) {
-        failure = { kind: 'failed', message: err instanceof Error ? err.message : String(err), ...(err instanceof Error && err.stack ? { stack: err.stack } : {}) };
+        failure = { kind: 'failed', message: messageOf(err), ...(err instanceof Error && err.stack ? { stack: err.stack } : {}) };
       }
     }
     port.postMessage(failure);

@@ -10,6 +10,7 @@ import { encodeWithOutputs } from './onnxFetchModel';
 import { onnxRuntimeVersion, openOnnxSession } from './onnxSession';
 import { tensorAsFloat32 } from './onnxTensors';
 import { concatFloat32 } from './concatFloat32';
+import { messageOf } from '../errors';
 
 /** The sample shape (input shape without the batch) when every dimension is fixed. */
 export function fixedSampleShape(model: OnnxModel): number[] {
@@ -61,7 +62,7 @@ class OnnxRunner implements ModelRunner {
     try {
       outputs = await this.session.run({ [this.model.input.name]: input }, this.names);
     } catch (error) {
-      throw new Error(`${this.model.path}: inference failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`${this.model.path}: inference failed: ${messageOf(error)}`);
     } finally {
       input.dispose();
     }

@@ -4,6 +4,7 @@
  * ("Failed to load shared library") instead of falling back, so 'auto' catches that and retries on CPU.
  */
 import * as ort from 'onnxruntime-node';
+import { messageOf } from '../errors';
 
 // onnxruntime reads this once, when the first session of the process is created. Every failure reaches
 // us as an exception anyway; at its default level it would also print a red "Failed to load library"
@@ -33,8 +34,6 @@ function baseOptions(threads: number): ort.InferenceSession.SessionOptions {
   return threads > 0 ? { intraOpNumThreads: threads, ...noSpin } : noSpin;
 }
 
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
 /** Opens a session on `bytes` (an encoded ModelProto); `label` names the model in errors. */
 export async function openOnnxSession(bytes: Uint8Array, provider: ProviderChoice, threads: number, label: string): Promise<OpenedSession> {
   const options = baseOptions(threads);
@@ -42,7 +41,7 @@ export async function openOnnxSession(bytes: Uint8Array, provider: ProviderChoic
     try {
       return await ort.InferenceSession.create(bytes, { ...options, executionProviders: ['cpu'] });
     } catch (error) {
-      throw new Error(`${label}: onnxruntime could not load the model: ${message(error)}`);
+      throw new Error(`${label}: onnxruntime could not load the model: ${messageOf(error)}`);
     }
   };
   if (provider === 'cpu') return { session: await onCpu(), provider: 'cpu' };
@@ -50,7 +49,7 @@ export async function openOnnxSession(bytes: Uint8Array, provider: ProviderChoic
     const session = await ort.InferenceSession.create(bytes, { ...options, executionProviders: ['cuda', 'cpu'] });
     return { session, provider: 'cuda' };
   } catch (error) {
-    const why = `CUDA execution provider unavailable: ${message(error)}`;
+    const why = `CUDA execution provider unavailable: ${messageOf(error)}`;
     if (provider === 'cuda') throw new Error(`${why}; ${CUDA_INSTALL_HINT}`);
     return { session: await onCpu(), provider: 'cpu', note: `${why}; ran on the CPU` };
   }

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { messageOf } from '../errors';
 
 /** Which TF.js backend ran: the native TensorFlow addon, WebAssembly, or plain JS. */
 export type TfjsBackendKind = 'tfjs-node' | 'tfjs-wasm' | 'tfjs-cpu';
@@ -36,8 +37,7 @@ export function defaultWasmDir(): string {
 }
 
 function reasonOf(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return text.split('\n')[0];
+  return messageOf(err).split('\n')[0];
 }
 
 /**

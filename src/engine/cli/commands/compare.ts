@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import type { CliCommand } from '../cli';
 import { emitJson } from '../cli';
 import { parse, stringFlag, type FlagSpec } from '../args';
-import { UserError } from '../../errors';
+import { messageOf, UserError } from '../../errors';
 import type { AnalysisResult } from '../../../core/result';
 import { readResultFile } from '../../../core/readResultFile';
 import { compareResults, type CompareResult } from '../../../core/compare';
@@ -25,7 +25,7 @@ async function readResult(path: string): Promise<AnalysisResult> {
   try {
     return await readResultFile(path);
   } catch (err) {
-    throw new UserError(err instanceof Error ? err.message : String(err));
+    throw new UserError(messageOf(err));
   }
 }
 
@@ -59,7 +59,7 @@ export const compareCommand: CliCommand = {
     try {
       comparison = compareResults(results, labels, flags['allow-mismatch'] === true);
     } catch (err) {
-      throw new UserError(err instanceof Error ? err.message : String(err));
+      throw new UserError(messageOf(err));
     }
     const out = stringFlag(flags, 'out');
     emitJson(comparison, out);

@@ -1,6 +1,6 @@
 import type { CliCommand } from '../cli';
 import { emitJson } from '../cli';
-import { UserError } from '../../errors';
+import { messageOf, UserError } from '../../errors';
 import { stderrProgress } from '../progressBar';
 import { throttleProgress } from '../../progress';
 import { analyzeCheckpoint } from '../../analyze/pipeline';
@@ -27,7 +27,7 @@ export const trajectoryCommand: CliCommand = {
     try {
       checkpoints = await listEpochCheckpoints(folder);
     } catch (err) {
-      throw new UserError(err instanceof Error ? err.message : String(err));
+      throw new UserError(messageOf(err));
     }
     const runs: { epoch: number; result: AnalysisResult }[] = [];
     let out: string | undefined;
