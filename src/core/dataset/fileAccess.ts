@@ -1,4 +1,4 @@
-import { access, open, type FileHandle } from 'node:fs/promises';
+import { access, open, stat, type FileHandle } from 'node:fs/promises';
 
 /** The `code` of a Node error ('ENOENT', 'Z_DATA_ERROR', ...), or '' when it has none. */
 export function errorCode(err: unknown): string {
@@ -103,5 +103,14 @@ export async function exists(path: string): Promise<boolean> {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** What a path is (links followed), or null when it cannot be reached: for searches where absence is normal. */
+export async function pathKind(path: string): Promise<'file' | 'dir' | null> {
+  try {
+    return (await stat(path)).isDirectory() ? 'dir' : 'file';
+  } catch {
+    return null;
   }
 }

@@ -1,6 +1,6 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { describeFsError } from '../fileAccess';
+import { describeFsError, pathKind } from '../fileAccess';
 import { validateDatasetConfig, type DatasetConfig } from './schema';
 
 export const CONFIG_FILE_NAME = 'collapse-lens.json';
@@ -9,15 +9,6 @@ export interface LoadedDatasetConfig {
   /** The file it came from. */
   path: string;
   config: DatasetConfig;
-}
-
-async function kind(path: string): Promise<'file' | 'dir' | null> {
-  try {
-    const info = await stat(path);
-    return info.isDirectory() ? 'dir' : 'file';
-  } catch {
-    return null;
-  }
 }
 
 /** Reads and validates one collapse-lens.json; errors name the file. */
@@ -41,7 +32,7 @@ export async function readDatasetConfig(file: string): Promise<DatasetConfig> {
 export async function configSearchPath(dataPath: string | null, checkpointPath: string | null): Promise<string[]> {
   const folders: string[] = [];
   if (dataPath) {
-    if ((await kind(dataPath)) === 'dir') folders.push(dataPath);
+    if ((await pathKind(dataPath)) === 'dir') folders.push(dataPath);
     folders.push(dirname(dataPath));
   }
   if (checkpointPath) folders.push(dirname(checkpointPath));
@@ -54,7 +45,7 @@ export async function configSearchPath(dataPath: string | null, checkpointPath: 
  */
 export async function loadDatasetConfig(dataPath: string | null, checkpointPath: string | null): Promise<LoadedDatasetConfig | null> {
   for (const candidate of await configSearchPath(dataPath, checkpointPath)) {
-    if ((await kind(candidate)) === 'file') return { path: candidate, config: await readDatasetConfig(candidate) };
+    if ((await pathKind(candidate)) === 'file') return { path: candidate, config: await readDatasetConfig(candidate) };
   }
   return null;
 }

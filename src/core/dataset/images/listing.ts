@@ -1,6 +1,6 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { extname, join, relative } from 'node:path';
-import { describeFsError } from '../fileAccess';
+import { describeFsError, pathKind } from '../fileAccess';
 
 /** Extensions listed as images; the content still decides how (or whether) a file decodes. */
 export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.jpe', '.jfif']);
@@ -28,14 +28,6 @@ export function compareCodePoints(a: string, b: string): number {
   return ca.length - cb.length;
 }
 
-async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
 /** Sub-folders of `dir` (following links), hidden ones left out. */
 export async function listSubfolders(dir: string): Promise<string[]> {
   let entries;
@@ -47,7 +39,7 @@ export async function listSubfolders(dir: string): Promise<string[]> {
   const names: string[] = [];
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
-    if (entry.isDirectory() || (entry.isSymbolicLink() && (await isDirectory(join(dir, entry.name))))) names.push(entry.name);
+    if (entry.isDirectory() || (entry.isSymbolicLink() && (await pathKind(join(dir, entry.name))) === 'dir')) names.push(entry.name);
   }
   return names.sort(compareCodePoints);
 }
@@ -62,7 +54,7 @@ async function walkFiles(dir: string, out: string[]): Promise<void> {
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
-    if (entry.isDirectory() || (entry.isSymbolicLink() && (await isDirectory(path)))) await walkFiles(path, out);
+    if (entry.isDirectory() || (entry.isSymbolicLink() && (await pathKind(path)) === 'dir')) await walkFiles(path, out);
     else out.push(path);
   }
 }
