@@ -10,19 +10,20 @@
  *
  * Each measurement runs in its own child process so that its peak RSS is its own.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { writeNpz, writePng } from '../test/unit/dataset/helpers/writers';
+import { runChild, sendReport, type Report } from './lib/childReport';
+import { FASHION_MNIST_DIR } from './lib/fashionMnist';
+import { median } from './lib/table';
 import { buildPreprocessor, openDataset, resolvePreprocessing, selectIndices, streamBatches, type DatasetSource, type DatasetSpec } from '../src/core/dataset';
 import { ImageFolderSource } from '../src/core/dataset/images/imageFolderSource';
 import { sharedDecodePool } from '../src/core/dataset/images/decodePool';
 
-const FASHION = '/usr/share/datasets/fashion-mnist';
-const TRAIN_IMAGES = join(FASHION, 'train-images-idx3-ubyte.gz');
-const TRAIN_LABELS = join(FASHION, 'train-labels-idx1-ubyte.gz');
+const TRAIN_IMAGES = join(FASHION_MNIST_DIR, 'train-images-idx3-ubyte.gz');
+const TRAIN_LABELS = join(FASHION_MNIST_DIR, 'train-labels-idx1-ubyte.gz');
 const CNN = join(__dirname, '..', 'test', 'fixtures', 'models', 'cnn.onnx');
 const BATCH = 256;
 const PNG_COUNT = 5000;
@@ -35,8 +36,7 @@ interface PhaseResult {
   images: number;
   seconds: number;
   openSeconds: number;
-  /** The process's peak RSS (getrusage), and the largest RSS sampled after each batch. */
-  peakRssMB: number;
+  /** The largest RSS sampled after each batch (the process's peak is the report's maxRssMiB). */
   sampledPeakMB: number;
   rssAt10MB: number;
   rssEndMB: number;
@@ -84,7 +84,6 @@ async function streamPhase(name: string, spec: DatasetSpec, note: string, passes
     images: indices.length,
     seconds,
     openSeconds: (t1 - t0) / 1000,
-    peakRssMB: process.resourceUsage().maxRSS / 1024,
     sampledPeakMB: mb(sampledPeak),
     rssAt10MB: mb(rssAt10),
     rssEndMB: mb(rssEnd),
@@ -115,7 +114,6 @@ async function inferencePhase(): Promise<PhaseResult> {
     images: INFERENCE_IMAGES,
     seconds: (t2 - t1) / 1000,
     openSeconds: (t1 - t0) / 1000,
-    peakRssMB: process.resourceUsage().maxRSS / 1024,
     sampledPeakMB: 0,
     rssAt10MB: 0,
     rssEndMB: mb(process.memoryUsage().rss),
@@ -143,7 +141,6 @@ async function pipelinePhase(spec: DatasetSpec, name: string, note: string): Pro
     images: indices.length,
     seconds: (t2 - t1) / 1000,
     openSeconds: 0,
-    peakRssMB: process.resourceUsage().maxRSS / 1024,
     sampledPeakMB: 0,
     rssAt10MB: 0,
     rssEndMB: mb(process.memoryUsage().rss),
@@ -251,19 +248,16 @@ async function runPhase(phase: string, dir: string): Promise<PhaseResult | { pre
   }
 }
 
-function runChild<T = PhaseResult>(phase: string, dir: string): T {
-  const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--phase', phase, dir], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (child.status !== 0) throw new Error(`phase ${phase} failed:\n${child.stderr}`);
-  const lines = child.stdout.trim().split('\n');
-  return JSON.parse(lines[lines.length - 1]!) as T;
-}
+/** A phase's result with the child's peak RSS (getrusage), which sendReport adds. */
+type PhaseReport = PhaseResult & { maxRssMiB: number };
 
-const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
-const lpad = (s: string, n: number): string => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
+function runPhaseChild<T = PhaseReport>(phase: string, dir: string): T {
+  return runChild(__filename, ['--phase', phase, dir]) as unknown as T;
+}
 
 async function main(): Promise<void> {
   if (process.argv[2] === '--phase') {
-    console.log(JSON.stringify(await runPhase(process.argv[3]!, process.argv[4]!)));
+    sendReport((await runPhase(process.argv[3]!, process.argv[4]!)) as unknown as Report);
     return;
   }
   if (!existsSync(TRAIN_IMAGES)) {
@@ -273,15 +267,15 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'cl-bench-data-'));
   try {
     // In a child too: Linux carries a parent's peak RSS over into the getrusage of the children it starts.
-    const { prepared } = runChild<{ prepared: number }>('prepare', dir);
+    const { prepared } = runPhaseChild<{ prepared: number }>('prepare', dir);
     console.log(`prepared plain IDX, deflated .npz and ${PNG_COUNT} PNGs in ${prepared.toFixed(1)} s (not measured)\n`);
-    const decode = ['idx-gz', 'idx', 'npz', 'png', 'png-here'].map((p) => runChild(p, dir));
+    const decode = ['idx-gz', 'idx', 'npz', 'png', 'png-here'].map((p) => runPhaseChild(p, dir));
     const haveCnn = existsSync(CNN);
-    const cnn = haveCnn ? runChild('cnn', dir) : null;
-    const pipelines = haveCnn ? ['pipeline-idx', 'pipeline-png'].map((p) => runChild(p, dir)) : [];
+    const cnn = haveCnn ? runPhaseChild('cnn', dir) : null;
+    const pipelines = haveCnn ? ['pipeline-idx', 'pipeline-png'].map((p) => runPhaseChild(p, dir)) : [];
     const cnnRate = cnn ? cnn.images / cnn.seconds : null;
 
-    const header = [pad('source', 38), lpad('images', 7), lpad('open s', 7), lpad('img/s', 9), lpad('peak RSS', 9), lpad('RSS 10%->end (max)', 19), lpad('vs CNN', 7), '  note'];
+    const header = ['source'.padEnd(38), 'images'.padStart(7), 'open s'.padStart(7), 'img/s'.padStart(9), 'peak RSS'.padStart(9), 'RSS 10%->end (max)'.padStart(19), 'vs CNN'.padStart(7), '  note'];
     console.log(header.join(' '));
     console.log('-'.repeat(130));
     for (const r of [...decode, ...(cnn ? [cnn] : []), ...pipelines]) {
@@ -290,13 +284,13 @@ async function main(): Promise<void> {
       const ratio = cnnRate && decode.includes(r) ? `${(rate / cnnRate).toFixed(1)}x` : '';
       console.log(
         [
-          pad(r.name, 38),
-          lpad(String(r.images), 7),
-          lpad(r.openSeconds.toFixed(2), 7),
-          lpad(rate.toFixed(0), 9),
-          lpad(`${r.peakRssMB.toFixed(0)} MB`, 9),
-          lpad(growth, 19),
-          lpad(ratio, 7),
+          r.name.padEnd(38),
+          String(r.images).padStart(7),
+          r.openSeconds.toFixed(2).padStart(7),
+          rate.toFixed(0).padStart(9),
+          `${r.maxRssMiB.toFixed(0)} MB`.padStart(9),
+          growth.padStart(19),
+          ratio.padStart(7),
           `  ${r.note ?? ''}`,
         ].join(' '),
       );
@@ -306,8 +300,7 @@ async function main(): Promise<void> {
       // The engine's decoders: the main-thread PNG row is there for comparison only.
       const slowest = Math.min(...decode.slice(0, 4).map((r) => r.images / r.seconds));
       console.log(`\nslowest decoder / CNN inference = ${(slowest / cnnRate!).toFixed(1)}x (goal: >= 3x)`);
-      const { rounds } = runChild<{ rounds: Round[] }>('interleaved', dir);
-      const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+      const { rounds } = runPhaseChild<{ rounds: Round[] }>('interleaved', dir);
       console.log('\ninterleaved in one process, 5 rounds (img/s):');
       for (const r of rounds) {
         console.log(`  PNG ${r.png.toFixed(0).padStart(6)}   PNG main thread only ${r.pngHere.toFixed(0).padStart(6)}   IDX .gz ${r.idx.toFixed(0).padStart(6)}   CNN ${r.cnn.toFixed(0).padStart(6)}`);
