@@ -3,15 +3,12 @@
  * the geometry of the centred means (NC2), the spectrum of G = M~^T M~ used by NC1's pseudo-inverse,
  * and CDNV. Built by ClassStatsAccumulator.finish().
  */
+import type { EtfNumbers } from '../result';
 import { symmetricEigen, type SymmetricEigen } from './eigen';
 import { listClasses, simplexGeometry, type SimplexGeometry } from './geometry';
 import { ABSOLUTE_SQUARED_TOLERANCE, RELATIVE_EIGEN_TOLERANCE } from './tolerances';
 
-export interface Nc2Numbers {
-  equinorm: number | null;
-  equiangularity: number | null;
-  maxAngle: number | null;
-  etfDistance: number | null;
+export interface Nc2Numbers extends EtfNumbers {
   /** K x K cosines of the centred means (null entries where a centred mean is zero). */
   cosines: (number | null)[][] | null;
   /** ||mu_c - mu_G|| per class. */
@@ -81,12 +78,7 @@ export function buildClassStats(totals: PassOneTotals): ClassStats {
   let geometry: SimplexGeometry | null = null;
   let squaredDistances: Float64Array;
   let scale: number;
-  const whyNoGeometry =
-    K < 2
-      ? `needs at least 2 classes (K = ${K})`
-      : missingClasses.length > 0
-        ? `class${missingClasses.length > 1 ? 'es' : ''} ${listClasses(missingClasses)} ha${missingClasses.length > 1 ? 've' : 's'} no sample in this split`
-        : null;
+  const whyNoGeometry = K < 2 ? `needs at least 2 classes (K = ${K})` : missingClasses.length > 0 ? noSampleReason(missingClasses) : null;
   if (whyNoGeometry === null) {
     geometry = simplexGeometry(means, K, D, 'class mean');
     squaredDistances = geometry.squaredDistances;
@@ -120,7 +112,10 @@ export function buildClassStats(totals: PassOneTotals): ClassStats {
       ? { equinorm: null, equiangularity: null, maxAngle: null, etfDistance: null, cosines: null, norms: null }
       : { ...geometry.etf, cosines: geometry.cosines, norms: Array.from(geometry.norms) };
 
-  const { matrix: cdnvMatrix, mean: cdnv } = cdnvFrom(variability, squaredDistances, present, K, scale, unavailable);
+  if (missingClasses.length > 0) {
+    unavailable.classVariability = `null for class${missingClasses.length > 1 ? 'es' : ''} ${listClasses(missingClasses)}: no sample in this split`;
+  }
+  const { matrix: cdnvMatrix, mean: cdnv } = cdnvFrom(variability, squaredDistances, present, missingClasses, K, scale, unavailable);
   return {
     layer,
     numClasses: K,
@@ -149,6 +144,7 @@ function cdnvFrom(
   variability: (number | null)[],
   squaredDistances: Float64Array,
   present: boolean[],
+  missingClasses: number[],
   K: number,
   scale: number,
   unavailable: Record<string, string>,
@@ -189,9 +185,8 @@ function cdnvFrom(
     }
     matrix.push(line);
   }
-  const missing = present.flatMap((p, c) => (p ? [] : [c]));
-  if (missing.length > 0) {
-    unavailable.cdnv = `class${missing.length > 1 ? 'es' : ''} ${listClasses(missing)} ha${missing.length > 1 ? 've' : 's'} no sample in this split`;
+  if (missingClasses.length > 0) {
+    unavailable.cdnv = noSampleReason(missingClasses);
     return { matrix, mean: null };
   }
   if (coincident.length > 0) {
@@ -199,6 +194,11 @@ function cdnvFrom(
     return { matrix, mean: null };
   }
   return { matrix, mean: sum / defined };
+}
+
+function noSampleReason(missingClasses: number[]): string {
+  const several = missingClasses.length > 1;
+  return `class${several ? 'es' : ''} ${listClasses(missingClasses)} ha${several ? 've' : 's'} no sample in this split`;
 }
 
 /** Squared distances between the means of present classes, and the scale zero is measured against. */

@@ -16,7 +16,6 @@
 import type { SplitLayerMetrics } from '../result';
 import { checkBatch, sampleIndexer, throwFirstNonFinite, type BatchOptions } from './batch-input';
 import type { ClassStats } from './class-stats';
-import { listClasses } from './geometry';
 import { PointSample, sampleKey } from './point-sample';
 import { argmaxFloat32, argmaxShifted, classifierOffsets, fillCentredProducts, meanOfPresentMeans, referenceProblem, squaredDistancesTo } from './projection-helpers';
 import { createProductKernel, type KernelChoice, type ProductKernel } from './product-kernel';
@@ -63,6 +62,7 @@ const SPLIT_METRIC_KEYS = [
   'meanCosines',
   'meanNorms',
   'projection',
+  'classVariability',
 ] as const;
 
 export class ProjectionAccumulator {
@@ -217,9 +217,6 @@ export class ProjectionAccumulator {
     const { own } = this;
     const unavailable: Record<string, string> = {};
     for (const key of SPLIT_METRIC_KEYS) if (own.unavailable[key] !== undefined) unavailable[key] = own.unavailable[key];
-    if (own.missingClasses.length > 0) {
-      unavailable.classVariability = `null for class${own.missingClasses.length > 1 ? 'es' : ''} ${listClasses(own.missingClasses)}: no sample in this split`;
-    }
     const N = this.samples;
     let nc1: number | null = null;
     if (this.ownProblem !== null) unavailable.nc1 = this.ownProblem;
