@@ -3,12 +3,22 @@ import { gunzipPrefix, isGzip } from './gzip';
 import { decodeIdxValues, looksLikeIdx } from './idx/idxHeader';
 import { openIdxData } from './idx/idxFile';
 import { hasNpyMagic } from './numpy/header';
+import type { NpyArrayReader } from './numpy/arrayReader';
 import { openNpy } from './numpy/npy';
 import { toInt32Labels } from './numpy/dtype';
 
 /** One label per sample: shape [N] or [N, 1]. */
 export function isLabelShape(shape: number[]): boolean {
   return shape.length === 1 || (shape.length === 2 && shape[1] === 1);
+}
+
+/** All labels of a NumPy array (an .npy file or an .npz member) of shape [N] or [N, 1], as int32. */
+export async function readLabelArray(array: NpyArrayReader): Promise<Int32Array> {
+  if (!isLabelShape(array.shape)) {
+    throw new Error(`${array.source}: labels must have shape [N] or [N, 1], this array is [${array.shape.join(', ')}]`);
+  }
+  const all = await array.readAll();
+  return toInt32Labels(all.data, all.dtype, array.source);
 }
 
 /** Reads a labels file given on its own (.npy or IDX, gzipped or not), detected by content. */
@@ -18,11 +28,7 @@ export async function readLabelsFile(path: string): Promise<Int32Array> {
   if (hasNpyMagic(bytes)) {
     const npy = await openNpy(path);
     try {
-      if (!isLabelShape(npy.header.shape)) {
-        throw new Error(`${path}: labels must have shape [N] or [N, 1], this array is [${npy.header.shape.join(', ')}]`);
-      }
-      const all = await npy.array.readAll();
-      return toInt32Labels(all.data, all.dtype, path);
+      return await readLabelArray(npy.array);
     } finally {
       await npy.close();
     }

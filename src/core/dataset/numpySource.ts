@@ -1,11 +1,11 @@
 import { exists } from './fileAccess';
 import { ArrayDatasetSource, type RawData } from './arraySource';
 import { fingerprintFiles } from './fingerprint';
-import { isLabelShape, readLabelsFile } from './labelsFile';
+import { readLabelArray, readLabelsFile } from './labelsFile';
 import { inferSampleLayout } from './layout';
 import { labelFileCandidates } from './naming';
 import type { NpyArrayReader } from './numpy/arrayReader';
-import { toInt32Labels, type NpyDType } from './numpy/dtype';
+import type { NpyDType } from './numpy/dtype';
 import { assertCOrder } from './numpy/header';
 import { openNpy } from './numpy/npy';
 import { openNpz, type NpzFile } from './numpy/npz';
@@ -76,11 +76,7 @@ export async function openNpzSource(spec: DatasetSpec): Promise<DatasetSource> {
     const samples = npz.array(x);
     const labelsArray = npz.array(y);
     checkSampleArray(samples);
-    if (!isLabelShape(labelsArray.shape)) {
-      throw new Error(`${labelsArray.source}: labels must have shape [N] or [N, 1], this array is [${labelsArray.shape.join(', ')}]`);
-    }
-    const labelsAll = await labelsArray.readAll();
-    const labels = toInt32Labels(labelsAll.data, labelsAll.dtype, labelsArray.source);
+    const labels = await readLabelArray(labelsArray);
     if (labels.length !== samples.rows) {
       throw new Error(`${spec.path}: array '${x}' holds ${samples.rows} samples but '${y}' holds ${labels.length} labels`);
     }
