@@ -9,13 +9,14 @@
  * Timings cover the accumulators only (feature generation is excluded). Peak memory is measured in
  * child processes (--memory-child N D) so each starts from a clean heap.
  */
-import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { ClassStatsAccumulator, ProjectionAccumulator, symmetricEigen, type ClassStats, type KernelChoice } from '../src/core/metrics';
 import type { SplitLayerMetrics } from '../src/core/result';
 // The tests' own reference eigensolver (plain cyclic Jacobi, shares no code with src/core/metrics): the
 // brute force below needs it only for the K x K projection of Sigma_B.
 import { jacobiEigen } from '../test/unit/metrics/brute-force';
+import { numberIn, runChild, sendReport } from './lib/childReport';
+import { median } from './lib/table';
 
 const K = 10;
 
@@ -340,20 +341,13 @@ function plainLoopRate(): number {
 function memoryChild(N: number, D: number): void {
   const data = new SyntheticFeatures(D, N, 256);
   runOurs(data);
-  console.log(JSON.stringify({ maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+  sendReport({});
 }
 
 /** Median over three child processes (a single run wanders by a few MB with garbage-collection timing). */
 function peakRss(N: number, D: number): number {
-  const script = process.argv[1];
-  const runs: number[] = [];
-  for (let run = 0; run < 3; run++) {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', script, '--memory-child', String(N), String(D)], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`memory child failed: ${r.stderr}`);
-    const line = r.stdout.trim().split('\n').pop() ?? '';
-    runs.push((JSON.parse(line) as { maxRssMB: number }).maxRssMB);
-  }
-  return runs.sort((a, b) => a - b)[1];
+  const runs = Array.from({ length: 3 }, () => numberIn(runChild(process.argv[1], ['--memory-child', String(N), String(D)]), 'maxRssMiB'));
+  return median(runs);
 }
 
 function eigenTiming(n: number): number {
