@@ -3,6 +3,7 @@ import type { AnalyzeRequest } from '../../src/protocol/engine';
 import type { LayerSelection } from '../../src/core/model/types';
 import { analyzeCheckpoint } from '../../src/engine/analyze/pipeline';
 import { loadModelGraph } from '../../src/engine/analyze/loadModel';
+import { reductionPlace } from '../../src/engine/analyze/reducerClient';
 import { ProgressRecorder, type AnalysisProfile } from './progressProfile';
 import { profileCpu, type CpuCategories } from './cpuProfile';
 
@@ -55,7 +56,7 @@ export async function analyzeSide(checkpoint: string, dataset: string, batchSize
     accuracy: result.splits.train.accuracy,
     layers: result.layers.length,
     timing: { ...result.timing },
-    profile: recorder.profile(ended),
+    profile: recorder.profile(ended, reductionPlace({ layers: result.layers }) === 'worker'),
     ...(categories ? { cpu: categories } : {}),
   };
 }

@@ -37,7 +37,11 @@ export class ProgressRecorder {
     this.events.push({ t: performance.now(), p });
   };
 
-  profile(ended: number): AnalysisProfile {
+  /**
+   * `reducedInWorker`: the metrics worker reduced the passes; its layer events arrive while the main
+   * thread already runs the next batch, so they mark no boundary here and are left out.
+   */
+  profile(ended: number, reducedInWorker = false): AnalysisProfile {
     const key = (p: ProgressInfo) => `${p.split ?? '-'} ${p.stage}`;
     const passes: Record<string, PassProfile> = {};
     const between: Record<string, number> = {};
@@ -45,6 +49,7 @@ export class ProgressRecorder {
     let previous: Stamped | null = null;
     for (const e of this.events) {
       if (e.p.stage !== 'pass1' && e.p.stage !== 'pass2') continue;
+      if (reducedInWorker && e.p.layer !== undefined) continue;
       const pass = (passes[key(e.p)] ??= { batchAndInferenceSeconds: 0, layerSeconds: {}, batches: 0 });
       if (previous === null) {
         setup = (e.t - this.started) / 1000;

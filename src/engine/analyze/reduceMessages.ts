@@ -17,6 +17,11 @@ export type ReduceReply =
   | { kind: 'done' }
   /** Sent once, unasked, when the worker has loaded and can take requests. */
   | { kind: 'ready' }
+  /**
+   * Sent unasked while an 'add' is reduced, before each layer's turn, so progress can name the layer
+   * (not a reply: the 'add' still gets its own 'done').
+   */
+  | { kind: 'layer'; layer: string }
   | { kind: 'pass-one'; summary: PassOneSummary }
   | { kind: 'pass-two'; summary: PassTwoSummary }
   | { kind: 'failed'; message: string; stack?: string };

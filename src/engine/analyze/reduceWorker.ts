@@ -8,6 +8,8 @@ import { SplitReducer } from './reducer';
 import { messageOf } from '../errors';
 import type { ReduceReply, ReduceRequest, ReduceWorkerData } from './reduceMessages';
 
+const port = parentPort;
+
 /** The analysis being served; null until the first 'configure'. */
 let reducer: SplitReducer | null = null;
 
@@ -22,7 +24,7 @@ function handle(request: ReduceRequest): ReduceReply {
       reducer.beginPassOne(request.split);
       return { kind: 'done' };
     case 'add':
-      reducer.add(request);
+      reducer.add(request, (layer) => port?.postMessage({ kind: 'layer', layer } satisfies ReduceReply));
       return { kind: 'done' };
     case 'end-pass-one':
       return { kind: 'pass-one', summary: reducer.endPassOne() };
@@ -31,7 +33,6 @@ function handle(request: ReduceRequest): ReduceReply {
   }
 }
 
-const port = parentPort;
 const data = workerData as ReduceWorkerData | null;
 if (port && data?.collapseLensReducer === true) {
   // After a failure the totals are partial: every later request of that analysis fails with the same

@@ -56,6 +56,8 @@ class MainThreadReducer implements Reducer {
 interface Pending {
   resolve(reply: ReduceReply): void;
   reject(error: Error): void;
+  /** For an 'add': told each layer as the worker reaches it. */
+  progress?: (layer: string) => void;
 }
 
 /**
@@ -90,6 +92,11 @@ class WorkerReducer implements Reducer {
   private readonly adds: Promise<unknown>[] = [];
   private failure: Error | null = null;
   private readonly onMessage = (reply: ReduceReply): void => {
+    // The worker takes requests in order, so a layer notice belongs to the oldest one still waiting.
+    if (reply.kind === 'layer') {
+      this.waiting[0]?.progress?.(reply.layer);
+      return;
+    }
     const pending = this.waiting.shift();
     if (reply.kind === 'failed') {
       const error = new Error(reply.message);
@@ -122,9 +129,9 @@ class WorkerReducer implements Reducer {
     await this.request({ kind: 'begin-pass-one', split });
   }
 
-  async add(batch: ReducerBatch, owned: boolean): Promise<void> {
+  async add(batch: ReducerBatch, owned: boolean, progress?: (layer: string) => void): Promise<void> {
     const transfer = owned ? [...new Set([...batch.outputs.values()].map((values) => values.buffer))] : [];
-    const reply = this.request({ kind: 'add', ...batch }, transfer as ArrayBuffer[]);
+    const reply = this.request({ kind: 'add', ...batch }, transfer as ArrayBuffer[], progress);
     // Rejections are read through `failure`; this keeps an unread one from being reported as unhandled.
     reply.catch(() => undefined);
     this.adds.push(reply);
@@ -157,10 +164,10 @@ class WorkerReducer implements Reducer {
     else await this.worker.terminate();
   }
 
-  private request(request: ReduceRequest, transfer: ArrayBuffer[] = []): Promise<ReduceReply> {
+  private request(request: ReduceRequest, transfer: ArrayBuffer[] = [], progress?: (layer: string) => void): Promise<ReduceReply> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise<ReduceReply>((resolve, reject) => {
-      this.waiting.push({ resolve, reject });
+      this.waiting.push({ resolve, reject, ...(progress ? { progress } : {}) });
       this.worker.postMessage(request, transfer);
     });
   }
@@ -226,7 +233,7 @@ async function startWorker(): Promise<Worker | null> {
 export const WORKER_MIN_VALUES_PER_SAMPLE = 8192;
 
 /** Where the reductions should run for these probes; COLLAPSE_LENS_REDUCE=worker|main-thread overrides. */
-export function reductionPlace(setup: ReducerSetup, env: NodeJS.ProcessEnv = process.env): Reducer['where'] {
+export function reductionPlace(setup: Pick<ReducerSetup, 'layers'>, env: NodeJS.ProcessEnv = process.env): Reducer['where'] {
   const forced = env.COLLAPSE_LENS_REDUCE;
   if (forced === 'worker' || forced === 'main-thread') return forced;
   const width = setup.layers.reduce((sum, layer) => sum + layer.dim, 0);

@@ -84,6 +84,20 @@ test('the worker and the main thread give identical summaries, both equal to the
   assert.ok(typeof direct.test.two.accuracy === 'number' && typeof direct.test.two.nc4 === 'number');
 });
 
+test('progress names each layer as it is reduced, in the worker as on the main thread', async () => {
+  for (const where of ['worker', 'main-thread'] as const) {
+    const reducer = await open(where);
+    const seen: string[] = [];
+    await reducer.beginPassOne('train');
+    for (const batch of batches(8, 2 * BATCH)) await reducer.add(batch, true, (layer) => seen.push(layer));
+    await reducer.endPassOne();
+    const names = LAYERS.map((l) => l.name);
+    assert.deepEqual(seen, [...names, ...names], `${where}: one notice per layer and batch, in depth order`);
+    await reducer.dispose();
+    opened = null;
+  }
+});
+
 test('owned outputs move to the worker without a copy; others are copied and left intact', async () => {
   const reducer = await open('worker');
   await reducer.beginPassOne('train');
