@@ -256,12 +256,13 @@ export class Workbench {
 
   /**
    * "Preferences: Color Theme" from the command palette, then the theme's row (e.g. "Dark Modern");
-   * waits until the workbench has switched (its body class names the theme kind).
+   * waits until the workbench has switched (its body class names the theme kind: light, dark or hc).
    */
   async setColorTheme(label, { kind }) {
     await this.runCommand('Preferences: Color Theme');
     await this.answerQuickPick(label, { showing: 'Select Color Theme' });
-    await this.page.locator(`.monaco-workbench.vs${kind === 'dark' ? '-dark' : ''}`).first()
+    const themeClass = { light: 'vs', dark: 'vs-dark', hc: 'hc-black' }[kind];
+    await this.page.locator(`.monaco-workbench.${themeClass}`).first()
       .waitFor({ state: 'attached', timeout: DEFAULT_TIMEOUT_MS });
   }
 

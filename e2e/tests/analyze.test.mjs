@@ -253,3 +253,18 @@ test('the same choices again show the stored result at once and offer a re-run',
   // Same checkpoint, data, subsample seed and settings: the same numbers.
   assert.deepEqual(await readLayerTable(frame), tableBeforeReload);
 });
+
+test('in a high-contrast theme the panel redraws with the same numbers', { timeout: 120_000 }, async () => {
+  const wb = session.workbench;
+  await wb.setColorTheme('Dark High Contrast', { kind: 'hc' });
+  const frame = await analysisPanelFrame(wb);
+  await frame.locator('body.vscode-high-contrast').waitFor({ state: 'attached', timeout: 20_000 });
+  assert.deepEqual(await readLayerTable(frame), tableBeforeReload);
+  const nc1 = await chartSeriesPoints(chartCard(frame, OVERVIEW_CHARTS[0].title));
+  assert.deepEqual(nc1.map((points) => points.length), [expected.layers.length, expected.layers.length]);
+  await wb.page.mouse.move(5, 5);
+  await scrollIntoPanelView(frame, chartCard(frame, OVERVIEW_CHARTS[0].title));
+  await wb.screenshot('panel-high-contrast');
+  await scrollIntoPanelView(frame, frame.locator('#cl-detail-heading'));
+  await wb.screenshot('detail-high-contrast');
+});
