@@ -32,7 +32,7 @@ export async function comparePanelFrame(workbench, { timeout = 120_000 } = {}) {
   return workbench.findWebviewFrame(async (frame) => (await frame.locator('table.cl-differences-table tbody tr').count()) > 0, { timeout });
 }
 
-/** The analysis panel's status chip: "Complete", "Failed", "Running: partial results" or "Starting". */
+/** The analysis panel's status chip: "Complete", "Failed", "Running: partial results", "Running" or "Starting". */
 export async function panelStatus(frame) {
   return ((await frame.locator('.cl-header .cl-chip').first().textContent()) ?? '').trim();
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ProgressInfo } from '../../src/protocol/engine';
 import type { RunView } from '../../src/protocol/webview';
-import { initialModel, progressFraction, progressText, reduce } from '../../webview/analysis/data/panelModel';
+import { initialModel, isComputing, progressFraction, progressText, reduce } from '../../webview/analysis/data/panelModel';
 import { asHostMessage } from '../../webview/analysis/data/messages';
 import { asWebviewState } from '../../webview/analysis/data/webviewState';
 import { tinyResult } from './helpers';
@@ -69,4 +69,12 @@ test('saved webview state: a runId is required, bad optional fields are dropped'
     tableSort: { column: 'dim', direction: 'descending' },
   });
   assert.deepEqual(asWebviewState({ runId: 'r', nc2Metric: 'bogus', detailSplit: 'valid', tableSort: { column: 'x', direction: 'up' } }), { runId: 'r' });
+});
+
+test('the panel counts as computing once a pass is under way, not while the engine loads the model', () => {
+  const at = (stage: ProgressInfo['stage']): ProgressInfo => ({ stage, split: 'train', done: 64, total: 2000, message: '' });
+  assert.equal(isComputing(initialModel(null)), false);
+  assert.equal(isComputing(reduce(initialModel(null), { kind: 'progress', progress: at('load') })), false);
+  assert.equal(isComputing(reduce(initialModel(null), { kind: 'progress', progress: at('pass1') })), true);
+  assert.equal(isComputing(reduce(initialModel(null), { kind: 'progress', progress: at('pass2') })), true);
 });

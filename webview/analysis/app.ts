@@ -14,7 +14,7 @@ import { exportFileName } from './data/exportNames';
 import { displayedLayer } from './data/layerDetail';
 import { layerTableCsv, type TableSort } from './data/layerTable';
 import type { Nc2Metric } from './data/overview';
-import { initialModel, reduce, type PanelModel } from './data/panelModel';
+import { initialModel, isComputing, reduce, type PanelModel } from './data/panelModel';
 import type { AnalysisWebviewState } from './data/webviewState';
 import type { ViewContext } from './views/context';
 import { detailView } from './views/detailView';
@@ -158,7 +158,9 @@ export class AnalysisApp {
     clear(this.content);
     const run = this.model.run;
     if (!run) {
-      this.content.append(h('p', { className: 'cl-hint cl-waiting', text: this.model.failure === null ? 'Waiting for the analysis to start…' : '' }));
+      // Nothing to draw until the training split's two passes are done; say so rather than "waiting".
+      const hint = this.model.failure !== null ? '' : isComputing(this.model) ? 'The charts appear when both passes over the training split are done.' : 'Waiting for the analysis to start…';
+      this.content.append(h('p', { className: 'cl-hint cl-waiting', text: hint }));
       return;
     }
     const result = run.result;

@@ -45,6 +45,9 @@ export function reduce(model: PanelModel, message: HostToAnalysisPanel): PanelMo
 }
 
 /** Progress as a fraction in [0, 1], or null when the total is unknown. */
+/** The engine reports a pass under way (not only its start: reading the model, opening the data). */
+export const isComputing = (model: PanelModel): boolean => model.progress?.stage === 'pass1' || model.progress?.stage === 'pass2';
+
 export function progressFraction(progress: ProgressInfo): number | null {
   if (!Number.isFinite(progress.total) || progress.total <= 0 || !Number.isFinite(progress.done)) return null;
   return Math.min(1, Math.max(0, progress.done / progress.total));

@@ -3,7 +3,7 @@
  * failure banner (the progress bar below it is views/progressBar.ts).
  */
 import { button, h } from '../../common/dom';
-import type { PanelModel } from '../data/panelModel';
+import { isComputing, type PanelModel } from '../data/panelModel';
 
 export interface HeaderActions {
   exportJson(): void;
@@ -14,7 +14,7 @@ export interface HeaderActions {
 
 function statusChip(model: PanelModel): HTMLElement {
   if (model.failure !== null) return h('span', { className: 'cl-chip cl-chip-error', text: 'Failed' });
-  if (!model.complete) return h('span', { className: 'cl-chip cl-chip-running', text: model.run ? 'Running: partial results' : 'Starting' });
+  if (!model.complete) return h('span', { className: 'cl-chip cl-chip-running', text: model.run ? 'Running: partial results' : isComputing(model) ? 'Running' : 'Starting' });
   return h('span', { className: 'cl-chip', text: 'Complete' });
 }
 
