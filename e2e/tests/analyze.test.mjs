@@ -25,7 +25,9 @@ import {
 import { repoRoot } from '../lib/paths.mjs';
 import { LIGHT_THEME, openSession } from '../lib/session.mjs';
 
-const MODEL = 'models/mlp.onnx';
+// The demo checkpoint (README's `npm run demo`): the small CNN, whose wide probes are reduced in the
+// engine's metrics worker.
+const MODEL = 'models/cnn.onnx';
 const MODEL_NAME = path.basename(MODEL);
 const PER_CLASS = 100;
 const DATASET_NAME = 'Fashion-MNIST demo slice';
@@ -91,7 +93,7 @@ test('right-click -> Analyze -> four quick picks -> progress -> the panel fills 
   await wb.recordNotifications();
   await startAnalysis(wb, MODEL, ANALYSIS_PICKS);
 
-  // The progress toast may be gone before a look finds it (the MLP takes seconds): screenshot it when
+  // The progress toast may be gone before a look finds it (the analysis takes seconds): screenshot it when
   // it is caught, and check afterwards that it was shown at all.
   const progressTitle = `Collapse Lens: ${MODEL_NAME}`;
   const toast = await wb.waitForNotification(progressTitle, { timeout: 30_000 }).catch(() => null);

@@ -45,6 +45,11 @@ test('killing the engine mid-analysis is reported as such, in a notification and
     if (Date.now() > deadline) throw new Error(`the engine never reported a pass; progress: ${await running.locator('.cl-progress-text').textContent()}`);
     await sleep(200);
   }
+  // The progress notification names the stage, the split, the layer being reduced and the samples done.
+  const progress = wb.page.locator('.notifications-toasts .notification-toast').filter({ hasText: /· layer \S+ · \d+\/\d+/ }).first();
+  await progress.waitFor({ state: 'visible', timeout: 60_000 })
+    .catch(async () => { throw new Error(`no progress notification named a layer and the samples done; showing: ${JSON.stringify(await wb.notificationTexts())}`); });
+  assert.match(await progress.innerText(), /pass[12] · (train|test) · layer \S+ · \d+\/2000/);
   await wb.screenshot('before-kill');
   process.kill(pid, 'SIGKILL');
 
