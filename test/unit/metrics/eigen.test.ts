@@ -112,6 +112,44 @@ test('known spectra: diagonal, zero, identity, centring matrix, low rank, graded
   checkDecomposition(graded, 3, 'graded');
 });
 
+/**
+ * max |A v_j - lambda_j v_j| (relative to max |A|) and max |V^T V - I| with the vectors as contiguous rows:
+ * checkDecomposition's column walks are too slow at K = 1000.
+ */
+function residuals(a: Float64Array, n: number, values: Float64Array, vectors: Float64Array): { residual: number; orthogonality: number } {
+  const rows = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) rows[j * n + i] = vectors[i * n + j];
+  let residual = 0;
+  let orthogonality = 0;
+  for (let j = 0; j < n; j++) {
+    const v = j * n;
+    for (let i = 0; i < n; i++) {
+      let av = 0;
+      for (let k = 0; k < n; k++) av += a[i * n + k] * rows[v + k];
+      residual = Math.max(residual, Math.abs(av - values[j] * rows[v + i]));
+    }
+    for (let l = 0; l <= j; l++) {
+      let dot = 0;
+      for (let k = 0; k < n; k++) dot += rows[l * n + k] * rows[v + k];
+      orthogonality = Math.max(orthogonality, Math.abs(dot - (l === j ? 1 : 0)));
+    }
+  }
+  return { residual: residual / Math.max(maxAbs(a), 1e-300), orthogonality };
+}
+
+// A spread spectrum is checked up to n = 150 above; at K = 1000 the clustered one is the hard case.
+test('K = 1000 (ImageNet): exact on the simplex-ETF Gram (one eigenvalue 999 times)', () => {
+  const n = 1000;
+  // I - 11^T/K: the Gram matrix of a collapsed layer's centred class means, the hardest case for the vectors.
+  const etf = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) etf[i * n + j] = (i === j ? 1 : 0) - 1 / n;
+  const collapsed = symmetricEigen(etf, n);
+  for (let j = 0; j < n - 1; j++) assert.ok(Math.abs(collapsed.values[j] - 1) < 1e-12, `ETF eigenvalue ${j} = ${collapsed.values[j]}`);
+  assert.ok(Math.abs(collapsed.values[n - 1]) < 1e-12, `ETF null eigenvalue ${collapsed.values[n - 1]}`);
+  const etfCheck = residuals(etf, n, collapsed.values, collapsed.vectors);
+  assert.ok(etfCheck.residual < 1e-12 && etfCheck.orthogonality < 1e-12, `ETF Gram: ${JSON.stringify(etfCheck)}`);
+});
+
 test('rejects a matrix of the wrong size or with non-finite entries', () => {
   assert.throws(() => symmetricEigen(new Float64Array(5), 2), /5 entries, expected 2 x 2/);
   const bad = new Float64Array(4);
