@@ -58,7 +58,7 @@ export async function runAnalysis(engine: EngineClient, store: RunStore, log: Lo
           },
           token,
         );
-        const entry = await store.save(runId, result, true, datasetLabel(request));
+        const entry = await store.save(runId, result, true, datasetLabel(request), request);
         log.info(`analysis of ${request.checkpoint} done in ${((Date.now() - started) / 1000).toFixed(1)} s (${result.provider})`);
         observer.completed({ runId, label, result });
         return entry;
@@ -66,7 +66,7 @@ export async function runAnalysis(engine: EngineClient, store: RunStore, log: Lo
         const e = err instanceof EngineError ? err : new EngineError(err instanceof Error ? err.message : String(err));
         const kept = e.partial ?? partial;
         const partialRun = kept ? { runId, label, result: kept } : undefined;
-        if (kept) await store.save(runId, kept, false, datasetLabel(request));
+        if (kept) await store.save(runId, kept, false, datasetLabel(request), request);
         observer.failed(runId, e.message, partialRun);
         if (e.cancelled) {
           log.info(`analysis of ${request.checkpoint} cancelled`);

@@ -4,7 +4,7 @@ import type { Services } from '../services';
 import type { AnalyzeRequest } from '../../protocol/engine';
 import { EngineError } from '../engineClient';
 import { readSettings } from '../settings';
-import { RunStore } from '../store/runStore';
+import { RunStore, rerunRequest } from '../store/runStore';
 import { runAnalysis } from '../analysisRunner';
 import { checkpointSha256 } from '../../core/model/checkpointContent';
 import { recentDatasets, rememberChoices, rememberedChoices, type AnalysisChoices } from './choices';
@@ -80,15 +80,20 @@ export async function analyzeCommand(services: Services, target?: vscode.Uri): P
   await runAnalysis(engine, services.store, log, runId, request, services.observer);
 }
 
-/** Re-runs a stored analysis with the choices it was made with (and the current settings). */
+/**
+ * Re-runs a stored analysis with the request it was made with, on the checkpoint as it is now: the
+ * file is hashed again, so new weights under the same path get a run of their own and the stored one
+ * stays. A run stored without its request goes through the picks again. (Re-running with the choices
+ * last made for the checkpoint would have stored another dataset's numbers under this run.)
+ */
 export async function rerunCommand(services: Services, runId: string): Promise<void> {
   const entry = services.store.get(runId);
   if (!entry) return;
-  const choices = rememberedChoices(services.context.globalState, entry.checkpointPath);
-  if (!choices) {
+  const request = rerunRequest(entry, readSettings(vscode.Uri.file(entry.checkpointPath)));
+  if (!request) {
     await analyzeCommand(services, vscode.Uri.file(entry.checkpointPath));
     return;
   }
-  const request = requestFrom(entry.checkpointPath, choices, readSettings(vscode.Uri.file(entry.checkpointPath)));
-  await runAnalysis(services.engine, services.store, services.log, runId, request, services.observer);
+  request.checkpointSha256 = await checkpointSha256(entry.checkpointPath);
+  await runAnalysis(services.engine, services.store, services.log, RunStore.runKey(request.checkpointSha256, request), request, services.observer);
 }

@@ -89,7 +89,7 @@ async function analyseAll(services: Services, checkpoints: { path: string; label
       }
       progress.report({ message: `${c.label} (${i + 1}/${checkpoints.length})`, increment: 0 });
       const result = await services.engine.analyze(request, { onProgress: (p) => progress.report({ message: `${c.label} (${i + 1}/${checkpoints.length}) · ${p.stage} ${p.done}/${p.total}` }) }, token);
-      await services.store.save(runId, result, true, datasetLabel(request));
+      await services.store.save(runId, result, true, datasetLabel(request), request);
       runs.push({ runId, label: c.label, result });
       progress.report({ increment: 100 / checkpoints.length });
     }

@@ -13,6 +13,22 @@ export interface RunEntry {
   createdAt: string;
   /** false for a run that failed or was cancelled part way: what it had is kept. */
   complete: boolean;
+  /**
+   * The request the run was made with (its checkpoint hash left out: a re-run hashes the file again).
+   * Absent in runs stored before it was kept.
+   */
+  request?: AnalyzeRequest;
+}
+
+/**
+ * The request that re-runs a stored analysis: the same data, layers, subsample and preprocessing, so
+ * the same numbers for the same weights; batch size, provider and threads, which do not change the
+ * numbers, from the settings now. Null for a run stored without its request.
+ */
+export function rerunRequest(entry: RunEntry, now: Pick<AnalyzeRequest, 'batchSize' | 'provider' | 'threads'>): AnalyzeRequest | null {
+  if (!entry.request) return null;
+  const { checkpointSha256: _stale, ...request } = entry.request;
+  return { ...request, checkpoint: entry.checkpointPath, batchSize: now.batchSize, provider: now.provider, threads: now.threads };
 }
 
 /**
@@ -70,7 +86,7 @@ export class RunStore {
     }
   }
 
-  async save(id: string, result: AnalysisResult, complete: boolean, datasetLabel: string): Promise<RunEntry> {
+  async save(id: string, result: AnalysisResult, complete: boolean, datasetLabel: string, request?: AnalyzeRequest): Promise<RunEntry> {
     // Write to a temporary file then rename, so a crash mid-write never leaves a torn result.
     const tmp = `${this.resultPath(id)}.tmp`;
     await fs.writeFile(tmp, JSON.stringify(result));
@@ -84,6 +100,10 @@ export class RunStore {
       createdAt: new Date().toISOString(),
       complete,
     };
+    if (request) {
+      const { checkpointSha256: _hash, ...kept } = request;
+      entry.request = kept;
+    }
     this.entries = [...this.entries.filter((e) => e.id !== id), entry];
     await this.writeIndex();
     return entry;

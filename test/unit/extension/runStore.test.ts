@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RunStore } from '../../../src/extension/store/runStore';
+import { RunStore, rerunRequest } from '../../../src/extension/store/runStore';
 import { syntheticResult } from '../helpers/syntheticResult';
 import type { AnalyzeRequest } from '../../../src/protocol/engine';
 
@@ -34,6 +34,31 @@ test('a saved run survives reopening the store, and deleting removes it', async 
     await reopened.delete('r1');
     assert.equal((await RunStore.open(dir)).get('r1'), undefined);
     assert.equal(await reopened.load('r1'), undefined);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a run keeps the request it was made with, and a re-run repeats it (settings that change no number from now)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'collapse-lens-store-'));
+  try {
+    const made: AnalyzeRequest = { ...request, test: { path: 'data', split: 'test' }, perClass: 50, layers: ['l0'], preprocessingSettings: { scale: 1 }, checkpointSha256: 'abc' };
+    const id = RunStore.runKey('abc', made);
+    const store = await RunStore.open(dir);
+    await store.save(id, syntheticResult({ layers: [{ name: 'l0', nc1: 1, ncc: 0.5 }] }), true, 'data', made);
+    const entry = (await RunStore.open(dir)).get(id);
+    assert.ok(entry, 'the run is stored');
+    assert.equal(entry.request?.checkpointSha256, undefined, 'the hash is not kept: a re-run hashes the file again');
+
+    const again = rerunRequest(entry, { batchSize: 8, provider: 'cpu', threads: 2 });
+    assert.ok(again, 'a run with its request can be re-run without asking');
+    const { checkpointSha256: _hash, ...numbers } = made;
+    assert.deepEqual(again, { ...numbers, checkpoint: entry.checkpointPath, batchSize: 8, provider: 'cpu', threads: 2 });
+    assert.equal(RunStore.runKey('abc', again), id, 'the same weights re-run under the same key');
+    assert.notEqual(RunStore.runKey('abd', again), id, 'new weights under the same path get a run of their own');
+
+    const { request: _none, ...older } = entry;
+    assert.equal(rerunRequest(older, { batchSize: 8, provider: 'cpu', threads: 2 }), null, 'a run stored before requests were kept goes through the picks');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
