@@ -2,17 +2,12 @@
  * The 10,000 Fashion-MNIST test images from Debian's dataset-fashion-mnist package, read here with plain
  * zlib (not the engine's IDX reader) for the bare runtime loops, which must not share the engine's code.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
+import { FASHION_TEST_IMAGES, FASHION_TEST_LABELS } from '../../test/unit/dataset/helpers/fashionMnist';
 
-export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
-export const FASHION_TEST_IMAGES = join(FASHION_MNIST_DIR, 't10k-images-idx3-ubyte.gz');
-export const FASHION_TEST_LABELS = join(FASHION_MNIST_DIR, 't10k-labels-idx1-ubyte.gz');
-
-export function fashionMnistMissing(): string | null {
-  return existsSync(FASHION_TEST_IMAGES) && existsSync(FASHION_TEST_LABELS) ? null : `${FASHION_MNIST_DIR} is missing: apt-get install dataset-fashion-mnist`;
-}
+// Where Debian puts the files, and the check that they are there: the dataset tests' own.
+export { FASHION_MNIST_DIR, FASHION_TEST_IMAGES, FASHION_TEST_LABELS, fashionMnistMissing } from '../../test/unit/dataset/helpers/fashionMnist';
 
 export interface LoadedImages {
   count: number;
