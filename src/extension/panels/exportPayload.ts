@@ -4,6 +4,7 @@
  * reduced to a plain file name with the format's extension, and the data must match the format.
  */
 import type { ExportFormat, ExportMessage } from '../../protocol/webview';
+import { isPng } from '../../core/dataset/images/decodedImage';
 
 export interface ExportFile {
   bytes: Uint8Array;
@@ -22,7 +23,6 @@ const FILTERS: Record<ExportFormat, Record<string, string[]>> = {
   json: { 'Collapse Lens result (JSON)': ['json'] },
 };
 
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 export function isExportFormat(value: unknown): value is ExportFormat {
   return value === 'svg' || value === 'png' || value === 'csv' || value === 'json';
@@ -58,7 +58,7 @@ export function decodeExport(format: ExportFormat, suggestedName: string, data: 
     const payload = data.slice(prefix.length);
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(payload)) throw new Error(`export ${fileName}: PNG data is not valid base64`);
     bytes = Buffer.from(payload, 'base64');
-    if (!PNG_SIGNATURE.every((b, i) => bytes[i] === b)) throw new Error(`export ${fileName}: the decoded data is not a PNG image`);
+    if (!isPng(bytes)) throw new Error(`export ${fileName}: the decoded data is not a PNG image`);
   } else {
     if (format === 'svg' && !/<svg[\s>]/.test(data.slice(0, 4096))) throw new Error(`export ${fileName}: the SVG data has no <svg> element`);
     if (format === 'json') {
