@@ -3,7 +3,7 @@ import type { LayerInfo, ModelGraph, ModelInputSpec } from '../types';
 import { classifierFields, type ClassifierSearch } from './classifierFields';
 import { TfjsModelError } from './errors';
 import { isRecord, recordAt, stringAt, type JsonRecord } from './json';
-import type { SampleShape } from './kerasShapes';
+import { product, type SampleShape } from './kerasShapes';
 import { tfNodeIsAutoProbe } from './probeRule';
 import {
   boolAttr,
@@ -63,10 +63,6 @@ function constFullShape(ctx: GraphContext, node: TfNode): (number | null)[] | nu
 function readConst(ctx: GraphContext, node: TfNode): Float64Array | undefined {
   const at = ctx.weights.get(node.name);
   return at ? readWeightValues(at, ctx.file) : undefined;
-}
-
-function product(dims: SampleShape): number | null {
-  return dims.reduce<number | null>((p, d) => (p === null || d === null ? null : p * d), 1);
 }
 
 function inferShape(ctx: GraphContext, node: TfNode, shapes: Map<string, SampleShape>): SampleShape {

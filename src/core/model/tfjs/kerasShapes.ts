@@ -13,7 +13,8 @@ const SAME_SHAPE = new Set([
 ]);
 const ELEMENTWISE_MERGE = new Set(['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum']);
 
-function product(dims: SampleShape): number | null {
+/** Values per sample, or null while a dimension is unknown. */
+export function product(dims: SampleShape): number | null {
   let p = 1;
   for (const d of dims) {
     if (d === null) return null;
