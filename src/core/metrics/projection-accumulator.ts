@@ -14,6 +14,7 @@
  * Nothing of size D x D or N x D exists; memory is O((K + rows) * D) plus one batch of products.
  */
 import type { SplitLayerMetrics } from '../result';
+import { concatArrays } from '../concatArrays';
 import { checkBatch, sampleIndexer, throwFirstNonFinite, type BatchOptions } from './batch-input';
 import type { ClassStats } from './class-stats';
 import { PointSample, sampleKey } from './point-sample';
@@ -361,14 +362,7 @@ export class ProjectionAccumulator {
     if (this.ownRowCount > 0) blocks.push((this.own.centredMeans as Float64Array).subarray(0, this.ownRowCount * D));
     if (this.refRowCount > 0) blocks.push((this.reference.centredMeans as Float64Array).subarray(0, this.refRowCount * D));
     if (classifier !== null) blocks.push(classifier.W);
-    if (blocks.length === 1) return blocks[0];
-    const rows = new Float64Array(blocks.reduce((n, b) => n + b.length, 0));
-    let at = 0;
-    for (const block of blocks) {
-      rows.set(block, at);
-      at += block.length;
-    }
-    return rows;
+    return concatArrays(blocks, (n) => new Float64Array(n));
   }
 
   private checkSameSamples(): void {

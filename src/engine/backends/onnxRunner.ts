@@ -9,7 +9,7 @@ import type { OnnxModel } from '../../core/model/onnx/types';
 import { encodeWithOutputs } from './onnxFetchModel';
 import { onnxRuntimeVersion, openOnnxSession } from './onnxSession';
 import { tensorAsFloat32 } from './onnxTensors';
-import { concatFloat32 } from './concatFloat32';
+import { concatFloat32 } from '../../core/concatArrays';
 import { messageOf } from '../errors';
 
 /** The sample shape (input shape without the batch) when every dimension is fixed. */

@@ -6,7 +6,7 @@ import type { JsonRecord } from '../../core/model/tfjs/json';
 import { graphLoadHandler } from './tfjsIOHandler';
 import { buildLayersProbeModel } from './tfjsLayersProbe';
 import { splitTransposedBiasMatMuls } from './tfjsWasmMatMulFix';
-import { concatFloat32 } from './concatFloat32';
+import { concatFloat32 } from '../../core/concatArrays';
 
 export interface TfjsRunnerOptions extends RunnerOptions {
   /** Folder of the tfjs-backend-wasm .wasm files (dist/wasm/ in the bundle); defaults to node_modules. */

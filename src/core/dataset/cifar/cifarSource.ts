@@ -6,6 +6,7 @@ import { bytesOf, RandomAccessFile } from '../fileAccess';
 import { fingerprintFiles } from '../fingerprint';
 import { ConcatRowStore, ReaderRowStore, type RowStore } from '../rows';
 import type { DatasetSource } from '../types';
+import { concatArrays } from '../../concatArrays';
 
 /** CIFAR binary batches: records of label byte(s) then a 3x32x32 image, channel-major (R plane, G, B). */
 export type CifarVariant = 'cifar10' | 'cifar100';
@@ -116,13 +117,7 @@ export async function openCifarSource(
       classNames,
       loadLabels: async () => {
         const parts = await Promise.all(opened.map((f) => readLabelBytes(f, variant, labelOffset)));
-        const all = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
-        let at = 0;
-        for (const part of parts) {
-          all.set(part, at);
-          at += part.length;
-        }
-        return all;
+        return concatArrays(parts, (n) => new Int32Array(n));
       },
       fingerprint: await fingerprintFiles(files),
       files,
