@@ -212,15 +212,24 @@ test('a window reload restores the panel with the same numbers and the picked la
   await wb.screenshot('panel-after-reload');
 });
 
-test('in the dark theme the panel redraws with the same numbers', { timeout: 120_000 }, async () => {
-  const wb = session.workbench;
-  await wb.setColorTheme('Dark Modern', { kind: 'dark' });
+/**
+ * Switches the colour theme and checks the panel redrew for it (the webview body's theme class) with the
+ * same table and every layer of both splits in the NC1 chart. Returns the panel's frame.
+ */
+async function switchThemeAndCheck(wb, theme, kind, bodyClass) {
+  await wb.setColorTheme(theme, { kind });
   const frame = await analysisPanelFrame(wb);
-  await frame.locator('body.vscode-dark').waitFor({ state: 'attached', timeout: 20_000 });
+  await frame.locator(`body.${bodyClass}`).waitFor({ state: 'attached', timeout: 20_000 });
   assert.deepEqual(await readLayerTable(frame), tableBeforeReload);
   const nc1 = await chartSeriesPoints(chartCard(frame, OVERVIEW_CHARTS[0].title));
   assert.deepEqual(nc1.map((points) => points.length), [expected.layers.length, expected.layers.length]);
   await wb.page.mouse.move(5, 5);
+  return frame;
+}
+
+test('in the dark theme the panel redraws with the same numbers', { timeout: 120_000 }, async () => {
+  const wb = session.workbench;
+  const frame = await switchThemeAndCheck(wb, 'Dark Modern', 'dark', 'vscode-dark');
   await wb.screenshot('panel-dark');
   await scrollIntoPanelView(frame, frame.locator('#cl-detail-heading'));
   await wb.screenshot('detail-dark');
@@ -258,13 +267,7 @@ test('the same choices again show the stored result at once and offer a re-run',
 
 test('in a high-contrast theme the panel redraws with the same numbers', { timeout: 120_000 }, async () => {
   const wb = session.workbench;
-  await wb.setColorTheme('Dark High Contrast', { kind: 'hc' });
-  const frame = await analysisPanelFrame(wb);
-  await frame.locator('body.vscode-high-contrast').waitFor({ state: 'attached', timeout: 20_000 });
-  assert.deepEqual(await readLayerTable(frame), tableBeforeReload);
-  const nc1 = await chartSeriesPoints(chartCard(frame, OVERVIEW_CHARTS[0].title));
-  assert.deepEqual(nc1.map((points) => points.length), [expected.layers.length, expected.layers.length]);
-  await wb.page.mouse.move(5, 5);
+  const frame = await switchThemeAndCheck(wb, 'Dark High Contrast', 'hc', 'vscode-high-contrast');
   await scrollIntoPanelView(frame, chartCard(frame, OVERVIEW_CHARTS[0].title));
   await wb.screenshot('panel-high-contrast');
   await scrollIntoPanelView(frame, frame.locator('#cl-detail-heading'));
