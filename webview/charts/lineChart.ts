@@ -8,6 +8,7 @@ import { INTERACTION_ONLY_CLASS } from '../common/exportChart';
 import { formatShort } from '../common/format';
 import { linearDomain, logDomain, logPlottable } from './domain';
 import { placeLineLabels } from './labelPlacement';
+import { fitLegendLabels, legendItemWidth } from './legendFit';
 import {
   axisTitle,
   createSvg,
@@ -58,10 +59,12 @@ function xTicks(spec: LineChartSpec, xs: number[], width: number): { x: number; 
   return unique.filter((_, i) => i % step === 0).map((x) => ({ x, label: String(x) }));
 }
 
-function drawLegend(svg: Group, spec: LineChartSpec, theme: Theme): void {
+function drawLegend(svg: Group, spec: LineChartSpec, theme: Theme, width: number): void {
   let x = MARGIN.left;
   const y = 12;
+  const labels = fitLegendLabels(spec.series.map((s) => s.label), width - MARGIN.left - MARGIN.right);
   spec.series.forEach((s, i) => {
+    const label = labels[i]!;
     const color = theme.colors[s.color];
     const item = svg.append('g').attr('transform', `translate(${x},${y})`);
     item.append('line').attr('x1', 0).attr('x2', 22).attr('y1', 0).attr('y2', 0).attr('stroke', color).attr('stroke-width', 2).attr('stroke-dasharray', s.dashed ? DASH : null);
@@ -73,8 +76,9 @@ function drawLegend(svg: Group, spec: LineChartSpec, theme: Theme): void {
       .attr('fill', i === 0 || !s.dashed ? color : theme.background)
       .attr('stroke', color)
       .attr('stroke-width', 1.5);
-    item.append('text').attr('x', 28).attr('y', 0).attr('dy', '0.35em').attr('fill', 'currentColor').text(s.label);
-    x += 40 + s.label.length * 6.4;
+    item.append('text').attr('x', 28).attr('y', 0).attr('dy', '0.35em').attr('fill', 'currentColor').text(label);
+    if (label !== s.label) item.append('title').text(s.label);
+    x += legendItemWidth(label);
   });
 }
 
@@ -222,7 +226,7 @@ export function renderLineChart(container: HTMLElement, spec: LineChartSpec, siz
   });
   for (const draw of referenceLabels) draw();
 
-  drawLegend(root, spec, theme);
+  drawLegend(root, spec, theme, width);
 
   // Hover: the nearest layer by x, whichever line the pointer is near; click selects it.
   const byX = new Map<number, LinePoint>();
