@@ -55,3 +55,15 @@ export async function compareWithCli(entry, resultFiles, { labels, timeoutMs = 1
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** `collapse-lens trajectory <folder> <args> --out <tmp>` and the parsed trajectory JSON. */
+export async function trajectoryWithCli(entry, folder, args, { timeoutMs = 300_000 } = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'collapse-lens-e2e-cli-'));
+  const file = path.join(dir, 'trajectory.json');
+  try {
+    await runCli(entry, 'trajectory', [folder, ...args, '--quiet', '--out', file], timeoutMs);
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,91 @@
+// "Analyze training trajectory" on a folder of epoch checkpoints: right-click the folder, answer the
+// shared picks; every checkpoint is analysed and the trajectory panel draws each metric against epoch.
+// Its points and tooltips must be what `collapse-lens trajectory` computes for the same folder and data.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { cliEntry, trajectoryWithCli } from '../lib/cli.mjs';
+import { displayedMatches } from '../lib/displayedNumber.mjs';
+import { chartCard, chartLegend, chartSeriesPoints, hoverChartPoint } from '../lib/panels.mjs';
+import { repoRoot } from '../lib/paths.mjs';
+import { LIGHT_THEME, openSession } from '../lib/session.mjs';
+
+const FOLDER = 'run';
+/** The MLP early in training and in its terminal phase, named as a training script names its checkpoints. */
+const EPOCHS = { 'epoch_002.onnx': 'mlp_early.onnx', 'epoch_300.onnx': 'mlp.onnx' };
+const PER_CLASS = 100;
+const DATASET_NAME = 'Fashion-MNIST demo slice';
+const NC1_CHART = 'NC1 against epoch (train)';
+
+let session;
+let expected;
+let frame;
+
+before(async () => {
+  const models = path.join(repoRoot, 'test', 'fixtures', 'models');
+  session = await openSession({
+    name: 'trajectory',
+    theme: LIGHT_THEME,
+    workspaceFiles: {
+      fashion: { copyFrom: path.join(repoRoot, 'test', 'fixtures', 'fashion') },
+      ...Object.fromEntries(Object.entries(EPOCHS).map(([name, fixture]) => [`${FOLDER}/${name}`, { copyFrom: path.join(models, fixture) }])),
+    },
+  });
+});
+after(async () => {
+  await session?.close();
+});
+
+test('right-click a folder of epoch checkpoints -> Analyze training trajectory -> the trajectory panel', { timeout: 240_000 }, async () => {
+  const wb = session.workbench;
+  await wb.rightClickExplorerItem(FOLDER);
+  await wb.clickMenuItem('Analyze training trajectory');
+  await wb.answerQuickPick(DATASET_NAME, { showing: 'training data', timeout: 60_000 });
+  await wb.answerQuickPick(/^fashion \(test\)$/, { showing: 'held-out data' });
+  await wb.answerQuickPick(`${PER_CLASS} per class`, { showing: 'samples per class' });
+  frame = await wb.findWebviewFrameWithSelector('#cl-epochs-heading', { timeout: 180_000 });
+  await chartCard(frame, NC1_CHART).locator('svg g.cl-points').first().waitFor({ state: 'attached', timeout: 20_000 });
+  await wb.page.mouse.move(5, 5);
+  await wb.screenshot('trajectory-panel');
+
+  expected = await trajectoryWithCli(cliEntry(session.extensionDir), path.join(session.workspace, FOLDER), [
+    '--train', path.join(session.workspace, 'fashion'),
+    '--test', path.join(session.workspace, 'fashion'),
+    '--per-class', String(PER_CLASS),
+  ]);
+  assert.deepEqual(expected.epochs, [2, 300]);
+});
+
+test('the NC1 chart has one series per shown layer and one point per epoch, in the order of the CLI values', async () => {
+  const card = chartCard(frame, NC1_CHART);
+  const shown = await chartLegend(card);
+  assert.ok(shown.length > 0, 'no layer shown');
+  const series = await chartSeriesPoints(card);
+  assert.equal(series.length, shown.length);
+  for (const [i, label] of shown.entries()) {
+    // Legends shorten names that do not fit in the middle ("/relu3/…output_0").
+    const [head, tail = ''] = label.split('…');
+    const layer = expected.layers.find((name) => name === label || (label.includes('…') && name.startsWith(head) && name.endsWith(tail)));
+    assert.ok(layer, `legend "${label}" names no layer of the CLI trajectory (${expected.layers.join(', ')})`);
+    const values = expected.series[layer].nc1.train;
+    assert.equal(series[i].length, expected.epochs.length, `${layer}: ${series[i].length} points for ${expected.epochs.length} epochs`);
+    // The input layer does not train: the same NC1 at every epoch, nothing to order.
+    if (Math.abs(values[1] - values[0]) <= 1e-9 * Math.abs(values[0])) continue;
+    // A log axis: the lower NC1 is drawn higher up the page's y (smaller cy means higher).
+    assert.equal(Math.sign(series[i][1].cy - series[i][0].cy), -Math.sign(values[1] - values[0]), `${layer}: epochs drawn in the wrong vertical order`);
+  }
+});
+
+test("hovering the last epoch shows every shown layer's NC1 as the CLI computed it", async () => {
+  const card = chartCard(frame, NC1_CHART);
+  const tooltip = await hoverChartPoint(frame, card, 1);
+  assert.match(tooltip.title, /^epoch (2|300) · train NC1$/, `tooltip title "${tooltip.title}"`);
+  const epochIndex = tooltip.title.startsWith('epoch 2 ') ? 0 : 1;
+  const rows = Object.entries(tooltip.rows);
+  assert.ok(rows.length > 0, 'an empty tooltip');
+  for (const [layer, shown] of rows) {
+    const value = expected.series[layer]?.nc1.train[epochIndex];
+    assert.ok(displayedMatches(shown, value), `${layer} at epoch ${expected.epochs[epochIndex]}: the panel shows "${shown}", the CLI computed ${value}`);
+  }
+  await session.workbench.screenshot('trajectory-tooltip');
+});
