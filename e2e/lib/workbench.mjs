@@ -65,6 +65,7 @@ export class Workbench {
     const isSelected = async (name) => ((await this.explorerItem(name).getAttribute('class')) ?? '').split(/\s+/).includes('selected');
     const first = this.explorerItem(names[0]);
     await first.waitFor({ state: 'visible', timeout: DEFAULT_TIMEOUT_MS });
+    await this.dismissHovers();
     await first.click();
     await this.page.locator('.editor-group-container .tab.active').filter({ hasText: names[0] }).first()
       .waitFor({ state: 'visible', timeout: 5000 }).catch(() => undefined);
@@ -101,8 +102,19 @@ export class Workbench {
       if (attempt === 3) throw new Error(`explorer selection: ${lost.join(', ')} lost their selection before the context menu opened, ${attempt} times`);
       // Said in the log, so a CI run shows how often the late reveal happens there.
       console.warn(`e2e: explorer selection lost ${lost.join(', ')} before the context menu opened; selecting again (attempt ${attempt + 1})`);
+      await this.dismissHovers();
       await sleep(1000);
     }
+  }
+
+  /**
+   * Moves the mouse off the explorer and closes any hover: a row's path hover, left up by a pointer
+   * that rested on it, covers the rows below it and takes their clicks (seen in CI).
+   */
+  async dismissHovers() {
+    await this.page.mouse.move(5, 5);
+    await this.page.keyboard.press('Escape');
+    await this.page.locator('.context-view .hover-contents').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
   }
 
   /** Right-clicks a file or folder row in the explorer and waits for the context menu. */
