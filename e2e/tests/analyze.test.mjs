@@ -265,6 +265,30 @@ test('the same choices again show the stored result at once and offer a re-run',
   assert.deepEqual(await readLayerTable(frame), tableBeforeReload);
 });
 
+test('the side panel: "Copy tensor name" on a layer; the Runs view reopens the stored run', { timeout: 120_000 }, async () => {
+  const wb = session.workbench;
+  await wb.openViewContainer('Collapse Lens');
+  const layerRow = wb.sideBarTreeRow(pickedLayer);
+  await layerRow.waitFor({ state: 'visible', timeout: 20_000 });
+  await layerRow.click({ button: 'right' });
+  await wb.page.locator('.monaco-menu').first().waitFor({ state: 'visible', timeout: 10_000 });
+  await wb.clickMenuItem('Copy tensor name');
+  // The browser's clipboard is not readable here; the command says what it copied in the status bar.
+  await wb.page.locator('.part.statusbar').filter({ hasText: `Copied ${pickedLayer}` }).first().waitFor({ state: 'visible', timeout: 10_000 });
+
+  await wb.runCommand('View: Close All Editors');
+  await wb.page.locator('.editor-group-container .tab').first().waitFor({ state: 'detached', timeout: 10_000 });
+  const runRow = wb.page.locator('.part.sidebar .monaco-list-row').filter({ hasText: `${MODEL_NAME} · ` }).first();
+  await runRow.waitFor({ state: 'visible', timeout: 20_000 });
+  await runRow.click({ button: 'right' });
+  await wb.page.locator('.monaco-menu').first().waitFor({ state: 'visible', timeout: 10_000 });
+  await wb.clickMenuItem('Open analysis');
+  const frame = await analysisPanelFrame(wb, { timeout: 30_000 });
+  assert.equal(await panelStatus(frame), 'Complete');
+  assert.deepEqual(await readLayerTable(frame), tableBeforeReload, 'the run opened from the Runs view shows other numbers');
+  await wb.screenshot('runs-view-open');
+});
+
 test('in a high-contrast theme the panel redraws with the same numbers', { timeout: 120_000 }, async () => {
   const wb = session.workbench;
   const frame = await switchThemeAndCheck(wb, 'Dark High Contrast', 'hc', 'vscode-high-contrast');
