@@ -292,11 +292,12 @@ export class Workbench {
     await this.waitUntilReady({ explorerHasFiles: false, timeout });
   }
 
-  /** A row of a tree view in the side bar (e.g. the Layers view) whose label is exactly `label`. */
-  sideBarTreeRow(label) {
-    return this.page.locator('.part.sidebar .monaco-list-row')
-      .filter({ has: this.page.locator('.label-name', { hasText: exactly(label) }) })
-      .first();
+  /**
+   * A row of a tree view in the side bar whose accessible label starts with `start`: the Layers view
+   * puts the full tensor name there ("#3 /block/add/Add_output_0, NC1 ...") while its label may be shorter.
+   */
+  sideBarTreeRowByAccessibleLabel(start) {
+    return this.page.locator(`.part.sidebar .monaco-list-row[aria-label^=${cssString(start)}]`).first();
   }
 
   /**

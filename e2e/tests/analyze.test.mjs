@@ -47,6 +47,13 @@ let session;
 let expected;
 /** The panel's table as first read, compared with the one restored after a reload. */
 let tableBeforeReload;
+/** The Layers view's row of a layer of the expected result, found by its full tensor name. */
+function layerRow(wb, name) {
+  const layer = expected.layers.find((l) => l.name === name);
+  assert.ok(layer !== undefined, `the result has no layer ${name}`);
+  return wb.sideBarTreeRowByAccessibleLabel(`#${layer.depth} ${name},`);
+}
+
 /** The layer picked in the Layers view (restored after the reload too). */
 let pickedLayer;
 
@@ -180,8 +187,11 @@ test("clicking a layer in the Layers view shows it in the panel's detail", async
   pickedLayer = expected.layers.slice(1).find((layer) => layer.name !== shownFirst)?.name;
   assert.ok(pickedLayer !== undefined, 'the result has no second layer to pick');
 
-  const row = wb.sideBarTreeRow(pickedLayer);
+  const row = layerRow(wb, pickedLayer);
   await row.waitFor({ state: 'visible', timeout: 20_000 });
+  // PyTorch's tensor names ("/pool1/MaxPool_output_0") are shown by their module path ("pool1").
+  const shownName = ((await row.locator('.label-name').textContent()) ?? '').trim();
+  assert.equal(shownName, pickedLayer.replace(/^\/(.+)\/[A-Za-z][A-Za-z0-9]*_output_0$/, '$1'), `Layers view label of ${pickedLayer}`);
   // The description is "NC1 <value> · NCC <value>%": the training split's numbers.
   const description = ((await row.locator('.label-description').textContent()) ?? '').trim();
   const match = /^NC1 (\S+) · NCC (\S+)/.exec(description);
@@ -268,9 +278,9 @@ test('the same choices again show the stored result at once and offer a re-run',
 test('the side panel: "Copy tensor name" on a layer; the Runs view reopens the stored run', { timeout: 120_000 }, async () => {
   const wb = session.workbench;
   await wb.openViewContainer('Collapse Lens');
-  const layerRow = wb.sideBarTreeRow(pickedLayer);
-  await layerRow.waitFor({ state: 'visible', timeout: 20_000 });
-  await layerRow.click({ button: 'right' });
+  const pickedRow = layerRow(wb, pickedLayer);
+  await pickedRow.waitFor({ state: 'visible', timeout: 20_000 });
+  await pickedRow.click({ button: 'right' });
   await wb.page.locator('.monaco-menu').first().waitFor({ state: 'visible', timeout: 10_000 });
   await wb.clickMenuItem('Copy tensor name');
   // The browser's clipboard is not readable here; the command says what it copied in the status bar.

@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import type { AnalysisResult, LayerResult } from '../../core/result';
 import type { RunEntry, RunStore } from '../store/runStore';
 import { collapseIcon, fmtMetric, fmtPercent } from './collapseLevel';
+import { layerLabel } from './layerLabel';
 
 export type LayersNode = { kind: 'checkpoint'; entry: RunEntry } | { kind: 'layer'; runId: string; layer: LayerResult; isClassifierInput: boolean };
 
@@ -36,10 +37,12 @@ export class LayersViewProvider implements vscode.TreeDataProvider<LayersNode> {
       return item;
     }
     const m = node.layer.metrics.train;
-    const item = new vscode.TreeItem(node.layer.name, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(layerLabel(node.layer.name), vscode.TreeItemCollapsibleState.None);
     item.description = `NC1 ${fmtMetric(m.nc1)} · NCC ${fmtPercent(m.nccAccuracy)}${node.isClassifierInput ? ' · classifier input' : ''}`;
+    // Screen readers (and the end-to-end test) get the full tensor name the label may shorten.
+    item.accessibilityInformation = { label: `#${node.layer.depth} ${node.layer.name}, ${item.description}` };
     item.tooltip = new vscode.MarkdownString(
-      `**${node.layer.name}** (${node.layer.op}, ${node.layer.shape.join('×')} = ${node.layer.dim})\n\n` +
+      `**#${node.layer.depth} ${node.layer.name}** (${node.layer.op}, ${node.layer.shape.join('×')} = ${node.layer.dim})\n\n` +
         `| | train | test |\n|---|---|---|\n` +
         `| NC1 | ${fmtMetric(m.nc1)} | ${fmtMetric(node.layer.metrics.test?.nc1)} |\n` +
         `| NCC accuracy | ${fmtPercent(m.nccAccuracy)} | ${fmtPercent(node.layer.metrics.test?.nccAccuracy)} |\n` +
