@@ -15,6 +15,7 @@ import { sweep } from './passes';
 import { createReducer, type Reducer } from './reducerClient';
 import type { AnalysisHooks } from './hooks';
 import { assembleResult, type SplitOutcome } from './assemble';
+import { checkMemoryFits, estimateAnalysisMemory } from './memoryEstimate';
 
 function numClassesOf(graph: ModelGraph): number {
   const K = graph.numOutputs ?? graph.classifier?.numClasses ?? null;
@@ -56,6 +57,7 @@ export async function analyzeCheckpoint(request: AnalyzeRequest, hooks: Analysis
   const probes = probesWithClassifierInput(graph, request.layers);
   const K = numClassesOf(graph);
   const logitsName = graph.classifier?.logitsLayer ?? graph.logitsLayer;
+  checkMemoryFits(request.checkpoint, estimateAnalysisMemory(probes.map((p) => ({ name: p.name, dim: dimOf(p) })), K, request.test !== undefined, request.batchSize), K);
   // The metrics worker starts now, while the data are opened and the session is created (~50 ms).
   const reducerStarting = createReducer({
     layers: probes.map((p) => ({ name: p.name, dim: dimOf(p) })),

@@ -11,6 +11,7 @@ import { analyzeFeatures } from '../../../src/engine/analyze/features';
 import { tempDir, writeNpz } from '../dataset/helpers/writers';
 import { fixtureRequest, silentHooks } from './helpers/analyze';
 import { modelPath } from './helpers/paths';
+import { buildModel, floatTensor, int64Tensor, node, valueInfo } from '../model/onnx/builders';
 
 const N = 20;
 /** Labels 0..9 cycling, as numpy's default int64. */
@@ -141,6 +142,44 @@ test('an unknown layer name lists the close matches', async () => {
   assert.match(message, /mlp\.onnx/);
   assert.match(message, /unknown layer/);
   assert.match(message, /"\/relu2\/Relu_output": did you mean "\/relu2\/Relu_output_0"/);
+});
+
+/**
+ * 1,000 classes and a 51-million-value activation (the input tiled 65,536 times): its class means alone
+ * would take 400 GB. The model itself is 3 MB.
+ */
+function hugeActivationModel(): Uint8Array {
+  const K = 1000;
+  return buildModel({
+    inputs: [valueInfo('x', ['batch', 784])],
+    outputs: [valueInfo('logits', ['batch', K])],
+    nodes: [
+      node('Tile', ['x', 'repeats'], ['tiled']),
+      node('Relu', ['tiled'], ['wide_relu']),
+      node('ReduceMax', ['wide_relu'], ['wide_max'], [{ name: 'axes', type: 7, ints: [1] }, { name: 'keepdims', type: 2, i: 1 }]),
+      node('MatMul', ['x', 'W'], ['scores']),
+      node('Add', ['scores', 'wide_max'], ['logits']),
+    ],
+    initializers: [int64Tensor('repeats', [2], [1, 65536]), floatTensor('W', [784, K], new Float32Array(784 * K).fill(0.001))],
+  });
+}
+
+test('an analysis too large for the machine is refused before it runs, naming the layer that takes the memory', async () => {
+  const { dir, cleanup } = tempDir('huge');
+  try {
+    const checkpoint = join(dir, 'huge.onnx');
+    writeFileSync(checkpoint, hugeActivationModel());
+    const data = writeNpz(join(dir, 'data.npz'), { x: { data: pattern(N * 784), shape: [N, 784] }, y: { data: cyclingLabels(N), shape: [N] } });
+    const stages: string[] = [];
+    const message = await rejection(() => analyzeCheckpoint(fixtureRequest('mlp', { checkpoint, train: { path: data }, test: { path: data } }), { onProgress: (p) => void stages.push(p.stage) }));
+    assert.match(message, /huge\.onnx: this analysis would need about [\d,.]+ GiB of memory, more than the [\d.]+ GiB it may use on this machine/);
+    assert.match(message, /wide_relu \(51,380,224 values/);
+    assert.match(message, /1000 class means/);
+    // Refused from the graph's shapes: no batch ran, nothing of the means was allocated.
+    assert.ok(!stages.includes('pass1'), `no batch ran (stages seen: ${[...new Set(stages)].join(', ')})`);
+  } finally {
+    cleanup();
+  }
 });
 
 const openFiles = (): number => readdirSync('/proc/self/fd').length;
