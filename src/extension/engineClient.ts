@@ -115,7 +115,14 @@ export class EngineClient {
       child.on('exit', (code, signal) => {
         const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
         const oom = /heap out of memory|Allocation failed|std::bad_alloc/i.test(stderrTail);
-        const why = cancelled ? 'Analysis cancelled.' : oom ? `The analysis engine ran out of memory and ${how}. Try a smaller --batch-size or fewer layers.` : `The analysis engine ${how} before finishing.`;
+        // A SIGKILL we did not send (cancel sends it only after the grace period) comes from outside:
+        // on Linux that is most often the kernel's out-of-memory killer, which leaves no trace in stderr.
+        const killedFromOutside = signal === 'SIGKILL' ? ' (from outside the editor: on Linux, most often the system running out of memory). Fewer or narrower layers, or a smaller batch size, need less memory.' : '.';
+        const why = cancelled
+          ? 'Analysis cancelled.'
+          : oom
+            ? `The analysis engine ran out of memory and ${how}. Try a smaller --batch-size or fewer layers.`
+            : `The analysis engine ${how} before finishing${killedFromOutside}`;
         finish(() => reject(new EngineError(why, stderrTail || undefined, partial, cancelled)));
       });
       cancel?.onCancellationRequested(() => {
