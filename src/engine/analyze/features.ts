@@ -9,11 +9,15 @@ import { TOOL_VERSION } from '../version';
 import type { AnalysisHooks } from './hooks';
 import { throwIfCancelled } from './hooks';
 import { countCorrect } from './passes';
+import { checkMemoryFits, estimateAnalysisMemory } from './memoryEstimate';
 
 /** Arrays with these names are not layers. `logits` is both: the last layer, and the network's output (accuracy, NC4). */
 const RESERVED = new Set(['labels', 'W', 'b']);
-/** Rows read per step: bounds memory to a few MB per layer whatever N is. */
+/** Rows read per step at most: bounds memory whatever N is. */
 const ROWS_PER_STEP = 1024;
+/** ...and at most this many bytes of one layer's rows at a time, so a wide layer reads fewer rows. */
+const BYTES_PER_STEP = 16 * 2 ** 20;
+const rowsPerStep = (dim: number): number => Math.max(1, Math.min(ROWS_PER_STEP, Math.floor(BYTES_PER_STEP / (dim * 4))));
 
 interface FeatureFile {
   npz: numpy.NpzFile;
@@ -77,6 +81,8 @@ export async function analyzeFeatures(request: FeaturesRequest, hooks: AnalysisH
       K = b.length;
     }
     if (K < 2) throw new UserError(`${request.features}: the labels name ${K} class; neural collapse needs at least 2`);
+    // One layer's rows are read at a time (BYTES_PER_STEP at most): what counts is the class means.
+    checkMemoryFits(request.features, estimateAnalysisMemory(train.layers, K, test !== undefined, 0), K);
     // The classifier's input: the last layer whose width equals W's columns.
     const classifierInput = W ? [...train.layers].reverse().find((l) => l.name !== 'logits' && l.dim * K === W.length)?.name : undefined;
     const warnings: string[] = [];
@@ -85,9 +91,10 @@ export async function analyzeFeatures(request: FeaturesRequest, hooks: AnalysisH
     const pass = async (file: FeatureFile, stage: 'pass1' | 'pass2', each: (layer: string, rows: Float32Array, labels: Int32Array, start: number, logits?: Float32Array) => void) => {
       const N = file.labels.length;
       for (const [li, layer] of file.layers.entries()) {
-        for (let start = 0; start < N; start += ROWS_PER_STEP) {
+        const step = rowsPerStep(layer.dim);
+        for (let start = 0; start < N; start += step) {
           throwIfCancelled(hooks.signal);
-          const end = Math.min(N, start + ROWS_PER_STEP);
+          const end = Math.min(N, start + step);
           const rows = await readFloat32Rows(file, layer.name, start, end);
           const logits = stage === 'pass2' && layer.name === classifierInput && file.npz.has('logits') ? await readFloat32Rows(file, 'logits', start, end) : undefined;
           each(layer.name, rows, file.labels.subarray(start, end), start, logits);

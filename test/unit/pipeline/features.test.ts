@@ -11,8 +11,14 @@ import { assertMatchesExpected } from './helpers/compareFixture';
 import { readExpected } from './helpers/expected';
 import { MODELS_DIR } from './helpers/paths';
 import { silentHooks } from './helpers/analyze';
+import { assertDeepClose } from './helpers/deepClose';
+import { tempDir, writeNpz } from '../dataset/helpers/writers';
 
 const FEATURES = join(MODELS_DIR, 'mlp_features.npz');
+
+/** Every number in a JSON-like value, in walk order. */
+const numbersIn = (value: unknown): number[] =>
+  typeof value === 'number' ? [value] : typeof value === 'object' && value !== null ? Object.values(value).flatMap(numbersIn) : [];
 
 test('analyzeFeatures on mlp_features.npz matches the NumPy reference to 1e-9 relative', async () => {
   const result = await analyzeFeatures({ features: FEATURES, epsilon: 0.01 }, silentHooks);
@@ -36,4 +42,52 @@ test('metrics --test: a held-out file is analysed against the training means (th
     assert.deepEqual(layer.metrics.train, train.layers[i]!.metrics.train, `layer ${layer.name}: adding --test changed the training metrics`);
   }
   assert.deepEqual(both.classifier?.nc4, { train: train.classifier?.nc4.train, test: train.classifier?.nc4.train });
+});
+
+test('a wide layer is read in fewer rows per step, with the same numbers: zero columns appended change no metric', async () => {
+  const { dir, cleanup } = tempDir('wide-features');
+  try {
+    // 300 samples of 3 classes in 64 dimensions, and the same features padded with zeros to 16,384
+    // (64 KB a row: 256 rows per step, so the wide layer takes two steps where the narrow one takes one).
+    const N = 300;
+    const narrowDim = 64;
+    const wideDim = 16384;
+    const narrow = new Float32Array(N * narrowDim);
+    const wide = new Float32Array(N * wideDim);
+    const labels = new BigInt64Array(N);
+    for (let i = 0; i < N; i++) {
+      const c = i % 3;
+      labels[i] = BigInt(c);
+      for (let d = 0; d < narrowDim; d++) {
+        const value = (d % 3 === c ? 2 : 0) + Math.sin(i * 7.1 + d * 1.3) * 0.5;
+        narrow[i * narrowDim + d] = value;
+        wide[i * wideDim + d] = value;
+      }
+    }
+    const path = writeNpz(join(dir, 'features.npz'), {
+      narrow: { data: narrow, shape: [N, narrowDim] },
+      wide: { data: wide, shape: [N, wideDim] },
+      labels: { data: labels, shape: [N] },
+    });
+    const result = await analyzeFeatures({ features: path, test: path, epsilon: 0.01 }, silentHooks);
+    const [narrowLayer, wideLayer] = result.layers;
+    assert.equal(narrowLayer?.name, 'narrow');
+    assert.equal(wideLayer?.name, 'wide');
+    assert.equal(wideLayer.dim, wideDim);
+    // Only the float64 summation order differs (the wide layer's rows come in two steps). The 2-D
+    // projection's coordinates include some near zero on the plot's scale: compared against that scale.
+    const compared = assertDeepClose(wideLayer.metrics, narrowLayer.metrics, 1e-9, ['$.*.projection']);
+    assert.ok(compared > 20, `${compared} numbers compared`);
+    for (const split of ['train', 'test'] as const) {
+      const wideNumbers = numbersIn(wideLayer.metrics[split]?.projection);
+      const narrowNumbers = numbersIn(narrowLayer.metrics[split]?.projection);
+      assert.equal(wideNumbers.length, narrowNumbers.length, `${split} projection size`);
+      assert.ok(wideNumbers.length > 0, `${split} projection is empty`);
+      const scale = Math.max(...narrowNumbers.map(Math.abs));
+      for (const [i, v] of wideNumbers.entries()) assert.ok(Math.abs(v - narrowNumbers[i]!) <= 1e-9 * scale, `${split} projection value ${i}: ${v} vs ${narrowNumbers[i]}`);
+    }
+    assert.ok((narrowLayer.metrics.train.nccAccuracy ?? 0) > 0.9, 'the classes separate');
+  } finally {
+    cleanup();
+  }
 });
