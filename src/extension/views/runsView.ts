@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { RunEntry, RunStore } from '../store/runStore';
+import { shortWhen } from './shortWhen';
 
 /** The Runs view: every stored analysis, newest first; open, re-run, delete and compare act on it. */
 export class RunsViewProvider implements vscode.TreeDataProvider<RunEntry> {
@@ -14,8 +15,10 @@ export class RunsViewProvider implements vscode.TreeDataProvider<RunEntry> {
 
   getTreeItem(entry: RunEntry): vscode.TreeItem {
     const item = new vscode.TreeItem(entry.label, vscode.TreeItemCollapsibleState.None);
-    item.description = `${new Date(entry.createdAt).toLocaleString()}${entry.complete ? '' : ' · incomplete'}`;
-    item.tooltip = `${entry.checkpointPath}\n${entry.dataset}\nsha256 ${entry.checkpointSha.slice(0, 12)}…`;
+    const made = new Date(entry.createdAt);
+    // "incomplete" first: at a narrow width the end of the description is what gets cut.
+    item.description = `${entry.complete ? '' : 'incomplete · '}${shortWhen(made, new Date())}`;
+    item.tooltip = `${entry.checkpointPath}\n${entry.dataset}\nanalysed ${made.toLocaleString()}${entry.complete ? '' : ' (incomplete)'}\nsha256 ${entry.checkpointSha.slice(0, 12)}…`;
     item.iconPath = new vscode.ThemeIcon(entry.complete ? 'graph-line' : 'warning');
     item.contextValue = 'collapseLens.run';
     item.id = `run:${entry.id}`;
