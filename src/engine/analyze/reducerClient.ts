@@ -7,10 +7,12 @@
  * (profiling, debugging). The numbers are the same either way; only the timing differs.
  */
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { SplitReducer, type PassOneSummary, type PassTwoSummary, type ReducerBatch, type ReducerSetup, type SplitName } from './reducer';
 import type { ReduceReply, ReduceRequest, ReduceWorkerData } from './reduceMessages';
+import { partitionLayers, ShardedReducer } from './shardedReducer';
 
 export interface Reducer {
   readonly where: 'worker' | 'main-thread';
@@ -66,6 +68,9 @@ interface Pending {
  * never keeps the process alive.
  */
 let spareWorker: Worker | null = null;
+const forgetSpare = (): void => {
+  spareWorker = null;
+};
 
 function parkWorker(worker: Worker): void {
   if (spareWorker !== null) {
@@ -74,14 +79,14 @@ function parkWorker(worker: Worker): void {
   }
   spareWorker = worker;
   worker.unref();
-  worker.once('exit', () => {
-    if (spareWorker === worker) spareWorker = null;
-  });
+  worker.once('exit', forgetSpare);
 }
 
 function takeSpareWorker(): Worker | null {
   const worker = spareWorker;
   spareWorker = null;
+  // Taken back into use: its exit is the new reducer's to report (and a listener per parking piled up).
+  worker?.off('exit', forgetSpare);
   worker?.ref();
   return worker;
 }
@@ -240,8 +245,37 @@ export function reductionPlace(setup: Pick<ReducerSetup, 'layers'>, env: NodeJS.
   return width >= WORKER_MIN_VALUES_PER_SAMPLE ? 'worker' : 'main-thread';
 }
 
+/** More metrics workers than this gain little: the runner and the dataset reader need cores too. */
+export const MAX_REDUCER_SHARDS = 8;
+
+/**
+ * How many metrics workers share the layers: half the cores (the other half for the runner: onnxruntime's
+ * intra-op pool, the image decoders), at most one per layer and one per WORKER_MIN_VALUES_PER_SAMPLE of
+ * width, at most MAX_REDUCER_SHARDS; so one on this project's 2-core machines. COLLAPSE_LENS_REDUCE_SHARDS
+ * sets it (tests, benchmarks).
+ */
+export function reducerShards(setup: Pick<ReducerSetup, 'layers'>, env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): number {
+  const forced = Number(env.COLLAPSE_LENS_REDUCE_SHARDS);
+  if (env.COLLAPSE_LENS_REDUCE_SHARDS !== undefined && Number.isInteger(forced) && forced >= 1) return Math.min(forced, setup.layers.length);
+  const width = setup.layers.reduce((sum, layer) => sum + layer.dim, 0);
+  return Math.max(1, Math.min(MAX_REDUCER_SHARDS, Math.floor(cores / 2), setup.layers.length, Math.floor(width / WORKER_MIN_VALUES_PER_SAMPLE)));
+}
+
+/** One worker per group of layers; null when a worker cannot start (the caller falls back to one). */
+async function openSharded(setup: ReducerSetup, shards: number): Promise<Reducer | null> {
+  const setups = partitionLayers(setup, shards);
+  const workers = await Promise.all(setups.map(async (_, i) => (i === 0 ? takeSpareWorker() : null) ?? startWorker()));
+  const reducers = await Promise.all(workers.map((worker, i) => (worker ? WorkerReducer.open(worker, setups[i]!) : Promise.resolve(null))));
+  if (reducers.every((r) => r !== null)) return new ShardedReducer(setup, setups.map((s, i) => ({ setup: s, reducer: reducers[i]! })));
+  await Promise.all(reducers.map((r) => r?.dispose()));
+  return null;
+}
+
 export async function createReducer(setup: ReducerSetup): Promise<Reducer> {
   if (reductionPlace(setup) === 'worker') {
+    const shards = reducerShards(setup);
+    const sharded = shards > 1 ? await openSharded(setup, shards) : null;
+    if (sharded) return sharded;
     const worker = takeSpareWorker() ?? (await startWorker());
     const reducer = worker ? await WorkerReducer.open(worker, setup) : null;
     if (reducer) return reducer;

@@ -4,7 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeFixture } from './helpers/analyze';
+import { analyzeCheckpoint } from '../../../src/engine/analyze/pipeline';
+import { analyzeFixture, fixtureRequest, silentHooks } from './helpers/analyze';
 import { assertMatchesExpected } from './helpers/compareFixture';
 import { readExpected } from './helpers/expected';
 import { expectedPath } from './helpers/paths';
@@ -51,4 +52,20 @@ test('cnn: past the classifier input the logits undo a little collapse (as in th
   const rise = trainNc1(logits) / trainNc1(penultimate) - 1;
   assert.ok(rise > 0 && rise < 0.15, `logits NC1 ${trainNc1(logits)} vs penultimate ${trainNc1(penultimate)}`);
   assert.ok(trainNcc(penultimate) - trainNcc(logits) <= 1 / 2000 + 1e-12, `NCC ${trainNcc(penultimate)} -> ${trainNcc(logits)}`);
+});
+
+test('cnn: the layers spread over three metrics workers give the single worker\'s result to the last bit', async () => {
+  const single = await analyzeFixture('cnn');
+  const saved = process.env.COLLAPSE_LENS_REDUCE_SHARDS;
+  process.env.COLLAPSE_LENS_REDUCE_SHARDS = '3';
+  try {
+    const sharded = await analyzeCheckpoint(fixtureRequest('cnn'), silentHooks);
+    assert.deepEqual(sharded.layers, single.layers);
+    assert.deepEqual(sharded.classifier, single.classifier);
+    assert.deepEqual(sharded.splits, single.splits);
+    assert.deepEqual(sharded.effectiveDepth, single.effectiveDepth);
+  } finally {
+    if (saved === undefined) delete process.env.COLLAPSE_LENS_REDUCE_SHARDS;
+    else process.env.COLLAPSE_LENS_REDUCE_SHARDS = saved;
+  }
 });

@@ -5,7 +5,8 @@
  */
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createReducer, reductionPlace, WORKER_MIN_VALUES_PER_SAMPLE, type Reducer } from '../../../src/engine/analyze/reducerClient';
+import { createReducer, MAX_REDUCER_SHARDS, reducerShards, reductionPlace, WORKER_MIN_VALUES_PER_SAMPLE, type Reducer } from '../../../src/engine/analyze/reducerClient';
+import { partitionLayers, ShardedReducer } from '../../../src/engine/analyze/shardedReducer';
 import { SplitReducer, type ReducerBatch, type ReducerSetup } from '../../../src/engine/analyze/reducer';
 import { seededRandom } from '../../../src/core/dataset/sampling';
 
@@ -53,16 +54,19 @@ async function reduceBothSplits(reducer: Reducer | SplitReducer, owned: boolean)
 }
 
 let opened: Reducer | null = null;
-const saved = process.env.COLLAPSE_LENS_REDUCE;
+const saved = { place: process.env.COLLAPSE_LENS_REDUCE, shards: process.env.COLLAPSE_LENS_REDUCE_SHARDS };
+const restore = (name: string, value: string | undefined) => (value === undefined ? delete process.env[name] : (process.env[name] = value));
 afterEach(async () => {
   await opened?.dispose();
   opened = null;
-  if (saved === undefined) delete process.env.COLLAPSE_LENS_REDUCE;
-  else process.env.COLLAPSE_LENS_REDUCE = saved;
+  restore('COLLAPSE_LENS_REDUCE', saved.place);
+  restore('COLLAPSE_LENS_REDUCE_SHARDS', saved.shards);
 });
 
-async function open(where: 'worker' | 'main-thread'): Promise<Reducer> {
+/** A reducer where asked; in the worker, the layers over `shards` workers (1 by default). */
+async function open(where: 'worker' | 'main-thread', shards = 1): Promise<Reducer> {
   process.env.COLLAPSE_LENS_REDUCE = where;
+  process.env.COLLAPSE_LENS_REDUCE_SHARDS = String(shards);
   opened = await createReducer(setup());
   assert.equal(opened.where, where, `the reducer asked for the ${where} runs on the ${opened.where}`);
   return opened;
@@ -180,4 +184,74 @@ test('narrow probes reduce on the main thread, wide ones in the worker; the envi
   assert.equal(reductionPlace(wide, {}), 'worker');
   assert.equal(reductionPlace(wide, { COLLAPSE_LENS_REDUCE: 'main-thread' }), 'main-thread');
   assert.equal(reductionPlace(narrow, { COLLAPSE_LENS_REDUCE: 'worker' }), 'worker');
+});
+
+test('layers spread over several metrics workers give the same summaries to the last bit', async () => {
+  const direct = await reduceBothSplits(new SplitReducer(setup()), false);
+  for (const shards of [2, 3]) {
+    const reducer = await open('worker', shards);
+    assert.ok(reducer instanceof ShardedReducer, `${shards} shards asked, got ${reducer.constructor.name}`);
+    // Owned outputs (moved to the workers) and borrowed ones (copied) alike.
+    assert.deepEqual(await reduceBothSplits(reducer, true), direct, `${shards} shards, owned outputs`);
+    assert.deepEqual(await reduceBothSplits(reducer, false), direct, `${shards} shards, borrowed outputs`);
+    await reducer.dispose();
+    opened = null;
+  }
+});
+
+test('a NaN feature in one of several metrics workers fails the analysis with the same message', async () => {
+  const direct = await (async () => {
+    const reducer = new SplitReducer(setup());
+    reducer.beginPassOne('train');
+    const list = batches(4, 3 * BATCH);
+    list[1]!.outputs.get('wide')![5 * 40 + 2] = Number.NaN;
+    try {
+      for (const batch of list) reducer.add(batch);
+      reducer.endPassOne();
+    } catch (err) {
+      return err instanceof Error ? err.message : String(err);
+    }
+    return assert.fail('a NaN feature was accepted');
+  })();
+  const reducer = await open('worker', 3);
+  await reducer.beginPassOne('train');
+  const list = batches(4, 3 * BATCH);
+  list[1]!.outputs.get('wide')![5 * 40 + 2] = Number.NaN;
+  await assert.rejects(async () => {
+    for (const batch of list) await reducer.add(batch, true);
+    await reducer.endPassOne();
+  }, (err: Error) => err.message === direct);
+});
+
+test('the layers are split into groups of about equal width, each in depth order, the network numbers in one', () => {
+  const layers = [
+    { name: 'conv1', dim: 1000 },
+    { name: 'conv2', dim: 800 },
+    { name: 'conv3', dim: 600 },
+    { name: 'pool', dim: 400 },
+    { name: 'fc', dim: 64 },
+    { name: 'logits', dim: 10 },
+  ];
+  const whole = { ...setup(), layers, classifierInput: 'fc', logitsName: 'logits' };
+  const groups = partitionLayers(whole, 2);
+  // Widest first into the lightest group: 1000 | 800, 600 -> 1000 | 1400, 400 -> 1400 | 1400, 64, 10.
+  assert.deepEqual(groups.map((g) => g.layers.map((l) => l.name)), [['conv1', 'pool', 'fc'], ['conv2', 'conv3', 'logits']]);
+  assert.deepEqual(groups.map((g) => g.layers.reduce((n, l) => n + l.dim, 0)), [1464, 1410]);
+  // NC3, NC4 and accuracy: the group with the classifier input, which also reads the other group's logits.
+  assert.deepEqual(groups.map((g) => [g.classifierInput, g.logitsName, g.classifier !== null]), [['fc', 'logits', true], [null, null, false]]);
+  // More groups than layers: one layer each. No classifier: the logits' group counts the accuracy.
+  const noClassifier = partitionLayers({ ...whole, classifier: null, classifierInput: null }, 10);
+  assert.equal(noClassifier.length, layers.length);
+  assert.deepEqual(noClassifier.map((g) => g.logitsName), [null, null, null, null, null, 'logits']);
+});
+
+test('one metrics worker on two cores; up to half the cores for wide models; the environment sets it', () => {
+  const wide = { layers: Array.from({ length: 12 }, (_, i) => ({ name: `l${i}`, dim: 50_000 })) };
+  assert.equal(reducerShards(wide, {}, 2), 1);
+  assert.equal(reducerShards(wide, {}, 8), 4);
+  assert.equal(reducerShards(wide, {}, 64), MAX_REDUCER_SHARDS);
+  // Little work in all: not worth more than one.
+  assert.equal(reducerShards({ layers: [{ name: 'a', dim: WORKER_MIN_VALUES_PER_SAMPLE }, { name: 'b', dim: 100 }] }, {}, 16), 1);
+  assert.equal(reducerShards(wide, { COLLAPSE_LENS_REDUCE_SHARDS: '3' }, 2), 3);
+  assert.equal(reducerShards({ layers: wide.layers.slice(0, 2) }, { COLLAPSE_LENS_REDUCE_SHARDS: '5' }, 2), 2, 'at most one worker per layer');
 });
