@@ -40,13 +40,24 @@ export function estimateAnalysisMemory(probes: readonly ProbeSize[], numClasses:
   return { bytes: BASELINE_BYTES + perLayer.reduce((sum, l) => sum + l.bytes, 0), perLayer };
 }
 
+/**
+ * The memory this process can have: the machine's, or less where a container (cgroup) limits it, as
+ * ML jobs often run; os.totalmem() reports the host's memory there.
+ */
+export function availableMemoryBytes(): number {
+  const limit = typeof process.constrainedMemory === 'function' ? process.constrainedMemory() : undefined;
+  const total = totalmem();
+  // Unlimited cgroups report 2^64 - 1 (or 0 where there is no cgroup).
+  return limit !== undefined && limit > 0 && limit < total ? limit : total;
+}
+
 const gib = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(bytes < 10 * 2 ** 30 ? 1 : 0)} GiB`;
 
 /**
  * Refuses, before anything runs, an analysis that cannot fit in this machine's memory, naming the
  * layers that take it and what to change.
  */
-export function checkMemoryFits(checkpoint: string, estimate: MemoryEstimate, numClasses: number, machineBytes = totalmem()): void {
+export function checkMemoryFits(checkpoint: string, estimate: MemoryEstimate, numClasses: number, machineBytes = availableMemoryBytes()): void {
   const usable = machineBytes * USABLE_SHARE;
   if (estimate.bytes <= usable) return;
   // The layers that make up most of it (at most three): the ones worth dropping.
@@ -58,8 +69,8 @@ export function checkMemoryFits(checkpoint: string, estimate: MemoryEstimate, nu
     covered += l.bytes;
   }
   throw new UserError(
-    `${checkpoint}: this analysis would need about ${gib(estimate.bytes)} of memory, more than the ${gib(usable)} it may use on this machine ` +
-      `(${gib(machineBytes)} in all). Each probed layer keeps its ${numClasses} class means in float64, with copies for pass 2; ` +
+    `${checkpoint}: this analysis would need about ${gib(estimate.bytes)} of memory, more than the ${gib(usable)} it may use ` +
+      `(${Math.round(USABLE_SHARE * 100)}% of the ${gib(machineBytes)} this machine, or its container, allows). Each probed layer keeps its ${numClasses} class means in float64, with copies for pass 2; ` +
       `most of it for ${heaviest.join(', ')}. Probe fewer or narrower layers (\`collapse-lens layers\` lists their sizes; choose with --layers, ` +
       `or "Choose layers…" in the editor), or analyse fewer classes.`,
   );

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASELINE_BYTES, BATCHES_IN_FLIGHT, MEAN_COPIES_TRAIN_ONLY, MEAN_COPIES_WITH_TEST, checkMemoryFits, estimateAnalysisMemory } from '../../../src/engine/analyze/memoryEstimate';
+import { totalmem } from 'node:os';
+import { BASELINE_BYTES, BATCHES_IN_FLIGHT, MEAN_COPIES_TRAIN_ONLY, MEAN_COPIES_WITH_TEST, availableMemoryBytes, checkMemoryFits, estimateAnalysisMemory } from '../../../src/engine/analyze/memoryEstimate';
 
 const GiB = 2 ** 30;
 
@@ -37,7 +38,7 @@ test('an analysis that cannot fit is refused up front, naming the layers that ta
     () => checkMemoryFits('/models/resnet.onnx', estimate, 1000, 32 * GiB),
     (err: Error) => {
       assert.equal(err.name, 'UserError');
-      assert.match(err.message, /^\/models\/resnet\.onnx: this analysis would need about \d+ GiB of memory, more than the 26 GiB it may use on this machine \(32 GiB in all\)/);
+      assert.match(err.message, /^\/models\/resnet\.onnx: this analysis would need about \d+ GiB of memory, more than the 26 GiB it may use \(80% of the 32 GiB this machine, or its container, allows\)/);
       assert.match(err.message, /1000 class means/);
       assert.match(err.message, /\/layer1\/relu_2\/Relu_output_0 \(802,816 values: \d+ GiB\)/);
       // The small layers are not worth naming: dropping them would not help.
@@ -54,4 +55,12 @@ test('an ordinary analysis (the CNN fixture on Fashion-MNIST) is far below any m
   const estimate = estimateAnalysisMemory([{ name: 'relu1', dim: 16 * 28 * 28 }, { name: 'pool1', dim: 16 * 14 * 14 }, { name: 'logits', dim: 10 }], 10, true, 64);
   assert.ok(estimate.bytes < 1 * GiB, `${estimate.bytes / GiB} GiB`);
   checkMemoryFits('cnn.onnx', estimate, 10, 4 * GiB);
+});
+
+test('the memory available is the machine\'s, or a container\'s limit when lower', () => {
+  const available = availableMemoryBytes();
+  assert.ok(available > 0 && available <= totalmem(), `${available} of ${totalmem()}`);
+  const limit = process.constrainedMemory?.();
+  if (limit !== undefined && limit > 0 && limit < totalmem()) assert.equal(available, limit);
+  else assert.equal(available, totalmem());
 });
