@@ -139,6 +139,23 @@ test('dynamic spatial dims take the stored size; floats pass through unless norm
   assert.deepEqual(Array.from(normalised.apply(raw(values, 1))), Array.from(values, (v) => f32((v * 2 - 0.5) / 2)));
 });
 
+test('floats taken as they are: float32 samples come through bit for bit, float64 ones rounded once to float32, in either layout', () => {
+  // 0.1 and 1/3 are not float32 values; 1e-40 is a float32 subnormal; 3.4e39 overflows float32.
+  const float64 = Float64Array.from([0.1, 1 / 3, 1e-40, -2.5, 3.4e39, -0, 7, 1e-300, 0.7, -1 / 7, 2 ** 30 + 1, 5e-8]);
+  const asStored = buildPreprocessor(source([3, 2, 2], 'chw', 'float64'), { shape: ['N', 3, 2, 2] }, { layout: 'nchw' });
+  assert.deepEqual(Array.from(asStored.apply(raw(float64, 1))), Array.from(Float32Array.from(float64)));
+  const float32 = Float32Array.from(float64);
+  const same = buildPreprocessor(source([3, 2, 2], 'chw', 'float32'), { shape: ['N', 3, 2, 2] }, { layout: 'nchw' });
+  const out = same.apply(raw(float32, 1));
+  assert.deepEqual(Array.from(out), Array.from(float32));
+  assert.notEqual(out.buffer, float32.buffer, 'a copy: the batch the reader returned is not handed on');
+  // Stored CHW into an NHWC model: the values move, each one unchanged.
+  const moved = buildPreprocessor(source([3, 2, 2], 'chw', 'float64'), { shape: ['N', 2, 2, 3] }, { layout: 'nhwc' });
+  const hwc = moved.apply(raw(float64, 1));
+  // (=== rather than Object.is: the per-value loop that moves them gives +0 for -0, the same number.)
+  for (let c = 0; c < 3; c++) for (let p = 0; p < 4; p++) assert.ok(hwc[p * 3 + c] === Math.fround(float64[c * 4 + p]!), `channel ${c}, pixel ${p}: ${hwc[p * 3 + c]}`);
+});
+
 test('info records the settings used and where each came from', () => {
   const resolved = resolvePreprocessing({ mean: [0.2860] }, { std: [0.3530], scale: 1 / 255 }, { channelOrder: 'rgb', perClass: 50 });
   const p = buildPreprocessor(source([28, 28], 'hw'), { shape: ['N', 1, 28, 28] }, resolved);

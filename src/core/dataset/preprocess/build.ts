@@ -130,8 +130,13 @@ export function buildPreprocessor(
   const storedSize = product(source.sampleShape);
   const lut = !isFloat && map.taps === 1 ? lookupTable(scale, mean, std) : null;
   const lutOffset = Int32Array.from(map.channel, (c) => c * 256);
+  const identity = map.taps === 1 && map.index.every((v, i) => v === i);
   // Stored order already is the model's order and one channel: a straight table lookup per value.
-  const straight = lut !== null && mean.length === 1 && map.index.every((v, i) => v === i);
+  const straight = lut !== null && mean.length === 1 && identity;
+  // Floats taken as they are, in the model's order: the batch is the input, rounded to float32 if it was
+  // float64. The per-value loop below computes the same numbers (weight 1, scale 1, mean 0, std 1; it
+  // turns -0 into +0), at ~14 us instead of ~5 us a 28x28 sample: its data access sees three array types.
+  const floatsAsStored = isFloat && !normalize && identity && map.weight.every((w) => w === 1);
 
   const apply = (raw: RawBatch): Float32Array => {
     if (raw.data.length !== raw.count * storedSize) {
@@ -139,6 +144,10 @@ export function buildPreprocessor(
     }
     const out = new Float32Array(raw.count * map.size);
     const data = raw.data;
+    if (floatsAsStored && !(data instanceof Uint8Array)) {
+      out.set(data);
+      return out;
+    }
     if (lut && data instanceof Uint8Array) {
       if (straight) lookUpBytes(data, lut, out);
       else lookUpMappedBytes(data, lut, lutOffset, map.index, raw.count, storedSize, out);
