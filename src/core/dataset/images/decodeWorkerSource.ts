@@ -1,4 +1,5 @@
 import { createPngFastPath, type PngFastPath } from './pngFastPath';
+import { createSmallFileReader } from './smallFileReader';
 
 /**
  * One file as a decoding worker saw it. Ranges point into the reply's buffer. 'bytes' hands the file back
@@ -51,14 +52,15 @@ function decodeWorkerLoop(port: WorkerPort, readFile: (path: string) => Uint8Arr
         outcomes.push({ kind: 'read-error', code, message: err instanceof Error ? err.message : String(err) });
         continue;
       }
+      // `bytes` is valid until the next read: handed back files are copied, decoded pixels are new.
       if (!png.matches(bytes)) {
-        outcomes.push({ kind: 'bytes', ...keep(bytes) });
+        outcomes.push({ kind: 'bytes', ...keep(bytes.slice()) });
         continue;
       }
       try {
         const image = png.decode(bytes);
         if (image) outcomes.push({ kind: 'image', width: image.width, height: image.height, channels: image.channels, ...keep(image.data) });
-        else outcomes.push({ kind: 'bytes', ...keep(bytes) });
+        else outcomes.push({ kind: 'bytes', ...keep(bytes.slice()) });
       } catch (err) {
         outcomes.push({ kind: 'decode-error', message: err instanceof Error ? err.message : String(err) });
       }
@@ -86,9 +88,9 @@ export function decodeWorkerSource(): string {
     // that lives in the module, not in the function's source.
     'const __name = (target) => target;',
     "const { parentPort } = require('node:worker_threads');",
-    "const { readFileSync } = require('node:fs');",
+    "const fs = require('node:fs');",
     "const zlib = require('node:zlib');",
     `const png = (${createPngFastPath.toString()})({ inflate: (c) => zlib.inflateSync(c), crc32: (b, s, e) => zlib.crc32(b.subarray(s, e)) >>> 0 });`,
-    `(${decodeWorkerLoop.toString()})(parentPort, (path) => readFileSync(path), png);`,
+    `(${decodeWorkerLoop.toString()})(parentPort, (${createSmallFileReader.toString()})(fs), png);`,
   ].join('\n');
 }

@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { bytesOf, describeFsError } from '../fileAccess';
+import * as fs from 'node:fs';
+import { describeFsError } from '../fileAccess';
 import { decodeImage } from './decodeImage';
 import type { DecodedImage } from './decodedImage';
 import type { ImageDecodePool } from './decodePool';
 import type { WorkerFileOutcome, WorkerReply } from './decodeWorkerSource';
+import { createSmallFileReader } from './smallFileReader';
 
 /** A file read and decoded, or why not (the reason does not repeat the path). */
 export type ImageOutcome = { ok: true; image: DecodedImage } | { ok: false; reason: string };
@@ -15,19 +16,22 @@ export const MIN_FILES_FOR_WORKERS = 32;
 /** Files per worker job: enough to amortise a message, few enough that the workers share a batch. */
 const MAX_FILES_PER_JOB = 64;
 
+/** This thread's reader: one reused buffer (the decoders copy what they keep). */
+const readSmallFile = createSmallFileReader(fs);
+
 /**
  * Reads synchronously: for small files an fs.promises.readFile costs several thread-pool round trips and
  * was measured 7x slower than readFileSync, and the decode that follows is synchronous work anyway.
  * Throws an error that names the file when it cannot be read.
  */
 export function loadImage(path: string): DecodedImage {
-  let bytes: Buffer;
+  let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    bytes = readSmallFile(path);
   } catch (err) {
     throw describeFsError(path, err);
   }
-  return decodeImage(bytesOf(bytes));
+  return decodeImage(bytes);
 }
 
 const withoutPath = (path: string, message: string): string => message.replace(`${path}: `, '');
