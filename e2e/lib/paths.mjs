@@ -13,3 +13,11 @@ export const chromiumPath = process.env.COLLAPSE_LENS_E2E_CHROMIUM ?? '/usr/bin/
 export function artifactsDirFor(name) {
   return path.join(artifactsRoot, name.replace(/[^A-Za-z0-9._-]+/g, '-'));
 }
+
+/** Workspace entries every session copies from the repository's fixtures (see openSession's workspaceFiles). */
+export const fixtureFiles = {
+  /** The Fashion-MNIST demo slice with its collapse-lens.json, as the workspace's `fashion/` folder. */
+  fashion: { copyFrom: path.join(repoRoot, 'test', 'fixtures', 'fashion') },
+  /** A trained checkpoint from test/fixtures/models (cnn.onnx, mlp.onnx, mlp_early.onnx, ...). */
+  model: (file) => ({ copyFrom: path.join(repoRoot, 'test', 'fixtures', 'models', file) }),
+};

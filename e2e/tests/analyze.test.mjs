@@ -22,7 +22,7 @@ import {
   readLayerTable,
   scrollIntoPanelView,
 } from '../lib/panels.mjs';
-import { repoRoot } from '../lib/paths.mjs';
+import { fixtureFiles } from '../lib/paths.mjs';
 import { LIGHT_THEME, openSession } from '../lib/session.mjs';
 
 // The demo checkpoint (README's `npm run demo`): the small CNN, whose wide probes are reduced in the
@@ -62,8 +62,8 @@ before(async () => {
     name: 'analyze',
     theme: LIGHT_THEME,
     workspaceFiles: {
-      fashion: { copyFrom: path.join(repoRoot, 'test', 'fixtures', 'fashion') },
-      [MODEL]: { copyFrom: path.join(repoRoot, 'test', 'fixtures', 'models', MODEL_NAME) },
+      fashion: fixtureFiles.fashion,
+      [MODEL]: fixtureFiles.model(MODEL_NAME),
     },
   });
 });

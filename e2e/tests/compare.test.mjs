@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import { analyzeWithCli, cliEntry, compareWithCli } from '../lib/cli.mjs';
 import { displayedMatches } from '../lib/displayedNumber.mjs';
 import { chartCard, chartLegend, chartSeriesPoints, comparePanelFrame, hoverChartPoint, overviewChartTitles, scrollIntoPanelView } from '../lib/panels.mjs';
-import { repoRoot } from '../lib/paths.mjs';
+import { fixtureFiles } from '../lib/paths.mjs';
 import { LIGHT_THEME, openSession } from '../lib/session.mjs';
 import { readTable, tableWithHeader } from '../lib/webviewTable.mjs';
 
@@ -41,7 +41,6 @@ let expected;
 let frame;
 
 before(async () => {
-  const models = path.join(repoRoot, 'test', 'fixtures', 'models');
   session = await openSession({
     name: 'compare',
     theme: LIGHT_THEME,
@@ -50,8 +49,8 @@ before(async () => {
     // same race; the test takes it out, and openContextMenuOnSelection still checks the selection.
     settings: { 'explorer.autoReveal': false },
     workspaceFiles: {
-      fashion: { copyFrom: path.join(repoRoot, 'test', 'fixtures', 'fashion') },
-      ...Object.fromEntries(MODELS.map((name) => [`models/${name}`, { copyFrom: path.join(models, name) }])),
+      fashion: fixtureFiles.fashion,
+      ...Object.fromEntries(MODELS.map((name) => [`models/${name}`, fixtureFiles.model(name)])),
     },
   });
   cliDir = fs.mkdtempSync(path.join(os.tmpdir(), 'collapse-lens-e2e-compare-'));

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startAnalysis } from '../lib/analyzeFlow.mjs';
 import { analysisPanelFrame, analysisPanelFrameWith, panelStatus, readLayerTable } from '../lib/panels.mjs';
-import { repoRoot } from '../lib/paths.mjs';
+import { fixtureFiles } from '../lib/paths.mjs';
 import { enginePids, waitForOneEngine } from '../lib/processes.mjs';
 import { DARK_THEME, openSession } from '../lib/session.mjs';
 
@@ -18,14 +18,13 @@ const KILLED_MESSAGE = 'The analysis engine was killed by SIGKILL';
 
 let session;
 before(async () => {
-  const models = path.join(repoRoot, 'test', 'fixtures', 'models');
   session = await openSession({
     name: 'engine-crash',
     theme: DARK_THEME,
     workspaceFiles: {
-      fashion: { copyFrom: path.join(repoRoot, 'test', 'fixtures', 'fashion') },
-      [SLOW_MODEL]: { copyFrom: path.join(models, 'cnn.onnx') },
-      [FAST_MODEL]: { copyFrom: path.join(models, 'mlp.onnx') },
+      fashion: fixtureFiles.fashion,
+      [SLOW_MODEL]: fixtureFiles.model('cnn.onnx'),
+      [FAST_MODEL]: fixtureFiles.model('mlp.onnx'),
     },
   });
 });

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { cliEntry, trajectoryWithCli } from '../lib/cli.mjs';
 import { displayedMatches } from '../lib/displayedNumber.mjs';
 import { chartCard, chartLegend, chartSeriesPoints, hoverChartPoint } from '../lib/panels.mjs';
-import { repoRoot } from '../lib/paths.mjs';
+import { fixtureFiles } from '../lib/paths.mjs';
 import { LIGHT_THEME, openSession } from '../lib/session.mjs';
 
 const FOLDER = 'run';
@@ -22,13 +22,12 @@ let expected;
 let frame;
 
 before(async () => {
-  const models = path.join(repoRoot, 'test', 'fixtures', 'models');
   session = await openSession({
     name: 'trajectory',
     theme: LIGHT_THEME,
     workspaceFiles: {
-      fashion: { copyFrom: path.join(repoRoot, 'test', 'fixtures', 'fashion') },
-      ...Object.fromEntries(Object.entries(EPOCHS).map(([name, fixture]) => [`${FOLDER}/${name}`, { copyFrom: path.join(models, fixture) }])),
+      fashion: fixtureFiles.fashion,
+      ...Object.fromEntries(Object.entries(EPOCHS).map(([name, fixture]) => [`${FOLDER}/${name}`, fixtureFiles.model(fixture)])),
     },
   });
 });
