@@ -16,7 +16,7 @@ import { logDomain } from '../../charts/domain';
 import type { LineChartSpec, LinePoint, LineSeries, TooltipContent, TooltipRow, XTick } from '../../charts/types';
 import { formatShort } from '../../common/format';
 import { DEPTH_LABEL, depthChartText, formatMetric, joinNotes, metricAxis, type Nc2Metric } from '../../analysis/data/overview';
-import { seriesStyle, shortLabel } from './runStyle';
+import { seriesStyle } from './runStyle';
 
 export type CompareChartId = 'nc1' | 'ncc' | 'nc2' | 'cdnv';
 export const COMPARE_CHARTS: readonly CompareChartId[] = ['nc1', 'ncc', 'nc2', 'cdnv'];
@@ -130,7 +130,7 @@ export function runSeries(view: CompareView, metric: ComparedMetric, split: Spli
       key: row.key,
       tooltip: rowTooltip(comparison, row, split, metric, visible),
     }));
-    return { id: `run-${i}`, label: shortLabel(comparison.runs[i]!.label), color: style.color, dashed: style.dashed, points };
+    return { id: `run-${i}`, label: comparison.runs[i]!.label, color: style.color, dashed: style.dashed, points };
   });
 }
 

@@ -17,8 +17,3 @@ export function seriesStyle(index: number): SeriesStyle {
   const n = SERIES_COLORS.length;
   return { color: SERIES_COLORS[index % n]!, dashed: Math.floor(index / n) % 2 === 1 };
 }
-
-/** Labels inside a chart's own legend are shortened (the panel's legend shows them in full). */
-export function shortLabel(label: string, max = 28): string {
-  return label.length <= max ? label : `${label.slice(0, max - 1)}…`;
-}

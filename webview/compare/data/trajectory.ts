@@ -13,7 +13,7 @@ import type { LineChartSpec, LinePoint, LineSeries, TooltipRow, XTick } from '..
 import { formatExact, formatShort } from '../../common/format';
 import { formatMetric, metricAxis, nc2MetricInfo, SPLIT_COLORS, yAxisLabel, type Nc2Metric } from '../../analysis/data/overview';
 import { gapNotes, METRIC_NAMES } from './compareCharts';
-import { seriesStyle, shortLabel } from './runStyle';
+import { seriesStyle } from './runStyle';
 
 export type TrajectoryChartId = 'nc1' | 'ncc' | 'nc2' | 'cdnv';
 export const TRAJECTORY_CHARTS: readonly TrajectoryChartId[] = ['nc1', 'ncc', 'nc2', 'cdnv'];
@@ -144,7 +144,7 @@ export function trajectorySeries(trajectory: TrajectoryResult, metric: ComparedM
         rows: chosen.map((l): TooltipRow => ({ label: l, value: formatMetric(metric, valueAt(l, i)) })),
       },
     }));
-    return { id: layer, label: shortLabel(layer, 32), color: style.color, dashed: style.dashed, points };
+    return { id: layer, label: layer, color: style.color, dashed: style.dashed, points };
   });
 }
 
