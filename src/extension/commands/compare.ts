@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { promises as fs } from 'node:fs';
+import { readFileHead } from '../../core/dataset/fileAccess';
 import { basename, dirname } from 'node:path';
 import type { Services } from '../services';
 import type { PanelHub } from '../panelHub';
@@ -26,15 +26,7 @@ async function classify(uri: vscode.Uri): Promise<Source> {
   if (/\.json$/i.test(path)) {
     // A result file, or a TF.js model.json: only the first has a "schema" of ours.
     // Only the head is read: a checkpoint's model.json or a result can be large.
-    const handle = await fs.open(path, 'r');
-    let head: string;
-    try {
-      const buffer = Buffer.alloc(512);
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-      head = buffer.subarray(0, bytesRead).toString('utf8');
-    } finally {
-      await handle.close();
-    }
+    const head = (await readFileHead(path, 512)).head.toString('utf8');
     if (/"schema"\s*:\s*"collapse-lens\/result@/.test(head)) return { kind: 'result', path };
     return { kind: 'checkpoint', path };
   }
