@@ -69,6 +69,13 @@ export function argmaxFloat32(values: Float32Array, start: number, K: number): n
   return best;
 }
 
+/** Top-1 agreement of row-major logits (count x K) with the labels. */
+export function countCorrect(logits: Float32Array, labels: Int32Array, numClasses: number): number {
+  let correct = 0;
+  for (let i = 0; i < labels.length; i++) if (argmaxFloat32(logits, i * numClasses, numClasses) === labels[i]) correct++;
+  return correct;
+}
+
 export function argmaxShifted(values: Float64Array, start: number, shift: Float64Array, K: number): number {
   let best = 0;
   let bestValue = values[start] + shift[0];

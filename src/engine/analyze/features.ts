@@ -8,7 +8,7 @@ import { messageOf, UserError } from '../errors';
 import { TOOL_VERSION } from '../version';
 import type { AnalysisHooks } from './hooks';
 import { throwIfCancelled } from './hooks';
-import { countCorrect } from './passes';
+import { countCorrect } from '../../core/metrics/projection-helpers';
 import { checkMemoryFits, estimateAnalysisMemory } from './memoryEstimate';
 
 /** Arrays with these names are not layers. `logits` is both: the last layer, and the network's output (accuracy, NC4). */

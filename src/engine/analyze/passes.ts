@@ -5,7 +5,6 @@ import type { PreparedSplit } from './splits';
 import type { AnalysisHooks } from './hooks';
 import { throwIfCancelled } from './hooks';
 import type { EngineStage } from '../../protocol/engine';
-import { argmaxFloat32 } from '../../core/metrics/projection-helpers';
 import type { ReducerBatch } from './reducer';
 
 /**
@@ -35,11 +34,4 @@ export async function sweep(
     hooks.onProgress({ stage, split: split.name, done, total, message: `${split.name} ${label}` });
   }
   return done;
-}
-
-/** Top-1 agreement of the logits with the labels in one batch. */
-export function countCorrect(logits: Float32Array, labels: Int32Array, numClasses: number): number {
-  let correct = 0;
-  for (let i = 0; i < labels.length; i++) if (argmaxFloat32(logits, i * numClasses, numClasses) === labels[i]) correct++;
-  return correct;
 }

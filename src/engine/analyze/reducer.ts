@@ -6,7 +6,7 @@
  */
 import type { SplitLayerMetrics } from '../../core/result';
 import { ClassStatsAccumulator, ProjectionAccumulator, classifierMetrics, type ClassStats, type ClassifierMetrics, type LinearClassifier } from '../../core/metrics';
-import { countCorrect } from './passes';
+import { countCorrect } from '../../core/metrics/projection-helpers';
 
 export interface ReducerSetup {
   /** The probes in depth order, with their widths. */
