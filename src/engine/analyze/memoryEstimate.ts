@@ -1,5 +1,6 @@
 import { totalmem } from 'node:os';
 import { UserError } from '../errors';
+import { MAX_BATCHES_IN_FLIGHT } from './reduceMessages';
 
 /**
  * What an analysis will hold in memory, estimated before it starts. Memory does not grow with the
@@ -14,8 +15,8 @@ import { UserError } from '../errors';
  */
 export const MEAN_COPIES_TRAIN_ONLY = 4;
 export const MEAN_COPIES_WITH_TEST = 7;
-/** Batches of fetched outputs alive at once: one being reduced, up to two queued for the metrics worker. */
-export const BATCHES_IN_FLIGHT = 3;
+/** Batches of fetched outputs alive at once: one being reduced and those queued for the metrics worker. */
+export const BATCHES_IN_FLIGHT = 1 + MAX_BATCHES_IN_FLIGHT;
 /** The engine before any accumulator: Node, onnxruntime or TF.js, the model, the dataset reader. */
 export const BASELINE_BYTES = 300 * 2 ** 20;
 /** The share of the machine's memory an analysis may plan to use; the rest is the system's and the editor's. */

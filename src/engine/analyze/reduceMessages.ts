@@ -5,6 +5,9 @@
  */
 import type { PassOneSummary, PassTwoSummary, ReducerBatch, ReducerSetup, SplitName } from './reducer';
 
+/** Batches queued in the worker beyond the one it reduces: enough to keep it busy, few enough to bound memory. */
+export const MAX_BATCHES_IN_FLIGHT = 2;
+
 export type ReduceRequest =
   /** A new analysis: fresh accumulators for these probes (a worker serves one analysis after another). */
   | { kind: 'configure'; setup: ReducerSetup }

@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { SplitReducer, type PassOneSummary, type PassTwoSummary, type ReducerBatch, type ReducerSetup, type SplitName } from './reducer';
-import type { ReduceReply, ReduceRequest, ReduceWorkerData } from './reduceMessages';
+import { MAX_BATCHES_IN_FLIGHT, type ReduceReply, type ReduceRequest, type ReduceWorkerData } from './reduceMessages';
 import { partitionLayers, ShardedReducer } from './shardedReducer';
 
 export interface Reducer {
@@ -29,8 +29,6 @@ export interface Reducer {
   dispose(): Promise<void>;
 }
 
-/** Batches queued in the worker beyond the one it reduces: enough to keep it busy, few enough to bound memory. */
-const MAX_BATCHES_IN_FLIGHT = 2;
 /** How long a starting worker may take to say it is ready before the main thread reduces instead. */
 const START_TIMEOUT_MS = 10_000;
 
