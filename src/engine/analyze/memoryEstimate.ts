@@ -1,6 +1,7 @@
 import { totalmem } from 'node:os';
 import { UserError } from '../errors';
 import { MAX_BATCHES_IN_FLIGHT } from './reduceMessages';
+import type { ReducerSetup } from './reducer';
 
 /**
  * What an analysis will hold in memory, estimated before it starts. Memory does not grow with the
@@ -22,10 +23,8 @@ export const BASELINE_BYTES = 300 * 2 ** 20;
 /** The share of the machine's memory an analysis may plan to use; the rest is the system's and the editor's. */
 export const USABLE_SHARE = 0.8;
 
-export interface ProbeSize {
-  name: string;
-  dim: number;
-}
+/** A probe's name and values per sample, as the reducer's setup lists them. */
+export type ProbeSize = ReducerSetup['layers'][number];
 
 export interface MemoryEstimate {
   bytes: number;

@@ -57,10 +57,11 @@ export async function analyzeCheckpoint(request: AnalyzeRequest, hooks: Analysis
   const probes = probesWithClassifierInput(graph, request.layers);
   const K = numClassesOf(graph);
   const logitsName = graph.classifier?.logitsLayer ?? graph.logitsLayer;
-  checkMemoryFits(request.checkpoint, estimateAnalysisMemory(probes.map((p) => ({ name: p.name, dim: dimOf(p) })), K, request.test !== undefined, request.batchSize), K);
+  const layers = probes.map((p) => ({ name: p.name, dim: dimOf(p) }));
+  checkMemoryFits(request.checkpoint, estimateAnalysisMemory(layers, K, request.test !== undefined, request.batchSize), K);
   // The metrics worker starts now, while the data are opened and the session is created (~50 ms).
   const reducerStarting = createReducer({
-    layers: probes.map((p) => ({ name: p.name, dim: dimOf(p) })),
+    layers,
     numClasses: K,
     classifier: graph.classifier ? { W: graph.classifier.W, b: graph.classifier.b } : null,
     classifierInput: graph.classifier?.inputLayer ?? null,

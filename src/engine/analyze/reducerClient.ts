@@ -235,12 +235,14 @@ async function startWorker(): Promise<Worker | null> {
  */
 export const WORKER_MIN_VALUES_PER_SAMPLE = 8192;
 
+/** Probe values per sample, all layers together. */
+const totalWidth = (setup: Pick<ReducerSetup, 'layers'>): number => setup.layers.reduce((sum, layer) => sum + layer.dim, 0);
+
 /** Where the reductions should run for these probes; COLLAPSE_LENS_REDUCE=worker|main-thread overrides. */
 export function reductionPlace(setup: Pick<ReducerSetup, 'layers'>, env: NodeJS.ProcessEnv = process.env): Reducer['where'] {
   const forced = env.COLLAPSE_LENS_REDUCE;
   if (forced === 'worker' || forced === 'main-thread') return forced;
-  const width = setup.layers.reduce((sum, layer) => sum + layer.dim, 0);
-  return width >= WORKER_MIN_VALUES_PER_SAMPLE ? 'worker' : 'main-thread';
+  return totalWidth(setup) >= WORKER_MIN_VALUES_PER_SAMPLE ? 'worker' : 'main-thread';
 }
 
 /** More metrics workers than this gain little: the runner and the dataset reader need cores too. */
@@ -255,16 +257,15 @@ export const MAX_REDUCER_SHARDS = 8;
 export function reducerShards(setup: Pick<ReducerSetup, 'layers'>, env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): number {
   const forced = Number(env.COLLAPSE_LENS_REDUCE_SHARDS);
   if (env.COLLAPSE_LENS_REDUCE_SHARDS !== undefined && Number.isInteger(forced) && forced >= 1) return Math.min(forced, setup.layers.length);
-  const width = setup.layers.reduce((sum, layer) => sum + layer.dim, 0);
-  return Math.max(1, Math.min(MAX_REDUCER_SHARDS, Math.floor(cores / 2), setup.layers.length, Math.floor(width / WORKER_MIN_VALUES_PER_SAMPLE)));
+  return Math.max(1, Math.min(MAX_REDUCER_SHARDS, Math.floor(cores / 2), setup.layers.length, Math.floor(totalWidth(setup) / WORKER_MIN_VALUES_PER_SAMPLE)));
 }
 
 /** One worker per group of layers; null when a worker cannot start (the caller falls back to one). */
 async function openSharded(setup: ReducerSetup, shards: number): Promise<Reducer | null> {
-  const setups = partitionLayers(setup, shards);
+  const { setups, owner } = partitionLayers(setup, shards);
   const workers = await Promise.all(setups.map(async (_, i) => (i === 0 ? takeSpareWorker() : null) ?? startWorker()));
   const reducers = await Promise.all(workers.map((worker, i) => (worker ? WorkerReducer.open(worker, setups[i]!) : Promise.resolve(null))));
-  if (reducers.every((r) => r !== null)) return new ShardedReducer(setup, setups.map((s, i) => ({ setup: s, reducer: reducers[i]! })));
+  if (reducers.every((r) => r !== null)) return new ShardedReducer(setup, setups.map((s, i) => ({ setup: s, reducer: reducers[i]! })), owner);
   await Promise.all(reducers.map((r) => r?.dispose()));
   return null;
 }

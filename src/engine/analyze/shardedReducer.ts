@@ -11,9 +11,10 @@ import type { PassOneSummary, PassTwoSummary, ReducerBatch, ReducerSetup, SplitN
 /**
  * The layers split into `groups` setups of about equal work (pass 2's cost grows with the width: the
  * widest layer goes to the lightest group, and so on), each group in depth order. The network-level
- * numbers (accuracy, NC3, NC4) are one group's: the classifier input's, else the logits', else the first.
+ * numbers (accuracy, NC3, NC4) are one group's, `owner`: the classifier input's, else the logits', else
+ * the first.
  */
-export function partitionLayers(setup: ReducerSetup, groups: number): ReducerSetup[] {
+export function partitionLayers(setup: ReducerSetup, groups: number): { setups: ReducerSetup[]; owner: number } {
   const bins = Array.from({ length: Math.max(1, Math.min(groups, setup.layers.length)) }, () => ({ load: 0, layers: [] as ReducerSetup['layers'] }));
   for (const layer of [...setup.layers].sort((a, b) => b.dim - a.dim)) {
     const lightest = bins.reduce((min, bin) => (bin.load < min.load ? bin : min));
@@ -22,15 +23,17 @@ export function partitionLayers(setup: ReducerSetup, groups: number): ReducerSet
   }
   const depth = new Map(setup.layers.map((layer, i) => [layer.name, i]));
   for (const bin of bins) bin.layers.sort((a, b) => depth.get(a.name)! - depth.get(b.name)!);
-  const holds = (name: string | null) => (name === null ? -1 : bins.findIndex((bin) => bin.layers.some((l) => l.name === name)));
-  const owner = Math.max(0, holds(setup.classifierInput) >= 0 ? holds(setup.classifierInput) : holds(setup.logitsName));
-  return bins.map((bin, i) => ({
+  const holding = (name: string | null) => (name === null ? -1 : bins.findIndex((bin) => bin.layers.some((l) => l.name === name)));
+  const withInput = holding(setup.classifierInput);
+  const owner = Math.max(0, withInput >= 0 ? withInput : holding(setup.logitsName));
+  const setups = bins.map((bin, i) => ({
     layers: bin.layers,
     numClasses: setup.numClasses,
     classifier: i === owner ? setup.classifier : null,
     classifierInput: i === owner ? setup.classifierInput : null,
     logitsName: i === owner ? setup.logitsName : null,
   }));
+  return { setups, owner };
 }
 
 export interface ReducerShard {
@@ -40,15 +43,13 @@ export interface ReducerShard {
 
 export class ShardedReducer implements Reducer {
   readonly where = 'worker' as const;
-  /** The shard that counts accuracy and computes NC3 and NC4. */
-  private readonly owner: number;
 
+  /** `owner`: the shard that counts accuracy and computes NC3 and NC4 (partitionLayers says which). */
   constructor(
     private readonly setup: ReducerSetup,
     private readonly shards: ReducerShard[],
-  ) {
-    this.owner = Math.max(0, shards.findIndex((s) => s.setup.logitsName !== null || s.setup.classifierInput !== null));
-  }
+    private readonly owner: number,
+  ) {}
 
   async beginPassOne(split: SplitName): Promise<void> {
     await Promise.all(this.shards.map((s) => s.reducer.beginPassOne(split)));

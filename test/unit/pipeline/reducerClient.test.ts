@@ -233,16 +233,18 @@ test('the layers are split into groups of about equal width, each in depth order
     { name: 'logits', dim: 10 },
   ];
   const whole = { ...setup(), layers, classifierInput: 'fc', logitsName: 'logits' };
-  const groups = partitionLayers(whole, 2);
+  const { setups: groups, owner } = partitionLayers(whole, 2);
   // Widest first into the lightest group: 1000 | 800, 600 -> 1000 | 1400, 400 -> 1400 | 1400, 64, 10.
   assert.deepEqual(groups.map((g) => g.layers.map((l) => l.name)), [['conv1', 'pool', 'fc'], ['conv2', 'conv3', 'logits']]);
   assert.deepEqual(groups.map((g) => g.layers.reduce((n, l) => n + l.dim, 0)), [1464, 1410]);
   // NC3, NC4 and accuracy: the group with the classifier input, which also reads the other group's logits.
   assert.deepEqual(groups.map((g) => [g.classifierInput, g.logitsName, g.classifier !== null]), [['fc', 'logits', true], [null, null, false]]);
+  assert.equal(owner, 0);
   // More groups than layers: one layer each. No classifier: the logits' group counts the accuracy.
   const noClassifier = partitionLayers({ ...whole, classifier: null, classifierInput: null }, 10);
-  assert.equal(noClassifier.length, layers.length);
-  assert.deepEqual(noClassifier.map((g) => g.logitsName), [null, null, null, null, null, 'logits']);
+  assert.equal(noClassifier.setups.length, layers.length);
+  assert.deepEqual(noClassifier.setups.map((g) => g.logitsName), [null, null, null, null, null, 'logits']);
+  assert.equal(noClassifier.owner, 5);
 });
 
 test('one metrics worker on two cores; up to half the cores for wide models; the environment sets it', () => {
