@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { validateResult, type AnalysisResult } from './result';
+import { messageOf } from './messageOf';
 
-const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
  * A result JSON from disk, checked: every reader (compare CLI, compare command, restored panels) says
@@ -12,13 +12,13 @@ export async function readResultFile(path: string): Promise<AnalysisResult> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new Error(`the result file ${path} could not be read (${errorText(error)})`);
+    throw new Error(`the result file ${path} could not be read (${messageOf(error)})`);
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${path}: not valid JSON (${errorText(error)})`);
+    throw new Error(`${path}: not valid JSON (${messageOf(error)})`);
   }
   return validateResult(value, path);
 }

@@ -14,6 +14,4 @@ export class CancelledError extends Error {
   }
 }
 
-export function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
+export { messageOf } from '../core/messageOf';

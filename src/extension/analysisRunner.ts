@@ -6,6 +6,7 @@ import type { RunView } from '../protocol/webview';
 import { EngineClient, EngineError } from './engineClient';
 import { RunStore, type RunEntry } from './store/runStore';
 import type { Log } from './log';
+import { messageOf } from '../core/messageOf';
 
 /** What the runner tells the panels and views as an analysis goes. */
 export interface AnalysisObserver {
@@ -63,7 +64,7 @@ export async function runAnalysis(engine: EngineClient, store: RunStore, log: Lo
         observer.completed({ runId, label, result });
         return entry;
       } catch (err) {
-        const e = err instanceof EngineError ? err : new EngineError(err instanceof Error ? err.message : String(err));
+        const e = err instanceof EngineError ? err : new EngineError(messageOf(err));
         const kept = e.partial ?? partial;
         const partialRun = kept ? { runId, label, result: kept } : undefined;
         if (kept) await store.save(runId, kept, false, datasetLabel(request), request);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { describeWorkspaceDatasets, type WorkspaceDataset } from '../core/dataset';
+import { messageOf } from '../core/messageOf';
 
 export type { WorkspaceDataset };
 
@@ -14,7 +15,7 @@ export async function findWorkspaceDatasets(log: (line: string) => void): Promis
     try {
       found.push(...(await describeWorkspaceDatasets(file.fsPath)));
     } catch (err) {
-      log(`skipping ${file.fsPath}: ${err instanceof Error ? err.message : String(err)}`);
+      log(`skipping ${file.fsPath}: ${messageOf(err)}`);
     }
   }
   return found;

@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { orderByEpoch } from './epochs';
+import { messageOf } from '../messageOf';
 
 /**
  * Checkpoints of one training run: .onnx files, and sub-folders holding a TF.js model.json (the
@@ -11,7 +12,7 @@ export async function listEpochCheckpoints(folder: string): Promise<{ file: stri
   try {
     names = await readdir(folder);
   } catch (err) {
-    throw new Error(`cannot read the folder ${folder}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`cannot read the folder ${folder}: ${messageOf(err)}`);
   }
   // Name to read the epoch from -> checkpoint path.
   const found = new Map<string, string>();
@@ -24,6 +25,6 @@ export async function listEpochCheckpoints(folder: string): Promise<{ file: stri
   try {
     return orderByEpoch([...found.keys()]).map((e) => ({ file: found.get(e.file) as string, epoch: e.epoch }));
   } catch (err) {
-    throw new Error(`${folder}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`${folder}: ${messageOf(err)}`);
   }
 }

@@ -1,4 +1,5 @@
 import { access, open, stat, type FileHandle } from 'node:fs/promises';
+import { messageOf } from '../messageOf';
 
 /** The `code` of a Node error ('ENOENT', 'Z_DATA_ERROR', ...), or '' when it has none. */
 export function errorCode(err: unknown): string {
@@ -16,7 +17,7 @@ export function describeFsError(path: string, err: unknown): Error {
     ENOTDIR: 'a parent of this path is not a directory',
     EMFILE: 'too many open files',
   };
-  const reason = reasons[code] ?? (err instanceof Error ? err.message : String(err));
+  const reason = reasons[code] ?? messageOf(err);
   return new Error(`${path}: cannot read (${reason}${code && reasons[code] ? `, ${code}` : ''})`);
 }
 

@@ -7,6 +7,7 @@ import { open, readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkOnnxOutline } from './onnx/looksLikeOnnx';
 import { sniffTfjsModelJson } from './tfjs/sniff';
+import { messageOf } from '../messageOf';
 
 export type CheckpointKind = 'onnx' | 'tfjs-layers' | 'tfjs-graph' | 'unknown';
 
@@ -24,7 +25,7 @@ function sniffModelJson(text: string, file: string): CheckpointSniff {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return { kind: 'unknown', file, reason: `${file} is not valid JSON (${error instanceof Error ? error.message : String(error)})` };
+    return { kind: 'unknown', file, reason: `${file} is not valid JSON (${messageOf(error)})` };
   }
   const found = sniffTfjsModelJson(json);
   return found.kind === 'other' ? { kind: 'unknown', file, reason: `${file}: ${found.reason ?? 'not a TF.js model'}` } : { kind: found.kind, file };

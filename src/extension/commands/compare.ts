@@ -17,6 +17,7 @@ import { recentDatasets, rememberChoices, rememberedChoices, type AnalysisChoice
 import { pickTestDataset, pickTrainDataset } from './pickDataset';
 import { pickPerClass } from './pickOptions';
 import { datasetLabel } from '../analysisRunner';
+import { messageOf } from '../../core/messageOf';
 
 type Source = { kind: 'run'; entry: RunEntry } | { kind: 'result'; path: string } | { kind: 'checkpoint'; path: string };
 
@@ -133,7 +134,7 @@ export async function compareRunsCommand(services: Services, hub: PanelHub, firs
     await showComparison(hub, runs);
   } catch (err) {
     if (err instanceof EngineError && err.cancelled) return;
-    await services.log.fail(`Collapse Lens: cannot compare: ${err instanceof Error ? err.message : String(err)}`, err instanceof EngineError ? err.detail : undefined);
+    await services.log.fail(`Collapse Lens: cannot compare: ${messageOf(err)}`, err instanceof EngineError ? err.detail : undefined);
   }
 }
 
@@ -161,6 +162,6 @@ export async function analyzeTrajectoryCommand(services: Services, hub: PanelHub
     hub.showTrajectory(buildTrajectory(runs.map((r, i) => ({ epoch: checkpoints[i].epoch, result: r.result }))));
   } catch (err) {
     if (err instanceof EngineError && err.cancelled) return;
-    await services.log.fail(`Collapse Lens: trajectory of ${basename(target.fsPath)} failed: ${err instanceof Error ? err.message : String(err)}`, err instanceof EngineError ? err.detail : undefined);
+    await services.log.fail(`Collapse Lens: trajectory of ${basename(target.fsPath)} failed: ${messageOf(err)}`, err instanceof EngineError ? err.detail : undefined);
   }
 }

@@ -11,6 +11,7 @@ import type { AnalysisPanelToHost, HostToAnalysisPanel, RunView } from '../../pr
 import { parseAnalysisPanelMessage, parseAnalysisPanelState } from './panelMessages';
 import { createPanelWebview, PageLink } from './panelPage';
 import { saveExport } from './saveExport';
+import { messageOf } from '../../core/messageOf';
 
 export interface AnalysisPanelDeps {
   log: vscode.LogOutputChannel;
@@ -210,7 +211,7 @@ export function registerAnalysisPanelSerializer(context: vscode.ExtensionContext
         if (run) revived.update(run, true);
         else revived.failed(`Run ${saved.runId} is no longer in the run store (it was deleted or its result file moved).`);
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = messageOf(error);
         deps.log.error(`Restoring the analysis panel of run ${saved.runId}: ${message}`);
         revived.failed(`Could not reload run ${saved.runId}: ${message}`);
       }

@@ -19,6 +19,7 @@ import { isTrajectoryResult } from '../../core/compare/trajectoryShape';
 import { parseComparePanelMessage, parseComparePanelState, resultFilePath, type SavedCompareState } from './compareMessages';
 import { createPanelWebview, PageLink } from './panelPage';
 import { saveExport } from './saveExport';
+import { messageOf } from '../../core/messageOf';
 
 export interface ComparePanelDeps {
   log: vscode.LogOutputChannel;
@@ -174,7 +175,6 @@ export class ComparePanel implements vscode.Disposable {
   }
 }
 
-const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** A run of a saved comparison: a result file read from disk, or a stored run. */
 async function loadComparedRun(runId: string, deps: ComparePanelDeps): Promise<RunView> {
@@ -194,7 +194,7 @@ export async function restoreCompareContent(saved: SavedCompareState, deps: Comp
     try {
       value = JSON.parse(await fs.readFile(file, 'utf8'));
     } catch (error) {
-      throw new Error(`the trajectory file ${file} could not be read (${errorText(error)})`);
+      throw new Error(`the trajectory file ${file} could not be read (${messageOf(error)})`);
     }
     if (!isTrajectoryResult(value)) throw new Error(`${file}: not a Collapse Lens trajectory (no "schema": "collapse-lens/trajectory@1")`);
     return { kind: 'trajectory', trajectory: value };
@@ -228,7 +228,7 @@ export function registerComparePanelSerializer(context: vscode.ExtensionContext,
       try {
         revived.send(await restoreCompareContent(saved, deps));
       } catch (error) {
-        const message = errorText(error);
+        const message = messageOf(error);
         deps.log.error(`Restoring the compare panel: ${message}`);
         revived.send({ kind: 'failed', message: `Could not rebuild the comparison: ${message}` });
       }

@@ -5,6 +5,7 @@
  */
 import type { ExportFormat, ExportMessage } from '../../protocol/webview';
 import { isPng } from '../../core/dataset/images/decodedImage';
+import { messageOf } from '../../core/messageOf';
 
 export interface ExportFile {
   bytes: Uint8Array;
@@ -65,7 +66,7 @@ export function decodeExport(format: ExportFormat, suggestedName: string, data: 
       try {
         JSON.parse(data);
       } catch (error) {
-        throw new Error(`export ${fileName}: the JSON data does not parse (${error instanceof Error ? error.message : String(error)})`);
+        throw new Error(`export ${fileName}: the JSON data does not parse (${messageOf(error)})`);
       }
     }
     bytes = Buffer.from(data, 'utf8');

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExportMessage } from '../../protocol/webview';
 import { decodeExport } from './exportPayload';
+import { messageOf } from '../../core/messageOf';
 
 /** Where the dialog opens: the first workspace folder, else the checkpoint's folder, else the home folder. */
 function defaultFolder(nearPath: string | undefined): vscode.Uri {
@@ -35,7 +36,7 @@ export async function saveExport(request: ExportMessage, log: vscode.LogOutputCh
     void vscode.window.showInformationMessage(`Collapse Lens: saved ${path.basename(target.fsPath)}`);
     return target;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     log.error(`Export failed: ${message}`);
     void vscode.window.showErrorMessage(`Collapse Lens: export failed: ${message}`, 'Show Log').then((choice) => {
       if (choice === 'Show Log') log.show();

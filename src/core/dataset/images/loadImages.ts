@@ -5,6 +5,7 @@ import type { DecodedImage } from './decodedImage';
 import type { ImageDecodePool } from './decodePool';
 import type { WorkerFileOutcome, WorkerReply } from './decodeWorkerSource';
 import { createSmallFileReader } from './smallFileReader';
+import { messageOf } from '../../messageOf';
 
 /** A file read and decoded, or why not (the reason does not repeat the path). */
 export type ImageOutcome = { ok: true; image: DecodedImage } | { ok: false; reason: string };
@@ -40,7 +41,7 @@ function outcomeOf(path: string, load: () => DecodedImage): ImageOutcome {
   try {
     return { ok: true, image: load() };
   } catch (err) {
-    return { ok: false, reason: withoutPath(path, err instanceof Error ? err.message : String(err)) };
+    return { ok: false, reason: withoutPath(path, messageOf(err)) };
   }
 }
 

@@ -8,6 +8,7 @@ import { readInputSpec } from './inputSpec';
 import { listOnnxLayers } from './layers';
 import { findLogits } from './patterns';
 import type { OnnxModel } from './types';
+import { messageOf } from '../../messageOf';
 
 /** Decodes ONNX bytes, failing with the file's name when they are not a ModelProto with a graph. */
 export function decodeOnnxModel(bytes: Uint8Array, path: string): onnx.ModelProto {
@@ -15,7 +16,7 @@ export function decodeOnnxModel(bytes: Uint8Array, path: string): onnx.ModelProt
   try {
     model = onnx.ModelProto.decode(bytes);
   } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
+    const why = messageOf(error);
     throw new Error(`${path} is not a valid ONNX model: it does not decode as an ONNX protobuf (truncated or another format: ${why})`);
   }
   if (!model.graph || (model.graph.node ?? []).length === 0) {

@@ -7,6 +7,7 @@ import { buildLayersGraph, type TfjsLayersGraph } from './layersGraph';
 import { sniffTfjsModelJson } from './sniff';
 import { parseWeightsManifest } from './weightsManifest';
 import { resolveWeightShards } from './weightShards';
+import { messageOf } from '../../messageOf';
 
 export type TfjsModelGraph = TfjsLayersGraph | TfjsGraphModelGraph;
 
@@ -31,7 +32,7 @@ export function parseModelJson(file: string, text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw new TfjsModelError(file, `is not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+    throw new TfjsModelError(file, `is not valid JSON (${messageOf(err)})`);
   }
 }
 
