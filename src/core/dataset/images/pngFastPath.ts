@@ -18,6 +18,8 @@ export interface PngFastPath {
    * truncated or missing chunks.
    */
   decode(bytes: Uint8Array): DecodedImage | null;
+  /** Keeps the first `keep` of `samples` values per pixel (grey or RGB without alpha); the same array when nothing is dropped. */
+  dropAlpha(pixels: Uint8Array, count: number, samples: number, keep: 1 | 3): Uint8Array;
 }
 
 /**
@@ -146,5 +148,5 @@ export function createPngFastPath(deps: PngFastPathDeps): PngFastPath {
     return { width, height, channels, data: dropAlpha(pixels, width * height, samples, channels) };
   };
 
-  return { matches, decode };
+  return { matches, decode, dropAlpha };
 }
