@@ -73,14 +73,32 @@ async function readRange(handle: FileHandle, offset: number, length: number): Pr
  * in the order its initializers first name them (the checkpoint's identity covers their bytes too).
  */
 export async function externalDataFiles(model: onnx.IModelProto, modelPath: string): Promise<string[]> {
-  const folder = dirname(resolve(modelPath));
+  const locate = locator(modelPath);
   const files: string[] = [];
   for (const t of model.graph?.initializer ?? []) {
     if (t.dataLocation !== onnx.TensorProto.DataLocation.EXTERNAL) continue;
-    const file = await resolveInside(folder, readRef(t, modelPath).location, t.name ?? '', modelPath);
+    const file = await locate(readRef(t, modelPath).location, t.name ?? '');
     if (!files.includes(file)) files.push(file);
   }
   return files;
+}
+
+/**
+ * resolveInside for the tensors of one model, each location resolved once: an exporter's single data
+ * file is named by every initializer (hundreds of them), and each resolution costs two realpath calls.
+ * Errors name the first tensor that gave the location.
+ */
+function locator(modelPath: string): (location: string, tensor: string) => Promise<string> {
+  const folder = dirname(resolve(modelPath));
+  const seen = new Map<string, Promise<string>>();
+  return (location, tensor) => {
+    let file = seen.get(location);
+    if (!file) {
+      file = resolveInside(folder, location, tensor, modelPath);
+      seen.set(location, file);
+    }
+    return file;
+  };
 }
 
 /** Replaces every external initializer of `model` with its bytes read from beside `modelPath`. */
@@ -89,13 +107,13 @@ export async function inlineExternalData(model: onnx.ModelProto, modelPath: stri
     (t) => t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL,
   );
   if (tensors.length === 0) return;
-  const folder = dirname(resolve(modelPath));
+  const locate = locator(modelPath);
   const handles = new Map<string, FileHandle>();
   let total = 0;
   try {
     for (const t of tensors) {
       const ref = readRef(t, modelPath);
-      const file = await resolveInside(folder, ref.location, t.name ?? '', modelPath);
+      const file = await locate(ref.location, t.name ?? '');
       let handle = handles.get(file);
       if (!handle) {
         handle = await open(file, 'r');
