@@ -4,7 +4,7 @@ import type { AnalysisResult } from '../core/result';
 import type { AnalyzeRequest, ProgressInfo } from '../protocol/engine';
 import type { RunView } from '../protocol/webview';
 import { EngineClient, EngineError } from './engineClient';
-import { RunStore, type RunEntry } from './store/runStore';
+import { datasetLabel, RunStore, type RunEntry } from './store/runStore';
 import type { Log } from './log';
 import { messageOf } from '../core/messageOf';
 
@@ -19,12 +19,6 @@ export interface AnalysisObserver {
 
 const describeProgress = (p: ProgressInfo) => [p.stage, p.split, p.layer ? `layer ${p.layer}` : undefined, p.total ? `${p.done}/${p.total}` : undefined, p.message].filter(Boolean).join(' · ');
 
-export function datasetLabel(request: AnalyzeRequest): string {
-  const train = basename(request.train.path);
-  if (!request.test) return train;
-  // One root holding both splits reads better as one name.
-  return request.test.path === request.train.path ? `${train} (train + test)` : `${train} + ${basename(request.test.path)}`;
-}
 
 /**
  * Runs one analysis in a fresh engine with a cancellable progress notification, streams partial
@@ -59,7 +53,7 @@ export async function runAnalysis(engine: EngineClient, store: RunStore, log: Lo
           },
           token,
         );
-        const entry = await store.save(runId, result, true, datasetLabel(request), request);
+        const entry = await store.save(runId, result, true, request);
         log.info(`analysis of ${request.checkpoint} done in ${((Date.now() - started) / 1000).toFixed(1)} s (${result.provider})`);
         observer.completed({ runId, label, result });
         return entry;
@@ -67,7 +61,7 @@ export async function runAnalysis(engine: EngineClient, store: RunStore, log: Lo
         const e = err instanceof EngineError ? err : new EngineError(messageOf(err));
         const kept = e.partial ?? partial;
         const partialRun = kept ? { runId, label, result: kept } : undefined;
-        if (kept) await store.save(runId, kept, false, datasetLabel(request), request);
+        if (kept) await store.save(runId, kept, false, request);
         observer.failed(runId, e.message, partialRun);
         if (e.cancelled) {
           log.info(`analysis of ${request.checkpoint} cancelled`);

@@ -6,7 +6,6 @@ import { EngineError } from '../engineClient';
 import { readSettings } from '../settings';
 import { RunStore, rerunRequest } from '../store/runStore';
 import { runAnalysis } from '../analysisRunner';
-import { checkpointSha256 } from '../../core/model/checkpointContent';
 import { recentDatasets, rememberChoices, rememberedChoices, type AnalysisChoices } from './choices';
 import { pickTestDataset, pickTrainDataset } from './pickDataset';
 import { pickLayers, pickPerClass } from './pickOptions';
@@ -68,8 +67,7 @@ export async function analyzeCommand(services: Services, target?: vscode.Uri): P
   await rememberChoices(context.globalState, checkpoint, choices);
 
   const request = requestFrom(checkpoint, choices, settings);
-  request.checkpointSha256 = await checkpointSha256(checkpoint);
-  const runId = RunStore.runKey(request.checkpointSha256, request);
+  const runId = await RunStore.keyRequest(request);
   const stored = services.store.get(runId);
   if (stored?.complete) {
     // Same checkpoint content, data and settings: show the stored result at once; re-running is explicit.
@@ -94,6 +92,5 @@ export async function rerunCommand(services: Services, runId: string): Promise<v
     await analyzeCommand(services, vscode.Uri.file(entry.checkpointPath));
     return;
   }
-  request.checkpointSha256 = await checkpointSha256(entry.checkpointPath);
-  await runAnalysis(services.engine, services.store, services.log, RunStore.runKey(request.checkpointSha256, request), request, services.observer);
+  await runAnalysis(services.engine, services.store, services.log, await RunStore.keyRequest(request), request, services.observer);
 }

@@ -11,12 +11,10 @@ import { buildTrajectory, compareResults, DatasetMismatchError, listEpochCheckpo
 import type { RunView } from '../../protocol/webview';
 import { EngineError } from '../engineClient';
 import { readSettings } from '../settings';
-import { checkpointSha256 } from '../../core/model/checkpointContent';
 import { requestFrom } from './analyze';
 import { recentDatasets, rememberChoices, rememberedChoices, type AnalysisChoices } from './choices';
 import { pickTestDataset, pickTrainDataset } from './pickDataset';
 import { pickPerClass } from './pickOptions';
-import { datasetLabel } from '../analysisRunner';
 import { messageOf } from '../../core/messageOf';
 
 type Source = { kind: 'run'; entry: RunEntry } | { kind: 'result'; path: string } | { kind: 'checkpoint'; path: string };
@@ -72,8 +70,7 @@ async function analyseAll(services: Services, checkpoints: { path: string; label
       if (token.isCancellationRequested) return undefined;
       await rememberChoices(services.context.globalState, c.path, choices);
       const request = requestFrom(c.path, choices, readSettings(vscode.Uri.file(c.path)));
-      request.checkpointSha256 = await checkpointSha256(c.path);
-      const runId = RunStore.runKey(request.checkpointSha256, request);
+      const runId = await RunStore.keyRequest(request);
       const stored = services.store.get(runId);
       const cached = stored?.complete ? await services.store.load(runId) : undefined;
       if (cached) {
@@ -82,7 +79,7 @@ async function analyseAll(services: Services, checkpoints: { path: string; label
       }
       progress.report({ message: `${c.label} (${i + 1}/${checkpoints.length})`, increment: 0 });
       const result = await services.engine.analyze(request, { onProgress: (p) => progress.report({ message: `${c.label} (${i + 1}/${checkpoints.length}) · ${p.stage} ${p.done}/${p.total}` }) }, token);
-      await services.store.save(runId, result, true, datasetLabel(request), request);
+      await services.store.save(runId, result, true, request);
       runs.push({ runId, label: c.label, result });
       progress.report({ increment: 100 / checkpoints.length });
     }

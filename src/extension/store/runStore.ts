@@ -1,8 +1,21 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
-import { validateResult, type AnalysisResult } from '../../core/result';
+import type { AnalysisResult } from '../../core/result';
+import { readResultFile } from '../../core/readResultFile';
+import { checkpointSha256 } from '../../core/model/checkpointContent';
 import type { AnalyzeRequest } from '../../protocol/engine';
+
+/** A request as a run keeps it: without the checkpoint's hash (a re-run hashes the file again). */
+export type StoredRequest = Omit<AnalyzeRequest, 'checkpointSha256'>;
+
+/** The data a run was made on, as its label shows it. */
+export function datasetLabel(request: Pick<AnalyzeRequest, 'train' | 'test'>): string {
+  const train = basename(request.train.path);
+  if (!request.test) return train;
+  // One root holding both splits reads better as one name.
+  return request.test.path === request.train.path ? `${train} (train + test)` : `${train} + ${basename(request.test.path)}`;
+}
 
 export interface RunEntry {
   id: string;
@@ -13,11 +26,8 @@ export interface RunEntry {
   createdAt: string;
   /** false for a run that failed or was cancelled part way: what it had is kept. */
   complete: boolean;
-  /**
-   * The request the run was made with (its checkpoint hash left out: a re-run hashes the file again).
-   * Absent in runs stored before it was kept.
-   */
-  request?: AnalyzeRequest;
+  /** The request the run was made with. Absent in runs stored before it was kept. */
+  request?: StoredRequest;
 }
 
 /**
@@ -27,8 +37,7 @@ export interface RunEntry {
  */
 export function rerunRequest(entry: RunEntry, now: Pick<AnalyzeRequest, 'batchSize' | 'provider' | 'threads'>): AnalyzeRequest | null {
   if (!entry.request) return null;
-  const { checkpointSha256: _stale, ...request } = entry.request;
-  return { ...request, checkpoint: entry.checkpointPath, batchSize: now.batchSize, provider: now.provider, threads: now.threads };
+  return { ...entry.request, checkpoint: entry.checkpointPath, batchSize: now.batchSize, provider: now.provider, threads: now.threads };
 }
 
 /**
@@ -60,6 +69,15 @@ export class RunStore {
     return createHash('sha256').update(material).digest('hex').slice(0, 16);
   }
 
+  /**
+   * Hashes the request's checkpoint (its files as they are now), records the hash in the request (the
+   * engine then need not hash again) and returns the run's key.
+   */
+  static async keyRequest(request: AnalyzeRequest): Promise<string> {
+    request.checkpointSha256 = await checkpointSha256(request.checkpoint);
+    return RunStore.runKey(request.checkpointSha256, request);
+  }
+
   onDidChange(listener: () => void): { dispose(): void } {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
@@ -78,32 +96,27 @@ export class RunStore {
   }
 
   async load(id: string): Promise<AnalysisResult | undefined> {
-    try {
-      const text = await fs.readFile(this.resultPath(id), 'utf8');
-      return validateResult(JSON.parse(text) as unknown, this.resultPath(id));
-    } catch {
-      return undefined;
-    }
+    return readResultFile(this.resultPath(id)).catch(() => undefined);
   }
 
-  async save(id: string, result: AnalysisResult, complete: boolean, datasetLabel: string, request?: AnalyzeRequest): Promise<RunEntry> {
+  /** Stores a run's result under `id`, labelled by its checkpoint and the request's data. */
+  async save(id: string, result: AnalysisResult, complete: boolean, request: AnalyzeRequest): Promise<RunEntry> {
     // Write to a temporary file then rename, so a crash mid-write never leaves a torn result.
     const tmp = `${this.resultPath(id)}.tmp`;
     await fs.writeFile(tmp, JSON.stringify(result));
     await fs.rename(tmp, this.resultPath(id));
+    const dataset = datasetLabel(request);
+    const { checkpointSha256: _rehashedOnRerun, ...kept } = request;
     const entry: RunEntry = {
       id,
-      label: `${basename(result.checkpoint.path)} · ${datasetLabel}`,
+      label: `${basename(result.checkpoint.path)} · ${dataset}`,
       checkpointPath: result.checkpoint.path,
       checkpointSha: result.checkpoint.sha256,
-      dataset: datasetLabel,
+      dataset,
       createdAt: new Date().toISOString(),
       complete,
+      request: kept,
     };
-    if (request) {
-      const { checkpointSha256: _hash, ...kept } = request;
-      entry.request = kept;
-    }
     this.entries = [...this.entries.filter((e) => e.id !== id), entry];
     await this.writeIndex();
     return entry;
