@@ -15,9 +15,11 @@ export interface RunView {
 }
 
 export type HostToAnalysisPanel =
-  | { kind: 'show'; run: RunView; complete: boolean }
+  /** `selectedLayer`: the layer picked before the page was reloaded, shown again (not a new pick). */
+  | { kind: 'show'; run: RunView; complete: boolean; selectedLayer?: string }
   | { kind: 'progress'; progress: ProgressInfo }
   | { kind: 'failed'; message: string }
+  /** A layer picked in the side view: shown and brought into view. */
   | { kind: 'selectLayer'; layer: string };
 
 /** The file formats a panel can ask the host to save. */

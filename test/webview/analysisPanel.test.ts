@@ -93,9 +93,30 @@ test('a hidden panel is replayed its state when its page comes back', () => {
   panel.show();
   assert.deepEqual(postedKinds(panel), ['show'], 'nothing is posted to a page that is gone');
   fromWebview(panel, { kind: 'ready' });
-  assert.deepEqual(postedKinds(panel), ['show', 'show', 'failed', 'selectLayer']);
+  assert.deepEqual(postedKinds(panel), ['show', 'show', 'failed']);
   assert.deepEqual(panel.webview.posted[2], { kind: 'failed', message: 'out of memory' });
-  assert.deepEqual(panel.webview.posted[3], { kind: 'selectLayer', layer: 'b' });
+  assert.equal((panel.webview.posted[1] as { selectedLayer?: string }).selectedLayer, 'b', 'the pick comes back with the result');
+});
+
+test('a side-view pick made while the page was gone is brought into view when it comes back, once', () => {
+  const h = harness();
+  const p = AnalysisPanel.createOrShow(context(), run('r1'), false, h.deps);
+  const panel = fake.panels[0]!;
+  fromWebview(panel, { kind: 'ready' });
+  p.update(run('r1'), true);
+  panel.hide();
+  p.selectLayer('c');
+  panel.show();
+  fromWebview(panel, { kind: 'ready' });
+  assert.deepEqual(postedKinds(panel), ['show', 'show', 'show', 'selectLayer']);
+  assert.equal((panel.webview.posted[2] as { selectedLayer?: string }).selectedLayer, 'c');
+  assert.deepEqual(panel.webview.posted[3], { kind: 'selectLayer', layer: 'c' });
+  // A later reload shows the same pick without bringing it into view again.
+  panel.hide();
+  panel.show();
+  fromWebview(panel, { kind: 'ready' });
+  assert.deepEqual(postedKinds(panel).slice(4), ['show']);
+  assert.equal((panel.webview.posted[4] as { selectedLayer?: string }).selectedLayer, 'c');
 });
 
 test('one panel per run: showing the run again reveals and updates the same panel', () => {

@@ -63,8 +63,7 @@ export class AnalysisApp {
 
   handle(message: HostToAnalysisPanel): void {
     if (message.kind === 'selectLayer' && message.layer === this.model.selectedLayer && this.model.run !== null) {
-      // Already shown: the host replays its pick after every reload of the page, which restored the same
-      // pick from its saved state. Rendering the whole panel again would draw the same thing twice.
+      // The layer shown already, picked again in the side view: only bring it into view.
       this.revealDetail();
       return;
     }

@@ -27,6 +27,8 @@ interface Snapshot {
   failure: string | null;
   /** A layer the host asked for, or the user picked (so a host request is not undone by a replay). */
   selectedLayer: string | null;
+  /** A side-view pick made while the page was gone: the replay brings it into view, once. */
+  revealPick: boolean;
 }
 
 export class AnalysisPanel implements vscode.Disposable {
@@ -34,7 +36,7 @@ export class AnalysisPanel implements vscode.Disposable {
   private static readonly open = new Map<string, AnalysisPanel>();
 
   private disposed = false;
-  private readonly snapshot: Snapshot = { show: null, progress: null, failure: null, selectedLayer: null };
+  private readonly snapshot: Snapshot = { show: null, progress: null, failure: null, selectedLayer: null, revealPick: false };
   private readonly link: PageLink<HostToAnalysisPanel, AnalysisPanelToHost>;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly disposeEmitter = new vscode.EventEmitter<void>();
@@ -144,6 +146,7 @@ export class AnalysisPanel implements vscode.Disposable {
   selectLayer(layer: string): void {
     if (this.disposed) return;
     this.snapshot.selectedLayer = layer;
+    this.snapshot.revealPick = !this.link.pageListening;
     this.post({ kind: 'selectLayer', layer });
   }
 
@@ -163,10 +166,13 @@ export class AnalysisPanel implements vscode.Disposable {
 
   private replay(): void {
     const { show, progress, failure, selectedLayer } = this.snapshot;
-    if (show) this.post({ kind: 'show', run: show.run, complete: show.complete });
+    // The pick travels with the result: a page that comes back shows it as it was, without the scroll
+    // to the detail that a new pick (selectLayer) makes.
+    if (show) this.post({ kind: 'show', run: show.run, complete: show.complete, ...(selectedLayer !== null ? { selectedLayer } : {}) });
     if (failure !== null) this.post({ kind: 'failed', message: failure });
     else if (progress && !(show?.complete ?? false)) this.post({ kind: 'progress', progress });
-    if (selectedLayer !== null) this.post({ kind: 'selectLayer', layer: selectedLayer });
+    if (this.snapshot.revealPick && selectedLayer !== null) this.post({ kind: 'selectLayer', layer: selectedLayer });
+    this.snapshot.revealPick = false;
   }
 
   /** `ready` never gets here: the link marks the page listening and calls replay(). */

@@ -74,6 +74,11 @@ export class PageLink<ToPage, FromPage extends { kind: string }> implements vsco
     });
   }
 
+  /** Whether a post would reach the page now (else it waits for the replay at the next `ready`). */
+  get pageListening(): boolean {
+    return this.listening;
+  }
+
   /** Posts now when the page listens; otherwise the panel's snapshot carries it to the next `ready`. */
   post(message: ToPage): void {
     if (!this.listening) return;

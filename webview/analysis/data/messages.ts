@@ -13,6 +13,7 @@ export function asHostMessage(value: unknown): HostToAnalysisPanel | null {
     case 'show': {
       const run = value.run;
       if (!isRecord(run) || typeof run.runId !== 'string' || !isRecord(run.result) || !Array.isArray(run.result.layers)) return null;
+      if (value.selectedLayer !== undefined && typeof value.selectedLayer !== 'string') return null;
       return typeof value.complete === 'boolean' ? (value as unknown as HostToAnalysisPanel) : null;
     }
     case 'progress':

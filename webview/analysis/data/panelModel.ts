@@ -32,7 +32,7 @@ export function reduce(model: PanelModel, message: HostToAnalysisPanel): PanelMo
         progress: message.complete ? null : model.progress,
         // A new show after a failure is a re-run: the failure no longer describes what is shown.
         failure: null,
-        selectedLayer: sameRun || model.run === null ? model.selectedLayer : null,
+        selectedLayer: message.selectedLayer ?? (sameRun || model.run === null ? model.selectedLayer : null),
       };
     }
     case 'progress':
