@@ -2,7 +2,7 @@
  * Result -> the four overview charts against depth (NC1, NCC accuracy, NC2, CDNV). DOM-free.
  * x is the probe order (layer.depth); a null metric stays null so the chart draws a gap, never a zero.
  */
-import { LOG_SCALE_METRICS } from '../../../src/core/compare/align';
+import { LOG_SCALE_METRICS, type ComparedMetric } from '../../../src/core/compare/align';
 import type { AnalysisResult, LayerResult, SplitLayerMetrics, SplitName } from '../../../src/core/result';
 import type { ChartColor, LinePoint, LineChartSpec, LineSeries, ReferenceLine, TooltipRow } from '../../charts/types';
 import { logDomain } from '../../charts/domain';
@@ -10,7 +10,8 @@ import { formatCount, formatExact, formatPercent, formatPercentExact } from '../
 
 export type OverviewChartId = 'nc1' | 'ncc' | 'nc2' | 'cdnv';
 export type Nc2Metric = 'etfDistance' | 'equinorm' | 'equiangularity' | 'maxAngle';
-export type DepthMetric = 'nc1' | 'nccAccuracy' | 'cdnv' | Nc2Metric;
+/** The numbers a depth chart can plot: the ones runs are compared on. */
+export type DepthMetric = ComparedMetric;
 
 export const OVERVIEW_CHARTS: readonly OverviewChartId[] = ['nc1', 'ncc', 'nc2', 'cdnv'];
 
@@ -26,8 +27,7 @@ export function nc2MetricInfo(id: Nc2Metric): (typeof NC2_METRICS)[number] {
   return NC2_METRICS.find((m) => m.id === id) ?? NC2_METRICS[0]!;
 }
 
-/** Each chart's y-axis label: the same against depth (analysis, compare) and against epoch (trajectory). */
-export function yAxisLabel(chart: OverviewChartId, nc2Metric: Nc2Metric): string {
+function yAxisLabel(chart: OverviewChartId, nc2Metric: Nc2Metric): string {
   switch (chart) {
     case 'nc1':
       return 'NC1 = tr(Σ_W Σ_B⁺)/K (log)';
@@ -40,7 +40,10 @@ export function yAxisLabel(chart: OverviewChartId, nc2Metric: Nc2Metric): string
   }
 }
 
-/** A depth chart's own text and the metric it plots: the same in the analysis and the compare panel. */
+/**
+ * A depth chart's own text and the metric it plots: the same in the analysis and the compare panel; the
+ * trajectory's charts take their id, y label and metric from it too.
+ */
 export interface DepthChartText {
   id: string;
   title: string;

@@ -11,7 +11,7 @@ import type { TrajectoryResult } from '../../../src/core/compare/trajectory';
 import type { SplitName } from '../../../src/core/result';
 import type { LineChartSpec, LinePoint, LineSeries, TooltipRow, XTick } from '../../charts/types';
 import { formatExact, formatShort } from '../../common/format';
-import { formatMetric, metricAxis, nc2MetricInfo, SPLIT_COLORS, yAxisLabel, type Nc2Metric } from '../../analysis/data/overview';
+import { depthChartText, formatMetric, joinNotes, metricAxis, nc2MetricInfo, SPLIT_COLORS, type Nc2Metric } from '../../analysis/data/overview';
 import { gapNotes, METRIC_NAMES } from './compareCharts';
 import { seriesStyle } from './runStyle';
 
@@ -101,20 +101,11 @@ export function hasHeldOutTrajectory(trajectory: TrajectoryResult): boolean {
   return trajectory.layers.some((l) => trajectory.series[l]?.nc1.test != null);
 }
 
+/** The depth chart's id, y label and metric; a shorter title, "against epoch". */
 function metricOf(chart: TrajectoryChartId, nc2Metric: Nc2Metric): { metric: ComparedMetric; id: string; title: string; yLabel: string } {
-  const yLabel = yAxisLabel(chart, nc2Metric);
-  switch (chart) {
-    case 'nc1':
-      return { metric: 'nc1', id: 'nc1-epochs', title: 'NC1 against epoch', yLabel };
-    case 'ncc':
-      return { metric: 'nccAccuracy', id: 'ncc-accuracy-epochs', title: 'NCC accuracy against epoch', yLabel };
-    case 'nc2': {
-      const m = nc2MetricInfo(nc2Metric);
-      return { metric: m.id, id: `nc2-${m.id}-epochs`, title: `NC2 · ${m.label} against epoch`, yLabel };
-    }
-    case 'cdnv':
-      return { metric: 'cdnv', id: 'cdnv-epochs', title: 'CDNV against epoch', yLabel };
-  }
+  const { id, yLabel, metric } = depthChartText(chart, nc2Metric);
+  const name = chart === 'nc2' ? `NC2 · ${nc2MetricInfo(nc2Metric).label}` : { nc1: 'NC1', ncc: 'NCC accuracy', cdnv: 'CDNV' }[chart];
+  return { metric, id: `${id}-epochs`, title: `${name} against epoch`, yLabel };
 }
 
 export interface TrajectoryChartOptions {
@@ -153,7 +144,7 @@ export function trajectorySpec(trajectory: TrajectoryResult, chart: TrajectoryCh
   const axis = epochAxis(trajectory.epochs);
   const series = trajectorySeries(trajectory, m.metric, options.split, options.layers);
   const yAxis = metricAxis(m.metric);
-  const notes = [series.length === 0 ? 'No layer chosen: pick layers above.' : undefined, gapNotes(series, yAxis.yScale === 'log')].filter((n): n is string => n !== undefined);
+  const note = joinNotes(series.length === 0 ? 'No layer chosen: pick layers above.' : undefined, gapNotes(series, yAxis.yScale === 'log'));
   const spec: LineChartSpec = {
     id: m.id,
     title: `${m.title} (${options.split === 'train' ? 'train' : 'held-out'})`,
@@ -165,7 +156,7 @@ export function trajectorySpec(trajectory: TrajectoryResult, chart: TrajectoryCh
     hLines: [],
     vLines: [],
   };
-  if (notes.length > 0) spec.note = notes.join(' ');
+  if (note) spec.note = note;
   return spec;
 }
 
