@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { crossings, estimateTextWidth, placeLineLabels, segmentCrossesBox } from '../../webview/charts/labelPlacement';
+import { crossings, placeLineLabels, segmentCrossesBox } from '../../webview/charts/labelPlacement';
+import { textWidth } from '../../webview/charts/textWidth';
 
 const PLOT = { left: 64, right: 520, top: 30, bottom: 300 };
 
@@ -48,5 +49,5 @@ test('two labels of nearby lines never sit on each other, and stay inside the pl
   const apart = a!.x + a!.width <= b!.x || b!.x + b!.width <= a!.x || a!.y + a!.height <= b!.y || b!.y + b!.height <= a!.y;
   assert.ok(apart, `the labels overlap: ${JSON.stringify(places)}`);
   for (const box of [a!, b!]) assert.ok(box.y >= PLOT.top && box.y + box.height <= PLOT.bottom, `outside the plot: ${JSON.stringify(box)}`);
-  assert.ok(estimateTextWidth('network test 99.0%') > 80, 'the width estimate is a text width, not a character count');
+  assert.ok(textWidth('network test 99.0%', 10.5) > 80, 'the width estimate is a text width, not a character count');
 });

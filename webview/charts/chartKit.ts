@@ -17,7 +17,8 @@ export interface ChartInteraction {
   onSelect?(key: string): void;
 }
 
-export const TICK_FONT_SIZE = 11;
+import { TICK_FONT_SIZE, textWidth } from './textWidth';
+export { TICK_FONT_SIZE, textWidth };
 
 export function createSvg(size: ChartSize, title: string, theme: Theme): Svg {
   const svg = d3
@@ -169,7 +170,3 @@ export function isLight(color: string): boolean {
   return Number.isFinite(c.l) ? c.l > 60 : false;
 }
 
-/** Estimated text width (no layout pass needed); good enough to reserve margins for labels. */
-export function textWidth(text: string, fontSize = TICK_FONT_SIZE): number {
-  return text.length * fontSize * 0.58;
-}

@@ -4,6 +4,7 @@
  * a series hides points or gets struck through; in a depth chart the free corner depends on the data
  * (NCC accuracy rises from the left, NC1 falls), so it is chosen per chart, not fixed.
  */
+import { textWidth } from './textWidth';
 
 export interface Point {
   x: number;
@@ -26,8 +27,8 @@ export interface LabelPlace {
   box: Box;
 }
 
-/** Rough width of a label in the reference font (10.5 px): enough to tell what it would cover. */
-export const estimateTextWidth = (text: string, fontPx = 10.5): number => text.length * fontPx * 0.6;
+/** The reference lines' label font, px. */
+const LABEL_FONT_PX = 10.5;
 
 /** Whether the segment a-b passes through the box (Liang-Barsky clipping). */
 export function segmentCrossesBox(a: Point, b: Point, box: Box): boolean {
@@ -82,7 +83,7 @@ export interface PlotArea {
 export function placeLineLabels(labels: readonly { text: string; lineY: number }[], polylines: readonly (readonly Point[])[], plot: PlotArea, inset = 6, lineHeight = 13): LabelPlace[] {
   const placed: LabelPlace[] = [];
   for (const { text, lineY } of labels) {
-    const width = estimateTextWidth(text);
+    const width = textWidth(text, LABEL_FONT_PX);
     const boxAt = (anchor: 'start' | 'end', baseline: number): LabelPlace => {
       const x = anchor === 'start' ? plot.left + inset : plot.right - inset;
       return { x, y: baseline, anchor, box: { x: anchor === 'start' ? x : x - width, y: baseline - lineHeight + 3, width, height: lineHeight - 1 } };

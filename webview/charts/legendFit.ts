@@ -4,13 +4,13 @@
  * keeping both ends: ONNX names differ at the start ("/relu2/…", "/relu3/…") and end alike
  * ("…Relu_output_0"), Keras names often the other way round. The full name stays in the item's tooltip.
  */
+import { textWidth } from './textWidth';
 
-/** Pixels per character of the legend's 11 px font, the same estimate the items are spaced with. */
-export const LEGEND_CHAR_PX = 6.4;
 /** The swatch (line and dot) and the gap after an item. */
 export const LEGEND_ITEM_PX = 40;
 
-export const legendItemWidth = (label: string): number => LEGEND_ITEM_PX + label.length * LEGEND_CHAR_PX;
+/** An item's width in the legend's font (the tick font), the same estimate the items are spaced with. */
+export const legendItemWidth = (label: string): number => LEGEND_ITEM_PX + textWidth(label);
 
 /** The labels as drawn in `width` pixels: unchanged when they fit, else the longest cut to a shared length. */
 export function fitLegendLabels(labels: readonly string[], width: number): string[] {
