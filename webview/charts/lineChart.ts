@@ -153,46 +153,17 @@ export function renderLineChart(container: HTMLElement, spec: LineChartSpec, siz
   axisTitle(svg, spec.yLabel, 16, (plotTop + plotBottom) / 2, true);
 
   // Reference lines. Horizontal ones are labelled where the series leave room (labelPlacement.ts);
-  // vertical ones near the bottom of the plot.
+  // vertical ones near the bottom of the plot. The lines go under the series, their labels over them
+  // (drawn after the series, below), so a series crossing a label is masked by the label's halo
+  // instead of striking through its text.
   const hLines = spec.hLines.filter((l) => (spec.yScale === 'log' ? l.value > 0 : true));
-  // The lines go under the series, their labels over them (drawn after the series, below), so a series
-  // crossing a label is masked by the label's halo instead of striking through its text.
-  const referenceLabels: (() => void)[] = [];
-  hLines.forEach((line) => {
-    const color = theme.colors[line.color];
-    root.append('line').attr('x1', MARGIN.left).attr('x2', width - MARGIN.right).attr('y1', y(line.value)).attr('y2', y(line.value)).attr('stroke', color).attr('stroke-width', 1.25).attr('stroke-dasharray', '2 3');
-  });
-  // Placed once the series are known: at the end of the line, above or below it, that they leave free.
-  referenceLabels.push(() => {
-    const places = placeLineLabels(
-      hLines.map((l) => ({ text: l.label, lineY: y(l.value) })),
-      [
-        ...placed.map((marks) => marks.map((m) => ({ x: m.px, y: m.py }))),
-        // Vertical reference lines (the effective depth) are obstacles too.
-        ...spec.vLines.map((l) => [
-          { x: x(l.value), y: plotTop },
-          { x: x(l.value), y: plotBottom },
-        ]),
-      ],
-      { left: MARGIN.left, right: width - MARGIN.right, top: plotTop, bottom: plotBottom },
-    );
-    hLines.forEach((line, i) => {
-      const place = places[i]!;
-      haloText(root, theme, line.label, place.x, place.y).attr('text-anchor', place.anchor).attr('fill', theme.colors[line.color]).attr('class', 'cl-ref-label');
-    });
-  });
-  spec.vLines.forEach((line) => {
-    const color = theme.colors[line.color];
+  for (const line of hLines) {
+    root.append('line').attr('x1', MARGIN.left).attr('x2', width - MARGIN.right).attr('y1', y(line.value)).attr('y2', y(line.value)).attr('stroke', theme.colors[line.color]).attr('stroke-width', 1.25).attr('stroke-dasharray', '2 3');
+  }
+  for (const line of spec.vLines) {
     const px = x(line.value);
-    root.append('line').attr('x1', px).attr('x2', px).attr('y1', plotTop).attr('y2', plotBottom).attr('stroke', color).attr('stroke-width', 1.5).attr('stroke-dasharray', '4 3');
-    const nearRight = px > width - MARGIN.right - 140;
-    referenceLabels.push(() =>
-      haloText(root, theme, line.label, nearRight ? px - 5 : px + 5, plotBottom - 8)
-        .attr('text-anchor', nearRight ? 'end' : 'start')
-        .attr('fill', color)
-        .attr('class', 'cl-ref-label'),
-    );
-  });
+    root.append('line').attr('x1', px).attr('x2', px).attr('y1', plotTop).attr('y2', plotBottom).attr('stroke', theme.colors[line.color]).attr('stroke-width', 1.5).attr('stroke-dasharray', '4 3');
+  }
 
   // The series.
   const placed: PlacedPoint[][] = [];
@@ -224,7 +195,32 @@ export function renderLineChart(container: HTMLElement, spec: LineChartSpec, siz
       .attr('stroke', color)
       .attr('stroke-width', 1.5);
   });
-  for (const draw of referenceLabels) draw();
+
+  // The reference lines' labels, now that the series are known: a horizontal line's at the end of the
+  // line, above or below it, that the series (and the vertical lines) leave free.
+  const places = placeLineLabels(
+    hLines.map((l) => ({ text: l.label, lineY: y(l.value) })),
+    [
+      ...placed.map((marks) => marks.map((m) => ({ x: m.px, y: m.py }))),
+      ...spec.vLines.map((l) => [
+        { x: x(l.value), y: plotTop },
+        { x: x(l.value), y: plotBottom },
+      ]),
+    ],
+    { left: MARGIN.left, right: width - MARGIN.right, top: plotTop, bottom: plotBottom },
+  );
+  hLines.forEach((line, i) => {
+    const place = places[i]!;
+    haloText(root, theme, line.label, place.x, place.y).attr('text-anchor', place.anchor).attr('fill', theme.colors[line.color]).attr('class', 'cl-ref-label');
+  });
+  for (const line of spec.vLines) {
+    const px = x(line.value);
+    const nearRight = px > width - MARGIN.right - 140;
+    haloText(root, theme, line.label, nearRight ? px - 5 : px + 5, plotBottom - 8)
+      .attr('text-anchor', nearRight ? 'end' : 'start')
+      .attr('fill', theme.colors[line.color])
+      .attr('class', 'cl-ref-label');
+  }
 
   drawLegend(root, spec, theme, width);
 
