@@ -45,10 +45,12 @@ export function estimateAnalysisMemory(probes: readonly ProbeSize[], numClasses:
  * ML jobs often run; os.totalmem() reports the host's memory there.
  */
 export function availableMemoryBytes(): number {
-  const limit = typeof process.constrainedMemory === 'function' ? process.constrainedMemory() : undefined;
-  const total = totalmem();
-  // Unlimited cgroups report 2^64 - 1 (or 0 where there is no cgroup).
-  return limit !== undefined && limit > 0 && limit < total ? limit : total;
+  return memoryLimit(totalmem(), typeof process.constrainedMemory === 'function' ? process.constrainedMemory() : undefined);
+}
+
+/** The machine's memory, or a cgroup's limit below it; unlimited cgroups report 2^64 - 1, no cgroup 0. */
+export function memoryLimit(machineBytes: number, cgroupLimit: number | undefined): number {
+  return cgroupLimit !== undefined && cgroupLimit > 0 && cgroupLimit < machineBytes ? cgroupLimit : machineBytes;
 }
 
 const gib = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(bytes < 10 * 2 ** 30 ? 1 : 0)} GiB`;

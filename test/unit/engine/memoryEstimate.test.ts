@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { totalmem } from 'node:os';
-import { BASELINE_BYTES, BATCHES_IN_FLIGHT, MEAN_COPIES_TRAIN_ONLY, MEAN_COPIES_WITH_TEST, availableMemoryBytes, checkMemoryFits, estimateAnalysisMemory } from '../../../src/engine/analyze/memoryEstimate';
+import { BASELINE_BYTES, BATCHES_IN_FLIGHT, MEAN_COPIES_TRAIN_ONLY, MEAN_COPIES_WITH_TEST, availableMemoryBytes, checkMemoryFits, estimateAnalysisMemory, memoryLimit } from '../../../src/engine/analyze/memoryEstimate';
 
 const GiB = 2 ** 30;
 
@@ -58,9 +58,12 @@ test('an ordinary analysis (the CNN fixture on Fashion-MNIST) is far below any m
 });
 
 test('the memory available is the machine\'s, or a container\'s limit when lower', () => {
+  const machine = 32 * GiB;
+  assert.equal(memoryLimit(machine, 8 * GiB), 8 * GiB, 'a container limit below the machine');
+  assert.equal(memoryLimit(machine, 2 ** 64 - 1), machine, 'an unlimited cgroup');
+  assert.equal(memoryLimit(machine, 0), machine, 'no cgroup');
+  assert.equal(memoryLimit(machine, undefined), machine, 'a Node without process.constrainedMemory');
+  assert.equal(memoryLimit(machine, 64 * GiB), machine, 'a limit above the machine');
   const available = availableMemoryBytes();
   assert.ok(available > 0 && available <= totalmem(), `${available} of ${totalmem()}`);
-  const limit = process.constrainedMemory?.();
-  if (limit !== undefined && limit > 0 && limit < totalmem()) assert.equal(available, limit);
-  else assert.equal(available, totalmem());
 });
