@@ -5,25 +5,23 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { cp, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { checkpointFiles, checkpointSha256 } from '../../../src/core/model/checkpointContent';
-
-const FIXTURES = join(__dirname, '..', '..', 'fixtures');
+import { modelPath } from '../pipeline/helpers/paths';
+import { copyFixture, LAYERS_MLP } from './tfjs/helpers';
 const sha256 = (...parts: Uint8Array[]): string => parts.reduce((h, p) => h.update(p), createHash('sha256')).digest('hex');
 
 test('a self-contained .onnx is its own file, hashed as before', async () => {
-  const path = join(FIXTURES, 'models', 'mlp.onnx');
+  const path = modelPath('mlp');
   assert.deepEqual(await checkpointFiles(path), [path]);
   assert.equal(await checkpointSha256(path), sha256(await readFile(path)));
 });
 
 test('a TF.js model.json is hashed with its weight shards: retraining in place gives another hash', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'collapse-lens-ckpt-'));
+  const modelJson = copyFixture(LAYERS_MLP);
+  const dir = dirname(modelJson);
   try {
-    await cp(join(FIXTURES, 'tfjs', 'layers-mlp'), dir, { recursive: true });
-    const modelJson = join(dir, 'model.json');
     const shard = join(dir, 'weights.bin');
     assert.deepEqual(await checkpointFiles(modelJson), [modelJson, shard]);
     const before = await checkpointSha256(modelJson);
@@ -38,11 +36,10 @@ test('a TF.js model.json is hashed with its weight shards: retraining in place g
 });
 
 test('a model.json whose shard is missing is hashed alone (the analysis reports the missing shard)', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'collapse-lens-ckpt-'));
+  const modelJson = copyFixture(LAYERS_MLP);
+  const dir = dirname(modelJson);
   try {
-    await cp(join(FIXTURES, 'tfjs', 'layers-mlp'), dir, { recursive: true });
     await unlink(join(dir, 'weights.bin'));
-    const modelJson = join(dir, 'model.json');
     assert.deepEqual(await checkpointFiles(modelJson), [modelJson]);
     assert.equal(await checkpointSha256(modelJson), sha256(await readFile(modelJson)));
   } finally {
