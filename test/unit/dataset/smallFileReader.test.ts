@@ -3,13 +3,12 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { createSmallFileReader } from '../../../src/core/dataset/images/smallFileReader';
-import { tempDir, writeBytes } from './helpers/writers';
+import { withTempDir, writeBytes } from './helpers/writers';
 
 const bytesOf = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff);
 
-test('small files come back whole from one reused buffer; larger ones whole too, and the buffer grows', () => {
-  const { dir, cleanup } = tempDir('small-files');
-  try {
+test('small files come back whole from one reused buffer; larger ones whole too, and the buffer grows', async () => {
+  await withTempDir('small-files', async (dir) => {
     const read = createSmallFileReader(fs);
     const sizes = [0, 1, 515, 65535, 65536, 65537, 300_000, 700];
     for (const [i, size] of sizes.entries()) {
@@ -22,18 +21,13 @@ test('small files come back whole from one reused buffer; larger ones whole too,
     const kept = first.slice();
     read(writeBytes(join(dir, 'b.bin'), bytesOf(100, 2)));
     assert.notDeepEqual(first, kept, 'the first view now shows the second file');
-  } finally {
-    cleanup();
-  }
+  });
 });
 
-test('a missing file or a folder fails as readFileSync does, with its error code', () => {
-  const { dir, cleanup } = tempDir('small-files-errors');
-  try {
+test('a missing file or a folder fails as readFileSync does, with its error code', async () => {
+  await withTempDir('small-files-errors', async (dir) => {
     const read = createSmallFileReader(fs);
     assert.throws(() => read(join(dir, 'missing.png')), (err: NodeJS.ErrnoException) => err.code === 'ENOENT');
     assert.throws(() => read(dir), (err: NodeJS.ErrnoException) => err.code === 'EISDIR');
-  } finally {
-    cleanup();
-  }
+  });
 });

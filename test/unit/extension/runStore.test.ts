@@ -1,8 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { withTempDir } from '../dataset/helpers/writers';
 import { RunStore, rerunRequest } from '../../../src/extension/store/runStore';
 import { syntheticResult } from '../helpers/syntheticResult';
 import type { AnalyzeRequest } from '../../../src/protocol/engine';
@@ -23,8 +21,7 @@ test('the run key changes with what changes the numbers, and only with that', ()
 });
 
 test('a saved run survives reopening the store, and deleting removes it', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'collapse-lens-store-'));
-  try {
+  await withTempDir('store', async (dir) => {
     const store = await RunStore.open(dir);
     const result = syntheticResult({ layers: [{ name: 'l0', nc1: 1, ncc: 0.5 }] });
     await store.save('r1', result, false, request);
@@ -34,14 +31,11 @@ test('a saved run survives reopening the store, and deleting removes it', async 
     await reopened.delete('r1');
     assert.equal((await RunStore.open(dir)).get('r1'), undefined);
     assert.equal(await reopened.load('r1'), undefined);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a run keeps the request it was made with, and a re-run repeats it (settings that change no number from now)', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'collapse-lens-store-'));
-  try {
+  await withTempDir('store', async (dir) => {
     const made: AnalyzeRequest = { ...request, test: { path: 'data', split: 'test' }, perClass: 50, layers: ['l0'], preprocessingSettings: { scale: 1 }, checkpointSha256: 'abc' };
     const id = RunStore.runKey('abc', made);
     const store = await RunStore.open(dir);
@@ -59,7 +53,5 @@ test('a run keeps the request it was made with, and a re-run repeats it (setting
 
     const { request: _none, ...older } = entry;
     assert.equal(rerunRequest(older, { batchSize: 8, provider: 'cpu', threads: 2 }), null, 'a run stored before requests were kept goes through the picks');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeCheckpoint } from '../../../src/engine/analyze/pipeline';
 import { analyzeFeatures } from '../../../src/engine/analyze/features';
-import { tempDir, writeNpz } from '../dataset/helpers/writers';
+import { tempDir, withTempDir, writeNpz } from '../dataset/helpers/writers';
 import { fixtureRequest, silentHooks } from './helpers/analyze';
 import { modelPath } from './helpers/paths';
 import { buildModel, floatTensor, int64Tensor, node, valueInfo } from '../model/onnx/builders';
@@ -30,34 +30,27 @@ async function rejection(run: () => Promise<unknown>): Promise<string> {
 }
 
 test('a missing checkpoint is named', async () => {
-  const { dir, cleanup } = tempDir('missing');
-  try {
+  await withTempDir('missing', async (dir) => {
     const path = join(dir, 'no-such-model.onnx');
     const message = await rejection(() => analyzeCheckpoint(fixtureRequest('mlp', { checkpoint: path }), silentHooks));
     assert.match(message, /no-such-model\.onnx/);
     assert.match(message, /no such checkpoint file/);
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 test('a truncated .onnx is named as truncated', async () => {
-  const { dir, cleanup } = tempDir('truncated');
-  try {
+  await withTempDir('truncated', async (dir) => {
     const bytes = readFileSync(modelPath('mlp'));
     const path = join(dir, 'half.onnx');
     writeFileSync(path, bytes.subarray(0, bytes.length >> 1));
     const message = await rejection(() => analyzeCheckpoint(fixtureRequest('mlp', { checkpoint: path }), silentHooks));
     assert.match(message, /half\.onnx/);
     assert.match(message, /truncated/);
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 test('labels outside 0..K-1 name the file, the label, the sample and the class count', async () => {
-  const { dir, cleanup } = tempDir('labels');
-  try {
+  await withTempDir('labels', async (dir) => {
     // Label 10 first appears at sample 10 in a 10-class model.
     const path = writeNpz(join(dir, 'eleven.npz'), { x: { data: pattern(N * 784), shape: [N, 28, 28] }, y: { data: cyclingLabels(11), shape: [N] } });
     const message = await rejection(() => analyzeCheckpoint(fixtureRequest('mlp', { train: { path }, test: undefined }), silentHooks));
@@ -65,14 +58,11 @@ test('labels outside 0..K-1 name the file, the label, the sample and the class c
     assert.match(message, /label 10 at sample 10/);
     assert.match(message, /outside 0\.\.9/);
     assert.match(message, /10 classes/);
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 test('samples that do not fit the model input: the message names both shapes', async () => {
-  const { dir, cleanup } = tempDir('shapes');
-  try {
+  await withTempDir('shapes', async (dir) => {
     const rgb = writeNpz(join(dir, 'rgb32.npz'), { x: { data: pattern(N * 32 * 32 * 3), shape: [N, 32, 32, 3] }, y: { data: cyclingLabels(10), shape: [N] } });
     // With resizing off, 32x32x3 cannot become the model's 1x28x28.
     const noResize = await rejection(() => analyzeCheckpoint(fixtureRequest('mlp', { train: { path: rgb }, test: undefined, preprocessing: { resize: false } }), silentHooks));
@@ -86,27 +76,21 @@ test('samples that do not fit the model input: the message names both shapes', a
     assert.match(wrongLength, /flat100\.npz/);
     assert.match(wrongLength, /\[100\]/);
     assert.match(wrongLength, /\[batch, 1, 28, 28\]/);
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 test('with resizing on (the default) a 32x32x3 array is converted, and the result says how', async () => {
-  const { dir, cleanup } = tempDir('converted');
-  try {
+  await withTempDir('converted', async (dir) => {
     const rgb = writeNpz(join(dir, 'rgb32.npz'), { x: { data: pattern(N * 32 * 32 * 3), shape: [N, 32, 32, 3] }, y: { data: cyclingLabels(10), shape: [N] } });
     const result = await analyzeCheckpoint(fixtureRequest('mlp', { train: { path: rgb }, test: undefined }), silentHooks);
     const pre = result.dataset.preprocessing;
     assert.deepEqual(pre.resize, [28, 28]);
     assert.equal(pre.grayscale, 'from-rgb');
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 test('a NaN in dumped features names the layer and the sample', async () => {
-  const { dir, cleanup } = tempDir('nan');
-  try {
+  await withTempDir('nan', async (dir) => {
     const h2 = pattern(N * 4);
     h2[13 * 4 + 2] = Number.NaN;
     const path = writeNpz(join(dir, 'features.npz'), {
@@ -118,23 +102,18 @@ test('a NaN in dumped features names the layer and the sample', async () => {
     assert.match(message, /layer "h2"/);
     assert.match(message, /sample 13/);
     assert.match(message, /NaN/);
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 test('a NaN pixel reaching the model names the first layer it poisons and the sample', async () => {
-  const { dir, cleanup } = tempDir('nan-input');
-  try {
+  await withTempDir('nan-input', async (dir) => {
     const x = pattern(N * 784);
     x[5 * 784 + 3] = Number.NaN;
     const path = writeNpz(join(dir, 'nan.npz'), { x: { data: x, shape: [N, 28, 28] }, y: { data: cyclingLabels(10), shape: [N] } });
     const message = await rejection(() => analyzeCheckpoint(fixtureRequest('mlp', { train: { path }, test: undefined }), silentHooks));
     assert.match(message, /\/flatten\/Flatten_output_0/);
     assert.match(message, /sample 5/);
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 test('an unknown layer name lists the close matches', async () => {
@@ -165,8 +144,7 @@ function hugeActivationModel(): Uint8Array {
 }
 
 test('an analysis too large for the machine is refused before it runs, naming the layer that takes the memory', async () => {
-  const { dir, cleanup } = tempDir('huge');
-  try {
+  await withTempDir('huge', async (dir) => {
     const checkpoint = join(dir, 'huge.onnx');
     writeFileSync(checkpoint, hugeActivationModel());
     const data = writeNpz(join(dir, 'data.npz'), { x: { data: pattern(N * 784), shape: [N, 784] }, y: { data: cyclingLabels(N), shape: [N] } });
@@ -177,9 +155,7 @@ test('an analysis too large for the machine is refused before it runs, naming th
     assert.match(message, /1000 class means/);
     // Refused from the graph's shapes: no batch ran, nothing of the means was allocated.
     assert.ok(!stages.includes('pass1'), `no batch ran (stages seen: ${[...new Set(stages)].join(', ')})`);
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 const openFiles = (): number => readdirSync('/proc/self/fd').length;

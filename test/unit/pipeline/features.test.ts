@@ -12,7 +12,7 @@ import { readExpected } from './helpers/expected';
 import { MODELS_DIR } from './helpers/paths';
 import { silentHooks } from './helpers/analyze';
 import { assertDeepClose } from './helpers/deepClose';
-import { tempDir, writeNpz } from '../dataset/helpers/writers';
+import { withTempDir, writeNpz } from '../dataset/helpers/writers';
 
 const FEATURES = join(MODELS_DIR, 'mlp_features.npz');
 
@@ -45,8 +45,7 @@ test('metrics --test: a held-out file is analysed against the training means (th
 });
 
 test('a wide layer is read in fewer rows per step, with the same numbers: zero columns appended change no metric', async () => {
-  const { dir, cleanup } = tempDir('wide-features');
-  try {
+  await withTempDir('wide-features', async (dir) => {
     // 300 samples of 3 classes in 64 dimensions, and the same features padded with zeros to 16,384
     // (64 KB a row: 256 rows per step, so the wide layer takes two steps where the narrow one takes one).
     const N = 300;
@@ -87,7 +86,5 @@ test('a wide layer is read in fewer rows per step, with the same numbers: zero c
       for (const [i, v] of wideNumbers.entries()) assert.ok(Math.abs(v - narrowNumbers[i]!) <= 1e-9 * scale, `${split} projection value ${i}: ${v} vs ${narrowNumbers[i]}`);
     }
     assert.ok((narrowLayer.metrics.train.nccAccuracy ?? 0) > 0.9, 'the classes separate');
-  } finally {
-    cleanup();
-  }
+  });
 });
