@@ -3,6 +3,8 @@
 // within 0.0005 of the fraction, "2.15e-5" within 0.005e-5. Comparing with that tolerance checks the
 // panel against the CLI's JSON without copying the panel's formatting rules into the test.
 
+import assert from 'node:assert/strict';
+
 const NUMBER = /^([+-]?)(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?(%?)$/i;
 
 /**
@@ -29,4 +31,9 @@ export function displayedMatches(shownText, expected, slack = 1e-9) {
   const shown = parseDisplayedNumber(shownText);
   if (shown === null || typeof expected !== 'number' || !Number.isFinite(expected)) return false;
   return Math.abs(shown.value - expected) <= shown.tolerance + slack * Math.max(1, Math.abs(expected));
+}
+
+/** Fails, saying where and what, unless the shown text is the CLI's value as far as its digits go. */
+export function assertShown(shown, value, what) {
+  assert.ok(displayedMatches(shown, value), `${what}: the panel shows "${shown}", the CLI computed ${value}`);
 }

@@ -1,6 +1,8 @@
 // Reading the extension's webview panels the way a user reads them: the analysis panel's per-layer
 // table, its overview charts' points and tooltips, its detail heading, and the compare panel. Selectors
 // are the panels' own class names and headings (webview/analysis, webview/compare).
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readTable, tableWithHeader } from './webviewTable.mjs';
 
 /** The analysis panel's title (its <h1>: the run's label, e.g. "mlp.onnx · fashion + fashion"). */
@@ -111,4 +113,32 @@ export async function scrollIntoPanelView(frame, locator) {
   await locator.scrollIntoViewIfNeeded();
   await frame.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(undefined)))));
   await new Promise((resolve) => setTimeout(resolve, 500));
+}
+
+/** Whether a value gets a point in a chart (a log axis leaves out what is not positive). */
+export const plottable = (value, log) => typeof value === 'number' && Number.isFinite(value) && (!log || value > 0);
+
+/** Each pair of a series' points is drawn higher on screen exactly where its value is higher (ties aside). */
+export function assertDrawnInValueOrder(points, values, what) {
+  for (let i = 0; i < points.length; i++) {
+    for (let j = i + 1; j < points.length; j++) {
+      if (Math.abs(values[i] - values[j]) < 1e-6 * Math.max(Math.abs(values[i]), 1e-12)) continue;
+      assert.equal(Math.sign(points[j].cy - points[i].cy), -Math.sign(values[j] - values[i]), `${what}: layers ${i} and ${j} are drawn in the wrong vertical order`);
+    }
+  }
+}
+
+/**
+ * Polls `condition` (which returns { ok, seen }) until ok, failing with `what` and the last thing seen;
+ * a panel's status, a picked layer or a progress text that changes on its own time.
+ */
+export async function waitUntil(condition, what, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    last = await condition();
+    if (last.ok) return last;
+    if (Date.now() > deadline) throw new Error(`${what} (last seen: ${JSON.stringify(last.seen)})`);
+    await sleep(200);
+  }
 }

@@ -7,20 +7,22 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startAnalysis } from '../lib/analyzeFlow.mjs';
 import { analyzeWithCli, cliEntry } from '../lib/cli.mjs';
-import { displayedMatches } from '../lib/displayedNumber.mjs';
+import { assertShown } from '../lib/displayedNumber.mjs';
 import {
   analysisPanelFrame,
+  assertDrawnInValueOrder,
   chartCard,
   chartSeriesPoints,
   detailLayerName,
   hoverChartPoint,
   overviewChartTitles,
   panelStatus,
+  plottable,
   readLayerTable,
   scrollIntoPanelView,
+  waitUntil,
 } from '../lib/panels.mjs';
 import { fixtureFiles } from '../lib/paths.mjs';
 import { LIGHT_THEME, openSession } from '../lib/session.mjs';
@@ -78,22 +80,6 @@ function cell(row, label) {
   return row[header];
 }
 
-function assertShown(shown, value, what) {
-  assert.ok(displayedMatches(shown, value), `${what}: the panel shows "${shown}", the CLI computed ${value}`);
-}
-
-const plottable = (value, log) => typeof value === 'number' && Number.isFinite(value) && (!log || value > 0);
-
-async function waitUntil(condition, what, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  for (;;) {
-    last = await condition();
-    if (last.ok) return last;
-    if (Date.now() > deadline) throw new Error(`${what} (last seen: ${JSON.stringify(last.seen)})`);
-    await sleep(200);
-  }
-}
 
 test('right-click -> Analyze -> four quick picks -> progress -> the panel fills in', { timeout: 240_000 }, async () => {
   const wb = session.workbench;
@@ -152,12 +138,7 @@ test('each overview chart draws every layer of each split, in the order of its v
       assert.equal(points.length, values.length, `${chart.title} ${split}: ${points.length} points for ${values.length} layers`);
       // Left to right in probe order, and higher on screen exactly where the value is higher.
       for (let i = 1; i < points.length; i++) assert.ok(points[i].cx > points[i - 1].cx, `${chart.title} ${split}: point ${i} is not right of point ${i - 1}`);
-      for (let i = 0; i < points.length; i++) {
-        for (let j = i + 1; j < points.length; j++) {
-          if (Math.abs(values[i] - values[j]) < 1e-6 * Math.max(Math.abs(values[i]), 1e-12)) continue;
-          assert.equal(Math.sign(points[j].cy - points[i].cy), -Math.sign(values[j] - values[i]), `${chart.title} ${split}: layers ${i} and ${j} are drawn in the wrong vertical order`);
-        }
-      }
+      assertDrawnInValueOrder(points, values, `${chart.title} ${split}`);
     }
   }
 });

@@ -8,8 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { analyzeWithCli, cliEntry, compareWithCli } from '../lib/cli.mjs';
-import { displayedMatches } from '../lib/displayedNumber.mjs';
-import { chartCard, chartLegend, chartSeriesPoints, comparePanelFrame, hoverChartPoint, overviewChartTitles, scrollIntoPanelView } from '../lib/panels.mjs';
+import { assertShown } from '../lib/displayedNumber.mjs';
+import { assertDrawnInValueOrder, chartCard, chartLegend, chartSeriesPoints, comparePanelFrame, hoverChartPoint, overviewChartTitles, plottable, scrollIntoPanelView } from '../lib/panels.mjs';
 import { fixtureFiles } from '../lib/paths.mjs';
 import { LIGHT_THEME, openSession } from '../lib/session.mjs';
 import { readTable, tableWithHeader } from '../lib/webviewTable.mjs';
@@ -60,12 +60,6 @@ after(async () => {
   await session?.close();
 });
 
-function assertShown(shown, value, what) {
-  assert.ok(displayedMatches(shown, value), `${what}: the panel shows "${shown}", the CLI computed ${value}`);
-}
-
-const plottable = (value, log) => typeof value === 'number' && Number.isFinite(value) && (!log || value > 0);
-
 test('select two checkpoints -> Compare runs -> shared picks -> the compare panel', { timeout: 240_000 }, async () => {
   const wb = session.workbench;
   await wb.revealExplorerItem(`models/${MODELS[0]}`);
@@ -111,12 +105,7 @@ test('each chart has one series per run with one point per aligned layer, in the
       const values = expected.rows.map((row) => row.cells[runIndex]?.train[chart.metric]).filter((v) => plottable(v, chart.log));
       assert.equal(values.length, expected.rows.length, `${chart.title}: the CLI comparison has a gap, which these fixtures should not`);
       assert.equal(points.length, values.length, `${chart.title}, ${expected.runs[runIndex].label}: ${points.length} points for ${values.length} layers`);
-      for (let i = 0; i < points.length; i++) {
-        for (let j = i + 1; j < points.length; j++) {
-          if (Math.abs(values[i] - values[j]) < 1e-6 * Math.max(Math.abs(values[i]), 1e-12)) continue;
-          assert.equal(Math.sign(points[j].cy - points[i].cy), -Math.sign(values[j] - values[i]), `${chart.title}, ${expected.runs[runIndex].label}: layers ${i} and ${j} drawn in the wrong vertical order`);
-        }
-      }
+      assertDrawnInValueOrder(points, values, `${chart.title}, ${expected.runs[runIndex].label}`);
     }
   }
 });

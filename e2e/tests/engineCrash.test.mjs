@@ -4,9 +4,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startAnalysis } from '../lib/analyzeFlow.mjs';
-import { analysisPanelFrame, analysisPanelFrameWith, panelStatus, readLayerTable } from '../lib/panels.mjs';
+import { analysisPanelFrame, analysisPanelFrameWith, panelStatus, readLayerTable, waitUntil } from '../lib/panels.mjs';
 import { fixtureFiles } from '../lib/paths.mjs';
 import { enginePids, waitForOneEngine } from '../lib/processes.mjs';
 import { DARK_THEME, openSession } from '../lib/session.mjs';
@@ -39,11 +38,10 @@ test('killing the engine mid-analysis is reported as such, in a notification and
   const pid = await waitForOneEngine(session.extensionDir);
   // Kill it once it is really computing (its progress says a pass is under way), not while it starts.
   const running = await analysisPanelFrameWith(wb, '.cl-progress:not(.hidden) .cl-progress-text');
-  const deadline = Date.now() + 60_000;
-  while (!/Pass|Computing/.test((await running.locator('.cl-progress-text').textContent()) ?? '')) {
-    if (Date.now() > deadline) throw new Error(`the engine never reported a pass; progress: ${await running.locator('.cl-progress-text').textContent()}`);
-    await sleep(200);
-  }
+  await waitUntil(async () => {
+    const text = (await running.locator('.cl-progress-text').textContent()) ?? '';
+    return { ok: /Pass|Computing/.test(text), seen: text };
+  }, 'the engine never reported a pass', 60_000);
   // The progress notification names the stage, the split, the layer being reduced and the samples done.
   const progress = wb.page.locator('.notifications-toasts .notification-toast').filter({ hasText: /· layer \S+ · \d+\/\d+/ }).first();
   await progress.waitFor({ state: 'visible', timeout: 60_000 })
@@ -73,11 +71,10 @@ test('after the crash the host still runs an analysis to the end', { timeout: 18
   await wb.runCommand('Notifications: Clear All Notifications');
   await startAnalysis(wb, FAST_MODEL, { dataset: DATASET_NAME, perClass: '100 per class' });
   const frame = await analysisPanelFrame(wb, { titleIncludes: path.basename(FAST_MODEL) });
-  const deadline = Date.now() + 120_000;
-  while ((await panelStatus(frame)) !== 'Complete') {
-    if (Date.now() > deadline) throw new Error(`the ${FAST_MODEL} panel never completed (status "${await panelStatus(frame)}")`);
-    await sleep(250);
-  }
+  await waitUntil(async () => {
+    const status = await panelStatus(frame);
+    return { ok: status === 'Complete', seen: status };
+  }, `the ${FAST_MODEL} panel never completed`, 120_000);
   const rows = await readLayerTable(frame);
   assert.ok(rows.length >= 2, `the ${FAST_MODEL} panel shows ${rows.length} layer rows`);
   assert.deepEqual((await wb.notificationTexts()).filter((text) => text.includes('engine')), [], 'an engine error was shown for the second analysis');

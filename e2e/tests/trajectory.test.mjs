@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { cliEntry, trajectoryWithCli } from '../lib/cli.mjs';
-import { displayedMatches } from '../lib/displayedNumber.mjs';
+import { assertShown } from '../lib/displayedNumber.mjs';
 import { chartCard, chartLegend, chartSeriesPoints, hoverChartPoint } from '../lib/panels.mjs';
 import { fixtureFiles } from '../lib/paths.mjs';
 import { LIGHT_THEME, openSession } from '../lib/session.mjs';
@@ -84,7 +84,7 @@ test("hovering the last epoch shows every shown layer's NC1 as the CLI computed 
   assert.ok(rows.length > 0, 'an empty tooltip');
   for (const [layer, shown] of rows) {
     const value = expected.series[layer]?.nc1.train[epochIndex];
-    assert.ok(displayedMatches(shown, value), `${layer} at epoch ${expected.epochs[epochIndex]}: the panel shows "${shown}", the CLI computed ${value}`);
+    assertShown(shown, value, `${layer} at epoch ${expected.epochs[epochIndex]}`);
   }
   await session.workbench.screenshot('trajectory-tooltip');
 });
