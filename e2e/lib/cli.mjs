@@ -30,40 +30,31 @@ async function runCli(entry, command, args, timeoutMs) {
 }
 
 /**
- * `collapse-lens analyze <args> --out <file>` and the parsed result JSON. Without `out` the JSON goes
+ * `collapse-lens <command> <args> --out <file>` and the parsed JSON it wrote. Without `out` the JSON goes
  * to a temporary file that is removed afterwards; with it, the file stays (e.g. for `compare`).
  */
-export async function analyzeWithCli(entry, args, { timeoutMs = 300_000, out } = {}) {
+async function runCliJson(entry, command, args, { timeoutMs, out }) {
   const dir = out === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), 'collapse-lens-e2e-cli-')) : undefined;
-  const file = out ?? path.join(dir, 'result.json');
+  const file = out ?? path.join(dir, `${command}.json`);
   try {
-    await runCli(entry, 'analyze', [...args, '--quiet', '--out', file], timeoutMs);
+    await runCli(entry, command, [...args, '--out', file], timeoutMs);
     return JSON.parse(fs.readFileSync(file, 'utf8'));
   } finally {
     if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** `collapse-lens compare <results...> --labels <labels> --out <tmp>` and the parsed comparison JSON. */
-export async function compareWithCli(entry, resultFiles, { labels, timeoutMs = 120_000 } = {}) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'collapse-lens-e2e-cli-'));
-  const file = path.join(dir, 'compare.json');
-  try {
-    await runCli(entry, 'compare', [...resultFiles, ...(labels ? ['--labels', labels.join(',')] : []), '--out', file], timeoutMs);
-    return JSON.parse(fs.readFileSync(file, 'utf8'));
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+/** `collapse-lens analyze <args>` and the parsed result JSON (kept at `out` when given). */
+export function analyzeWithCli(entry, args, { timeoutMs = 300_000, out } = {}) {
+  return runCliJson(entry, 'analyze', [...args, '--quiet'], { timeoutMs, out });
 }
 
-/** `collapse-lens trajectory <folder> <args> --out <tmp>` and the parsed trajectory JSON. */
-export async function trajectoryWithCli(entry, folder, args, { timeoutMs = 300_000 } = {}) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'collapse-lens-e2e-cli-'));
-  const file = path.join(dir, 'trajectory.json');
-  try {
-    await runCli(entry, 'trajectory', [folder, ...args, '--quiet', '--out', file], timeoutMs);
-    return JSON.parse(fs.readFileSync(file, 'utf8'));
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+/** `collapse-lens compare <results...> --labels <labels>` and the parsed comparison JSON. */
+export function compareWithCli(entry, resultFiles, { labels, timeoutMs = 120_000 } = {}) {
+  return runCliJson(entry, 'compare', [...resultFiles, ...(labels ? ['--labels', labels.join(',')] : [])], { timeoutMs });
+}
+
+/** `collapse-lens trajectory <folder> <args>` and the parsed trajectory JSON. */
+export function trajectoryWithCli(entry, folder, args, { timeoutMs = 300_000 } = {}) {
+  return runCliJson(entry, 'trajectory', [folder, ...args, '--quiet'], { timeoutMs });
 }
