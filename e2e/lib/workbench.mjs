@@ -55,6 +55,11 @@ export class Workbench {
     return row;
   }
 
+  /** Whether the explorer row of `name` is part of the selection. */
+  async isExplorerItemSelected(name) {
+    return ((await this.explorerItem(name).getAttribute('class')) ?? '').split(/\s+/).includes('selected');
+  }
+
   /**
    * Selects several explorer rows the way a user does: a click on the first, Ctrl+click on the others.
    * A click on a file also opens it (a preview editor), after which the explorer reveals, and so
@@ -62,7 +67,6 @@ export class Workbench {
    * editor is awaited, and a Ctrl+click that did not stick is made again.
    */
   async selectExplorerItems(names) {
-    const isSelected = async (name) => ((await this.explorerItem(name).getAttribute('class')) ?? '').split(/\s+/).includes('selected');
     const first = this.explorerItem(names[0]);
     await first.waitFor({ state: 'visible', timeout: DEFAULT_TIMEOUT_MS });
     await this.dismissHovers();
@@ -72,11 +76,11 @@ export class Workbench {
     const deadline = Date.now() + DEFAULT_TIMEOUT_MS;
     for (;;) {
       for (const name of names.slice(1)) {
-        if (!(await isSelected(name))) await this.explorerItem(name).click({ modifiers: ['Control'] });
+        if (!(await this.isExplorerItemSelected(name))) await this.explorerItem(name).click({ modifiers: ['Control'] });
       }
       await sleep(300);
       const missing = [];
-      for (const name of names) if (!(await isSelected(name))) missing.push(name);
+      for (const name of names) if (!(await this.isExplorerItemSelected(name))) missing.push(name);
       if (missing.length === 0) return;
       if (Date.now() > deadline) throw new Error(`explorer selection: ${missing.join(', ')} not selected`);
       // The first one lost its selection (a reveal replaced it): start over from it.
@@ -91,12 +95,11 @@ export class Workbench {
    * selection is checked again with the menu open, and the whole gesture is repeated when it was lost.
    */
   async openContextMenuOnSelection(names) {
-    const isSelected = async (name) => ((await this.explorerItem(name).getAttribute('class')) ?? '').split(/\s+/).includes('selected');
     for (let attempt = 1; ; attempt++) {
       await this.selectExplorerItems(names);
       await this.rightClickExplorerItem(names[names.length - 1]);
       const lost = [];
-      for (const name of names) if (!(await isSelected(name))) lost.push(name);
+      for (const name of names) if (!(await this.isExplorerItemSelected(name))) lost.push(name);
       if (lost.length === 0) return;
       await this.closeMenu();
       if (attempt === 3) throw new Error(`explorer selection: ${lost.join(', ')} lost their selection before the context menu opened, ${attempt} times`);
