@@ -9,7 +9,7 @@ import { tfjsFileIOHandler } from '../../src/engine/backends/tfjsIOHandler';
 import { timedAccuracyLoop, type BareResult } from './timedAccuracyLoop';
 
 /** The model's per-sample input shape (e.g. [28, 28, 1] or [784]), checked against the sample size. */
-function sampleShapeOf(model: tf.LayersModel, modelPath: string, sampleSize: number): number[] {
+export function sampleShapeOf(model: tf.LayersModel, modelPath: string, sampleSize: number): number[] {
   const shape = model.inputs[0]!.shape.slice(1);
   if (shape.some((d) => d === null)) throw new Error(`${modelPath}: the input has a free dimension beyond the batch ([${model.inputs[0]!.shape.join(', ')}])`);
   const dims = shape as number[];
@@ -22,9 +22,22 @@ export async function bareTfjsLoop(modelPath: string, input: Float32Array, label
   const model = await tf.loadLayersModel(tfjsFileIOHandler(modelPath));
   const perSample = sampleShapeOf(model, modelPath, sampleSize);
   const count = labels.length;
+  const predict = predictBatch(model, modelPath, perSample);
   const runBatch = (start: number): Float32Array => {
     const rows = Math.min(batchSize, count - start);
-    const x = tf.tensor(input.subarray(start * sampleSize, (start + rows) * sampleSize), [rows, ...perSample], 'float32');
+    return predict(input.subarray(start * sampleSize, (start + rows) * sampleSize), rows);
+  };
+  try {
+    return { ...(await timedAccuracyLoop(labels, batchSize, warmupBatches, runBatch)), backend: backend.kind };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** One forward of `rows` samples, reading back only the output (every tensor disposed). */
+export function predictBatch(model: tf.LayersModel, modelPath: string, perSample: number[]): (batch: Float32Array, rows: number) => Float32Array {
+  return (batch, rows) => {
+    const x = tf.tensor(batch, [rows, ...perSample], 'float32');
     // predict's own batchSize defaults to 32 and would split every batch in two: one forward per batch,
     // as the engine's runner does.
     const y = model.predict(x, { batchSize: rows });
@@ -38,9 +51,4 @@ export async function bareTfjsLoop(modelPath: string, input: Float32Array, label
       tf.dispose(outputs);
     }
   };
-  try {
-    return { ...(await timedAccuracyLoop(labels, batchSize, warmupBatches, runBatch)), backend: backend.kind };
-  } finally {
-    model.dispose();
-  }
 }

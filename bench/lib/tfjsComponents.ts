@@ -11,6 +11,7 @@ import { tfjsFileIOHandler } from '../../src/engine/backends/tfjsIOHandler';
 import { loadModelGraph } from '../../src/engine/analyze/loadModel';
 import { analysisFetch, decodeOnce as decodeOnce_, fastest, inBatches, probeFloatsPerImage, timed, type Timed } from './measure';
 import { fixed, formatTable } from './table';
+import { predictBatch, sampleShapeOf } from './bareTfjs';
 
 
 export interface TfjsComponentTimes {
@@ -28,20 +29,12 @@ export async function tfjsComponentsSide(checkpoint: string, dataset: string, in
   const graph = await loadModelGraph(checkpoint);
   const fetch = analysisFetch(graph);
   const model = await tf.loadLayersModel(tfjsFileIOHandler(checkpoint));
-  const perSample = model.inputs[0]!.shape.slice(1).map(Number);
+  const predict = predictBatch(model, checkpoint, sampleShapeOf(model, checkpoint, input.length / count));
   const allProbes = await createRunner(graph, { provider: 'cpu', threads: 0, fetch: fetch.all });
   const logitsOnly = await createRunner(graph, { provider: 'cpu', threads: 0, fetch: [fetch.logits] });
 
   const batches = inBatches(input, count, batchSize);
-  const bare = () =>
-    batches((batch, rows) => {
-      const x = tf.tensor(batch, [rows, ...perSample], 'float32');
-      const y = model.predict(x, { batchSize: rows });
-      const outputs = Array.isArray(y) ? y : [y];
-      outputs[0]!.dataSync();
-      x.dispose();
-      tf.dispose(outputs);
-    });
+  const bare = () => batches((batch, rows) => void predict(batch, rows));
   const runner = (r: typeof allProbes) => () => batches(async (batch, rows) => void (await r.run(batch, rows)));
   const decodeOnce = () => decodeOnce_(dataset, graph, batchSize);
 
