@@ -111,7 +111,7 @@ let shared: ImageDecodePool | null | undefined;
  */
 export function sharedDecodePool(): ImageDecodePool | null {
   if (shared === undefined) {
-    const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+    const cores = os.availableParallelism();
     shared = cores >= 2 && hasNativeCrc32 ? new ImageDecodePool(Math.min(cores, MAX_WORKERS)) : null;
   }
   return shared && !shared.stopped ? shared : null;
