@@ -27,11 +27,29 @@ export function onnxRuntimeVersion(): string {
   return ort.env.versions.node ?? ort.env.versions.common;
 }
 
+const GRAPH_OPTIMIZATION_LEVELS = ['disabled', 'basic', 'extended', 'all'] as const;
+type GraphOptimizationLevel = (typeof GRAPH_OPTIMIZATION_LEVELS)[number];
+
+/**
+ * COLLAPSE_LENS_ORT_OPTIMIZATION=disabled|basic|extended|all overrides onnxruntime's graph optimisation
+ * level. Fusions pick other kernels, which round float32 differently, so this is how a person (or the
+ * fixture tests) checks that a number does not hinge on one CPU's kernels: another x86-64 CPU (AVX2 vs
+ * AVX-512) moves the features by the same few ulps. Anything else is refused rather than ignored.
+ */
+export function graphOptimizationLevel(env: NodeJS.ProcessEnv = process.env): GraphOptimizationLevel | undefined {
+  const value = env.COLLAPSE_LENS_ORT_OPTIMIZATION;
+  if (value === undefined || value === '') return undefined;
+  if ((GRAPH_OPTIMIZATION_LEVELS as readonly string[]).includes(value)) return value as GraphOptimizationLevel;
+  throw new Error(`COLLAPSE_LENS_ORT_OPTIMIZATION="${value}" is not one of ${GRAPH_OPTIMIZATION_LEVELS.join(', ')}`);
+}
+
 function baseOptions(threads: number): ort.InferenceSession.SessionOptions {
   // Between two runs the engine reduces the batch in JavaScript; a spinning idle pool thread would burn
   // the core that work needs (measured: a third less CPU, and faster on a busy machine; docs/benchmarks.md).
   const noSpin = { extra: { session: { intra_op: { allow_spinning: '0' } } } };
-  return threads > 0 ? { intraOpNumThreads: threads, ...noSpin } : noSpin;
+  const level = graphOptimizationLevel();
+  const optimization = level === undefined ? {} : { graphOptimizationLevel: level };
+  return threads > 0 ? { intraOpNumThreads: threads, ...noSpin, ...optimization } : { ...noSpin, ...optimization };
 }
 
 /** Opens a session on `bytes` (an encoded ModelProto); `label` names the model in errors. */
