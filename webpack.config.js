@@ -37,6 +37,13 @@ module.exports = (_env, argv) => {
     node: { __dirname: false, __filename: false },
     optimization: { minimize: false },
     performance: { hints: false },
+    stats: 'minimal',
+    ignoreWarnings: [
+      // protobufjs (under onnx-proto) probes for the optional 'long' package with require(variable). Bundled,
+      // that probe finds nothing and int64 fields decode as plain numbers, which src/core/model/onnx/proto.ts
+      // reads as well as Long objects (ONNX dims and offsets are far below 2^53).
+      { module: /@protobufjs[\\/]inquire/, message: /Critical dependency/ },
+    ],
   };
   return [
     {
@@ -54,8 +61,9 @@ module.exports = (_env, argv) => {
       output: { path: path.join(__dirname, 'dist'), filename: '[name].js', libraryTarget: 'commonjs2' },
       externals: {
         'onnxruntime-node': 'commonjs onnxruntime-node',
-        // Optional: used only where it installs (never on this network); resolved at run time.
+        // Optional: used only where they install (never on this network); resolved at run time.
         '@tensorflow/tfjs-node': 'commonjs @tensorflow/tfjs-node',
+        '@tensorflow/tfjs-node-gpu': 'commonjs @tensorflow/tfjs-node-gpu',
       },
       plugins: [new CopyTfjsWasm()],
     },
@@ -73,6 +81,7 @@ module.exports = (_env, argv) => {
       resolve: { extensions: ['.ts', '.js'] },
       module: { rules: [tsRule(path.join(__dirname, 'webview', 'tsconfig.json'))] },
       performance: { hints: false },
+      stats: 'minimal',
     },
   ];
 };

@@ -7,11 +7,9 @@ cd "$(dirname "$0")/.."
 target="${1:-linux-x64}"
 os="${target%-*}"; arch="${target#*-}"
 [[ -d "node_modules/onnxruntime-node/bin/napi-v6/$os/$arch" ]] || { echo "package.sh: onnxruntime-node has no binaries for $target" >&2; exit 1; }
-# Build when dist/ is missing or older than any source: a stale bundle packaged silently is a .vsix
-# that does not hold the code being tested.
-if [[ ! -f dist/extension.js || ! -f dist/engine.js ]] || [[ -n "$(find src webview media package.json webpack.config.js -newer dist/extension.js -type f -print -quit 2>/dev/null)" ]]; then
-  npm run --silent build
-fi
+# A stale bundle packaged silently is a .vsix that does not hold the code being tested.
+source scripts/lib/build-if-stale.sh
+build_if_stale
 # .vscodeignore keeps linux/x64; for another target swap that line for the target's folder.
 cp .vscodeignore .vscodeignore.orig
 trap 'mv .vscodeignore.orig .vscodeignore' EXIT
