@@ -117,7 +117,9 @@ export function assembleModule(functions: WasmFunction[]): Uint8Array {
   const types = section(1, vector(functions.map((f) => [0x60, ...unsignedLeb(f.params.length), ...f.params, 0])));
   const declarations = section(3, vector(functions.map((_, i) => unsignedLeb(i))));
   const memory = section(5, [1, 0x00, 1]);
-  const exports = section(
+  // Not `exports`: in the CommonJS that webpack bundles, a local of that name shadows the module's own
+  // `exports`, so `OP.end` below (compiled to exports.OP.end) threw and every kernel fell back to JavaScript.
+  const exportSection = section(
     7,
     vector([...functions.map((f, i) => [...name(f.name), 0x00, ...unsignedLeb(i)]), [...name('memory'), 0x02, 0]]),
   );
@@ -126,5 +128,5 @@ export function assembleModule(functions: WasmFunction[]): Uint8Array {
     return [...unsignedLeb(code.length), ...code];
   });
   const code = section(10, vector(bodies));
-  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...declarations, ...memory, ...exports, ...code]);
+  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...declarations, ...memory, ...exportSection, ...code]);
 }
