@@ -60,6 +60,12 @@ export interface SplitLayerMetrics {
   nc1: number | null;
   /** Rank of Sigma_B used by the pseudo-inverse (<= K-1). */
   nc1Rank: number | null;
+  /**
+   * Set (true) when nc1Rank < K-1 and nc1 is a number: NC1 then only measures the spread inside the
+   * nc1Rank-dimensional span of the class means and can be small while the classes overlap. Readers use
+   * nc1RankDeficient (src/core/lowRankNc1.ts), which judges older results without the flag the same way.
+   */
+  nc1LowRank?: true;
   equinorm: number | null;
   equiangularity: number | null;
   maxAngle: number | null;

@@ -138,3 +138,16 @@ test('held-out availability', () => {
   };
   assert.equal(hasHeldOut(view([strip(tinyResult()), strip(otherRun())], ['a', 'b']).comparison), false);
 });
+
+test('a low-rank NC1 (Σ_B rank < K−1) is ringed in the run\'s series, named in the tooltip and explained in the note', () => {
+  const narrow = otherRun(); // K = 3
+  narrow.layers[2]!.metrics.train.nc1Rank = 1;
+  const v = view([tinyResult(), narrow], ['base', 'narrow']);
+  assert.deepEqual(v.comparison.rows[2]!.cells[1]!.nc1LowRank, ['train']);
+  assert.equal(v.comparison.rows[2]!.cells[0]!.nc1LowRank, undefined);
+  const spec = compareChartSpec(v, 'nc1', options);
+  assert.deepEqual(spec.series.map((s) => s.points.map((p) => p.marked === true)), [[false, false, false], [false, false, true]]);
+  assert.match(spec.series[1]!.points[2]!.tooltip.rows[1]!.value, /\(low rank: Σ_B rank < K−1\)$/);
+  assert.match(spec.note ?? '', /1 ringed value\(s\)/);
+  assert.ok(compareChartSpec(v, 'nc1', { ...options, split: 'test' }).series.every((s) => s.points.every((p) => p.marked !== true)));
+});

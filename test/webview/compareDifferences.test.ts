@@ -83,3 +83,18 @@ test('summary line per run: accuracy, effective depth, penultimate NC1, NC3, NC4
   const withClassifier = { ...s, penultimateNc1: 0.31904, nc3: 0.312, nc4Train: 0.016, nc4Test: 0.06, effectiveDepth: null };
   assert.equal(summaryLine(withClassifier), 'before, v1: accuracy 90.0% / 80.0%, effective depth not reached, penultimate NC1 0.319, NC3 0.312, NC4 1.60% / 6.00%');
 });
+
+test('an NC1 change involving a low-rank NC1 is marked; the summary marks the penultimate NC1 and says when no layer is recommended', () => {
+  const lowFirst = run([4, 2, 1], [0.5, 0.6, 0.7], [1, 1, 1]);
+  for (const l of lowFirst.layers) l.metrics.train.nc1Rank = 1; // K = 3: every NC1 low-rank
+  lowFirst.classifier = { input: 'b', nc3: 0.1, nc4: { train: 0.01 }, weights: { equinorm: null, equiangularity: null, maxAngle: null, etfDistance: null } };
+  const marked = compareResults([lowFirst, last], ['low', 'after'], false);
+  const rows = differenceRows(marked);
+  assert.ok(rows.every((r) => r.cells[0]!.lowRank === true), 'every NC1 change starts from a low-rank NC1');
+  assert.ok(rows.every((r) => r.cells.slice(1).every((c) => c.lowRank === undefined)), 'only the NC1 change is marked');
+  assert.ok(differenceRows(comparison).every((r) => r.cells[0]!.lowRank === undefined));
+  const cells = summaryCells(marked.runs[0]!.summary);
+  assert.equal(cells.penultimateNc1, '2*');
+  assert.equal(cells.mostCollapsed, 'none (every NC1 is low-rank)');
+  assert.deepEqual(marked.runs[0]!.summary.mostCollapsedLowRankExcluded, ['a', 'b', 'c']);
+});

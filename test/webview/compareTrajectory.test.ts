@@ -94,3 +94,18 @@ test('metric charts: log NC1, NCC in percent, epochs on x; NC3 and NC4 per epoch
   assert.deepEqual(nc4.series.map((s) => [s.id, s.dashed]), [['train', false], ['test', true]]);
   assert.deepEqual(nc4.series[1]!.points.map((p) => p.y), [0.6, 0.06, 0.0006]);
 });
+
+test('a low-rank NC1 at some epoch is ringed in that layer\'s NC1 series and named in the tooltip', () => {
+  const early = checkpoint(1);
+  early.layers[1]!.metrics.train.nc1Rank = 1; // K = 3: rank 1 < K−1 = 2 at epoch 1 only
+  const late = checkpoint(10);
+  for (const l of [...early.layers, ...late.layers]) l.metrics.train.nc1Rank ??= 2;
+  const t = buildTrajectory([{ epoch: 1, result: early }, { epoch: 10, result: late }]);
+  assert.deepEqual(t.nc1LowRank, { l1: { train: [true, false], test: [false, false] } });
+  const spec = trajectorySpec(t, 'nc1', { layers: ['l0', 'l1'], split: 'train', nc2Metric: 'etfDistance' });
+  assert.deepEqual(spec.series.map((s) => s.points.map((p) => p.marked === true)), [[false, false], [true, false]]);
+  assert.match(spec.series[1]!.points[0]!.tooltip.rows[1]!.value, /\(low rank: Σ_B rank < K−1\)$/);
+  assert.match(spec.note ?? '', /1 ringed value\(s\)/);
+  assert.ok(trajectorySpec(t, 'cdnv', { layers: ['l1'], split: 'train', nc2Metric: 'etfDistance' }).series[0]!.points.every((p) => p.marked !== true));
+  assert.equal(trajectory.nc1LowRank, undefined, 'absent when no NC1 is low-rank');
+});

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { csvField, layerRows, layerTableCsv, nextSort, sortRows, tableColumns } from '../../webview/analysis/data/layerTable';
-import { tinyResult } from './helpers';
+import { csvField, layerRows, layerTableCsv, lowRankTableNote, nextSort, sortRows, tableColumns } from '../../webview/analysis/data/layerTable';
+import { layer, tinyResult } from './helpers';
 
 test('rows carry the table columns, null where a metric was not computed', () => {
   const rows = layerRows(tinyResult());
-  assert.deepEqual(rows[1], { depth: 1, name: 'b', op: 'Relu', dim: 4, nc1Train: null, nc1Test: 2, nccTrain: 0.8, nccTest: 0.7, cdnvTrain: 1, etfTrain: null });
+  assert.deepEqual(rows[1], { depth: 1, name: 'b', op: 'Relu', dim: 4, nc1Train: null, nc1Test: 2, nccTrain: 0.8, nccTest: 0.7, cdnvTrain: 1, etfTrain: null, nc1TrainCaveat: null, nc1TestCaveat: null });
 });
 
 test('sorting: numbers ascending and descending, missing values always last', () => {
@@ -64,4 +64,27 @@ test('the CSV has every scalar metric of both splits at full precision, empty fo
   assert.equal(lines[2], '1,b,Relu,4,4,,,0.8,1,,,,,2,,0.7,,,,,');
   assert.equal(lines.length, 5, 'header, three layers and the final line end');
   assert.equal(lines[4], '');
+});
+
+test('a low-rank NC1 (Σ_B rank < K−1) is marked in its cell, with the reason in the cell tooltip and a note under the table', () => {
+  const result = tinyResult(); // K = 3: rank 1 < K−1 = 2 is low-rank
+  result.layers = [
+    layer('narrow', 0, { nc1: 0.008, nc1Rank: 1, nccAccuracy: 0.34 }, { nc1: 0.01, nc1Rank: 2 }),
+    layer('wide', 1, { nc1: 0.3, nc1Rank: 2, nccAccuracy: 0.99 }, { nc1: 0.4, nc1Rank: 2 }),
+  ];
+  const rows = layerRows(result);
+  const columns = tableColumns(result);
+  const nc1Train = columns.find((c) => c.id === 'nc1Train')!;
+  const nc1Test = columns.find((c) => c.id === 'nc1Test')!;
+  assert.equal(nc1Train.format(rows[0]!), '0.008*');
+  assert.match(nc1Train.caveat?.(rows[0]!) ?? '', /^NC1 over rank 1 < K−1 = 2: .*does not mean the classes are separated\.$/);
+  // Only the low-rank split is marked; the full-rank row is as before.
+  assert.equal(nc1Test.format(rows[0]!), '0.01');
+  assert.equal(nc1Test.caveat?.(rows[0]!) ?? null, null);
+  assert.equal(nc1Train.format(rows[1]!), '0.3');
+  assert.equal(nc1Train.caveat?.(rows[1]!) ?? null, null);
+  // Sorting still uses the number, not the marked text.
+  assert.deepEqual(sortRows(rows, { column: 'nc1Train', direction: 'ascending' }).map((r) => r.name), ['narrow', 'wide']);
+  assert.match(lowRankTableNote(rows, 3) ?? '', /^\* NC1 over rank r < K−1 = 2 of Σ_B at 1 layer\(s\)/);
+  assert.equal(lowRankTableNote(layerRows(tinyResult()), 3), null);
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { depthSeries, overviewSpec, resultSplits } from '../../webview/analysis/data/overview';
-import { sampleResult, tinyResult } from './helpers';
+import { layer, sampleResult, tinyResult } from './helpers';
 
 test('one series per split, x = probe depth, null kept as null (a gap, not a zero)', () => {
   const series = depthSeries(tinyResult(), 'nc1');
@@ -90,4 +90,18 @@ test('no effective-depth marker when no layer reached it', () => {
   const result = tinyResult();
   result.effectiveDepth = { epsilon: 0.01, layer: null, depth: null };
   assert.deepEqual(overviewSpec(result, 'ncc', { nc2Metric: 'etfDistance', selectedLayer: null }).vLines, []);
+});
+
+test('NC1 chart: a low-rank NC1 is drawn ringed, its tooltip and the note say why; other charts are unmarked', () => {
+  const result = tinyResult(); // K = 3
+  result.layers = [layer('narrow', 0, { nc1: 0.008, nc1Rank: 1, nccAccuracy: 0.4 }, { nc1: 0.01, nc1Rank: 2 }), layer('wide', 1, { nc1: 0.3, nc1Rank: 2 }, { nc1: 0.4, nc1Rank: 2 })];
+  const spec = overviewSpec(result, 'nc1', { nc2Metric: 'etfDistance', selectedLayer: null });
+  const [train, test] = spec.series;
+  assert.deepEqual(train!.points.map((p) => p.marked === true), [true, false]);
+  assert.deepEqual(test!.points.map((p) => p.marked === true), [false, false]);
+  assert.deepEqual(train!.points[0]!.tooltip.rows.at(-1), { label: 'Train NC1 low rank', value: 'Σ_B rank 1 < K−1 = 2: not a sign of collapse' });
+  assert.match(spec.note ?? '', /1 ringed value\(s\): NC1 over a low-rank Σ_B/);
+  const ncc = overviewSpec(result, 'ncc', { nc2Metric: 'etfDistance', selectedLayer: null });
+  assert.ok(ncc.series.every((s) => s.points.every((p) => p.marked !== true)));
+  assert.doesNotMatch(ncc.note ?? '', /ringed/);
 });

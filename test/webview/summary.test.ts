@@ -71,3 +71,21 @@ test('the logits are never the most collapsed layer: one cuts at a representatio
   // Layer a is the only other one with a finite training NC1.
   assert.equal(mostCollapsedLayer(result)?.layer.name, 'a');
 });
+
+test('the most collapsed layer leaves out a layer whose NC1 is low-rank and says so', () => {
+  const result = tinyResult(); // K = 3: Σ_B rank 1 < K−1 = 2
+  result.layers = [layer('wide', 0, { nc1: 0.5, nc1Rank: 2 }), layer('narrow', 1, { nc1: 0.008, nc1Rank: 1 })];
+  assert.equal(mostCollapsedLayer(result)?.layer.name, 'wide');
+  const fact = summaryFacts(result, true).find((f) => f.id === 'mostCollapsed')!;
+  assert.equal(fact.layer?.name, 'wide');
+  assert.match(fact.after ?? '', /1 layer\(s\) with a low-rank NC1 \(Σ_B rank < K−1 = 2, so a small NC1 there does not mean separated classes\) left out: narrow$/);
+});
+
+test('every layer low-rank: no layer is recommended, and the fact says why', () => {
+  const result = tinyResult();
+  result.layers = [layer('x', 0, { nc1: 0.01, nc1Rank: 1 }), layer('y', 1, { nc1: 0.02, nc1Rank: 0 })];
+  assert.equal(mostCollapsedLayer(result), null);
+  const fact = summaryFacts(result, true).find((f) => f.id === 'mostCollapsed')!;
+  assert.equal(fact.layer, undefined);
+  assert.equal(fact.text, 'none recommended: the train NC1 of every layer is low-rank (Σ_B rank < K−1 = 2), and a small NC1 there does not mean the classes are separated');
+});

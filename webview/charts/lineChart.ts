@@ -194,6 +194,21 @@ export function renderLineChart(container: HTMLElement, spec: LineChartSpec, siz
       .attr('fill', s.dashed ? theme.background : color)
       .attr('stroke', color)
       .attr('stroke-width', 1.5);
+    // A marked value (a low-rank NC1) gets a dashed ring in the text colour: seen in every theme and
+    // without colour, and kept in the exported image.
+    root
+      .append('g')
+      .attr('class', 'cl-marked-points')
+      .selectAll('circle')
+      .data(marks.filter((m) => m.point.marked === true))
+      .join('circle')
+      .attr('cx', (m) => m.px)
+      .attr('cy', (m) => m.py)
+      .attr('r', 7)
+      .attr('fill', 'none')
+      .attr('stroke', 'currentColor')
+      .attr('stroke-width', 1.25)
+      .attr('stroke-dasharray', '2 2');
   });
 
   // The reference lines' labels, now that the series are known: a horizontal line's at the end of the

@@ -30,6 +30,11 @@ export interface LinePoint {
   /** What selecting the point selects (the layer name). */
   key: string;
   tooltip: TooltipContent;
+  /**
+   * Drawn with a dashed ring: the value has a caveat the tooltip and the chart's note explain (an NC1
+   * over a low-rank Σ_B, which can be small while the classes overlap).
+   */
+  marked?: boolean;
 }
 
 export interface LineSeries {

@@ -1,4 +1,5 @@
-import type { AnalysisResult, LayerResult } from '../result';
+import type { AnalysisResult, LayerResult, SplitName } from '../result';
+import { nc1RankDeficient } from '../lowRankNc1';
 
 /** The scalar metrics a comparison shows; NC1 and CDNV span decades and are compared on a log scale. */
 export const COMPARED_METRICS = ['nc1', 'nccAccuracy', 'cdnv', 'etfDistance', 'equinorm', 'equiangularity', 'maxAngle'] as const;
@@ -13,6 +14,8 @@ export interface AlignedCell {
   relativeDepth: number;
   train: Record<ComparedMetric, number | null>;
   test: Record<ComparedMetric, number | null> | null;
+  /** The splits whose NC1 is low-rank here (Σ_B rank < K−1, see nc1RankDeficient); absent when none is. */
+  nc1LowRank?: SplitName[];
 }
 
 export interface AlignedRow {
@@ -34,14 +37,26 @@ function scalars(m: LayerResult['metrics']['train'] | undefined): Record<Compare
   return out;
 }
 
-function cell(layer: LayerResult, index: number, count: number): AlignedCell {
-  return { layer: layer.name, depth: index, relativeDepth: relativeDepth(index, count), train: scalars(layer.metrics.train), test: layer.metrics.test ? scalars(layer.metrics.test) : null };
+function cell(layer: LayerResult, index: number, count: number, classCount: number): AlignedCell {
+  const out: AlignedCell = { layer: layer.name, depth: index, relativeDepth: relativeDepth(index, count), train: scalars(layer.metrics.train), test: layer.metrics.test ? scalars(layer.metrics.test) : null };
+  const lowRank = (['train', 'test'] as const).filter((split) => nc1RankDeficient(layer.metrics[split], classCount));
+  if (lowRank.length > 0) out.nc1LowRank = lowRank;
+  return out;
 }
 
 /** Name alignment needs the same layer names in the same order in every run (same architecture). */
 export function chooseAlignment(results: AnalysisResult[]): Alignment {
   const names = results.map((r) => r.layers.map((l) => l.name).join('\u0000'));
   return names.every((n) => n === names[0]) ? 'name' : 'relative-depth';
+}
+
+/**
+ * Whether a row's NC1 change (last run against the first, training split) involves a low-rank NC1 at
+ * either end: such a change does not measure a change in collapse and is marked wherever it is shown.
+ */
+export function nc1ChangeLowRank(row: Pick<AlignedRow, 'cells'>): boolean {
+  const ends = [row.cells[0], row.cells[row.cells.length - 1]];
+  return ends.some((c) => c?.nc1LowRank?.includes('train') ?? false);
 }
 
 export function metricChange(metric: ComparedMetric, first: number | null, last: number | null): number | null {
@@ -63,10 +78,10 @@ export function alignRuns(results: AnalysisResult[]): { alignment: Alignment; ro
     const cells = results.map((r) => {
       const L = r.layers.length;
       if (L === 0) return null;
-      if (alignment === 'name') return cell(r.layers[i], i, L);
+      if (alignment === 'name') return cell(r.layers[i], i, L, r.classes.count);
       let best = 0;
       for (let j = 1; j < L; j++) if (Math.abs(relativeDepth(j, L) - rd) < Math.abs(relativeDepth(best, L) - rd)) best = j;
-      return cell(r.layers[best], best, L);
+      return cell(r.layers[best], best, L, r.classes.count);
     });
     const first = cells[0];
     const last = cells[cells.length - 1];

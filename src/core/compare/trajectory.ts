@@ -2,6 +2,7 @@ import type { AnalysisResult } from '../result';
 import { COMPARED_METRICS, type ComparedMetric } from './align';
 import { datasetDifferences } from './datasetMatch';
 import { summarizeRun, type RunSummary } from './summary';
+import { nc1RankDeficient } from '../lowRankNc1';
 
 export const TRAJECTORY_SCHEMA = 'collapse-lens/trajectory@1' as const;
 
@@ -16,6 +17,11 @@ export interface TrajectoryResult {
   layers: string[];
   /** series[layer][metric].train[i] is the metric at epochs[i] (Papyan's figures, per depth). */
   series: Record<string, Series>;
+  /**
+   * nc1LowRank[layer].train[i]: the NC1 at epochs[i] is low-rank (Σ_B rank < K−1, see nc1RankDeficient).
+   * Only layers with at least one low-rank NC1 are listed; absent when none is.
+   */
+  nc1LowRank?: Record<string, { train: boolean[]; test: boolean[] | null }>;
   /** NC3 and NC4 of the classifier per epoch. */
   classifier: { nc3: (number | null)[]; nc4Train: (number | null)[]; nc4Test: (number | null)[] };
   summaries: RunSummary[];
@@ -29,6 +35,7 @@ export function buildTrajectory(runs: { epoch: number; result: AnalysisResult }[
   const names = sorted[0].result.layers.map((l) => l.name).filter((n) => sorted.every((r) => r.result.layers.some((l) => l.name === n)));
   const hasTest = sorted.every((r) => r.result.splits.test !== undefined);
   const series: Record<string, Series> = {};
+  let nc1LowRank: TrajectoryResult['nc1LowRank'];
   for (const name of names) {
     const s = {} as Series;
     for (const k of COMPARED_METRICS) {
@@ -39,6 +46,9 @@ export function buildTrajectory(runs: { epoch: number; result: AnalysisResult }[
       };
     }
     series[name] = s;
+    const lowRankAt = (split: 'train' | 'test') => sorted.map((r) => nc1RankDeficient(r.result.layers.find((l) => l.name === name)?.metrics[split], r.result.classes.count));
+    const flags = { train: lowRankAt('train'), test: hasTest ? lowRankAt('test') : null };
+    if ([...flags.train, ...(flags.test ?? [])].some(Boolean)) (nc1LowRank ??= {})[name] = flags;
   }
   const warnings = sorted.slice(1).flatMap((r) => datasetDifferences(sorted[0].result, r.result, `epoch ${sorted[0].epoch}`, `epoch ${r.epoch}`));
   return {
@@ -48,6 +58,7 @@ export function buildTrajectory(runs: { epoch: number; result: AnalysisResult }[
     checkpoints: sorted.map((r) => r.result.checkpoint.path),
     layers: names,
     series,
+    ...(nc1LowRank ? { nc1LowRank } : {}),
     classifier: {
       nc3: sorted.map((r) => r.result.classifier?.nc3 ?? null),
       nc4Train: sorted.map((r) => r.result.classifier?.nc4.train ?? null),

@@ -4,6 +4,7 @@ import type { AnalyzeRequest } from '../../protocol/engine';
 import { effectiveDepth, METRIC_CONVENTIONS, type ClassifierMetrics } from '../../core/metrics';
 import type { PreparedSplit } from './splits';
 import { TOOL_VERSION } from '../version';
+import { lowRankNc1Warning, withLowRankFlags } from '../../core/lowRankNc1';
 
 export interface SplitOutcome {
   split: PreparedSplit;
@@ -48,7 +49,7 @@ function skippedWarnings(outcome: SplitOutcome | undefined): string[] {
 /** The result JSON from the finished splits (a partial one has no test outcome yet). */
 export function assembleResult(input: AssemblyInput): AnalysisResult {
   const { graph, train, test } = input;
-  const layers: LayerResult[] = input.probes.map((p, depth) => {
+  const probed: LayerResult[] = input.probes.map((p, depth) => {
     const trainMetrics = train.metrics.get(p.name) as SplitLayerMetrics;
     const testMetrics = test?.metrics.get(p.name);
     return {
@@ -60,6 +61,8 @@ export function assembleResult(input: AssemblyInput): AnalysisResult {
       metrics: testMetrics ? { train: trainMetrics, test: testMetrics } : { train: trainMetrics },
     };
   });
+  const layers = withLowRankFlags(probed, input.numClasses);
+  const lowRank = lowRankNc1Warning(layers, input.numClasses);
   let classifier: ClassifierResult | null = null;
   if (graph.classifier && input.classifierNumbers) {
     const c = input.classifierNumbers;
@@ -100,7 +103,7 @@ export function assembleResult(input: AssemblyInput): AnalysisResult {
     conventions: [...METRIC_CONVENTIONS],
     timing: input.timing,
     settings: { layers: Array.isArray(input.request.layers) ? input.request.layers.join(',') : input.request.layers, perClass: input.perClass, batchSize: input.request.batchSize, seed: input.seed, epsilon: input.request.epsilon },
-    warnings: [...input.warnings, ...skippedWarnings(train), ...skippedWarnings(test)],
+    warnings: [...input.warnings, ...skippedWarnings(train), ...skippedWarnings(test), ...(lowRank ? [lowRank] : [])],
   };
   return result;
 }

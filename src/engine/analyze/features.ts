@@ -10,6 +10,7 @@ import type { AnalysisHooks } from './hooks';
 import { throwIfCancelled } from './hooks';
 import { countCorrect } from '../../core/metrics/projection-helpers';
 import { checkMemoryFits, estimateAnalysisMemory } from './memoryEstimate';
+import { lowRankNc1Warning, withLowRankFlags } from '../../core/lowRankNc1';
 
 /** Arrays with these names are not layers. `logits` is both: the last layer, and the network's output (accuracy, NC4). */
 const RESERVED = new Set(['labels', 'W', 'b']);
@@ -127,10 +128,15 @@ export async function analyzeFeatures(request: FeaturesRequest, hooks: AnalysisH
     const trainOut = await analyse(train);
     const testOut = test ? await analyse(test) : undefined;
     const c = W && b && classifierInput ? classifierMetrics(W, b, trainStats.get(classifierInput) as ClassStats) : null;
-    const layers: LayerResult[] = train.layers.map((l, depth) => {
-      const t = testOut?.metrics.get(l.name);
-      return { name: l.name, op: 'features', shape: l.shape, dim: l.dim, depth, metrics: t ? { train: trainOut.metrics.get(l.name) as SplitLayerMetrics, test: t } : { train: trainOut.metrics.get(l.name) as SplitLayerMetrics } };
-    });
+    const layers = withLowRankFlags(
+      train.layers.map((l, depth): LayerResult => {
+        const t = testOut?.metrics.get(l.name);
+        return { name: l.name, op: 'features', shape: l.shape, dim: l.dim, depth, metrics: t ? { train: trainOut.metrics.get(l.name) as SplitLayerMetrics, test: t } : { train: trainOut.metrics.get(l.name) as SplitLayerMetrics } };
+      }),
+      K,
+    );
+    const lowRank = lowRankNc1Warning(layers, K);
+    if (lowRank) warnings.push(lowRank);
     const depth = effectiveDepth(layers.map((l) => ({ name: l.name, trainNccAccuracy: l.metrics.train.nccAccuracy })), request.epsilon);
     const counts = (labels: Int32Array) => {
       const out = new Array<number>(K).fill(0);

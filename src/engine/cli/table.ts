@@ -1,19 +1,43 @@
 import type { AnalysisResult, SplitLayerMetrics } from '../../core/result';
+import { describeLowRankEntries, LOW_RANK_MARK, lowRankNc1Entries, nc1RankDeficient } from '../../core/lowRankNc1';
 
 const fmt = (v: number | null | undefined, digits = 4): string => (v === null || v === undefined ? '—' : Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toFixed(digits));
+
+/**
+ * An NC1 cell: marked when it is low-rank (see the footnote under the table). While any cell is marked the
+ * others get a space in the mark's place, so the digits stay aligned.
+ */
+function nc1Cell(m: SplitLayerMetrics | undefined, classCount: number, anyMarked: boolean): string {
+  return fmt(m?.nc1) + (nc1RankDeficient(m, classCount) ? LOW_RANK_MARK : anyMarked ? ' ' : '');
+}
+
+/** The footnote that explains the marked NC1 cells, or null when none is marked. */
+function lowRankFootnote(result: AnalysisResult): string | null {
+  const K = result.classes.count;
+  const entries = lowRankNc1Entries(result.layers, K);
+  if (entries.length === 0) return null;
+  return (
+    `${LOW_RANK_MARK} NC1 over rank r < K−1 = ${K - 1} of Σ_B (the layer is narrower than K−1 or class means coincide): it measures the spread ` +
+    `inside an r-dimensional subspace only, so a small value does not mean the classes are separated. Marked: ${describeLowRankEntries(entries)}.`
+  );
+}
 
 /** The per-layer table a person reads in a terminal: depth, layer, width, NC1, NCC accuracy per split. */
 export function formatLayerTable(result: AnalysisResult): string {
   const hasTest = result.splits.test !== undefined;
   const head = ['#', 'layer', 'op', 'dim', 'NC1 train', 'NCC train', 'CDNV train', 'ETF dist', ...(hasTest ? ['NC1 test', 'NCC test'] : [])];
+  const K = result.classes.count;
+  const anyMarked = lowRankNc1Entries(result.layers, K).length > 0;
   const rows = result.layers.map((l, i) => {
     const tr: SplitLayerMetrics = l.metrics.train;
     const te = l.metrics.test;
-    return [String(i), l.name, l.op, String(l.dim), fmt(tr.nc1), fmt(tr.nccAccuracy), fmt(tr.cdnv), fmt(tr.etfDistance), ...(hasTest ? [fmt(te?.nc1), fmt(te?.nccAccuracy)] : [])];
+    return [String(i), l.name, l.op, String(l.dim), nc1Cell(tr, K, anyMarked), fmt(tr.nccAccuracy), fmt(tr.cdnv), fmt(tr.etfDistance), ...(hasTest ? [nc1Cell(te, K, anyMarked), fmt(te?.nccAccuracy)] : [])];
   });
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const line = (cells: string[]) => cells.map((s, c) => (c <= 2 ? s.padEnd(widths[c]) : s.padStart(widths[c]))).join('  ');
   const out = [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
+  const footnote = lowRankFootnote(result);
+  if (footnote) out.push(footnote);
   const acc = (a: number | null | undefined) => (a === null || a === undefined ? '—' : `${(a * 100).toFixed(2)}%`);
   out.push('');
   out.push(`classes: ${result.classes.count}   provider: ${result.provider}   train: ${result.splits.train.samples} samples, accuracy ${acc(result.splits.train.accuracy)}` + (result.splits.test ? `   test: ${result.splits.test.samples} samples, accuracy ${acc(result.splits.test.accuracy)}` : ''));

@@ -2,10 +2,13 @@ import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import type { AnalysisResult, LayerResult } from '../../core/result';
 import type { RunEntry, RunStore } from '../store/runStore';
-import { collapseIcon, fmtMetric, fmtPercent } from './collapseLevel';
+import { collapseIcon } from './collapseLevel';
+import { layerItemText } from './layerItemText';
 import { layerLabel } from './layerLabel';
 
-export type LayersNode = { kind: 'checkpoint'; entry: RunEntry } | { kind: 'layer'; runId: string; layer: LayerResult; isClassifierInput: boolean };
+export type LayersNode =
+  | { kind: 'checkpoint'; entry: RunEntry }
+  | { kind: 'layer'; runId: string; layer: LayerResult; isClassifierInput: boolean; classCount: number };
 
 /**
  * The side panel's Layers view: each analysed checkpoint (its latest stored run) expands to its probed
@@ -36,20 +39,13 @@ export class LayersViewProvider implements vscode.TreeDataProvider<LayersNode> {
       item.command = { command: 'collapseLens.openRun', title: 'Open analysis', arguments: [node.entry.id] };
       return item;
     }
-    const m = node.layer.metrics.train;
+    const text = layerItemText(node.layer, node.classCount, node.isClassifierInput);
     const item = new vscode.TreeItem(layerLabel(node.layer.name), vscode.TreeItemCollapsibleState.None);
-    item.description = `NC1 ${fmtMetric(m.nc1)} · NCC ${fmtPercent(m.nccAccuracy)}${node.isClassifierInput ? ' · classifier input' : ''}`;
+    item.description = text.description;
     // Screen readers (and the end-to-end test) get the full tensor name the label may shorten.
-    item.accessibilityInformation = { label: `#${node.layer.depth} ${node.layer.name}, ${item.description}` };
-    item.tooltip = new vscode.MarkdownString(
-      `**#${node.layer.depth} ${node.layer.name}** (${node.layer.op}, ${node.layer.shape.join('×')} = ${node.layer.dim})\n\n` +
-        `| | train | test |\n|---|---|---|\n` +
-        `| NC1 | ${fmtMetric(m.nc1)} | ${fmtMetric(node.layer.metrics.test?.nc1)} |\n` +
-        `| NCC accuracy | ${fmtPercent(m.nccAccuracy)} | ${fmtPercent(node.layer.metrics.test?.nccAccuracy)} |\n` +
-        `| CDNV | ${fmtMetric(m.cdnv)} | ${fmtMetric(node.layer.metrics.test?.cdnv)} |\n` +
-        `| ETF distance | ${fmtMetric(m.etfDistance)} | ${fmtMetric(node.layer.metrics.test?.etfDistance)} |`,
-    );
-    item.iconPath = collapseIcon(m.nc1);
+    item.accessibilityInformation = { label: text.accessibilityLabel };
+    item.tooltip = new vscode.MarkdownString(text.tooltip);
+    item.iconPath = collapseIcon(node.layer.metrics.train.nc1, text.lowRank);
     item.contextValue = 'collapseLens.layer';
     item.id = `layer:${node.runId}:${node.layer.name}`;
     item.command = { command: 'collapseLens.selectLayer', title: 'Show layer', arguments: [node.runId, node.layer.name] };
@@ -71,7 +67,7 @@ export class LayersViewProvider implements vscode.TreeDataProvider<LayersNode> {
     }
     if (!result) return [];
     const input = result.classifier?.input;
-    return result.layers.map((layer) => ({ kind: 'layer', runId: node.entry.id, layer, isClassifierInput: layer.name === input }));
+    return result.layers.map((layer) => ({ kind: 'layer', runId: node.entry.id, layer, isClassifierInput: layer.name === input, classCount: result.classes.count }));
   }
 
   dispose(): void {

@@ -13,6 +13,8 @@ import { MODELS_DIR } from './helpers/paths';
 import { silentHooks } from './helpers/analyze';
 import { assertDeepClose } from './helpers/deepClose';
 import { withTempDir, writeNpz } from '../dataset/helpers/writers';
+import { formatLayerTable } from '../../../src/engine/cli/table';
+import { seededRandom } from '../../../src/core/dataset/sampling';
 
 const FEATURES = join(MODELS_DIR, 'mlp_features.npz');
 
@@ -86,5 +88,47 @@ test('a wide layer is read in fewer rows per step, with the same numbers: zero c
       for (const [i, v] of wideNumbers.entries()) assert.ok(Math.abs(v - narrowNumbers[i]!) <= 1e-9 * scale, `${split} projection value ${i}: ${v} vs ${narrowNumbers[i]}`);
     }
     assert.ok((narrowLayer.metrics.train.nccAccuracy ?? 0) > 0.9, 'the classes separate');
+  });
+});
+
+test('a layer narrower than K−1 is flagged in the result JSON, warned about, and marked in the printed table', async () => {
+  await withTempDir('low-rank-features', async (dir) => {
+    // K = 10 classes; "narrow" is 4 wide (Σ_B rank ≤ 4 < 9) with tight classes, so its NC1 is tiny although
+    // ten means in four dimensions cannot form a simplex; "wide" is 16 wide, full rank.
+    const K = 10;
+    const N = 400;
+    const layers = { narrow: 4, wide: 16 };
+    const arrays: Record<string, { data: Float32Array | BigInt64Array; shape: number[] }> = {};
+    const labels = new BigInt64Array(N);
+    for (let i = 0; i < N; i++) labels[i] = BigInt(i % K);
+    const random = seededRandom(12);
+    for (const [name, D] of Object.entries(layers)) {
+      const means = Array.from({ length: K * D }, () => 6 * random() - 3);
+      const data = new Float32Array(N * D);
+      for (let i = 0; i < N; i++) {
+        for (let d = 0; d < D; d++) data[i * D + d] = means[(i % K) * D + d]! + (random() - 0.5) * (D === 4 ? 0.01 : 1);
+      }
+      arrays[name] = { data, shape: [N, D] };
+    }
+    arrays.labels = { data: labels, shape: [N] };
+    const path = writeNpz(join(dir, 'features.npz'), arrays);
+    const result = await analyzeFeatures({ features: path, test: path, epsilon: 0.01 }, silentHooks);
+    const [narrow, wide] = result.layers;
+    assert.ok((narrow!.metrics.train.nc1Rank ?? 99) <= 4, `narrow rank ${narrow!.metrics.train.nc1Rank}`);
+    assert.equal(narrow!.metrics.train.nc1LowRank, true);
+    assert.equal(narrow!.metrics.test?.nc1LowRank, true);
+    assert.equal(wide!.metrics.train.nc1Rank, K - 1);
+    assert.equal(wide!.metrics.train.nc1LowRank, undefined);
+    const warning = (result.warnings ?? []).find((w) => w.includes('low-rank'));
+    assert.ok(warning, `a warning names the layer: ${JSON.stringify(result.warnings)}`);
+    assert.match(warning, /narrow \(train rank \d, test rank \d\)/);
+    assert.doesNotMatch(warning, /wide/);
+
+    const table = formatLayerTable(result).split('\n');
+    const narrowRow = table.find((l) => l.includes(' narrow ')) ?? '';
+    const wideRow = table.find((l) => l.includes(' wide ')) ?? '';
+    assert.match(narrowRow, /\d\* /, `the narrow row's NC1 is marked: ${narrowRow}`);
+    assert.doesNotMatch(wideRow, /\*/, `the wide row is not: ${wideRow}`);
+    assert.ok(table.some((l) => l.startsWith('* NC1 over rank r < K−1 = 9')), 'a footnote explains the mark');
   });
 });

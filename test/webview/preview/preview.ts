@@ -4,7 +4,7 @@
  * theme's --vscode-* variables and posts a scenario's messages, then screenshots it with headless
  * Chromium and reports script errors and CSP violations found in the page.
  *
- *   node --import tsx test/webview/preview/preview.ts [--theme dark,light,hc] [--scenario full,partial,failed,notest,select]
+ *   node --import tsx test/webview/preview/preview.ts [--theme dark,light,hc] [--scenario full,partial,failed,notest,select,many,lowrank]
  *        [--out /tmp/collapse-lens-preview] [--width 1400] [--height 3200] [--no-shot] [--split]
  *        [--interact focus|export|select] [--use-dist]
  *
@@ -19,7 +19,7 @@ import { arg, bundle, inspectPage, ROOT, stubScript, writePage, type PreviewPane
 import { THEME_VARIABLES, type PreviewTheme } from './themes';
 
 const PANEL: PreviewPanel = { entry: 'webview/analysis/main.ts', script: 'analysis.js', styles: ['panel.css'] };
-const SCENARIOS = ['full', 'partial', 'failed', 'notest', 'select', 'many'] as const;
+const SCENARIOS = ['full', 'partial', 'failed', 'notest', 'select', 'many', 'lowrank'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 function loadSample(): AnalysisResult {
@@ -72,6 +72,22 @@ function hundredClasses(result: AnalysisResult): AnalysisResult {
   return copy;
 }
 
+/**
+ * Two layers whose NC1 is low-rank (Σ_B rank 6 < K−1 = 9), the deepest of them with the lowest NC1: the
+ * marks in the table, the rings on the NC1 chart, the detail chip and the summary that skips the layer.
+ */
+function lowRank(result: AnalysisResult): AnalysisResult {
+  const copy = structuredClone(result);
+  const last = copy.layers.length - 1;
+  for (const index of [2, last]) {
+    const train = copy.layers[index]!.metrics.train;
+    train.nc1Rank = 6;
+    train.nc1LowRank = true;
+  }
+  copy.layers[last]!.metrics.train.nc1 = 1e-3;
+  return copy;
+}
+
 function messages(scenario: Scenario): HostToAnalysisPanel[] {
   const sample = loadSample();
   const run = (result: AnalysisResult) => ({ runId: 'run-2025-06-01-fashion-cnn', label: 'fashion-cnn.onnx · Fashion-MNIST', result });
@@ -89,6 +105,8 @@ function messages(scenario: Scenario): HostToAnalysisPanel[] {
       ];
     case 'many':
       return [{ kind: 'show', run: run(hundredClasses(sample)), complete: true }];
+    case 'lowrank':
+      return [{ kind: 'show', run: run(lowRank(sample)), complete: true }];
     case 'notest':
       return [{ kind: 'show', run: run(withoutTest(sample)), complete: true }];
     case 'partial':

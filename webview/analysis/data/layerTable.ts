@@ -3,6 +3,7 @@
  */
 import type { AnalysisResult, SplitLayerMetrics, SplitName } from '../../../src/core/result';
 import { formatCount, formatPercent, formatShort } from '../../common/format';
+import { LOW_RANK_MARK, lowRankNc1Reason, lowRankOf } from '../../../src/core/lowRankNc1';
 import { layerDepth, resultSplits } from './overview';
 
 export type ColumnId = 'depth' | 'name' | 'op' | 'dim' | 'nc1Train' | 'nc1Test' | 'nccTrain' | 'nccTest' | 'cdnvTrain' | 'etfTrain';
@@ -18,6 +19,9 @@ export interface LayerRow {
   nccTest: number | null;
   cdnvTrain: number | null;
   etfTrain: number | null;
+  /** Why the train / test NC1 is marked (it is low-rank: Σ_B rank < K−1); null when it is not. */
+  nc1TrainCaveat: string | null;
+  nc1TestCaveat: string | null;
 }
 
 export interface ColumnDef {
@@ -27,7 +31,18 @@ export interface ColumnDef {
   title: string;
   numeric: boolean;
   format(row: LayerRow): string;
+  /** Why this row's cell is marked, when it is (shown in the cell's tooltip). */
+  caveat?(row: LayerRow): string | null;
 }
+
+/** The reason a split's NC1 is marked, or null when it is full rank. */
+function nc1Caveat(metrics: SplitLayerMetrics | undefined, classCount: number): string | null {
+  const rank = lowRankOf(metrics, classCount);
+  return rank === null ? null : `${lowRankNc1Reason(rank, classCount)}.`;
+}
+
+/** An NC1 with the low-rank mark after it when it is marked. */
+const markedNc1 = (value: number | null, caveat: string | null): string => formatShort(value) + (caveat !== null ? LOW_RANK_MARK : '');
 
 const num = (v: number | null | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
@@ -46,6 +61,8 @@ export function layerRows(result: AnalysisResult): LayerRow[] {
       nccTest: num(test?.nccAccuracy),
       cdnvTrain: num(train.cdnv),
       etfTrain: num(train.etfDistance),
+      nc1TrainCaveat: nc1Caveat(train, result.classes.count),
+      nc1TestCaveat: nc1Caveat(test, result.classes.count),
     };
   });
 }
@@ -55,8 +72,8 @@ const ALL_COLUMNS: ColumnDef[] = [
   { id: 'name', label: 'Layer', title: 'Tensor or layer name', numeric: false, format: (r) => r.name },
   { id: 'op', label: 'Op', title: 'Operation that produced the tensor', numeric: false, format: (r) => r.op },
   { id: 'dim', label: 'Dim', title: 'Values per sample (D)', numeric: true, format: (r) => formatCount(r.dim) },
-  { id: 'nc1Train', label: 'NC1 train', title: 'tr(Σ_W Σ_B⁺)/K on the training split', numeric: true, format: (r) => formatShort(r.nc1Train) },
-  { id: 'nc1Test', label: 'NC1 test', title: 'tr(Σ_W Σ_B⁺)/K on the held-out split', numeric: true, format: (r) => formatShort(r.nc1Test) },
+  { id: 'nc1Train', label: 'NC1 train', title: 'tr(Σ_W Σ_B⁺)/K on the training split', numeric: true, format: (r) => markedNc1(r.nc1Train, r.nc1TrainCaveat), caveat: (r) => r.nc1TrainCaveat },
+  { id: 'nc1Test', label: 'NC1 test', title: 'tr(Σ_W Σ_B⁺)/K on the held-out split', numeric: true, format: (r) => markedNc1(r.nc1Test, r.nc1TestCaveat), caveat: (r) => r.nc1TestCaveat },
   { id: 'nccTrain', label: 'NCC train', title: 'Nearest-class-centre accuracy, training split', numeric: true, format: (r) => formatPercent(r.nccTrain) },
   { id: 'nccTest', label: 'NCC test', title: 'Nearest-class-centre accuracy, held-out split (training means)', numeric: true, format: (r) => formatPercent(r.nccTest) },
   { id: 'cdnvTrain', label: 'CDNV', title: 'Mean CDNV over class pairs, training split', numeric: true, format: (r) => formatShort(r.cdnvTrain) },
@@ -69,6 +86,16 @@ const TEST_COLUMNS: ReadonlySet<ColumnId> = new Set(['nc1Test', 'nccTest']);
 export function tableColumns(result: AnalysisResult): ColumnDef[] {
   const hasTest = resultSplits(result).includes('test');
   return ALL_COLUMNS.filter((c) => hasTest || !TEST_COLUMNS.has(c.id));
+}
+
+/** The line under the table that explains the mark, or null when no NC1 is marked. */
+export function lowRankTableNote(rows: readonly LayerRow[], classCount: number): string | null {
+  const marked = rows.filter((r) => r.nc1TrainCaveat !== null || r.nc1TestCaveat !== null).length;
+  if (marked === 0) return null;
+  return (
+    `${LOW_RANK_MARK} NC1 over rank r < K−1 = ${classCount - 1} of Σ_B at ${marked} layer(s): the layer is narrower than K−1 or class means coincide, ` +
+    `so NC1 measures the spread inside an r-dimensional subspace only and a small value does not mean the classes are separated. Hover the value for r.`
+  );
 }
 
 export type SortDirection = 'ascending' | 'descending';

@@ -7,6 +7,7 @@ import type { AnalysisResult, LayerResult, SplitLayerMetrics, SplitName } from '
 import type { ChartColor, LinePoint, LineChartSpec, LineSeries, ReferenceLine, TooltipRow } from '../../charts/types';
 import { logDomain } from '../../charts/domain';
 import { formatCount, formatExact, formatPercent, formatPercentExact } from '../../common/format';
+import { lowRankOf } from '../../../src/core/lowRankNc1';
 
 export type OverviewChartId = 'nc1' | 'ncc' | 'nc2' | 'cdnv';
 export type Nc2Metric = 'etfDistance' | 'equinorm' | 'equiangularity' | 'maxAngle';
@@ -131,20 +132,41 @@ function metricRow(layer: LayerResult, split: SplitName, metric: DepthMetric): T
   return { label: `${name} ${METRIC_LABELS[metric]}`, value: text };
 }
 
+/** The tooltip row that says a split's NC1 is low-rank, when it is (the NC1 chart only). */
+function lowRankRow(layer: LayerResult, split: SplitName, classCount: number): TooltipRow[] {
+  const rank = lowRankOf(layer.metrics[split], classCount);
+  if (rank === null) return [];
+  return [{ label: `${split === 'train' ? 'Train' : 'Test'} NC1 low rank`, value: `Σ_B rank ${rank} < K−1 = ${classCount - 1}: not a sign of collapse` }];
+}
+
 function depthPoints(result: AnalysisResult, split: SplitName, metric: DepthMetric): LinePoint[] {
   const splits = resultSplits(result);
-  return result.layers.map((layer, index) => ({
-    x: layerDepth(layer, index),
-    y: metricValue(layer.metrics[split], metric),
-    key: layer.name,
-    tooltip: {
-      title: layer.name,
-      rows: [
-        { label: 'Layer', value: `#${layerDepth(layer, index)} · ${describeLayer(layer)}` },
-        ...splits.map((s) => metricRow(layer, s, metric)),
-      ],
-    },
-  }));
+  const K = result.classes.count;
+  return result.layers.map((layer, index) => {
+    const point: LinePoint = {
+      x: layerDepth(layer, index),
+      y: metricValue(layer.metrics[split], metric),
+      key: layer.name,
+      tooltip: {
+        title: layer.name,
+        rows: [
+          { label: 'Layer', value: `#${layerDepth(layer, index)} · ${describeLayer(layer)}` },
+          ...splits.map((s) => metricRow(layer, s, metric)),
+          ...(metric === 'nc1' ? splits.flatMap((s) => lowRankRow(layer, s, K)) : []),
+        ],
+      },
+    };
+    if (metric === 'nc1' && lowRankOf(layer.metrics[split], K) !== null) point.marked = true;
+    return point;
+  });
+}
+
+/** What the dashed rings on an NC1 chart mean; undefined when no point is ringed. */
+export function lowRankNote(series: LineSeries[]): string | undefined {
+  const marked = series.reduce((n, s) => n + s.points.filter((p) => p.marked === true && p.y !== null).length, 0);
+  return marked > 0
+    ? `${marked} ringed value(s): NC1 over a low-rank Σ_B (rank < K−1: the layer is narrower than K−1 or class means coincide); it measures the spread inside that subspace only, so a small value there does not mean the classes are separated.`
+    : undefined;
 }
 
 /** One series per split, train solid and test dashed (told apart without colour too). */
@@ -214,7 +236,7 @@ function depthChart(series: LineSeries[], selectedKey: string | null, fields: De
     hLines: [],
     vLines: [],
     selectedKey,
-    note: fields.yScale === 'log' ? joinNotes(logNote(series), nullNote(series)) : nullNote(series),
+    note: joinNotes(fields.yScale === 'log' ? logNote(series) : undefined, nullNote(series), lowRankNote(series)),
     ...fields,
   };
 }

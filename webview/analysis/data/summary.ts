@@ -17,7 +17,7 @@ export interface SummaryFact {
   after?: string;
 }
 
-import { mostCollapsedLayer } from '../../../src/core/mostCollapsed';
+import { findMostCollapsed } from '../../../src/core/mostCollapsed';
 export { mostCollapsedLayer, type CollapsedLayer } from '../../../src/core/mostCollapsed';
 
 function accuracyFact(result: AnalysisResult): SummaryFact {
@@ -61,16 +61,31 @@ function effectiveDepthFact(result: AnalysisResult, complete: boolean): SummaryF
   };
 }
 
+/** What was left out of the recommendation and why, as a clause; empty when nothing was. */
+function lowRankClause(lowRank: readonly string[], classCount: number): string {
+  if (lowRank.length === 0) return '';
+  const names = lowRank.length <= 3 ? `: ${lowRank.join(', ')}` : '';
+  return `${lowRank.length} layer(s) with a low-rank NC1 (Σ_B rank < K−1 = ${classCount - 1}, so a small NC1 there does not mean separated classes) left out${names}`;
+}
+
 function mostCollapsedFact(result: AnalysisResult, complete: boolean): SummaryFact {
   const label = complete ? 'Most collapsed layer' : 'Most collapsed layer so far';
-  const found = mostCollapsedLayer(result);
+  const { found, lowRank } = findMostCollapsed(result);
+  const leftOut = lowRankClause(lowRank, result.classes.count);
+  if (found === null && lowRank.length > 0) {
+    return {
+      id: 'mostCollapsed',
+      label,
+      text: `none recommended: the train NC1 of every layer is low-rank (Σ_B rank < K−1 = ${result.classes.count - 1}), and a small NC1 there does not mean the classes are separated`,
+    };
+  }
   if (found === null) return { id: 'mostCollapsed', label, text: 'no layer has a train NC1 yet' };
   return {
     id: 'mostCollapsed',
     label,
     text: '',
     layer: { name: found.layer.name, depth: layerDepth(found.layer, found.index) },
-    after: ` (train NC1 ${formatShort(found.nc1)}): the best layer to cut at for a linear probe or to fine-tune from (Li et al. 2022)`,
+    after: ` (train NC1 ${formatShort(found.nc1)}): the best layer to cut at for a linear probe or to fine-tune from (Li et al. 2022)` + (leftOut ? `; ${leftOut}` : ''),
   };
 }
 

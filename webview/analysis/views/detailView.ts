@@ -25,6 +25,7 @@ import {
 import { describeLayer, layerDepth, resultSplits } from '../data/overview';
 import { chartCard, segmented } from './chartCard';
 import type { ViewContext } from './context';
+import { lowRankNc1Reason, lowRankOf } from '../../../src/core/lowRankNc1';
 
 const CONFUSED_PAIRS_SHOWN = 5;
 
@@ -136,6 +137,8 @@ export function detailView(context: ViewContext, result: AnalysisResult, layer: 
     h('span', { className: 'cl-subtitle', text: meta }),
   ]);
   if (isClassifierInput) heading.append(h('span', { className: 'cl-chip', text: 'classifier input' }));
+  const lowRank = lowRankOf(layer.metrics[split], result.classes.count);
+  if (lowRank !== null) heading.append(h('span', { className: 'cl-chip cl-chip-low-rank', text: 'low-rank NC1', attrs: { title: `${lowRankNc1Reason(lowRank, result.classes.count)}.`, role: 'note' } }));
   section.append(heading);
   const toolbar = h('div', { className: 'cl-detail-toolbar' });
   if (splits.length > 1) {

@@ -5,7 +5,7 @@ import type { AnalysisResult } from '../../../src/core/result';
 import { button, h } from '../../common/dom';
 import { formatExact } from '../../common/format';
 import { SelectableRows } from '../../common/selectableRows';
-import { layerRows, nextSort, sortRows, tableColumns, type LayerRow, type TableSort } from '../data/layerTable';
+import { layerRows, lowRankTableNote, nextSort, sortRows, tableColumns, type LayerRow, type TableSort } from '../data/layerTable';
 
 export interface TablePrefs {
   sort: TableSort | null;
@@ -17,9 +17,15 @@ export interface TablePrefs {
 
 const EXACT_COLUMNS: ReadonlySet<string> = new Set(['nc1Train', 'nc1Test', 'nccTrain', 'nccTest', 'cdnvTrain', 'etfTrain']);
 
+function lowRankNotes(rows: readonly LayerRow[], classCount: number): HTMLElement[] {
+  const note = lowRankTableNote(rows, classCount);
+  return note === null ? [] : [h('p', { className: 'cl-note cl-low-rank-note', text: note, attrs: { role: 'note' } })];
+}
+
 export function tableView(result: AnalysisResult, prefs: TablePrefs): HTMLElement {
   const columns = tableColumns(result);
-  const rows = prefs.sort ? sortRows(layerRows(result), prefs.sort) : layerRows(result);
+  const allRows = layerRows(result);
+  const rows = prefs.sort ? sortRows(allRows, prefs.sort) : allRows;
   const headRow = h('tr');
   for (const column of columns) {
     const sorted = prefs.sort?.column === column.id ? prefs.sort.direction : null;
@@ -42,6 +48,11 @@ export function tableView(result: AnalysisResult, prefs: TablePrefs): HTMLElemen
         const v = row[column.id as keyof LayerRow];
         td.title = formatExact(typeof v === 'number' ? v : null);
       }
+      const caveat = column.caveat?.(row) ?? null;
+      if (caveat !== null) {
+        td.classList.add('cl-low-rank');
+        td.title = `${td.title}\n${caveat}`;
+      }
       tr.append(td);
     }
     body.append(tr);
@@ -54,5 +65,6 @@ export function tableView(result: AnalysisResult, prefs: TablePrefs): HTMLElemen
     ]),
     h('p', { className: 'cl-hint', text: 'Click a header to sort; click a row (or focus it and press Enter) to show that layer above.', attrs: { id: 'cl-table-hint' } }),
     h('div', { className: 'cl-table-wrap' }, [table]),
+    ...lowRankNotes(allRows, result.classes.count),
   ]);
 }

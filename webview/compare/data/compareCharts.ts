@@ -15,7 +15,7 @@ import type { CompareView } from '../../../src/protocol/webview';
 import { logDomain } from '../../charts/domain';
 import type { LineChartSpec, LinePoint, LineSeries, TooltipContent, TooltipRow, XTick } from '../../charts/types';
 import { formatShort } from '../../common/format';
-import { DEPTH_LABEL, depthChartText, formatMetric, joinNotes, metricAxis, type Nc2Metric } from '../../analysis/data/overview';
+import { DEPTH_LABEL, depthChartText, formatMetric, joinNotes, lowRankNote, metricAxis, type Nc2Metric } from '../../analysis/data/overview';
 import { seriesStyle } from './runStyle';
 
 export type CompareChartId = 'nc1' | 'ncc' | 'nc2' | 'cdnv';
@@ -83,6 +83,11 @@ export function hasHeldOut(comparison: CompareResult): boolean {
   return comparison.rows.some((row) => row.cells.some((cell) => cell?.test != null));
 }
 
+/** Whether this cell's NC1 on the split is low-rank (Σ_B rank < K−1): a value that says nothing about collapse. */
+export function cellNc1LowRank(cell: AlignedCell | null | undefined, split: SplitName): boolean {
+  return cell?.nc1LowRank?.includes(split) ?? false;
+}
+
 export function cellValue(cell: AlignedCell | null | undefined, split: SplitName, metric: ComparedMetric): number | null {
   const metrics = split === 'train' ? cell?.train : cell?.test;
   const v = metrics?.[metric];
@@ -107,7 +112,8 @@ function rowTooltip(comparison: CompareResult, row: AlignedRow, split: SplitName
   const rows: TooltipRow[] = visible.map((i) => {
     const run = comparison.runs[i]?.label ?? `run ${i + 1}`;
     const cell = row.cells[i];
-    return { label: relative && cell ? `${run} · ${cell.layer}` : run, value: formatMetric(metric, cellValue(cell, split, metric)) };
+    const lowRank = metric === 'nc1' && cellNc1LowRank(cell, split) ? ' (low rank: Σ_B rank < K−1)' : '';
+    return { label: relative && cell ? `${run} · ${cell.layer}` : run, value: formatMetric(metric, cellValue(cell, split, metric)) + lowRank };
   });
   if (comparison.runs.length >= 2) {
     const first = comparison.runs[0]!.label;
@@ -124,12 +130,11 @@ export function runSeries(view: CompareView, metric: ComparedMetric, split: Spli
   const visible = comparison.runs.map((_, i) => i).filter((i) => !hidden.has(i));
   return visible.map((i) => {
     const style = seriesStyle(i);
-    const points: LinePoint[] = comparison.rows.map((row, r) => ({
-      x: rowX(comparison, r),
-      y: cellValue(row.cells[i], split, metric),
-      key: row.key,
-      tooltip: rowTooltip(comparison, row, split, metric, visible),
-    }));
+    const points: LinePoint[] = comparison.rows.map((row, r) => {
+      const point: LinePoint = { x: rowX(comparison, r), y: cellValue(row.cells[i], split, metric), key: row.key, tooltip: rowTooltip(comparison, row, split, metric, visible) };
+      if (metric === 'nc1' && cellNc1LowRank(row.cells[i], split)) point.marked = true;
+      return point;
+    });
     return { id: `run-${i}`, label: comparison.runs[i]!.label, color: style.color, dashed: style.dashed, points };
   });
 }
@@ -171,6 +176,7 @@ export function compareChartSpec(view: CompareView, chart: CompareChartId, optio
       comparison.alignment === 'relative-depth' ? `${sentence(comparison.alignmentNote)}.` : undefined,
       hiddenCount > 0 ? `${hiddenCount} run(s) hidden (click them in the legend to show).` : undefined,
       gapNotes(series, yAxis.yScale === 'log'),
+      lowRankNote(series),
     ),
   };
   if (axis.ticks) spec.xTicks = axis.ticks;

@@ -6,7 +6,7 @@
  * collapse: NC1, CDNV and the ETF distance fall as features collapse, NCC accuracy rises.
  */
 import type { ComparedMetric } from '../../../src/core/compare/align';
-import { COMPARED_METRICS } from '../../../src/core/compare/align';
+import { COMPARED_METRICS, nc1ChangeLowRank } from '../../../src/core/compare/align';
 import type { CompareResult } from '../../../src/core/compare/compareResult';
 import { csvField } from '../../analysis/data/layerTable';
 import { changeName } from './compareCharts';
@@ -31,6 +31,8 @@ export interface DifferenceCell {
   metric: ComparedMetric;
   value: number | null;
   direction: ChangeDirection;
+  /** An NC1 change where the first or the last run's NC1 is low-rank (Σ_B rank < K−1): not a change in collapse. */
+  lowRank?: true;
 }
 
 export interface DifferenceRow {
@@ -55,9 +57,11 @@ export function differenceRows(comparison: CompareResult): DifferenceRow[] {
       relativeDepth: found?.row.relativeDepth ?? Number.NaN,
       score: change.score,
       layers: found ? found.row.cells.map((c) => c?.layer ?? null) : comparison.runs.map(() => null),
-      cells: TABLE_METRICS.map((metric) => {
+      cells: TABLE_METRICS.map((metric): DifferenceCell => {
         const value = change.change[metric];
-        return { metric, value, direction: changeDirection(metric, value) };
+        const cell: DifferenceCell = { metric, value, direction: changeDirection(metric, value) };
+        if (metric === 'nc1' && found && nc1ChangeLowRank(found.row)) cell.lowRank = true;
+        return cell;
       }),
     };
   });

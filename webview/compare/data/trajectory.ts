@@ -11,7 +11,7 @@ import type { TrajectoryResult } from '../../../src/core/compare/trajectory';
 import type { SplitName } from '../../../src/core/result';
 import type { LineChartSpec, LinePoint, LineSeries, TooltipRow, XTick } from '../../charts/types';
 import { formatExact, formatShort } from '../../common/format';
-import { depthChartText, formatMetric, joinNotes, metricAxis, nc2MetricInfo, SPLIT_COLORS, type Nc2Metric } from '../../analysis/data/overview';
+import { depthChartText, formatMetric, joinNotes, lowRankNote, metricAxis, nc2MetricInfo, SPLIT_COLORS, type Nc2Metric } from '../../analysis/data/overview';
 import { gapNotes, METRIC_NAMES } from './compareCharts';
 import { seriesStyle } from './runStyle';
 
@@ -124,17 +124,26 @@ export function trajectorySeries(trajectory: TrajectoryResult, metric: ComparedM
     const s = trajectory.series[layer]?.[metric];
     return finite(split === 'train' ? s?.train[i] : s?.test?.[i]);
   };
+  // Only NC1 has a rank caveat; the flags come with the trajectory (nc1LowRank).
+  const lowRankAt = (layer: string, i: number): boolean => {
+    const flags = metric === 'nc1' ? trajectory.nc1LowRank?.[layer] : undefined;
+    return (split === 'train' ? flags?.train[i] : flags?.test?.[i]) ?? false;
+  };
   return chosen.map((layer) => {
     const style = seriesStyle(trajectory.layers.indexOf(layer));
-    const points: LinePoint[] = trajectory.epochs.map((epoch, i) => ({
-      x: axis.x(epoch),
-      y: valueAt(layer, i),
-      key: `epoch ${epoch}`,
-      tooltip: {
-        title: `epoch ${epoch} · ${split === 'train' ? 'train' : 'held-out'} ${METRIC_NAMES[metric]}`,
-        rows: chosen.map((l): TooltipRow => ({ label: l, value: formatMetric(metric, valueAt(l, i)) })),
-      },
-    }));
+    const points: LinePoint[] = trajectory.epochs.map((epoch, i) => {
+      const point: LinePoint = {
+        x: axis.x(epoch),
+        y: valueAt(layer, i),
+        key: `epoch ${epoch}`,
+        tooltip: {
+          title: `epoch ${epoch} · ${split === 'train' ? 'train' : 'held-out'} ${METRIC_NAMES[metric]}`,
+          rows: chosen.map((l): TooltipRow => ({ label: l, value: formatMetric(metric, valueAt(l, i)) + (lowRankAt(l, i) ? ' (low rank: Σ_B rank < K−1)' : '') })),
+        },
+      };
+      if (lowRankAt(layer, i)) point.marked = true;
+      return point;
+    });
     return { id: layer, label: layer, color: style.color, dashed: style.dashed, points };
   });
 }
@@ -144,7 +153,7 @@ export function trajectorySpec(trajectory: TrajectoryResult, chart: TrajectoryCh
   const axis = epochAxis(trajectory.epochs);
   const series = trajectorySeries(trajectory, m.metric, options.split, options.layers);
   const yAxis = metricAxis(m.metric);
-  const note = joinNotes(series.length === 0 ? 'No layer chosen: pick layers above.' : undefined, gapNotes(series, yAxis.yScale === 'log'));
+  const note = joinNotes(series.length === 0 ? 'No layer chosen: pick layers above.' : undefined, gapNotes(series, yAxis.yScale === 'log'), lowRankNote(series));
   const spec: LineChartSpec = {
     id: m.id,
     title: `${m.title} (${options.split === 'train' ? 'train' : 'held-out'})`,

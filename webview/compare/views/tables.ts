@@ -11,6 +11,10 @@ import { changeName, formatSigned } from '../data/compareCharts';
 import { changeCaption, differenceRows, TABLE_METRICS, type ChangeDirection } from '../data/differences';
 import { SUMMARY_COLUMNS, summaryCells, summaryLine } from '../data/summaries';
 import { swatch } from './swatch';
+import { LOW_RANK_MARK } from '../../../src/core/lowRankNc1';
+
+const LOW_RANK_NC1_CHANGE =
+  `${LOW_RANK_MARK} The first or the last run's NC1 here is low-rank (Σ_B rank < K−1: the layer is narrower than K−1 or class means coincide), so this change does not show a change in collapse.`;
 
 export interface SummaryRowHead {
   label: string;
@@ -82,11 +86,12 @@ export function differencesSection(comparison: CompareResult, options: Differenc
       );
     }
     for (const cell of row.cells) {
+      const title = `${changeName(cell.metric)} = ${formatExact(cell.value)} (${DIRECTION_WORDS[cell.direction]} in ${last})`;
       tr.append(
         h('td', {
-          className: `cl-num cl-delta cl-delta-${cell.direction}`,
-          text: formatSigned(cell.value),
-          attrs: { title: `${changeName(cell.metric)} = ${formatExact(cell.value)} (${DIRECTION_WORDS[cell.direction]} in ${last})` },
+          className: `cl-num cl-delta cl-delta-${cell.direction}${cell.lowRank ? ' cl-low-rank' : ''}`,
+          text: formatSigned(cell.value) + (cell.lowRank ? LOW_RANK_MARK : ''),
+          attrs: { title: cell.lowRank ? `${title}. ${LOW_RANK_NC1_CHANGE}` : title },
         }),
       );
     }

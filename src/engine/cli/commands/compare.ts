@@ -6,6 +6,7 @@ import { messageOf, UserError } from '../../errors';
 import type { AnalysisResult } from '../../../core/result';
 import { readResultFile } from '../../../core/readResultFile';
 import { compareResults, type CompareResult } from '../../../core/compare';
+import { formatCompareTable } from '../compareTable';
 
 const FLAGS: FlagSpec = { out: { type: 'string', short: 'o' }, 'allow-mismatch': { type: 'boolean' }, labels: { type: 'string' } };
 
@@ -27,21 +28,6 @@ async function readResult(path: string): Promise<AnalysisResult> {
   } catch (err) {
     throw new UserError(messageOf(err));
   }
-}
-
-const fmt = (v: number | null) => (v === null ? '—' : (v >= 0 ? '+' : '') + v.toFixed(3));
-
-export function formatCompareTable(c: CompareResult): string {
-  const lines = [`${c.runs.map((r) => r.label).join(' vs ')}: ${c.alignmentNote}`, ''];
-  lines.push(`${'layer'.padEnd(40)}  Δlog10 NC1  ΔNCC acc  Δlog10 CDNV  ΔETF dist`);
-  for (const r of c.largestChanges) lines.push(`${r.key.slice(0, 40).padEnd(40)}  ${fmt(r.change.nc1).padStart(10)}  ${fmt(r.change.nccAccuracy).padStart(8)}  ${fmt(r.change.cdnv).padStart(11)}  ${fmt(r.change.etfDistance).padStart(9)}`);
-  lines.push('');
-  for (const r of c.runs) {
-    const s = r.summary;
-    lines.push(`${r.label}: accuracy ${s.trainAccuracy ?? '—'} / ${s.testAccuracy ?? '—'}, effective depth ${s.effectiveDepth ?? 'not reached'}, penultimate NC1 ${s.penultimateNc1?.toPrecision(3) ?? '—'}, NC3 ${s.nc3?.toPrecision(3) ?? '—'}, NC4 ${s.nc4Train?.toPrecision(3) ?? '—'}`);
-  }
-  for (const w of c.warnings) lines.push(`warning: ${w}`);
-  return lines.join('\n');
 }
 
 export const compareCommand: CliCommand = {
