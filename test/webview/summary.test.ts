@@ -71,3 +71,23 @@ test('the logits are never the most collapsed layer: one cuts at a representatio
   // Layer a is the only other one with a finite training NC1.
   assert.equal(mostCollapsedLayer(result)?.layer.name, 'a');
 });
+
+test('the run card says which preprocessing ran and where each part came from', () => {
+  const result = tinyResult();
+  result.dataset.preprocessing = {
+    scale: 1 / 255,
+    mean: [0.4914, 0.4822, 0.4465],
+    std: [0.247, 0.243, 0.261],
+    layout: 'nchw',
+    origin: { scale: 'default', mean: 'collapse-lens.json', std: 'collapse-lens.json', layout: 'model-input' },
+    configFile: '/data/cifar/collapse-lens.json',
+  };
+  const fact = summaryFacts(result, true).find((f) => f.id === 'preprocessing');
+  assert.equal(fact?.label, 'Preprocessing');
+  assert.equal(
+    fact?.text,
+    'scale 1/255 (default), mean [0.4914, 0.4822, 0.4465] std [0.247, 0.243, 0.261] (collapse-lens.json), layout nchw (model input); collapse-lens.json: /data/cifar/collapse-lens.json',
+  );
+  // A result without preprocessing (features given directly) has no such line.
+  assert.equal(summaryFacts(tinyResult(), true).some((f) => f.id === 'preprocessing'), false);
+});

@@ -1,8 +1,12 @@
 import type { AnalysisResult, SplitLayerMetrics } from '../../core/result';
+import { describePreprocessing } from '../../core/preprocessingLine';
 
 const fmt = (v: number | null | undefined, digits = 4): string => (v === null || v === undefined ? '—' : Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toFixed(digits));
 
-/** The per-layer table a person reads in a terminal: depth, layer, width, NC1, NCC accuracy per split. */
+/**
+ * The per-layer table a person reads in a terminal: the preprocessing that ran (and where each part came
+ * from) above it; depth, layer, width, NC1, NCC accuracy per split.
+ */
 export function formatLayerTable(result: AnalysisResult): string {
   const hasTest = result.splits.test !== undefined;
   const head = ['#', 'layer', 'op', 'dim', 'NC1 train', 'NCC train', 'CDNV train', 'ETF dist', ...(hasTest ? ['NC1 test', 'NCC test'] : [])];
@@ -13,7 +17,8 @@ export function formatLayerTable(result: AnalysisResult): string {
   });
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const line = (cells: string[]) => cells.map((s, c) => (c <= 2 ? s.padEnd(widths[c]) : s.padStart(widths[c]))).join('  ');
-  const out = [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
+  const preprocessing = describePreprocessing(result.dataset.preprocessing);
+  const out = [...(preprocessing ? [preprocessing] : []), line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
   const acc = (a: number | null | undefined) => (a === null || a === undefined ? '—' : `${(a * 100).toFixed(2)}%`);
   out.push('');
   out.push(`classes: ${result.classes.count}   provider: ${result.provider}   train: ${result.splits.train.samples} samples, accuracy ${acc(result.splits.train.accuracy)}` + (result.splits.test ? `   test: ${result.splits.test.samples} samples, accuracy ${acc(result.splits.test.accuracy)}` : ''));

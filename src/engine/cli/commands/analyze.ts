@@ -8,6 +8,8 @@ import { throttleProgress } from '../../progress';
 import { analyzeCheckpoint } from '../../analyze/pipeline';
 import type { AnalyzeRequest, DatasetSpec, PreprocessingOptions } from '../../../protocol/engine';
 import type { LayerSelection } from '../../../core/model/types';
+import type { AnalysisResult } from '../../../core/result';
+import { describePreprocessing } from '../../../core/preprocessingLine';
 
 const FLAGS: FlagSpec = {
   train: { type: 'string' },
@@ -130,6 +132,17 @@ export function buildAnalyzeRequest(argv: string[]): { request: AnalyzeRequest; 
   return { request, quiet: flags.quiet === true, table: flags.table === true };
 }
 
+/**
+ * Without the table (the JSON goes to stdout), stderr still says which preprocessing ran and every
+ * warning: a run at chance or on a held-out split that is training data must not pass unseen. --quiet
+ * drops the preprocessing line, never a warning.
+ */
+function runNotes(result: AnalysisResult, quiet: boolean): string {
+  const preprocessing = quiet ? null : describePreprocessing(result.dataset.preprocessing);
+  const lines = [...(preprocessing ? [preprocessing] : []), ...(result.warnings ?? []).map((w) => `warning: ${w}`)];
+  return lines.map((l) => `${l}\n`).join('');
+}
+
 export const analyzeCommand: CliCommand = {
   name: 'analyze',
   summary: 'run a checkpoint on a dataset and compute the per-layer collapse metrics',
@@ -140,6 +153,7 @@ export const analyzeCommand: CliCommand = {
     emitJson(result, request.out);
     if (request.out) process.stdout.write(formatLayerTable(result) + `\n\nresult written to ${request.out}\n`);
     else if (table) process.stderr.write(formatLayerTable(result) + '\n');
+    else process.stderr.write(runNotes(result, quiet));
     return 0;
   },
 };
