@@ -33,3 +33,14 @@ export function formatLayerTable(result: AnalysisResult): string {
   for (const w of result.warnings ?? []) out.push(`warning: ${w}`);
   return out.join('\n');
 }
+
+/**
+ * Without the table (the JSON goes to stdout), stderr still says which preprocessing ran and every
+ * warning: a run at chance or on a held-out split that is training data must not pass unseen. --quiet
+ * drops the preprocessing line, never a warning.
+ */
+export function runNotes(result: AnalysisResult, quiet: boolean): string {
+  const preprocessing = quiet ? null : describePreprocessing(result.dataset.preprocessing);
+  const lines = [...(preprocessing ? [preprocessing] : []), ...(result.warnings ?? []).map((w) => `warning: ${w}`)];
+  return lines.map((l) => `${l}\n`).join('');
+}

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { analyzeCheckpoint } from '../../../src/engine/analyze/pipeline';
 import { nearChanceBound, nearChanceWarning } from '../../../src/engine/analyze/nearChance';
-import { formatLayerTable } from '../../../src/engine/cli/table';
+import { formatLayerTable, runNotes } from '../../../src/engine/cli/table';
 import { openDataset, selectIndices } from '../../../src/core/dataset';
 import { patternImage, withTempDir, writeNpz, writePng } from '../dataset/helpers/writers';
 import { fixtureRequest, silentHooks } from './helpers/analyze';
@@ -73,6 +73,9 @@ test('a network near chance on its own training split gets a loud warning naming
   assert.match(warning, /^the network's own accuracy on the training split is 10\.0% \(chance is 10\.0%\): the preprocessing is probably not the one it was trained with/);
   assert.match(warning, /Used: scale 1\/255 \(collapse-lens\.json\), mean 1000 \(flag\), std 1 \(default\)/);
   assert.match(formatLayerTable(result), /^warning: the network's own accuracy on the training split is 10\.0%/m);
+  // Without the table (JSON on stdout), stderr still gets the line and the warning; --quiet keeps the warning.
+  assert.match(runNotes(result, false), /^preprocessing: scale 1\/255 .*\nwarning: the network's own accuracy/);
+  assert.match(runNotes(result, true), /^warning: the network's own accuracy on the training split is 10\.0%[^\n]*\n$/);
 
   // The right preprocessing (the fixture's collapse-lens.json): no warning, and the line says where it came from.
   const right = await analyzeCheckpoint(fixtureRequest('mlp', { test: undefined, perClass: PER_CLASS }), silentHooks);

@@ -3,13 +3,11 @@ import { choiceFlag, intFlag, listFlag, numberFlag, parse, stringFlag, type Flag
 import { UserError } from '../../errors';
 import { emitJson } from '../cli';
 import { stderrProgress } from '../progressBar';
-import { formatLayerTable } from '../table';
+import { formatLayerTable, runNotes } from '../table';
 import { throttleProgress } from '../../progress';
 import { analyzeCheckpoint } from '../../analyze/pipeline';
 import type { AnalyzeRequest, DatasetSpec, PreprocessingOptions } from '../../../protocol/engine';
 import type { LayerSelection } from '../../../core/model/types';
-import type { AnalysisResult } from '../../../core/result';
-import { describePreprocessing } from '../../../core/preprocessingLine';
 
 const FLAGS: FlagSpec = {
   train: { type: 'string' },
@@ -62,7 +60,10 @@ Options:
   --seed S                  subsampling seed (default 0)
   --epsilon E               NCC error threshold of the effective depth (default 0.01)
   --scale s --mean a,b,c --std a,b,c --channel-order rgb|bgr --normalize-floats --no-resize
-                            preprocessing; overrides collapse-lens.json next to the data or checkpoint
+                            preprocessing; overrides collapse-lens.json next to the data or checkpoint.
+                            On float data an explicit scale/mean/std is applied (it implies
+                            --normalize-floats, with scale 1 unless given). The preprocessing used, and
+                            where each value came from, is printed above the table (or on stderr)
   --strict                  fail on the first corrupt image instead of skipping it
   --out, -o <file>          write the result JSON there (and print the per-layer table)
   --table                   print the per-layer table even without --out (on stderr)
@@ -130,17 +131,6 @@ export function buildAnalyzeRequest(argv: string[]): { request: AnalyzeRequest; 
   const out = stringFlag(flags, 'out');
   if (out) request.out = out;
   return { request, quiet: flags.quiet === true, table: flags.table === true };
-}
-
-/**
- * Without the table (the JSON goes to stdout), stderr still says which preprocessing ran and every
- * warning: a run at chance or on a held-out split that is training data must not pass unseen. --quiet
- * drops the preprocessing line, never a warning.
- */
-function runNotes(result: AnalysisResult, quiet: boolean): string {
-  const preprocessing = quiet ? null : describePreprocessing(result.dataset.preprocessing);
-  const lines = [...(preprocessing ? [preprocessing] : []), ...(result.warnings ?? []).map((w) => `warning: ${w}`)];
-  return lines.map((l) => `${l}\n`).join('');
 }
 
 export const analyzeCommand: CliCommand = {
