@@ -7,19 +7,11 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { openDataset, overlapWarning, refuseIdenticalSplits, SampleDigests, type DatasetSource } from '../../../src/core/dataset';
 import { patternImage, withTempDir, writeIdx, writeNpz, writePng } from './helpers/writers';
+import { rejection } from '../helpers/rejection';
 
 /** Class folders a/ (even samples) and b/ (odd ones) of 4x4 grey PNGs; sample s has pattern s. */
 function writeImageFolder(root: string, samples: number[]): void {
   for (const s of samples) writePng(join(root, s % 2 === 0 ? 'a' : 'b', `img${s}.png`), 4, 4, 1, patternImage(s, 4, 4, 1));
-}
-
-async function rejection(run: () => Promise<unknown>): Promise<string> {
-  try {
-    await run();
-  } catch (err) {
-    return (err as Error).message;
-  }
-  assert.fail('expected a refusal');
 }
 
 async function withSources<T>(train: DatasetSource, test: DatasetSource, body: () => Promise<T>): Promise<T> {

@@ -15,6 +15,7 @@ import { openDataset, selectIndices } from '../../../src/core/dataset';
 import { patternImage, withTempDir, writeNpz, writePng } from '../dataset/helpers/writers';
 import { fixtureRequest, silentHooks } from './helpers/analyze';
 import { FASHION_SLICE } from './helpers/paths';
+import { rejection } from '../helpers/rejection';
 
 const PER_CLASS = 10;
 
@@ -30,15 +31,6 @@ async function writeShiftedFloats(path: string): Promise<void> {
   } finally {
     await source.close();
   }
-}
-
-async function rejection(run: () => Promise<unknown>): Promise<string> {
-  try {
-    await run();
-  } catch (err) {
-    return (err as Error).message;
-  }
-  assert.fail('expected the analysis to be refused');
 }
 
 test('an explicit mean/std on a float .npz is applied, from a flag and from collapse-lens.json, and the origin says so', async () => {
