@@ -32,6 +32,6 @@ export function nearChanceWarning(trainAccuracy: number | null, numClasses: numb
   return (
     `the network's own accuracy on the training split is ${percent(trainAccuracy)} (chance is ${percent(1 / numClasses)}): ` +
     `the preprocessing is probably not the one it was trained with (scale/mean/std, channel order, layout), or the checkpoint is untrained. ` +
-    `Every collapse metric below describes that wrong input.${line ? ` Used: ${line.replace(/^preprocessing: /, '')}.` : ''}`
+    `Every collapse metric of this run describes that input.${line ? ` Used: ${line.replace(/^preprocessing: /, '')}.` : ''}`
   );
 }
