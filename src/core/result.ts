@@ -29,7 +29,21 @@ export interface DatasetSourceInfo {
   fingerprint?: string;
   /** Corrupt samples skipped (image folders); first few paths listed. */
   skipped?: { count: number; examples: string[] };
+  /**
+   * Held-out split only: how many of its samples used (`of`) have the same content (stored bytes) as a
+   * training sample used; first few pairs listed. 0 means checked and none found.
+   */
+  overlap?: SplitOverlap;
   [extra: string]: unknown;
+}
+
+export interface SplitOverlap {
+  /** Held-out samples whose content equals a training sample's. */
+  samples: number;
+  /** Held-out samples compared (those used). */
+  of: number;
+  /** A few pairs, "held-out <name> = train <name>". */
+  examples: string[];
 }
 
 export interface PreprocessingInfo {
@@ -42,8 +56,14 @@ export interface PreprocessingInfo {
   grayscale?: 'to-rgb' | 'from-rgb' | null;
   perClass?: number | null;
   seed?: number;
-  /** Where each setting came from: 'flag', 'collapse-lens.json', 'vscode-settings', 'default'. */
+  /**
+   * Where each setting came from: 'flag', 'collapse-lens.json' (the file is `configFile`),
+   * 'vscode-settings', 'default', 'model-input' (the model's input shape decided), or for
+   * normalizeFloats 'implied by mean/std' (an explicit scale/mean/std on float samples turned it on).
+   */
   origin?: Record<string, string>;
+  /** The collapse-lens.json that supplied the values whose origin is 'collapse-lens.json'. */
+  configFile?: string;
   [extra: string]: unknown;
 }
 

@@ -89,3 +89,23 @@ test('every layer low-rank: no layer is recommended, and the fact says why', () 
   assert.equal(fact.layer, undefined);
   assert.equal(fact.text, 'none recommended: the train NC1 of every layer is low-rank (Σ_B rank < K−1 = 2), and a small NC1 there does not mean the classes are separated');
 });
+
+test('the run card says which preprocessing ran and where each part came from', () => {
+  const result = tinyResult();
+  result.dataset.preprocessing = {
+    scale: 1 / 255,
+    mean: [0.4914, 0.4822, 0.4465],
+    std: [0.247, 0.243, 0.261],
+    layout: 'nchw',
+    origin: { scale: 'default', mean: 'collapse-lens.json', std: 'collapse-lens.json', layout: 'model-input' },
+    configFile: '/data/cifar/collapse-lens.json',
+  };
+  const fact = summaryFacts(result, true).find((f) => f.id === 'preprocessing');
+  assert.equal(fact?.label, 'Preprocessing');
+  assert.equal(
+    fact?.text,
+    'scale 1/255 (default), mean [0.4914, 0.4822, 0.4465] std [0.247, 0.243, 0.261] (collapse-lens.json), layout nchw (model input); collapse-lens.json: /data/cifar/collapse-lens.json',
+  );
+  // A result without preprocessing (features given directly) has no such line.
+  assert.equal(summaryFacts(tinyResult(), true).some((f) => f.id === 'preprocessing'), false);
+});

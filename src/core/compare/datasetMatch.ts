@@ -18,8 +18,9 @@ export function datasetDifferences(a: AnalysisResult, b: AnalysisResult, labelA:
       out.push(`${split} sample counts differ: ${a.splits[split]?.samples ?? 0} vs ${b.splits[split]?.samples ?? 0}`);
   }
   if (a.classes.count !== b.classes.count) out.push(`class counts differ: ${a.classes.count} vs ${b.classes.count}`);
-  const pa = { ...a.dataset.preprocessing, origin: undefined };
-  const pb = { ...b.dataset.preprocessing, origin: undefined };
+  // Where a value came from (origin, the collapse-lens.json path) does not change the input the model saw.
+  const pa = { ...a.dataset.preprocessing, origin: undefined, configFile: undefined };
+  const pb = { ...b.dataset.preprocessing, origin: undefined, configFile: undefined };
   if (!same(pa, pb)) out.push(`preprocessing differs: ${JSON.stringify(pa)} vs ${JSON.stringify(pb)}`);
   return out;
 }

@@ -4,6 +4,7 @@ export { openDataset, listSplits } from './open';
 export type { SplitName } from './folderPlan';
 export { sniffFile, type SniffedFile } from './sniff';
 export { checkLabels, checkSplitsAgree, type SplitDescription } from './labels';
+export { refuseIdenticalSplits, SampleDigests, overlapWarning } from './splitOverlap';
 export { selectIndices, seededRandom } from './sampling';
 export { streamBatches, type StreamedBatch, type StreamOptions, type BatchPreprocessor } from './stream';
 export { buildPreprocessor, DEFAULT_SCALE, type Preprocessor, type PreprocessorOptions, type PreprocessSource } from './preprocess/build';

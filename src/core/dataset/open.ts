@@ -101,6 +101,7 @@ function withDetails(source: DatasetSource, details: Record<string, unknown>): D
     classNames: source.classNames,
     labels: () => source.labels(),
     read: (indices) => source.read(indices),
+    ...(source.sampleName ? { sampleName: (index: number) => source.sampleName!(index) } : {}),
     describe: () => ({ ...source.describe(), ...details }),
     close: () => source.close(),
   };

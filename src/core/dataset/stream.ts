@@ -16,6 +16,8 @@ export interface BatchPreprocessor {
 export interface StreamOptions {
   /** Batches read and decoded ahead of the one the consumer holds (default 2). */
   prefetch?: number;
+  /** Sees each raw batch as read, before preprocessing (in the order the reads finish). */
+  onRaw?: (raw: RawBatch) => void;
 }
 
 /**
@@ -40,12 +42,10 @@ export async function* streamBatches(
   const launch = (): void => {
     const slice = indices.subarray(launched * batchSize, Math.min(indices.length, (launched + 1) * batchSize));
     launched++;
-    const work = source.read(slice).then((raw) => ({
-      input: preprocess.apply(raw),
-      labels: raw.labels,
-      indices: raw.indices,
-      count: raw.count,
-    }));
+    const work = source.read(slice).then((raw) => {
+      options.onRaw?.(raw);
+      return { input: preprocess.apply(raw), labels: raw.labels, indices: raw.indices, count: raw.count };
+    });
     // A read-ahead may fail while the consumer is busy; the error is raised when its turn comes, not as
     // an unhandled rejection.
     work.catch(() => undefined);

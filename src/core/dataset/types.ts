@@ -31,6 +31,8 @@ export interface DatasetSource {
   labels(): Promise<Int32Array>;
   /** Reads the given sample indices (in this order). */
   read(indices: Int32Array): Promise<RawBatch>;
+  /** A sample's name for messages (an image's path in its folder); sources without one are named by index. */
+  sampleName?(index: number): string;
   /** Extra facts for the result JSON (files used, skipped samples). */
   describe(): Record<string, unknown>;
   close(): Promise<void>;

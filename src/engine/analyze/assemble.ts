@@ -5,6 +5,7 @@ import { effectiveDepth, METRIC_CONVENTIONS, type ClassifierMetrics } from '../.
 import type { PreparedSplit } from './splits';
 import { TOOL_VERSION } from '../version';
 import { lowRankNc1Warning, withLowRankFlags } from '../../core/lowRankNc1';
+import { nearChanceWarning } from './nearChance';
 
 export interface SplitOutcome {
   split: PreparedSplit;
@@ -44,6 +45,12 @@ function skippedWarnings(outcome: SplitOutcome | undefined): string[] {
   const skipped = outcome?.split.info.skipped;
   if (!skipped || skipped.count === 0) return [];
   return [`${outcome.split.name}: ${skipped.count} corrupt sample(s) skipped, e.g. ${skipped.examples.slice(0, 3).join(', ')}`];
+}
+
+/** First among the warnings: every number of the run is suspect when it fires. */
+function nearChance(input: AssemblyInput): string[] {
+  const warning = nearChanceWarning(input.train.accuracy, input.numClasses, input.preprocessing);
+  return warning ? [warning] : [];
 }
 
 /** The result JSON from the finished splits (a partial one has no test outcome yet). */
@@ -103,7 +110,7 @@ export function assembleResult(input: AssemblyInput): AnalysisResult {
     conventions: [...METRIC_CONVENTIONS],
     timing: input.timing,
     settings: { layers: Array.isArray(input.request.layers) ? input.request.layers.join(',') : input.request.layers, perClass: input.perClass, batchSize: input.request.batchSize, seed: input.seed, epsilon: input.request.epsilon },
-    warnings: [...input.warnings, ...skippedWarnings(train), ...skippedWarnings(test), ...(lowRank ? [lowRank] : [])],
+    warnings: [...nearChance(input), ...input.warnings, ...skippedWarnings(train), ...skippedWarnings(test), ...(lowRank ? [lowRank] : [])],
   };
   return result;
 }

@@ -1,5 +1,5 @@
 import type { ModelRunner } from '../../core/model/types';
-import type { Preprocessor } from '../../core/dataset';
+import type { Preprocessor, RawBatch } from '../../core/dataset';
 import { streamBatches } from '../../core/dataset';
 import type { PreparedSplit } from './splits';
 import type { AnalysisHooks } from './hooks';
@@ -19,12 +19,13 @@ export async function sweep(
   stage: EngineStage,
   hooks: AnalysisHooks,
   reduce: (batch: ReducerBatch, progress: (layer: string) => void) => void | Promise<void>,
+  onRaw?: (raw: RawBatch) => void,
 ): Promise<number> {
   const total = split.indices.length;
   let done = 0;
   const label = stage === 'pass1' ? 'pass 1 of 2 (class means)' : 'pass 2 of 2 (projections)';
   hooks.onProgress({ stage, split: split.name, done, total, message: `${split.name} ${label}` });
-  for await (const batch of streamBatches(split.source, split.indices, batchSize, preprocess, { prefetch: 2 })) {
+  for await (const batch of streamBatches(split.source, split.indices, batchSize, preprocess, { prefetch: 2, ...(onRaw ? { onRaw } : {}) })) {
     throwIfCancelled(hooks.signal);
     const outputs = await runner.run(batch.input, batch.count);
     await reduce({ outputs, labels: batch.labels, indices: batch.indices, count: batch.count }, (layer) =>

@@ -4,7 +4,7 @@ import type { AnalysisResult } from '../../core/result';
 import type { LayerInfo, ModelGraph } from '../../core/model/types';
 import type { AnalyzeRequest } from '../../protocol/engine';
 import { resolveProbes } from '../../core/model/onnx';
-import { buildPreprocessor, checkSplitsAgree, loadDatasetConfig, resolvePreprocessing } from '../../core/dataset';
+import { buildPreprocessor, checkSplitsAgree, loadDatasetConfig, overlapWarning, refuseIdenticalSplits, resolvePreprocessing, SampleDigests } from '../../core/dataset';
 import type { ClassifierMetrics } from '../../core/metrics';
 import { createRunner } from '../backends';
 import { UserError } from '../errors';
@@ -98,6 +98,7 @@ async function analyzeWith(request: AnalyzeRequest, hooks: AnalysisHooks, loaded
     test = request.test ? await prepareSplit('test', { ...request.test, strict }, K, perClass, seed) : undefined;
     const warnings: string[] = [];
     if (test) {
+      await refuseIdenticalSplits(train.source, test.source);
       warnings.push(
         ...checkSplitsAgree(
           { source: train.source.source, classNames: train.source.classNames, labels: await train.source.labels() },
@@ -105,8 +106,9 @@ async function analyzeWith(request: AnalyzeRequest, hooks: AnalysisHooks, loaded
         ),
       );
     }
-    const preprocess = buildPreprocessor(train.source, graph.input, { ...options, perClass, seed });
-    const preprocessTest = test ? buildPreprocessor(test.source, graph.input, { ...options, perClass, seed }) : undefined;
+    const preprocessOptions = { ...options, perClass, seed, ...(config ? { configFile: config.path } : {}) };
+    const preprocess = buildPreprocessor(train.source, graph.input, preprocessOptions);
+    const preprocessTest = test ? buildPreprocessor(test.source, graph.input, preprocessOptions) : undefined;
     const sha256 = request.checkpointSha256 ?? (await checkpointSha256(request.checkpoint));
     const fetch = [...new Set([...probes.map((p) => p.name), ...(logitsName ? [logitsName] : [])])];
     const runner = await createRunner(graph, { provider: request.provider, threads: request.threads, fetch });
@@ -115,11 +117,15 @@ async function analyzeWith(request: AnalyzeRequest, hooks: AnalysisHooks, loaded
     const reducer = await loaded.reducerStarting;
     let classifierNumbers: ClassifierMetrics | null = null;
 
+    // Content digests of the samples pass 1 reads anyway: held-out samples that are training samples.
+    const digests = { train: new SampleDigests(), test: new SampleDigests() };
     const analyseSplit = async (split: PreparedSplit, pre: typeof preprocess): Promise<SplitOutcome> => {
       const splitStarted = performance.now();
       const owned = runner.ownsOutputs === true;
       await reducer.beginPassOne(split.name);
-      await sweep(split, pre, runner, request.batchSize, 'pass1', hooks, (batch, progress) => reducer.add(batch, owned, progress));
+      const seen = digests[split.name];
+      await sweep(split, pre, runner, request.batchSize, 'pass1', hooks, (batch, progress) => reducer.add(batch, owned, progress), (raw) => seen.add(raw));
+      if (split.name === 'test') recordOverlap(split);
       const passOne = await reducer.endPassOne();
       // Counted from what was read, so corrupt images skipped on the way are not counted.
       split.classCounts = passOne.classCounts;
@@ -127,6 +133,13 @@ async function analyzeWith(request: AnalyzeRequest, hooks: AnalysisHooks, loaded
       await sweep(split, pre, runner, request.batchSize, 'pass2', hooks, (batch, progress) => reducer.add(batch, owned, progress));
       const { metrics, accuracy, nc4 } = await reducer.endPassTwo();
       return { split, metrics, accuracy, samples: split.classCounts.reduce((a, b) => a + b, 0), nc4, seconds: seconds(splitStarted) };
+    };
+
+    const recordOverlap = (split: PreparedSplit): void => {
+      const overlap = digests.train.overlap(digests.test, train.source, split.source);
+      split.info.overlap = overlap;
+      const warning = overlapWarning(overlap, train.source.source, split.source.source);
+      if (warning) warnings.push(warning);
     };
 
     const base = {

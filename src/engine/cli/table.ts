@@ -1,5 +1,6 @@
 import type { AnalysisResult, SplitLayerMetrics } from '../../core/result';
 import { describeLowRankEntries, LOW_RANK_MARK, lowRankNc1Entries, nc1RankDeficient } from '../../core/lowRankNc1';
+import { describePreprocessing } from '../../core/preprocessingLine';
 
 const fmt = (v: number | null | undefined, digits = 4): string => (v === null || v === undefined ? '—' : Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toFixed(digits));
 
@@ -22,7 +23,10 @@ function lowRankFootnote(result: AnalysisResult): string | null {
   );
 }
 
-/** The per-layer table a person reads in a terminal: depth, layer, width, NC1, NCC accuracy per split. */
+/**
+ * The per-layer table a person reads in a terminal: the preprocessing that ran (and where each part came
+ * from) above it; depth, layer, width, NC1, NCC accuracy per split.
+ */
 export function formatLayerTable(result: AnalysisResult): string {
   const hasTest = result.splits.test !== undefined;
   const head = ['#', 'layer', 'op', 'dim', 'NC1 train', 'NCC train', 'CDNV train', 'ETF dist', ...(hasTest ? ['NC1 test', 'NCC test'] : [])];
@@ -35,7 +39,8 @@ export function formatLayerTable(result: AnalysisResult): string {
   });
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const line = (cells: string[]) => cells.map((s, c) => (c <= 2 ? s.padEnd(widths[c]) : s.padStart(widths[c]))).join('  ');
-  const out = [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
+  const preprocessing = describePreprocessing(result.dataset.preprocessing);
+  const out = [...(preprocessing ? [preprocessing] : []), line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
   const footnote = lowRankFootnote(result);
   if (footnote) out.push(footnote);
   const acc = (a: number | null | undefined) => (a === null || a === undefined ? '—' : `${(a * 100).toFixed(2)}%`);
@@ -51,4 +56,15 @@ export function formatLayerTable(result: AnalysisResult): string {
   out.push(`time: ${result.timing.totalSeconds.toFixed(2)} s`);
   for (const w of result.warnings ?? []) out.push(`warning: ${w}`);
   return out.join('\n');
+}
+
+/**
+ * Without the table (the JSON goes to stdout), stderr still says which preprocessing ran and every
+ * warning: a run at chance or on a held-out split that is training data must not pass unseen. --quiet
+ * drops the preprocessing line, never a warning.
+ */
+export function runNotes(result: AnalysisResult, quiet: boolean): string {
+  const preprocessing = quiet ? null : describePreprocessing(result.dataset.preprocessing);
+  const lines = [...(preprocessing ? [preprocessing] : []), ...(result.warnings ?? []).map((w) => `warning: ${w}`)];
+  return lines.map((l) => `${l}\n`).join('');
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { dirname, relative } from 'node:path';
 import type { DatasetSpec } from '../../core/dataset/types';
 import { findWorkspaceDatasets, type WorkspaceDataset } from '../workspaceDatasets';
+import { testPartOf } from './testPart';
 
 interface DatasetItem extends vscode.QuickPickItem {
   spec?: DatasetSpec;
@@ -50,12 +51,16 @@ export async function pickTrainDataset(checkpoint: string, previous: DatasetSpec
   return chosen ? { train: { path: chosen, split: 'train' } } : undefined;
 }
 
-/** The held-out split: the one described with the training data, the same source's test part, none, or a picker. */
+/**
+ * The held-out split: the one described with the training data, the same source's test part (only when it
+ * has one), none, or a picker.
+ */
 export async function pickTestDataset(train: DatasetSpec, suggested: DatasetSpec | undefined, previous: DatasetSpec | null | undefined): Promise<DatasetSpec | null | undefined> {
   const items: DatasetItem[] = [];
   if (suggested) items.push({ label: `$(database) ${describe(suggested)}`, description: 'held-out split described with the training data', spec: suggested });
   if (previous && !same(previous, suggested)) items.push({ label: `$(history) ${describe(previous)}`, description: 'used last with this checkpoint', spec: previous });
-  if (!suggested) items.push({ label: `$(split-horizontal) Test part of ${shortPath(train.path)}`, description: 'test/ folder, t10k-* IDX files or test_batch.bin', spec: { ...train, split: 'test' } });
+  const testPart = suggested ? null : await testPartOf(train);
+  if (testPart) items.push({ label: `$(split-horizontal) Test part of ${shortPath(train.path)}`, description: 'test/ folder, t10k-* IDX files, test_batch.bin or x_test arrays', spec: testPart });
   items.push({ label: '$(circle-slash) No held-out split', description: 'training split only', none: true });
   items.push({ label: '$(file) Choose a file…', browse: 'file' });
   items.push({ label: '$(folder) Choose a folder…', browse: 'folder' });

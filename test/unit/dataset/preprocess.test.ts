@@ -127,14 +127,14 @@ test('a sample that cannot fit the input is an error naming both shapes and the 
   assert.throws(() => buildPreprocessor(source([2, 2], 'hw'), { shape: ['N', 1, 2, 2] }, { mean: [0, 0] }), /mean has 2 values; give 1 or one per channel \(1\)/);
 });
 
-test('dynamic spatial dims take the stored size; floats pass through unless normalizeFloats', () => {
+test('dynamic spatial dims take the stored size; floats pass through unless normalizeFloats or an explicit scale/mean/std', () => {
   const dynamic = buildPreprocessor(source([5, 7], 'hw'), { shape: ['N', 1, 'H', null] });
   assert.deepEqual([dynamic.sampleShape, dynamic.info.resize], [[1, 5, 7], null]);
   const values = Float32Array.from([0.25, -3, 100, 7.5]);
-  const asIs = buildPreprocessor(source([2, 2], 'hw', 'float32'), { shape: ['N', 1, 2, 2] }, { mean: [0.5] });
+  // Resolved defaults only (nothing given): the floats come through as stored.
+  const asIs = buildPreprocessor(source([2, 2], 'hw', 'float32'), { shape: ['N', 1, 2, 2] }, resolvePreprocessing(null, null, null));
   assert.deepEqual(Array.from(asIs.apply(raw(values, 1))), Array.from(values));
   assert.equal(asIs.info.floatsTakenAsIs, true);
-  assert.match(String((asIs.info.notes as string[])[0]), /float samples taken as they are/);
   const normalised = buildPreprocessor(source([2, 2], 'hw', 'float32'), { shape: ['N', 1, 2, 2] }, { normalizeFloats: true, scale: 2, mean: [0.5], std: [2] });
   assert.deepEqual(Array.from(normalised.apply(raw(values, 1))), Array.from(values, (v) => f32((v * 2 - 0.5) / 2)));
 });
@@ -177,4 +177,31 @@ test('info records the settings used and where each came from', () => {
     layout: 'model-input',
   });
   assert.throws(() => p.apply(raw(new Uint8Array(10), 1)), /\/data\/set: a batch of 1 samples has 10 values, expected 784/);
+});
+
+test('an explicit mean/std on float samples is applied (scale 1 unless given), and the origin says it implied normalizeFloats', () => {
+  const values = Float32Array.from([0.25, -3, 100, 7.5]);
+  const fromFlag = buildPreprocessor(source([2, 2], 'hw', 'float32'), { shape: ['N', 1, 2, 2] }, resolvePreprocessing({ mean: [0.5], std: [2] }, null, null));
+  assert.deepEqual(Array.from(fromFlag.apply(raw(values, 1))), Array.from(values, (v) => f32((v - 0.5) / 2)));
+  assert.deepEqual([fromFlag.info.floatsTakenAsIs, fromFlag.info.scale], [false, 1]);
+  assert.equal(fromFlag.info.origin?.normalizeFloats, 'implied by mean/std');
+  assert.match(String((fromFlag.info.notes as string[]).join(' ')), /normalised because mean\/std were given \(scale 1/);
+  // A scale given too is used; from collapse-lens.json the file's path is recorded.
+  const fromFile = buildPreprocessor(
+    source([2, 2], 'hw', 'float64'),
+    { shape: ['N', 1, 2, 2] },
+    { ...resolvePreprocessing(null, { scale: 0.5, mean: [1] }, null), configFile: '/data/collapse-lens.json' },
+  );
+  assert.deepEqual(Array.from(fromFile.apply(raw(Float64Array.from(values), 1))), Array.from(values, (v) => f32(v * 0.5 - 1)));
+  assert.equal(fromFile.info.origin?.normalizeFloats, 'implied by scale/mean');
+  assert.equal(fromFile.info.configFile, '/data/collapse-lens.json');
+  // Settings that contradict each other are refused, naming both origins.
+  assert.throws(
+    () => buildPreprocessor(source([2, 2], 'hw', 'float32'), { shape: ['N', 1, 2, 2] }, resolvePreprocessing({ mean: [0.5] }, { normalizeFloats: false }, null)),
+    /\/data\/set: mean \(flag\) would normalise the float samples, but normalizeFloats is false \(collapse-lens\.json\)/,
+  );
+  // Bytes keep the 1/255 default whatever was given.
+  const bytes = buildPreprocessor(source([2, 2], 'hw'), { shape: ['N', 1, 2, 2] }, resolvePreprocessing({ mean: [0.5] }, null, null));
+  assert.equal(bytes.info.scale, 1 / 255);
+  assert.equal(bytes.info.configFile, undefined);
 });

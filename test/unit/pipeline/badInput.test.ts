@@ -12,22 +12,13 @@ import { tempDir, withTempDir, writeNpz } from '../dataset/helpers/writers';
 import { fixtureRequest, silentHooks } from './helpers/analyze';
 import { modelPath } from './helpers/paths';
 import { buildModel, floatTensor, int64Tensor, node, valueInfo } from '../model/onnx/builders';
+import { rejection } from '../helpers/rejection';
 
 const N = 20;
 /** Labels 0..9 cycling, as numpy's default int64. */
 const cyclingLabels = (mod: number) => BigInt64Array.from({ length: N }, (_, i) => BigInt(i % mod));
 /** Pixel values that vary with position, so nothing degenerates to a constant. */
 const pattern = (count: number) => new Float32Array(count).map((_, i) => (i % 13) / 13);
-
-async function rejection(run: () => Promise<unknown>): Promise<string> {
-  try {
-    await run();
-  } catch (err) {
-    assert.ok(err instanceof Error, `threw a non-Error: ${String(err)}`);
-    return err.message;
-  }
-  assert.fail('expected the analysis to fail');
-}
 
 test('a missing checkpoint is named', async () => {
   await withTempDir('missing', async (dir) => {

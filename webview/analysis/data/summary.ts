@@ -7,7 +7,7 @@ import { formatCount, formatDuration, formatPercent, formatShort } from '../../c
 import { layerDepth, resultSplits } from './overview';
 
 export interface SummaryFact {
-  id: 'accuracy' | 'effectiveDepth' | 'mostCollapsed' | 'run';
+  id: 'accuracy' | 'effectiveDepth' | 'mostCollapsed' | 'run' | 'preprocessing';
   label: string;
   /** The sentence, with the layer's name (when there is one) left out: the UI shows it as a link. */
   text: string;
@@ -18,6 +18,7 @@ export interface SummaryFact {
 }
 
 import { findMostCollapsed } from '../../../src/core/mostCollapsed';
+import { describePreprocessing } from '../../../src/core/preprocessingLine';
 export { mostCollapsedLayer, type CollapsedLayer } from '../../../src/core/mostCollapsed';
 
 function accuracyFact(result: AnalysisResult): SummaryFact {
@@ -107,8 +108,15 @@ function runFact(result: AnalysisResult): SummaryFact {
   };
 }
 
+/** The preprocessing that ran and where each part came from (the CLI prints the same line). */
+function preprocessingFact(result: AnalysisResult): SummaryFact | null {
+  const line = describePreprocessing(result.dataset.preprocessing);
+  return line ? { id: 'preprocessing', label: 'Preprocessing', text: line.replace(/^preprocessing: /, '') } : null;
+}
+
 export function summaryFacts(result: AnalysisResult, complete: boolean): SummaryFact[] {
-  return [accuracyFact(result), effectiveDepthFact(result, complete), mostCollapsedFact(result, complete), runFact(result)];
+  const preprocessing = preprocessingFact(result);
+  return [accuracyFact(result), effectiveDepthFact(result, complete), mostCollapsedFact(result, complete), runFact(result), ...(preprocessing ? [preprocessing] : [])];
 }
 
 function skippedWarning(split: string, info: DatasetSourceInfo | undefined): string | null {

@@ -136,6 +136,11 @@ export class ImageFolderSource implements DatasetSource {
     return conformed.data;
   }
 
+  sampleName(index: number): string {
+    const file = this.listing.files[index];
+    return file === undefined ? `#${index}` : relative(this.source, file);
+  }
+
   describe(): Record<string, unknown> {
     return {
       source: this.source,

@@ -4,8 +4,9 @@ import type { BatchPreprocessor } from '../stream';
 import type { DatasetSource, PreprocessingOptions, RawBatch } from '../types';
 import { copyMap, imageMap, storedChannels, type LinearMap } from './linearMap';
 import { formatShape, readModelInput, type ModelInputGeometry } from './modelInput';
+import { DEFAULT_SCALE, floatPolicy } from './floatPolicy';
 
-export const DEFAULT_SCALE = 1 / 255;
+export { DEFAULT_SCALE };
 
 /** Options as resolved by resolvePreprocessing (flags > collapse-lens.json > settings > defaults). */
 export interface PreprocessorOptions extends PreprocessingOptions {
@@ -13,6 +14,8 @@ export interface PreprocessorOptions extends PreprocessingOptions {
   seed?: number;
   /** Where each option came from; copied into info.origin. */
   origin?: Record<string, string>;
+  /** The collapse-lens.json whose values are marked 'collapse-lens.json' in origin; copied into info. */
+  configFile?: string;
 }
 
 export interface Preprocessor extends BatchPreprocessor {
@@ -98,7 +101,7 @@ function perChannel(values: number[], channels: number, name: string, source: st
  * Builds the function that turns raw batches of `source` into the model's input: scale, per-channel
  * mean/std, RGB/BGR, grey <-> RGB, bilinear resize, NCHW/NHWC or flat, all from the model's input shape
  * (batch dimension included) and the resolved options. Float samples are taken as they are unless
- * normalizeFloats is set.
+ * normalizeFloats is set or a scale/mean/std was given (see floatPolicy.ts).
  */
 export function buildPreprocessor(
   source: PreprocessSource,
@@ -113,12 +116,14 @@ export function buildPreprocessor(
   }
   const plan = planFor(source, model, input.shape, options);
   const isFloat = source.dtype !== 'uint8';
-  const normalize = !isFloat || options.normalizeFloats === true;
+  const policy = isFloat ? floatPolicy(options, source.source) : { normalize: true, scale: options.scale ?? DEFAULT_SCALE, impliedBy: [] };
+  const normalize = policy.normalize;
   const notes = [...plan.notes];
-  if (!normalize && (options.scale !== undefined || options.mean !== undefined || options.std !== undefined)) {
-    notes.push('float samples taken as they are: scale/mean/std not applied (set normalizeFloats to apply them)');
+  if (policy.impliedBy.length > 0) {
+    const keys = policy.impliedBy.join('/');
+    notes.push(`float samples normalised because ${keys} ${policy.impliedBy.length > 1 ? 'were' : 'was'} given${policy.impliedBy.includes('scale') ? '' : ' (scale 1: floats are not divided by 255 unless a scale is given)'}`);
   }
-  const scale = normalize ? options.scale ?? DEFAULT_SCALE : 1;
+  const scale = policy.scale;
   const meanValues = normalize ? options.mean ?? [0] : [0];
   const stdValues = normalize ? options.std ?? [1] : [1];
   if (!(scale > 0) || !Number.isFinite(scale)) throw new Error(`${source.source}: scale must be a positive number, got ${scale}`);
@@ -169,6 +174,8 @@ export function buildPreprocessor(
   // What the model's input shape decided is marked as such; the rest keeps the origin resolve gave it.
   const origin: Record<string, string> = { ...options.origin, inputShape: 'model-input', grayscale: 'model-input' };
   if (options.layout === undefined) origin.layout = 'model-input';
+  if (policy.impliedBy.length > 0) origin.normalizeFloats = `implied by ${policy.impliedBy.join('/')}`;
+  const fromConfig = Object.values(origin).includes('collapse-lens.json');
   const info: PreprocessingInfo = {
     scale,
     mean: Array.from(mean),
@@ -180,6 +187,7 @@ export function buildPreprocessor(
     ...(options.perClass !== undefined ? { perClass: options.perClass } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     origin,
+    ...(fromConfig && options.configFile ? { configFile: options.configFile } : {}),
     storedShape: source.sampleShape,
     storedDType: source.dtype,
     inputShape: plan.sampleShape,

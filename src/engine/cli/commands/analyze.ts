@@ -3,7 +3,7 @@ import { choiceFlag, intFlag, listFlag, numberFlag, parse, stringFlag, type Flag
 import { UserError } from '../../errors';
 import { emitJson } from '../cli';
 import { stderrProgress } from '../progressBar';
-import { formatLayerTable } from '../table';
+import { formatLayerTable, runNotes } from '../table';
 import { throttleProgress } from '../../progress';
 import { analyzeCheckpoint } from '../../analyze/pipeline';
 import type { AnalyzeRequest, DatasetSpec, PreprocessingOptions } from '../../../protocol/engine';
@@ -60,7 +60,10 @@ Options:
   --seed S                  subsampling seed (default 0)
   --epsilon E               NCC error threshold of the effective depth (default 0.01)
   --scale s --mean a,b,c --std a,b,c --channel-order rgb|bgr --normalize-floats --no-resize
-                            preprocessing; overrides collapse-lens.json next to the data or checkpoint
+                            preprocessing; overrides collapse-lens.json next to the data or checkpoint.
+                            On float data an explicit scale/mean/std is applied (it implies
+                            --normalize-floats, with scale 1 unless given). The preprocessing used, and
+                            where each value came from, is printed above the table (or on stderr)
   --strict                  fail on the first corrupt image instead of skipping it
   --out, -o <file>          write the result JSON there (and print the per-layer table)
   --table                   print the per-layer table even without --out (on stderr)
@@ -140,6 +143,7 @@ export const analyzeCommand: CliCommand = {
     emitJson(result, request.out);
     if (request.out) process.stdout.write(formatLayerTable(result) + `\n\nresult written to ${request.out}\n`);
     else if (table) process.stderr.write(formatLayerTable(result) + '\n');
+    else process.stderr.write(runNotes(result, quiet));
     return 0;
   },
 };
