@@ -8,6 +8,7 @@ import { buildPreprocessor, checkSplitsAgree, loadDatasetConfig, resolvePreproce
 import type { ClassifierMetrics } from '../../core/metrics';
 import { createRunner } from '../backends';
 import { UserError } from '../errors';
+import { describeFsError } from '../../core/dataset/fileAccess';
 import { checkpointSha256 } from '../../core/model/checkpointContent';
 import { loadModelGraph } from './loadModel';
 import { prepareSplit, type PreparedSplit } from './splits';
@@ -50,8 +51,8 @@ export async function analyzeCheckpoint(request: AnalyzeRequest, hooks: Analysis
   hooks.onProgress({ stage: 'load', done: 0, total: 1, message: `reading ${basename(request.checkpoint)}` });
   try {
     await access(request.checkpoint);
-  } catch {
-    throw new UserError(`${request.checkpoint}: no such checkpoint file`);
+  } catch (err) {
+    throw describeFsError(request.checkpoint, err);
   }
   const graph = await loadModelGraph(request.checkpoint, request.threads);
   const probes = probesWithClassifierInput(graph, request.layers);
