@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { validateResult, type AnalysisResult } from './result';
 import { messageOf } from './messageOf';
+import { describeFsError } from './dataset/fileAccess';
 
 
 /**
@@ -12,7 +13,7 @@ export async function readResultFile(path: string): Promise<AnalysisResult> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new Error(`the result file ${path} could not be read (${messageOf(error)})`);
+    throw describeFsError(path, error);
   }
   let value: unknown;
   try {

@@ -189,7 +189,7 @@ test('revival: a missing run or an unreadable file is reported in the panel, nam
   const h2 = harness();
   h2.runs.set('stored-1', run('stored-1', 'a'));
   const bad = await revive(h2, { runIds: ['stored-1', 'file:/nowhere/r.json'] });
-  assert.match((bad.webview.posted[0] as { message: string }).message, /the result file \/nowhere\/r\.json could not be read/);
+  assert.match((bad.webview.posted[0] as { message: string }).message, /\/nowhere\/r\.json: no such file or directory/);
   assert.ok(h2.log.lines.some((l) => /^error Restoring the compare panel/.test(l)));
 });
 

@@ -2,6 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { orderByEpoch } from './epochs';
 import { messageOf } from '../messageOf';
+import { describeFsError } from '../dataset/fileAccess';
 
 /**
  * Checkpoints of one training run: .onnx files, and sub-folders holding a TF.js model.json (the
@@ -12,7 +13,7 @@ export async function listEpochCheckpoints(folder: string): Promise<{ file: stri
   try {
     names = await readdir(folder);
   } catch (err) {
-    throw new Error(`cannot read the folder ${folder}: ${messageOf(err)}`);
+    throw describeFsError(folder, err);
   }
   // Name to read the epoch from -> checkpoint path.
   const found = new Map<string, string>();

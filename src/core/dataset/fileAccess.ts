@@ -6,19 +6,37 @@ export function errorCode(err: unknown): string {
   return typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
 }
 
-/** Turns a Node fs error into a message that names the file and says what went wrong, in words. */
-export function describeFsError(path: string, err: unknown): Error {
+const FS_REASONS: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'is a directory, expected a file',
+  ENOTDIR: 'a parent of this path is not a directory',
+  EMFILE: 'too many open files',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  ELOOP: 'too many symbolic links',
+};
+
+/** A Node fs error in words, with its code: "permission denied, EACCES"; its own message when the code is unusual. */
+export function fsErrorReason(err: unknown): string {
   const code = errorCode(err);
-  const reasons: Record<string, string> = {
-    ENOENT: 'no such file or directory',
-    EACCES: 'permission denied',
-    EPERM: 'permission denied',
-    EISDIR: 'is a directory, expected a file',
-    ENOTDIR: 'a parent of this path is not a directory',
-    EMFILE: 'too many open files',
-  };
-  const reason = reasons[code] ?? messageOf(err);
-  return new Error(`${path}: cannot read (${reason}${code && reasons[code] ? `, ${code}` : ''})`);
+  return FS_REASONS[code] ? `${FS_REASONS[code]}, ${code}` : messageOf(err);
+}
+
+/**
+ * Turns a Node fs error into a message that names the file and says what went wrong, in words. A missing
+ * file reads `<path>: no such file or directory` whichever command or reader meets it (checkpoint,
+ * dataset, result file, folder of epochs), so one fault has one phrasing.
+ */
+export function describeFsError(path: string, err: unknown): Error {
+  return new Error(`${path}: ${readProblem(err)}`);
+}
+
+/** describeFsError's words without the path, for errors that put the path in front themselves. */
+export function readProblem(err: unknown): string {
+  return errorCode(err) === 'ENOENT' ? FS_REASONS.ENOENT : `cannot read (${fsErrorReason(err)})`;
 }
 
 /**

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { checkOnnxOutline } from './onnx/looksLikeOnnx';
 import { sniffTfjsModelJson } from './tfjs/sniff';
 import { messageOf } from '../messageOf';
+import { describeFsError } from '../dataset/fileAccess';
 
 export type CheckpointKind = 'onnx' | 'tfjs-layers' | 'tfjs-graph' | 'unknown';
 
@@ -72,8 +73,7 @@ export async function sniffCheckpoint(path: string): Promise<CheckpointSniff> {
   try {
     info = await stat(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? `${path}: file not found` : `${path}: cannot be read (${code ?? String(error)})`);
+    throw describeFsError(path, error);
   }
   if (!info.isDirectory()) return sniffFile(path);
   const entries = await readdir(path);

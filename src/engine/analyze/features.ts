@@ -99,7 +99,9 @@ export async function analyzeFeatures(request: FeaturesRequest, hooks: AnalysisH
           const rows = await readFloat32Rows(file, layer.name, start, end);
           const logits = stage === 'pass2' && layer.name === classifierInput && file.npz.has('logits') ? await readFloat32Rows(file, 'logits', start, end) : undefined;
           each(layer.name, rows, file.labels.subarray(start, end), start, logits);
-          hooks.onProgress({ stage, split: file === train ? 'train' : 'test', layer: layer.name, done: li * N + end, total: file.layers.length * N, message: `${basename(file.path)} ${stage === 'pass1' ? 'pass 1 of 2' : 'pass 2 of 2'}` });
+          // done/total count samples, as for a checkpoint: the samples of this layer, the layer named
+          // beside them (not samples x layers, which read as a sample count L times too large).
+          hooks.onProgress({ stage, split: file === train ? 'train' : 'test', layer: layer.name, done: end, total: N, message: `${basename(file.path)} layer ${li + 1} of ${file.layers.length}, ${stage === 'pass1' ? 'pass 1 of 2' : 'pass 2 of 2'}` });
         }
       }
     };

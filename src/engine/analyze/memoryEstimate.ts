@@ -30,14 +30,26 @@ export interface MemoryEstimate {
   bytes: number;
   /** Each probe's share (its class means and their copies, its outputs in flight), largest first. */
   perLayer: { name: string; dim: number; bytes: number }[];
+  /** The part that is batches of outputs in flight (what a smaller --batch-size shrinks). */
+  batchBytes: number;
 }
 
-export function estimateAnalysisMemory(probes: readonly ProbeSize[], numClasses: number, withTest: boolean, batchSize: number): MemoryEstimate {
+/**
+ * Samples in one batch at most: the batch size, but never more than the largest split has (after the
+ * per-class subsample), since the last (or only) batch of a split is cut to what is left.
+ */
+export function batchRowsInFlight(batchSize: number, splitSamples: readonly number[]): number {
+  return Math.min(batchSize, Math.max(0, ...splitSamples));
+}
+
+/** `batchRows`: samples per batch as batchRowsInFlight counts them (0 where rows are read a layer at a time). */
+export function estimateAnalysisMemory(probes: readonly ProbeSize[], numClasses: number, withTest: boolean, batchRows: number): MemoryEstimate {
   const copies = withTest ? MEAN_COPIES_WITH_TEST : MEAN_COPIES_TRAIN_ONLY;
   const perLayer = probes
-    .map((p) => ({ name: p.name, dim: p.dim, bytes: copies * numClasses * p.dim * 8 + BATCHES_IN_FLIGHT * batchSize * p.dim * 4 }))
+    .map((p) => ({ name: p.name, dim: p.dim, bytes: copies * numClasses * p.dim * 8 + BATCHES_IN_FLIGHT * batchRows * p.dim * 4 }))
     .sort((a, b) => b.bytes - a.bytes);
-  return { bytes: BASELINE_BYTES + perLayer.reduce((sum, l) => sum + l.bytes, 0), perLayer };
+  const batchBytes = probes.reduce((sum, p) => sum + BATCHES_IN_FLIGHT * batchRows * p.dim * 4, 0);
+  return { bytes: BASELINE_BYTES + perLayer.reduce((sum, l) => sum + l.bytes, 0), perLayer, batchBytes };
 }
 
 /**
@@ -74,6 +86,7 @@ export function checkMemoryFits(checkpoint: string, estimate: MemoryEstimate, nu
     `${checkpoint}: this analysis would need about ${gib(estimate.bytes)} of memory, more than the ${gib(usable)} it may use ` +
       `(${Math.round(USABLE_SHARE * 100)}% of the ${gib(machineBytes)} this machine, or its container, allows). Each probed layer keeps its ${numClasses} class means in float64, with copies for pass 2; ` +
       `most of it for ${heaviest.join(', ')}. Probe fewer or narrower layers (\`collapse-lens layers\` lists their sizes; choose with --layers, ` +
-      `or "Choose layers…" in the editor), or analyse fewer classes.`,
+      `or "Choose layers…" in the editor), or analyse fewer classes` +
+      (estimate.batchBytes >= 0.25 * estimate.bytes ? `, or use a smaller --batch-size (${BATCHES_IN_FLIGHT} batches of outputs in flight take ${gib(estimate.batchBytes)} of it).` : '.'),
   );
 }

@@ -8,6 +8,7 @@ import { buildPreprocessor, checkSplitsAgree, loadDatasetConfig, overlapWarning,
 import type { ClassifierMetrics } from '../../core/metrics';
 import { createRunner } from '../backends';
 import { UserError } from '../errors';
+import { describeFsError } from '../../core/dataset/fileAccess';
 import { checkpointSha256 } from '../../core/model/checkpointContent';
 import { loadModelGraph } from './loadModel';
 import { prepareSplit, type PreparedSplit } from './splits';
@@ -15,7 +16,7 @@ import { sweep } from './passes';
 import { createReducer, type Reducer } from './reducerClient';
 import type { AnalysisHooks } from './hooks';
 import { assembleResult, type SplitOutcome } from './assemble';
-import { checkMemoryFits, estimateAnalysisMemory } from './memoryEstimate';
+import { batchRowsInFlight, checkMemoryFits, estimateAnalysisMemory, type ProbeSize } from './memoryEstimate';
 
 function numClassesOf(graph: ModelGraph): number {
   const K = graph.numOutputs ?? graph.classifier?.numClasses ?? null;
@@ -50,15 +51,17 @@ export async function analyzeCheckpoint(request: AnalyzeRequest, hooks: Analysis
   hooks.onProgress({ stage: 'load', done: 0, total: 1, message: `reading ${basename(request.checkpoint)}` });
   try {
     await access(request.checkpoint);
-  } catch {
-    throw new UserError(`${request.checkpoint}: no such checkpoint file`);
+  } catch (err) {
+    throw describeFsError(request.checkpoint, err);
   }
   const graph = await loadModelGraph(request.checkpoint, request.threads);
   const probes = probesWithClassifierInput(graph, request.layers);
   const K = numClassesOf(graph);
   const logitsName = graph.classifier?.logitsLayer ?? graph.logitsLayer;
   const layers = probes.map((p) => ({ name: p.name, dim: dimOf(p) }));
-  checkMemoryFits(request.checkpoint, estimateAnalysisMemory(layers, K, request.test !== undefined, request.batchSize), K);
+  // The class means alone, from the graph's shapes: refused before any data is opened. The batches in
+  // flight are added once the splits' sizes are known (below, in analyzeWith).
+  checkMemoryFits(request.checkpoint, estimateAnalysisMemory(layers, K, request.test !== undefined, 0), K);
   // The metrics worker starts now, while the data are opened and the session is created (~50 ms).
   const reducerStarting = createReducer({
     layers,
@@ -68,7 +71,7 @@ export async function analyzeCheckpoint(request: AnalyzeRequest, hooks: Analysis
     logitsName: logitsName ?? null,
   });
   try {
-    return await analyzeWith(request, hooks, { graph, probes, K, logitsName, reducerStarting, started });
+    return await analyzeWith(request, hooks, { graph, probes, layers, K, logitsName, reducerStarting, started });
   } finally {
     await (await reducerStarting).dispose();
   }
@@ -77,6 +80,7 @@ export async function analyzeCheckpoint(request: AnalyzeRequest, hooks: Analysis
 interface LoadedAnalysis {
   graph: ModelGraph;
   probes: LayerInfo[];
+  layers: ProbeSize[];
   K: number;
   logitsName: string | undefined;
   reducerStarting: Promise<Reducer>;
@@ -96,6 +100,11 @@ async function analyzeWith(request: AnalyzeRequest, hooks: AnalysisHooks, loaded
   // Every exit from here on (a shape that does not fit, a runner that fails to start) closes the files.
   try {
     test = request.test ? await prepareSplit('test', { ...request.test, strict }, K, perClass, seed) : undefined;
+    // With the batches in flight, once the splits are known (still before any memory is taken: the
+    // accumulators start with the first batch). A batch never holds more samples than the split has, so
+    // --batch-size 100000 on 200 samples costs 200 samples' outputs, not 100,000.
+    const rows = batchRowsInFlight(request.batchSize, [train.indices.length, test?.indices.length ?? 0]);
+    checkMemoryFits(request.checkpoint, estimateAnalysisMemory(loaded.layers, K, test !== undefined, rows), K);
     const warnings: string[] = [];
     if (test) {
       await refuseIdenticalSplits(train.source, test.source);

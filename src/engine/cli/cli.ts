@@ -1,12 +1,11 @@
-import { renameSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { UserError, messageOf } from '../errors';
+import { UsageError, messageOf } from '../errors';
 import { analyzeCommand } from './commands/analyze';
 import { layersCommand } from './commands/layers';
 import { metricsCommand } from './commands/metrics';
 import { compareCommand } from './commands/compare';
 import { trajectoryCommand } from './commands/trajectory';
 import { TOOL_VERSION } from '../version';
+import { closeNames } from '../../core/closeNames';
 
 export interface CliCommand {
   name: string;
@@ -29,7 +28,11 @@ function topHelp(): string {
   ].join('\n');
 }
 
-/** Returns the exit code: 0 done, 1 failed, 2 bad usage. Errors are one line on stderr. */
+/**
+ * Returns the exit code: 0 done; 2 the command line is wrong (unknown command or option, a bad flag
+ * value, a missing argument: nothing was read); 1 anything else failed (a missing or unreadable file,
+ * bad data, an analysis that cannot fit, --out that cannot be written). Errors are one line on stderr.
+ */
 export async function runCli(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
@@ -42,7 +45,8 @@ export async function runCli(argv: string[]): Promise<number> {
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    process.stderr.write(`collapse-lens: unknown command "${name}" (commands: ${COMMANDS.map((c) => c.name).join(', ')})\n`);
+    const close = closeNames(name, COMMANDS.map((c) => c.name), 1);
+    process.stderr.write(`collapse-lens: unknown command ${name}${close.length ? ` (did you mean ${close[0]}?)` : ''} (commands: ${COMMANDS.map((c) => c.name).join(', ')})\n`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -54,19 +58,6 @@ export async function runCli(argv: string[]): Promise<number> {
   } catch (err) {
     process.stderr.write(`collapse-lens ${name}: ${messageOf(err)}\n`);
     if (process.env.COLLAPSE_LENS_DEBUG && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
-    return err instanceof UserError ? 2 : 1;
+    return err instanceof UsageError ? 2 : 1;
   }
-}
-
-/** Writes JSON to a file (atomically: a crash mid-write must not leave a torn result) or to stdout. */
-export function emitJson(value: unknown, out: string | undefined): void {
-  const text = JSON.stringify(value, null, 2) + '\n';
-  if (!out) {
-    process.stdout.write(text);
-    return;
-  }
-  const target = resolve(out);
-  const tmp = `${target}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, target);
 }

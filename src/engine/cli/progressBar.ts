@@ -23,7 +23,8 @@ export function stderrProgress(quiet: boolean): ProgressSink {
       return;
     }
     const decile = Math.floor(frac * 10);
-    const key = label;
+    // The message too: `metrics` names the layer there, and each layer's samples start again from 0.
+    const key = `${label} ${p.message}`;
     if (key !== lastLine || decile !== lastDecile) {
       lastLine = key;
       lastDecile = decile;

@@ -6,7 +6,7 @@ import type { AnalysisHooks } from '../analyze/hooks';
 import { describeLayers } from '../analyze/layers';
 import { throttleProgress } from '../progress';
 import { CancelledError, messageOf } from '../errors';
-import { emitJson } from '../cli/cli';
+import { checkOutputTarget, writeJsonOutput } from '../cli/outputFile';
 
 function send(msg: EngineToHost): void {
   process.send?.(msg);
@@ -42,9 +42,10 @@ export function serveIpc(): void {
   const runAnalysis = (id: number, out: string | undefined, analyze: (hooks: AnalysisHooks) => Promise<AnalysisResult>) =>
     runJob(id, async (signal, onPartial) => {
       const onProgress = throttleProgress((progress) => send({ kind: 'progress', id, progress }), 250);
+      if (out) await checkOutputTarget(out);
       const result = await analyze({ onProgress, onPartial, signal });
       // Written here, before the host hears of it, so a host that dies now loses nothing.
-      if (out) emitJson(result, out);
+      if (out) await writeJsonOutput(result, out);
       send({ kind: 'result', id, result });
     });
 

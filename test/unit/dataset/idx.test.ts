@@ -132,6 +132,6 @@ test('broken IDX inputs each get an error that names the file and the fault', as
     writeIdx(join(dir, 'short-labels-idx1-ubyte'), 'uint8', [4], [0, 1, 2, 3]);
     await assert.rejects(openDataset({ path: short }), /short-images-idx3-ubyte holds 5 images but .*short-labels-idx1-ubyte holds 4 labels/);
 
-    await assert.rejects(openDataset({ path: join(dir, 'missing-images-idx3-ubyte') }), /missing-images-idx3-ubyte: cannot read \(no such file or directory, ENOENT\)/);
+    await assert.rejects(openDataset({ path: join(dir, 'missing-images-idx3-ubyte') }), /missing-images-idx3-ubyte: no such file or directory$/);
   });
 });

@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { totalmem } from 'node:os';
-import { BASELINE_BYTES, BATCHES_IN_FLIGHT, MEAN_COPIES_TRAIN_ONLY, MEAN_COPIES_WITH_TEST, availableMemoryBytes, checkMemoryFits, estimateAnalysisMemory, memoryLimit } from '../../../src/engine/analyze/memoryEstimate';
+import { BASELINE_BYTES, BATCHES_IN_FLIGHT, MEAN_COPIES_TRAIN_ONLY, MEAN_COPIES_WITH_TEST, availableMemoryBytes, batchRowsInFlight, checkMemoryFits, estimateAnalysisMemory, memoryLimit } from '../../../src/engine/analyze/memoryEstimate';
+import { analyzeCheckpoint } from '../../../src/engine/analyze/pipeline';
+import { fixtureRequest, silentHooks } from '../pipeline/helpers/analyze';
 
 const GiB = 2 ** 30;
 
@@ -55,6 +57,31 @@ test('an ordinary analysis (the CNN fixture on Fashion-MNIST) is far below any m
   const estimate = estimateAnalysisMemory([{ name: 'relu1', dim: 16 * 28 * 28 }, { name: 'pool1', dim: 16 * 14 * 14 }, { name: 'logits', dim: 10 }], 10, true, 64);
   assert.ok(estimate.bytes < 1 * GiB, `${estimate.bytes / GiB} GiB`);
   checkMemoryFits('cnn.onnx', estimate, 10, 4 * GiB);
+});
+
+test('a batch holds at most the samples a split has: --batch-size 100000 on 200 samples costs 200 samples', () => {
+  assert.equal(batchRowsInFlight(100_000, [200, 100]), 200);
+  assert.equal(batchRowsInFlight(64, [200, 100]), 64);
+  assert.equal(batchRowsInFlight(100_000, [200, 5000]), 5000, 'the larger split sets it');
+  // The CNN fixture's default probes (about 31,000 values per sample): 100,000 rows of them in flight
+  // is ~35 GiB, which a 16 GiB machine refuses; the 200 rows that exist are a few MiB.
+  const probes = [12544, 3136, 3136, 3136, 3136, 784, 1568, 288, 288, 64, 10].map((dim, i) => ({ name: `layer${i}`, dim }));
+  const small = estimateAnalysisMemory(probes, 10, true, batchRowsInFlight(100_000, [200, 200]));
+  assert.ok(small.bytes < 0.5 * GiB, `${small.bytes / GiB} GiB`);
+  checkMemoryFits('cnn.onnx', small, 10, 16 * GiB);
+  // A batch that large on a split that really has a million samples is still refused, and the message
+  // says that the batch size is what to change.
+  const large = estimateAnalysisMemory(probes, 10, true, batchRowsInFlight(100_000, [1_000_000]));
+  assert.throws(
+    () => checkMemoryFits('cnn.onnx', large, 10, 16 * GiB),
+    (err: Error) => /would need about \d+ GiB/.test(err.message) && new RegExp(`use a smaller --batch-size \\(${BATCHES_IN_FLIGHT} batches of outputs in flight take \\d+ GiB of it\\)`).test(err.message),
+  );
+});
+
+test('analyze with --batch-size 100000 on the 200-sample fixture runs (sized by the samples that exist)', async () => {
+  const result = await analyzeCheckpoint(fixtureRequest('cnn', { batchSize: 100_000, perClass: 20 }), silentHooks);
+  assert.equal(result.splits.train.samples, 200);
+  assert.equal(result.settings?.batchSize, 100_000);
 });
 
 test('the memory available is the machine\'s, or a container\'s limit when lower', () => {

@@ -25,7 +25,7 @@ test('a missing checkpoint is named', async () => {
     const path = join(dir, 'no-such-model.onnx');
     const message = await rejection(() => analyzeCheckpoint(fixtureRequest('mlp', { checkpoint: path }), silentHooks));
     assert.match(message, /no-such-model\.onnx/);
-    assert.match(message, /no such checkpoint file/);
+    assert.match(message, /no-such-model\.onnx: no such file or directory$/);
   });
 });
 

@@ -132,3 +132,20 @@ test('a layer narrower than K−1 is flagged in the result JSON, warned about, a
     assert.ok(table.some((l) => l.startsWith('* NC1 over rank r < K−1 = 9')), 'a footnote explains the mark');
   });
 });
+
+test('metrics progress counts samples (of the layer named beside them), not samples x layers', async () => {
+  const seen: import('../../../src/protocol/engine').ProgressInfo[] = [];
+  const result = await analyzeFeatures({ features: FEATURES, epsilon: 0.01 }, { onProgress: (p) => void seen.push(p) });
+  const N = result.splits.train.samples;
+  const L = result.layers.length;
+  assert.ok(seen.length > 0);
+  for (const p of seen) {
+    assert.equal(p.total, N, `total is the sample count (${N}), not ${L} x ${N}`);
+    assert.ok(p.done > 0 && p.done <= N, `done ${p.done} of ${N}`);
+  }
+  for (const stage of ['pass1', 'pass2'] as const) {
+    const finished = seen.filter((p) => p.stage === stage && p.done === N);
+    assert.deepEqual(finished.map((p) => p.layer), result.layers.map((l) => l.name), `${stage}: each layer reaches all ${N} samples once`);
+    assert.deepEqual(finished.map((p) => /layer (\d+) of (\d+)/.exec(p.message)?.slice(1).join('/')), result.layers.map((_, i) => `${i + 1}/${L}`));
+  }
+});

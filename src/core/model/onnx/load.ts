@@ -9,6 +9,7 @@ import { listOnnxLayers } from './layers';
 import { findLogits } from './patterns';
 import type { OnnxModel } from './types';
 import { messageOf } from '../../messageOf';
+import { describeFsError } from '../../dataset/fileAccess';
 
 /** Decodes ONNX bytes, failing with the file's name when they are not a ModelProto with a graph. */
 export function decodeOnnxModel(bytes: Uint8Array, path: string): onnx.ModelProto {
@@ -32,8 +33,7 @@ export async function loadOnnxGraph(path: string): Promise<OnnxModel> {
     const buffer = await readFile(path);
     bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? `${path}: file not found` : `${path}: cannot be read (${code ?? String(error)})`);
+    throw describeFsError(path, error);
   }
   const proto = decodeOnnxModel(bytes, path);
   await inlineExternalData(proto, path);

@@ -3,34 +3,10 @@
  * ONNX tensor names here, layer or node names for TF.js), so both formats share one set of messages.
  */
 import type { LayerInfo, LayerSelection, ModelGraph } from '../types';
+import { closeNames } from '../../closeNames';
 
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
-}
-
-/** Up to `limit` layer names that look like `wanted`: substrings either way, then small edit distances. */
-export function closeLayerNames(wanted: string, names: string[], limit = 5): string[] {
-  const w = wanted.toLowerCase();
-  const budget = Math.max(2, Math.floor(w.length / 3));
-  return names
-    .map((name) => {
-      const n = name.toLowerCase();
-      const contains = n.includes(w) || w.includes(n);
-      return { name, score: contains ? 0 : editDistance(w, n), contains };
-    })
-    .filter((m) => m.contains || m.score <= budget)
-    .sort((x, y) => x.score - y.score || x.name.length - y.name.length)
-    .slice(0, limit)
-    .map((m) => m.name);
-}
+/** Layer names that look like a misspelt one (the CLI's option names use the same rule). */
+export const closeLayerNames = closeNames;
 
 /**
  * 'auto' -> the layers the format's default rule marked; 'all' -> every layer; a list of names -> those
@@ -46,7 +22,7 @@ export function resolveProbes(graph: ModelGraph, selection: LayerSelection): Lay
   if (unknown.length > 0) {
     const names = graph.layers.map((l) => l.name);
     const lines = unknown.map((name) => {
-      const close = closeLayerNames(name, names);
+      const close = closeNames(name, names);
       return close.length > 0
         ? `  "${name}": did you mean ${close.map((c) => `"${c}"`).join(', ')}?`
         : `  "${name}": no similar layer name`;

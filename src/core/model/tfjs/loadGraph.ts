@@ -8,6 +8,7 @@ import { sniffTfjsModelJson } from './sniff';
 import { parseWeightsManifest } from './weightsManifest';
 import { resolveWeightShards } from './weightShards';
 import { messageOf } from '../../messageOf';
+import { readProblem } from '../../dataset/fileAccess';
 
 export type TfjsModelGraph = TfjsLayersGraph | TfjsGraphModelGraph;
 
@@ -22,7 +23,7 @@ export function readModelJson(file: string): unknown {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new TfjsModelError(file, `cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    throw new TfjsModelError(file, readProblem(err));
   }
   return parseModelJson(file, text);
 }

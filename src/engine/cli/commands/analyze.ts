@@ -1,7 +1,7 @@
 import type { CliCommand } from '../cli';
-import { choiceFlag, intFlag, listFlag, numberFlag, parse, stringFlag, type FlagSpec } from '../args';
-import { UserError } from '../../errors';
-import { emitJson } from '../cli';
+import { choiceFlag, intFlag, listFlag, listItems, numberFlag, parse, stringFlag, type FlagSpec, type Parsed } from '../args';
+import { UsageError } from '../../errors';
+import { checkOutputTarget, writeJsonOutput } from '../outputFile';
 import { stderrProgress } from '../progressBar';
 import { formatLayerTable, runNotes } from '../table';
 import { throttleProgress } from '../../progress';
@@ -69,65 +69,57 @@ Options:
   --table                   print the per-layer table even without --out (on stderr)
   --quiet, -q               no progress on stderr`;
 
-function datasetSpec(path: string, labels: string | undefined, arrays: string | undefined, cifar: string | undefined, split: 'train' | 'test'): DatasetSpec {
+function datasetSpec(path: string, labels: string | undefined, flags: Parsed['flags'], split: 'train' | 'test'): DatasetSpec {
   const spec: DatasetSpec = { path, split };
   if (labels) spec.labelsPath = labels;
+  const arrays = listItems(flags, 'arrays');
   if (arrays) {
-    const [x, y] = arrays.split(',').map((s) => s.trim());
-    if (!x || !y) throw new UserError(`--arrays must be "x,y" (the images and labels array names), got "${arrays}"`);
-    spec.arrays = { x, y };
+    if (arrays.length !== 2) throw new UsageError(`--arrays: expected "x,y" (the images and labels array names), got "${String(flags.arrays)}"`);
+    spec.arrays = { x: arrays[0], y: arrays[1] };
   }
-  if (cifar) {
-    if (cifar !== 'fine' && cifar !== 'coarse') throw new UserError(`--cifar-labels must be fine or coarse, got "${cifar}"`);
-    spec.labelKind = cifar;
-  }
+  if (flags['cifar-labels'] !== undefined) spec.labelKind = choiceFlag(flags, 'cifar-labels', ['fine', 'coarse'] as const, 'fine');
   return spec;
 }
 
-export function layerSelection(raw: string | undefined): LayerSelection {
+function layerSelection(flags: Parsed['flags']): LayerSelection {
+  const raw = stringFlag(flags, 'layers');
   if (raw === undefined || raw === 'auto') return 'auto';
   if (raw === 'all') return 'all';
-  const names = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-  if (names.length === 0) throw new UserError('--layers needs auto, all, or comma-separated layer names');
-  return names;
+  return listItems(flags, 'layers') ?? 'auto';
 }
 
 export function buildAnalyzeRequest(argv: string[]): { request: AnalyzeRequest; quiet: boolean; table: boolean } {
-  const { positionals, flags } = parse('analyze', argv, FLAGS);
-  if (positionals.length !== 1) throw new UserError(`analyze takes one checkpoint, got ${positionals.length === 0 ? 'none' : positionals.join(' ')} (see collapse-lens analyze --help)`);
+  const { positionals, flags } = parse(argv, FLAGS);
+  if (positionals.length !== 1) throw new UsageError(`analyze takes one checkpoint, got ${positionals.length === 0 ? 'none' : positionals.join(' ')} (see collapse-lens analyze --help)`);
   const train = stringFlag(flags, 'train');
-  if (!train) throw new UserError('analyze needs --train <dataset> (see collapse-lens analyze --help)');
+  if (!train) throw new UsageError('analyze needs --train <dataset> (see collapse-lens analyze --help)');
   const test = stringFlag(flags, 'test');
-  const arrays = stringFlag(flags, 'arrays');
-  const cifar = stringFlag(flags, 'cifar-labels');
   const preprocessing: PreprocessingOptions = {};
   const scale = flags.scale === undefined ? undefined : numberFlag(flags, 'scale', 1, (n) => n > 0, 'a positive number');
   if (scale !== undefined) preprocessing.scale = scale;
   const mean = listFlag(flags, 'mean');
   if (mean) preprocessing.mean = mean;
-  const std = listFlag(flags, 'std');
-  if (std) {
-    if (std.some((s) => s <= 0)) throw new UserError('--std values must be positive');
-    preprocessing.std = std;
-  }
+  const std = listFlag(flags, 'std', (s) => s > 0, 'positive numbers');
+  if (std) preprocessing.std = std;
   if (flags['channel-order'] !== undefined) preprocessing.channelOrder = choiceFlag(flags, 'channel-order', ['rgb', 'bgr'] as const, 'rgb');
   if (flags['normalize-floats']) preprocessing.normalizeFloats = true;
   if (flags['no-resize']) preprocessing.resize = false;
   const perClass = flags['per-class'] === undefined ? null : intFlag(flags, 'per-class', 0, 1);
   const request: AnalyzeRequest = {
     checkpoint: positionals[0],
-    train: datasetSpec(train, stringFlag(flags, 'train-labels'), arrays, cifar, 'train'),
-    layers: layerSelection(stringFlag(flags, 'layers')),
+    train: datasetSpec(train, stringFlag(flags, 'train-labels'), flags, 'train'),
+    layers: layerSelection(flags),
     perClass,
     batchSize: intFlag(flags, 'batch-size', 64, 1),
     provider: choiceFlag(flags, 'provider', ['auto', 'cpu', 'cuda'] as const, 'auto'),
     threads: intFlag(flags, 'threads', 0, 0),
-    seed: intFlag(flags, 'seed', 0, 0),
-    epsilon: numberFlag(flags, 'epsilon', 0.01, (n) => n >= 0 && n < 1, 'in [0, 1)'),
+    // The sampler keeps 32 bits of the seed: a larger one would silently pick another seed's samples.
+    seed: intFlag(flags, 'seed', 0, 0, 2 ** 32 - 1),
+    epsilon: numberFlag(flags, 'epsilon', 0.01, (n) => n >= 0 && n < 1, 'a number in [0, 1)'),
     preprocessing,
     strict: flags.strict === true,
   };
-  if (test) request.test = datasetSpec(test, stringFlag(flags, 'test-labels'), arrays, cifar, 'test');
+  if (test) request.test = datasetSpec(test, stringFlag(flags, 'test-labels'), flags, 'test');
   const out = stringFlag(flags, 'out');
   if (out) request.out = out;
   return { request, quiet: flags.quiet === true, table: flags.table === true };
@@ -139,8 +131,10 @@ export const analyzeCommand: CliCommand = {
   usage: USAGE,
   async run(argv) {
     const { request, quiet, table } = buildAnalyzeRequest(argv);
+    // Before minutes of inference, not after: a folder that is missing or not writable is a one-line fix.
+    if (request.out) await checkOutputTarget(request.out);
     const result = await analyzeCheckpoint(request, { onProgress: throttleProgress(stderrProgress(quiet)) });
-    emitJson(result, request.out);
+    await writeJsonOutput(result, request.out);
     if (request.out) process.stdout.write(formatLayerTable(result) + `\n\nresult written to ${request.out}\n`);
     else if (table) process.stderr.write(formatLayerTable(result) + '\n');
     else process.stderr.write(runNotes(result, quiet));

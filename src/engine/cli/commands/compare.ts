@@ -1,8 +1,8 @@
 import { basename } from 'node:path';
 import type { CliCommand } from '../cli';
-import { emitJson } from '../cli';
-import { parse, stringFlag, type FlagSpec } from '../args';
-import { messageOf, UserError } from '../../errors';
+import { checkOutputTarget, writeJsonOutput } from '../outputFile';
+import { listItems, parse, stringFlag, type FlagSpec } from '../args';
+import { messageOf, UsageError, UserError } from '../../errors';
 import type { AnalysisResult } from '../../../core/result';
 import { readResultFile } from '../../../core/readResultFile';
 import { compareResults, type CompareResult } from '../../../core/compare';
@@ -21,34 +21,25 @@ Options:
   --allow-mismatch    compare runs on different data anyway (recorded as a warning)
   --out, -o <file>    write the comparison JSON there (and print the table); stdout without it`;
 
-/** A result file, or a one-line usage error naming it. */
-async function readResult(path: string): Promise<AnalysisResult> {
-  try {
-    return await readResultFile(path);
-  } catch (err) {
-    throw new UserError(messageOf(err));
-  }
-}
-
 export const compareCommand: CliCommand = {
   name: 'compare',
   summary: 'align two or more result JSONs layer by layer and list the changes',
   usage: USAGE,
   async run(argv) {
-    const { positionals, flags } = parse('compare', argv, FLAGS);
-    if (positionals.length < 2) throw new UserError('compare needs at least two result files (see collapse-lens compare --help)');
-    const results = await Promise.all(positionals.map(readResult));
-    const labelsFlag = stringFlag(flags, 'labels');
-    const labels = labelsFlag ? labelsFlag.split(',') : positionals.map((p) => basename(p).replace(/\.json$/, ''));
-    if (labels.length !== results.length) throw new UserError(`--labels names ${labels.length} runs but ${results.length} result files were given`);
+    const { positionals, flags } = parse(argv, FLAGS);
+    if (positionals.length < 2) throw new UsageError('compare needs at least two result files (see collapse-lens compare --help)');
+    const labels = listItems(flags, 'labels') ?? positionals.map((p) => basename(p).replace(/\.json$/, ''));
+    if (labels.length !== positionals.length) throw new UsageError(`--labels names ${labels.length} runs but ${positionals.length} result files were given`);
+    const out = stringFlag(flags, 'out');
+    if (out) await checkOutputTarget(out);
+    const results: AnalysisResult[] = await Promise.all(positionals.map(readResultFile));
     let comparison: CompareResult;
     try {
       comparison = compareResults(results, labels, flags['allow-mismatch'] === true);
     } catch (err) {
       throw new UserError(messageOf(err));
     }
-    const out = stringFlag(flags, 'out');
-    emitJson(comparison, out);
+    await writeJsonOutput(comparison, out);
     if (out) process.stdout.write(formatCompareTable(comparison) + `\n\ncomparison written to ${out}\n`);
     return 0;
   },

@@ -1,6 +1,6 @@
 import type { CliCommand } from '../cli';
 import { parse, type FlagSpec } from '../args';
-import { UserError } from '../../errors';
+import { UsageError } from '../../errors';
 import { describeLayers } from '../../analyze/layers';
 
 const FLAGS: FlagSpec = { json: { type: 'boolean' }, all: { type: 'boolean' } };
@@ -20,8 +20,8 @@ export const layersCommand: CliCommand = {
   summary: 'list the layers of a checkpoint that can be probed',
   usage: USAGE,
   async run(argv) {
-    const { positionals, flags } = parse('layers', argv, FLAGS);
-    if (positionals.length !== 1) throw new UserError('layers takes one checkpoint (see collapse-lens layers --help)');
+    const { positionals, flags } = parse(argv, FLAGS);
+    if (positionals.length !== 1) throw new UsageError('layers takes one checkpoint (see collapse-lens layers --help)');
     const info = await describeLayers(positionals[0]);
     if (flags.json) {
       process.stdout.write(JSON.stringify(info, null, 2) + '\n');

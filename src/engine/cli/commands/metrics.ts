@@ -1,7 +1,7 @@
 import type { CliCommand } from '../cli';
-import { emitJson } from '../cli';
+import { checkOutputTarget, writeJsonOutput } from '../outputFile';
 import { numberFlag, parse, stringFlag, type FlagSpec } from '../args';
-import { UserError } from '../../errors';
+import { UsageError } from '../../errors';
 import { stderrProgress } from '../progressBar';
 import { formatLayerTable } from '../table';
 import { throttleProgress } from '../../progress';
@@ -34,15 +34,16 @@ export const metricsCommand: CliCommand = {
   summary: 'compute the metrics from features you dumped to an .npz (no model needed)',
   usage: USAGE,
   async run(argv) {
-    const { positionals, flags } = parse('metrics', argv, FLAGS);
-    if (positionals.length !== 1) throw new UserError('metrics takes one features .npz (see collapse-lens metrics --help)');
-    const request: FeaturesRequest = { features: positionals[0], epsilon: numberFlag(flags, 'epsilon', 0.01, (n) => n >= 0 && n < 1, 'in [0, 1)') };
+    const { positionals, flags } = parse(argv, FLAGS);
+    if (positionals.length !== 1) throw new UsageError('metrics takes one features .npz (see collapse-lens metrics --help)');
+    const request: FeaturesRequest = { features: positionals[0], epsilon: numberFlag(flags, 'epsilon', 0.01, (n) => n >= 0 && n < 1, 'a number in [0, 1)') };
     const test = stringFlag(flags, 'test');
     if (test) request.test = test;
     const out = stringFlag(flags, 'out');
     if (out) request.out = out;
+    if (out) await checkOutputTarget(out);
     const result = await analyzeFeatures(request, { onProgress: throttleProgress(stderrProgress(flags.quiet === true)) });
-    emitJson(result, out);
+    await writeJsonOutput(result, out);
     if (out) process.stdout.write(formatLayerTable(result) + `\n\nresult written to ${out}\n`);
     return 0;
   },

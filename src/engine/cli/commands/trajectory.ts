@@ -1,6 +1,6 @@
 import type { CliCommand } from '../cli';
-import { emitJson } from '../cli';
-import { messageOf, UserError } from '../../errors';
+import { checkOutputTarget, writeJsonOutput } from '../outputFile';
+import { UsageError } from '../../errors';
 import { stderrProgress } from '../progressBar';
 import { throttleProgress } from '../../progress';
 import { analyzeCheckpoint } from '../../analyze/pipeline';
@@ -22,26 +22,22 @@ export const trajectoryCommand: CliCommand = {
   async run(argv) {
     // The folder comes first, as in the usage line; the rest are analyze's own flags.
     const [folder, ...rest] = argv;
-    if (folder === undefined || folder.startsWith('-')) throw new UserError('trajectory needs the folder of checkpoints first (see collapse-lens trajectory --help)');
-    let checkpoints;
-    try {
-      checkpoints = await listEpochCheckpoints(folder);
-    } catch (err) {
-      throw new UserError(messageOf(err));
-    }
+    if (folder === undefined || folder.startsWith('-')) throw new UsageError('trajectory needs the folder of checkpoints first (see collapse-lens trajectory --help)');
+    // The flags are checked before the folder is read, and every request is built before the first
+    // analysis, so a typo or an --out that cannot be written fails at once, not after the first epoch.
+    buildAnalyzeRequest([folder, ...rest]);
+    const checkpoints = await listEpochCheckpoints(folder);
+    const requests = checkpoints.map((c) => ({ epoch: c.epoch, ...buildAnalyzeRequest([c.file, ...rest]) }));
+    const { out } = requests[0].request;
+    if (out) await checkOutputTarget(out);
     const runs: { epoch: number; result: AnalysisResult }[] = [];
-    let out: string | undefined;
-    let quiet = false;
-    for (const [i, c] of checkpoints.entries()) {
-      const built = buildAnalyzeRequest([c.file, ...rest]);
-      out = built.request.out;
-      quiet = built.quiet;
-      delete built.request.out;
-      if (!quiet) process.stderr.write(`epoch ${c.epoch} (${i + 1}/${checkpoints.length}): ${c.file}\n`);
-      runs.push({ epoch: c.epoch, result: await analyzeCheckpoint(built.request, { onProgress: throttleProgress(stderrProgress(quiet)) }) });
+    for (const [i, { epoch, request, quiet }] of requests.entries()) {
+      delete request.out;
+      if (!quiet) process.stderr.write(`epoch ${epoch} (${i + 1}/${requests.length}): ${request.checkpoint}\n`);
+      runs.push({ epoch, result: await analyzeCheckpoint(request, { onProgress: throttleProgress(stderrProgress(quiet)) }) });
     }
     const trajectory: TrajectoryResult = buildTrajectory(runs);
-    emitJson(trajectory, out);
+    await writeJsonOutput(trajectory, out);
     if (out) process.stdout.write(`trajectory of ${runs.length} epochs (${trajectory.epochs.join(', ')}) over ${trajectory.layers.length} layers written to ${out}\n`);
     return 0;
   },

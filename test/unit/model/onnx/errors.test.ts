@@ -42,7 +42,7 @@ test('a JSON file and a text file are not ONNX models', async () => {
 });
 
 test('a missing file says so', async () => {
-  await assert.rejects(loadOnnxGraph('/nonexistent/model.onnx'), /\/nonexistent\/model.onnx: file not found/);
+  await assert.rejects(loadOnnxGraph('/nonexistent/model.onnx'), /\/nonexistent\/model.onnx: no such file or directory/);
 });
 
 test('an integer model input is refused with its type', async () => {

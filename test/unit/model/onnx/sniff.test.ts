@@ -72,5 +72,5 @@ test('a folder: its model.json, else its only .onnx file', async () => {
   } finally {
     await folder.remove();
   }
-  await assert.rejects(sniffCheckpoint('/nonexistent/model.onnx'), /file not found/);
+  await assert.rejects(sniffCheckpoint('/nonexistent/model.onnx'), /\/nonexistent\/model\.onnx: no such file or directory/);
 });
