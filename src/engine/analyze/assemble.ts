@@ -4,6 +4,7 @@ import type { AnalyzeRequest } from '../../protocol/engine';
 import { effectiveDepth, METRIC_CONVENTIONS, type ClassifierMetrics } from '../../core/metrics';
 import type { PreparedSplit } from './splits';
 import { TOOL_VERSION } from '../version';
+import { imageReadWarnings } from '../../core/imageReadReport';
 
 export interface SplitOutcome {
   split: PreparedSplit;
@@ -39,10 +40,13 @@ function classNames(input: AssemblyInput): string[] {
   return names && names.length === input.numClasses ? names : Array.from({ length: input.numClasses }, (_, c) => String(c));
 }
 
-function skippedWarnings(outcome: SplitOutcome | undefined): string[] {
-  const skipped = outcome?.split.info.skipped;
-  if (!skipped || skipped.count === 0) return [];
-  return [`${outcome.split.name}: ${skipped.count} corrupt sample(s) skipped, e.g. ${skipped.examples.slice(0, 3).join(', ')}`];
+/** What reading each split skipped, resized and converted, with example files (after the passes: see describeSplit). */
+function datasetWarnings(input: AssemblyInput): string[] {
+  const { train, test } = input;
+  return [
+    ...imageReadWarnings('train', train.split.info),
+    ...(test ? imageReadWarnings('test', test.split.info) : []),
+  ];
 }
 
 /** The result JSON from the finished splits (a partial one has no test outcome yet). */
@@ -100,7 +104,7 @@ export function assembleResult(input: AssemblyInput): AnalysisResult {
     conventions: [...METRIC_CONVENTIONS],
     timing: input.timing,
     settings: { layers: Array.isArray(input.request.layers) ? input.request.layers.join(',') : input.request.layers, perClass: input.perClass, batchSize: input.request.batchSize, seed: input.seed, epsilon: input.request.epsilon },
-    warnings: [...input.warnings, ...skippedWarnings(train), ...skippedWarnings(test)],
+    warnings: [...input.warnings, ...datasetWarnings(input)],
   };
   return result;
 }

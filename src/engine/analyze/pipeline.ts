@@ -10,7 +10,9 @@ import { createRunner } from '../backends';
 import { UserError } from '../errors';
 import { checkpointSha256 } from '../../core/model/checkpointContent';
 import { loadModelGraph } from './loadModel';
-import { prepareSplit, type PreparedSplit } from './splits';
+import { checkNoClassEmptied, describeSplit, prepareSplit, type PreparedSplit } from './splits';
+import { conformSplitImages } from './imageShape';
+import { preprocessingWarning } from '../../core/imageReadReport';
 import { sweep } from './passes';
 import { createReducer, type Reducer } from './reducerClient';
 import type { AnalysisHooks } from './hooks';
@@ -95,7 +97,9 @@ async function analyzeWith(request: AnalyzeRequest, hooks: AnalysisHooks, loaded
   let test: PreparedSplit | undefined;
   // Every exit from here on (a shape that does not fit, a runner that fails to start) closes the files.
   try {
+    await conformSplitImages(train, graph.input, options);
     test = request.test ? await prepareSplit('test', { ...request.test, strict }, K, perClass, seed) : undefined;
+    if (test) await conformSplitImages(test, graph.input, options, train);
     const warnings: string[] = [];
     if (test) {
       warnings.push(
@@ -107,6 +111,10 @@ async function analyzeWith(request: AnalyzeRequest, hooks: AnalysisHooks, loaded
     }
     const preprocess = buildPreprocessor(train.source, graph.input, { ...options, perClass, seed });
     const preprocessTest = test ? buildPreprocessor(test.source, graph.input, { ...options, perClass, seed }) : undefined;
+    for (const [name, pre] of [['train', preprocess], ['test', preprocessTest]] as const) {
+      const converted = pre ? preprocessingWarning(name, pre.info) : null;
+      if (converted) warnings.push(converted);
+    }
     const sha256 = request.checkpointSha256 ?? (await checkpointSha256(request.checkpoint));
     const fetch = [...new Set([...probes.map((p) => p.name), ...(logitsName ? [logitsName] : [])])];
     const runner = await createRunner(graph, { provider: request.provider, threads: request.threads, fetch });
@@ -121,6 +129,9 @@ async function analyzeWith(request: AnalyzeRequest, hooks: AnalysisHooks, loaded
       await reducer.beginPassOne(split.name);
       await sweep(split, pre, runner, request.batchSize, 'pass1', hooks, (batch, progress) => reducer.add(batch, owned, progress));
       const passOne = await reducer.endPassOne();
+      // What the reads skipped, resized and converted is known now, not when the split was opened.
+      split.info = describeSplit(split.source, split.info.source);
+      checkNoClassEmptied(split, passOne.classCounts);
       // Counted from what was read, so corrupt images skipped on the way are not counted.
       split.classCounts = passOne.classCounts;
       if (split.name === 'train') classifierNumbers = passOne.classifierNumbers;
