@@ -140,6 +140,8 @@ export const analyzeCommand: CliCommand = {
     emitJson(result, request.out);
     if (request.out) process.stdout.write(formatLayerTable(result) + `\n\nresult written to ${request.out}\n`);
     else if (table) process.stderr.write(formatLayerTable(result) + '\n');
+    // JSON on stdout and no table: the warnings (skipped, resized, converted images...) still reach the screen.
+    else for (const w of result.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
     return 0;
   },
 };
