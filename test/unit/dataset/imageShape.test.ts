@@ -136,6 +136,7 @@ test('a huge image in a folder refuses the run with the file named, strict or no
       }
       const outcomes = await loadImages([huge, ...Array.from({ length: MIN_FILES_FOR_WORKERS }, (_, i) => join(dir, 'a', `${String(i).padStart(2, '0')}.png`))], pool);
       assert.deepEqual(outcomes[0], { ok: false, reason: outcomes[0]!.ok ? '' : outcomes[0]!.reason, tooLarge: true });
+      assert.equal(pool.stopped, null, 'the worker answered (no fallback to this thread)');
     } finally {
       await pool.terminate();
     }

@@ -124,8 +124,8 @@ export class ImageFolderSource implements DatasetSource {
    */
   async conformImages(request: ImageShapeRequest): Promise<void> {
     if (this.reading) throw new Error(`${this.source}: the image shape is set before the first read`);
-    const open = request.height === null || request.width === null || request.channels === null;
-    const census = open ? await censusOfSizes(Array.from(request.indices, (i) => this.listing.files[i]!)) : null;
+    const leftOpen = request.height === null || request.width === null || request.channels === null;
+    const census = leftOpen ? await censusOfSizes(Array.from(request.indices, (i) => this.listing.files[i]!)) : null;
     if (request.height !== null && request.width !== null) {
       this.height = request.height;
       this.width = request.width;
