@@ -10,6 +10,7 @@ import type { AnalysisResult, DatasetSourceInfo } from '../../../src/core/result
 import { openDataset, resizeUint8 } from '../../../src/core/dataset';
 import { analyzeCheckpoint } from '../../../src/engine/analyze/pipeline';
 import { conformSplitImages } from '../../../src/engine/analyze/imageShape';
+import { preprocessingWarning } from '../../../src/core/imageReadReport';
 import type { PreparedSplit } from '../../../src/engine/analyze/splits';
 import { patternImage, withTempDir, writeBytes, writeNpz, writePng } from '../dataset/helpers/writers';
 import { fixtureRequest, silentHooks } from './helpers/analyze';
@@ -78,6 +79,14 @@ test('a whole dataset converted to fit the model (32x32 RGB arrays for a 1x28x28
       (result.warnings ?? []).join('\n'),
     );
   });
+});
+
+test('28x28 grey arrays for a 3x32x32 model: the warning says resized and turned into RGB; samples that fit get none', () => {
+  assert.equal(
+    preprocessingWarning('test', { resize: [32, 32], grayscale: 'to-rgb', storedShape: [28, 28] }),
+    'test: every sample (stored as [28, 28]) resized to 32x32 (bilinear) and grey copied into R, G and B to fit the model input',
+  );
+  assert.equal(preprocessingWarning('train', { resize: null, grayscale: null, storedShape: [28, 28] }), null);
 });
 
 test('a model whose input size is open: the training split decides by its most common size, the test split follows it', async () => {
