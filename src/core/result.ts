@@ -27,13 +27,19 @@ export interface DatasetSourceInfo {
   available?: number;
   /** Content hash of the source description (paths, sizes, mtimes), used to refuse mismatched comparisons. */
   fingerprint?: string;
-  /** Corrupt samples skipped (image folders); first few paths listed. */
+  /** Corrupt samples skipped (image folders); first few paths listed, each with the reason. */
   skipped?: { count: number; examples: string[] };
   /**
    * Held-out split only: how many of its samples used (`of`) have the same content (stored bytes) as a
    * training sample used; first few pairs listed. 0 means checked and none found.
    */
   overlap?: SplitOverlap;
+  /** Image folders: the size and channels every image was brought to, and who decided them. */
+  imageSize?: ImageSizeInfo;
+  /** Image folders: images whose size differed from imageSize and were resized (bilinear) to it. */
+  resized?: { count: number; examples: string[]; to: { width: number; height: number } };
+  /** Image folders: images whose channels were converted (grey <-> RGB) or whose transparency was dropped. */
+  converted?: { count: number; examples: string[]; to: 'grey' | 'rgb'; kinds: Partial<Record<ImageConversion, number>> };
   [extra: string]: unknown;
 }
 
@@ -44,6 +50,23 @@ export interface SplitOverlap {
   of: number;
   /** A few pairs, "held-out <name> = train <name>". */
   examples: string[];
+}
+
+export type ImageConversion = 'grey-to-rgb' | 'rgb-to-grey' | 'alpha-dropped';
+
+export interface ImageSizeInfo {
+  width: number;
+  height: number;
+  channels: 1 | 3;
+  /**
+   * 'model-input': the model's fixed input; 'train-split': the training split's (a test split under a
+   * model whose size is open); 'most-common': the most common size among the selected images' headers;
+   * 'first-image': the first image's (a source read without a model).
+   */
+  from: 'model-input' | 'train-split' | 'most-common' | 'first-image';
+  /** With 'most-common': headers read, and how many had the chosen size. */
+  headersRead?: number;
+  ofSize?: number;
 }
 
 export interface PreprocessingInfo {

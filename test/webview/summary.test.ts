@@ -52,15 +52,28 @@ test('while running, the labels say "so far" and an unreached effective depth sa
   assert.match(facts[1]!.text, /^not reached yet: .*best train NCC accuracy 99\.5%/);
 });
 
-test('warnings gather the result warnings, skipped samples and a missing classifier', () => {
+test('warnings are the result warnings (skipped images among them, once) and a missing classifier', () => {
   const result = tinyResult();
-  result.warnings = ['layer a is wide'];
+  result.warnings = ['layer a is wide', 'train: 3 corrupt sample(s) skipped, e.g. x.png, y.png, z.png'];
   result.dataset.train.skipped = { count: 3, examples: ['x.png', 'y.png', 'z.png', 'w.png'] };
   assert.deepEqual(resultWarnings(result), [
     'layer a is wide',
-    '3 corrupt train sample(s) skipped (e.g. x.png, y.png, z.png).',
+    'train: 3 corrupt sample(s) skipped, e.g. x.png, y.png, z.png',
     'No NC3/NC4: no linear layer before the logits',
   ]);
+});
+
+test('the run card counts skipped, resized and converted images per split, only when there are any', () => {
+  const result = tinyResult();
+  assert.ok(!summaryFacts(result, true).some((f) => f.id === 'images'));
+  result.dataset.train = {
+    ...result.dataset.train,
+    skipped: { count: 2, examples: ['a/1.png (empty file)'] },
+    resized: { count: 5, examples: ['a/0.png (100x100)'], to: { width: 28, height: 28 } },
+  };
+  result.dataset.test = { source: 'data/test', format: 'image-folder', converted: { count: 1, examples: ['b/3.png (grey -> RGB)'], to: 'rgb', kinds: { 'grey-to-rgb': 1 } } };
+  const images = summaryFacts(result, true).find((f) => f.id === 'images');
+  assert.deepEqual(images, { id: 'images', label: 'Images read', text: 'train: 2 skipped (corrupt) · 5 resized to 28x28; test: 1 converted to RGB' });
 });
 
 test('the logits are never the most collapsed layer: one cuts at a representation, not at the classifier output', () => {

@@ -91,18 +91,25 @@ function filesOf(plan: Exclude<FolderPlan, { kind: 'split-root' | 'image-folder'
 
 /** A source whose describe() also says which root and split it came from. */
 function withDetails(source: DatasetSource, details: Record<string, unknown>): DatasetSource {
+  const conformImages = source.conformImages?.bind(source);
   return {
     source: source.source,
     format: source.format,
     size: source.size,
-    sampleShape: source.sampleShape,
-    sampleLayout: source.sampleLayout,
+    // Read through: an image folder's shape changes when conformImages sets it.
+    get sampleShape() {
+      return source.sampleShape;
+    },
+    get sampleLayout() {
+      return source.sampleLayout;
+    },
     dtype: source.dtype,
     classNames: source.classNames,
     labels: () => source.labels(),
     read: (indices) => source.read(indices),
     ...(source.sampleName ? { sampleName: (index: number) => source.sampleName!(index) } : {}),
     describe: () => ({ ...source.describe(), ...details }),
+    ...(conformImages ? { conformImages } : {}),
     close: () => source.close(),
   };
 }

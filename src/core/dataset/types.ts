@@ -33,9 +33,29 @@ export interface DatasetSource {
   read(indices: Int32Array): Promise<RawBatch>;
   /** A sample's name for messages (an image's path in its folder); sources without one are named by index. */
   sampleName?(index: number): string;
-  /** Extra facts for the result JSON (files used, skipped samples). */
+  /** Extra facts for the result JSON (files used, skipped samples). Call it again after reading: image folders count what they skipped, resized and converted as they read. */
   describe(): Record<string, unknown>;
+  /**
+   * Image folders only: the size and channels every image is brought to, set before the first read (the
+   * sample shape changes to it). Without this call an image folder keeps its first image's shape.
+   */
+  conformImages?(request: ImageShapeRequest): Promise<void>;
   close(): Promise<void>;
+}
+
+/** What an image folder's images are brought to (see DatasetSource.conformImages). */
+export interface ImageShapeRequest {
+  /** Fixed height and width, or null where the model's input leaves them open (the images' most common size then decides). */
+  height: number | null;
+  width: number | null;
+  /** The model's channel count, or null to take the images' most common one. */
+  channels: 1 | 3 | null;
+  /** Who fixed height and width when they are given: the model's input, or the training split (a dynamic model's test split). */
+  fixedBy: 'model-input' | 'train-split';
+  /** False (preprocessing resize: false): an image of another size fails the read instead of being resized. */
+  resize: boolean;
+  /** The samples whose headers decide what is left open: the split's selection. */
+  indices: Int32Array;
 }
 
 /** A dataset as the user named it; the engine detects the format by content. */

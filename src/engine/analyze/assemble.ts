@@ -6,6 +6,7 @@ import type { PreparedSplit } from './splits';
 import { TOOL_VERSION } from '../version';
 import { lowRankNc1Warning, withLowRankFlags } from '../../core/lowRankNc1';
 import { nearChanceWarning } from './nearChance';
+import { imageReadWarnings } from '../../core/imageReadReport';
 
 export interface SplitOutcome {
   split: PreparedSplit;
@@ -41,10 +42,13 @@ function classNames(input: AssemblyInput): string[] {
   return names && names.length === input.numClasses ? names : Array.from({ length: input.numClasses }, (_, c) => String(c));
 }
 
-function skippedWarnings(outcome: SplitOutcome | undefined): string[] {
-  const skipped = outcome?.split.info.skipped;
-  if (!skipped || skipped.count === 0) return [];
-  return [`${outcome.split.name}: ${skipped.count} corrupt sample(s) skipped, e.g. ${skipped.examples.slice(0, 3).join(', ')}`];
+/** What reading each split skipped, resized and converted, with example files (after the passes: see describeSplit). */
+function datasetWarnings(input: AssemblyInput): string[] {
+  const { train, test } = input;
+  return [
+    ...imageReadWarnings('train', train.split.info),
+    ...(test ? imageReadWarnings('test', test.split.info) : []),
+  ];
 }
 
 /** First among the warnings: every number of the run is suspect when it fires. */
@@ -110,7 +114,7 @@ export function assembleResult(input: AssemblyInput): AnalysisResult {
     conventions: [...METRIC_CONVENTIONS],
     timing: input.timing,
     settings: { layers: Array.isArray(input.request.layers) ? input.request.layers.join(',') : input.request.layers, perClass: input.perClass, batchSize: input.request.batchSize, seed: input.seed, epsilon: input.request.epsilon },
-    warnings: [...nearChance(input), ...input.warnings, ...skippedWarnings(train), ...skippedWarnings(test), ...(lowRank ? [lowRank] : [])],
+    warnings: [...nearChance(input), ...input.warnings, ...datasetWarnings(input), ...(lowRank ? [lowRank] : [])],
   };
   return result;
 }

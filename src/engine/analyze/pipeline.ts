@@ -11,7 +11,9 @@ import { UserError } from '../errors';
 import { describeFsError } from '../../core/dataset/fileAccess';
 import { checkpointSha256 } from '../../core/model/checkpointContent';
 import { loadModelGraph } from './loadModel';
-import { prepareSplit, type PreparedSplit } from './splits';
+import { checkNoClassEmptied, describeSplit, prepareSplit, type PreparedSplit } from './splits';
+import { conformSplitImages } from './imageShape';
+import { preprocessingWarning } from '../../core/imageReadReport';
 import { sweep } from './passes';
 import { createReducer, type Reducer } from './reducerClient';
 import type { AnalysisHooks } from './hooks';
@@ -99,7 +101,9 @@ async function analyzeWith(request: AnalyzeRequest, hooks: AnalysisHooks, loaded
   let test: PreparedSplit | undefined;
   // Every exit from here on (a shape that does not fit, a runner that fails to start) closes the files.
   try {
+    await conformSplitImages(train, graph.input, options);
     test = request.test ? await prepareSplit('test', { ...request.test, strict }, K, perClass, seed) : undefined;
+    if (test) await conformSplitImages(test, graph.input, options, train);
     // With the batches in flight, once the splits are known (still before any memory is taken: the
     // accumulators start with the first batch). A batch never holds more samples than the split has, so
     // --batch-size 100000 on 200 samples costs 200 samples' outputs, not 100,000.
@@ -118,6 +122,10 @@ async function analyzeWith(request: AnalyzeRequest, hooks: AnalysisHooks, loaded
     const preprocessOptions = { ...options, perClass, seed, ...(config ? { configFile: config.path } : {}) };
     const preprocess = buildPreprocessor(train.source, graph.input, preprocessOptions);
     const preprocessTest = test ? buildPreprocessor(test.source, graph.input, preprocessOptions) : undefined;
+    for (const [name, pre] of [['train', preprocess], ['test', preprocessTest]] as const) {
+      const converted = pre ? preprocessingWarning(name, pre.info) : null;
+      if (converted) warnings.push(converted);
+    }
     const sha256 = request.checkpointSha256 ?? (await checkpointSha256(request.checkpoint));
     const fetch = [...new Set([...probes.map((p) => p.name), ...(logitsName ? [logitsName] : [])])];
     const runner = await createRunner(graph, { provider: request.provider, threads: request.threads, fetch });
@@ -136,6 +144,9 @@ async function analyzeWith(request: AnalyzeRequest, hooks: AnalysisHooks, loaded
       await sweep(split, pre, runner, request.batchSize, 'pass1', hooks, (batch, progress) => reducer.add(batch, owned, progress), (raw) => seen.add(raw));
       if (split.name === 'test') recordOverlap(split);
       const passOne = await reducer.endPassOne();
+      // What the reads skipped, resized and converted is known now, not when the split was opened.
+      split.info = describeSplit(split.source, split.info.source);
+      checkNoClassEmptied(split, passOne.classCounts);
       // Counted from what was read, so corrupt images skipped on the way are not counted.
       split.classCounts = passOne.classCounts;
       if (split.name === 'train') classifierNumbers = passOne.classifierNumbers;

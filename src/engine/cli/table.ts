@@ -1,6 +1,7 @@
 import type { AnalysisResult, SplitLayerMetrics } from '../../core/result';
 import { describeLowRankEntries, LOW_RANK_MARK, lowRankNc1Entries, nc1RankDeficient } from '../../core/lowRankNc1';
 import { describePreprocessing } from '../../core/preprocessingLine';
+import { imageReadCounts } from '../../core/imageReadReport';
 
 const fmt = (v: number | null | undefined, digits = 4): string => (v === null || v === undefined ? '—' : Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toFixed(digits));
 
@@ -46,6 +47,11 @@ export function formatLayerTable(result: AnalysisResult): string {
   const acc = (a: number | null | undefined) => (a === null || a === undefined ? '—' : `${(a * 100).toFixed(2)}%`);
   out.push('');
   out.push(`classes: ${result.classes.count}   provider: ${result.provider}   train: ${result.splits.train.samples} samples, accuracy ${acc(result.splits.train.accuracy)}` + (result.splits.test ? `   test: ${result.splits.test.samples} samples, accuracy ${acc(result.splits.test.accuracy)}` : ''));
+  // What reading the images changed, as counts; the warnings below name example files.
+  for (const split of ['train', 'test'] as const) {
+    const counts = imageReadCounts(result.dataset[split]);
+    if (counts) out.push(`${split} images: ${counts}`);
+  }
   if (result.classifier) {
     const c = result.classifier;
     out.push(`classifier input: ${c.input}   NC3 ${fmt(c.nc3)}   NC4 train ${fmt(c.nc4.train)}${c.nc4.test !== undefined ? `   NC4 test ${fmt(c.nc4.test)}` : ''}   W ETF distance ${fmt(c.weights.etfDistance)}`);

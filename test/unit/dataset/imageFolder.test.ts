@@ -102,7 +102,7 @@ test('corrupt images are skipped, counted and listed; strict mode fails naming t
   });
 });
 
-test('images of another size or colour are converted to the first image, and counted', async () => {
+test('without a model to fit, images of another size or colour are converted to the first image, and counted', async () => {
   await withTempDir('imgmixed', async (dir) => {
     writePng(join(dir, 'a', '0.png'), 2, 2, 1, Uint8Array.from([0, 100, 200, 255]));
     writePng(join(dir, 'a', '1.png'), 2, 2, 3, Uint8Array.from([255, 0, 0, 0, 255, 0, 0, 0, 255, 10, 20, 30]));
@@ -113,8 +113,9 @@ test('images of another size or colour are converted to the first image, and cou
     assert.deepEqual(Array.from(batch.data.subarray(0, 4)), [76, 150, 29, Math.round(0.299 * 10 + 0.587 * 20 + 0.114 * 30)]);
     assert.deepEqual(Array.from(batch.data.subarray(4)), [3, 25, 50, 10]);
     const info = source.describe();
-    assert.equal((info.convertedOnRead as { count: number }).count, 1);
-    assert.deepEqual(info.resizedOnRead, { count: 1, examples: [join('a', '2.png') + ' (4x4)'] });
+    assert.deepEqual(info.converted, { count: 1, examples: [join('a', '1.png') + ' (RGB -> grey)'], to: 'grey', kinds: { 'rgb-to-grey': 1 } });
+    assert.deepEqual(info.resized, { count: 1, examples: [join('a', '2.png') + ' (4x4)'], to: { width: 2, height: 2 } });
+    assert.deepEqual(info.imageSize, { width: 2, height: 2, channels: 1, from: 'first-image' });
     await source.close();
   });
 });

@@ -2,12 +2,13 @@
  * The summary a person can act on, as plain facts: accuracy, effective depth, the most collapsed layer,
  * how the run went; plus the conventions and warnings the result carries. DOM-free.
  */
-import type { AnalysisResult, DatasetSourceInfo } from '../../../src/core/result';
+import type { AnalysisResult } from '../../../src/core/result';
+import { imageReadCounts } from '../../../src/core/imageReadReport';
 import { formatCount, formatDuration, formatPercent, formatShort } from '../../common/format';
 import { layerDepth, resultSplits } from './overview';
 
 export interface SummaryFact {
-  id: 'accuracy' | 'effectiveDepth' | 'mostCollapsed' | 'run' | 'preprocessing';
+  id: 'accuracy' | 'effectiveDepth' | 'mostCollapsed' | 'run' | 'preprocessing' | 'images';
   label: string;
   /** The sentence, with the layer's name (when there is one) left out: the UI shows it as a link. */
   text: string;
@@ -114,25 +115,29 @@ function preprocessingFact(result: AnalysisResult): SummaryFact | null {
   return line ? { id: 'preprocessing', label: 'Preprocessing', text: line.replace(/^preprocessing: /, '') } : null;
 }
 
+/**
+ * What reading the images changed, per split (skipped, resized, converted): only when something did.
+ * The warnings below the facts name example files.
+ */
+function imagesFact(result: AnalysisResult): SummaryFact | null {
+  const parts = resultSplits(result).flatMap((s) => {
+    const counts = imageReadCounts(result.dataset[s]);
+    return counts ? [`${s}: ${counts}`] : [];
+  });
+  return parts.length > 0 ? { id: 'images', label: 'Images read', text: parts.join('; ') } : null;
+}
+
 export function summaryFacts(result: AnalysisResult, complete: boolean): SummaryFact[] {
-  const preprocessing = preprocessingFact(result);
-  return [accuracyFact(result), effectiveDepthFact(result, complete), mostCollapsedFact(result, complete), runFact(result), ...(preprocessing ? [preprocessing] : [])];
+  const optional = [preprocessingFact(result), imagesFact(result)].filter((f): f is SummaryFact => f !== null);
+  return [accuracyFact(result), effectiveDepthFact(result, complete), mostCollapsedFact(result, complete), runFact(result), ...optional];
 }
 
-function skippedWarning(split: string, info: DatasetSourceInfo | undefined): string | null {
-  const skipped = info?.skipped;
-  if (!skipped || skipped.count <= 0) return null;
-  const examples = skipped.examples.slice(0, 3).join(', ');
-  return `${formatCount(skipped.count)} corrupt ${split} sample(s) skipped${examples ? ` (e.g. ${examples})` : ''}.`;
-}
-
-/** Everything a reader should not miss: the result's warnings, skipped samples, a missing classifier. */
+/**
+ * Everything a reader should not miss: the result's warnings (the engine writes one per kind of skipped,
+ * resized or converted images, with example files) and a missing classifier.
+ */
 export function resultWarnings(result: AnalysisResult): string[] {
   const out = [...(result.warnings ?? [])];
-  const train = skippedWarning('train', result.dataset.train);
-  const test = skippedWarning('test', result.dataset.test);
-  if (train) out.push(train);
-  if (test) out.push(test);
   if (result.classifier === null && result.classifierUnavailable) out.push(`No NC3/NC4: ${result.classifierUnavailable}`);
   return out;
 }

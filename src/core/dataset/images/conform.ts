@@ -5,18 +5,19 @@ import type { DecodedImage } from './decodedImage';
 export interface Conformed {
   data: Uint8Array;
   resized: boolean;
-  converted: boolean;
+  /** The channel conversion done, if any. */
+  conversion: 'grey-to-rgb' | 'rgb-to-grey' | null;
 }
 
 /**
- * Brings a decoded image to the folder's sample shape (that of its first image): grey <-> RGB, then size.
- * A folder of uniform images never takes these paths; mixed ones are counted in describe().
+ * Brings a decoded image to the folder's sample shape (see ImageFolderSource): grey <-> RGB, then size.
+ * A folder of uniform images that fit the model never takes these paths; others are counted in describe().
  */
 export function conformImage(image: DecodedImage, h: number, w: number, c: 1 | 3): Conformed {
   let data = image.data;
-  let converted = false;
+  let conversion: Conformed['conversion'] = null;
   if (image.channels !== c) {
-    converted = true;
+    conversion = c === 3 ? 'grey-to-rgb' : 'rgb-to-grey';
     const pixels = image.width * image.height;
     const out = new Uint8Array(pixels * c);
     if (c === 3) {
@@ -30,5 +31,5 @@ export function conformImage(image: DecodedImage, h: number, w: number, c: 1 | 3
   }
   const resized = image.height !== h || image.width !== w;
   if (resized) data = resizeUint8(data, image.height, image.width, c, h, w);
-  return { data, resized, converted };
+  return { data, resized, conversion };
 }

@@ -1,8 +1,8 @@
 import { decode } from 'jpeg-js';
 import { isJpeg, type DecodedImage } from './decodedImage';
 
-/** Number of colour components from the JPEG frame header (SOFn), or null if none is found. */
-export function jpegComponents(bytes: Uint8Array): number | null {
+/** Size and colour components from the JPEG frame header (SOFn), or null if none is found. */
+export function jpegFrame(bytes: Uint8Array): { width: number; height: number; components: number } | null {
   let at = 2;
   while (at + 4 <= bytes.length) {
     if (bytes[at] !== 0xff) return null;
@@ -13,7 +13,10 @@ export function jpegComponents(bytes: Uint8Array): number | null {
     }
     const length = (bytes[at + 2]! << 8) | bytes[at + 3]!;
     const isFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-    if (isFrame) return at + 9 < bytes.length ? bytes[at + 9]! : null;
+    if (isFrame) {
+      if (at + 9 >= bytes.length) return null;
+      return { height: (bytes[at + 5]! << 8) | bytes[at + 6]!, width: (bytes[at + 7]! << 8) | bytes[at + 8]!, components: bytes[at + 9]! };
+    }
     if (marker === 0xda) return null;
     at += 2 + length;
   }
@@ -30,7 +33,7 @@ export function decodeJpeg(bytes: Uint8Array): DecodedImage {
   const { width, height } = image;
   const rgb = image.data;
   if (rgb.length < width * height * 3) throw new Error('truncated JPEG data');
-  if (jpegComponents(bytes) === 1) {
+  if (jpegFrame(bytes)?.components === 1) {
     const grey = new Uint8Array(width * height);
     for (let i = 0; i < grey.length; i++) grey[i] = rgb[i * 3]!;
     return { width, height, channels: 1, data: grey };

@@ -1,3 +1,4 @@
+import { MAX_IMAGE_PIXELS } from './imageHeader';
 import { createPngFastPath, type PngFastPath } from './pngFastPath';
 import { createSmallFileReader } from './smallFileReader';
 
@@ -6,7 +7,9 @@ import { createSmallFileReader } from './smallFileReader';
  * for the main thread to decode (JPEG, palette/16-bit/interlaced PNG, or not an image at all).
  */
 export type WorkerFileOutcome =
-  | { kind: 'image'; width: number; height: number; channels: 1 | 3; offset: number; length: number }
+  | { kind: 'image'; width: number; height: number; channels: 1 | 3; droppedAlpha: boolean; offset: number; length: number }
+  /** The PNG's header claims more pixels than the limit: not decoded (see imageHeader.ts). */
+  | { kind: 'too-large'; width: number; height: number }
   | { kind: 'bytes'; offset: number; length: number }
   | { kind: 'read-error'; code: string | null; message: string }
   | { kind: 'decode-error'; message: string };
@@ -30,10 +33,10 @@ interface WorkerPort {
 }
 
 /**
- * The worker's loop: read each file of a job, decode what the PNG fast path takes, reply once per job
- * with one packed buffer. Self-contained like createPngFastPath: its source text is the worker's code.
+ * The worker's loop: read each file of a job, refuse a PNG whose header is over `maxPixels`, decode what
+ * the PNG fast path takes, reply once per job with one packed buffer. Self-contained like createPngFastPath: its source text is the worker's code.
  */
-function decodeWorkerLoop(port: WorkerPort, readFile: (path: string) => Uint8Array, png: PngFastPath): void {
+function decodeWorkerLoop(port: WorkerPort, readFile: (path: string) => Uint8Array, png: PngFastPath, maxPixels: number): void {
   port.on('message', (job) => {
     const outcomes: WorkerFileOutcome[] = [];
     const parts: Uint8Array[] = [];
@@ -57,9 +60,14 @@ function decodeWorkerLoop(port: WorkerPort, readFile: (path: string) => Uint8Arr
         outcomes.push({ kind: 'bytes', ...keep(bytes.slice()) });
         continue;
       }
+      const header = png.header(bytes);
+      if (header && header.width * header.height > maxPixels) {
+        outcomes.push({ kind: 'too-large', width: header.width, height: header.height });
+        continue;
+      }
       try {
         const image = png.decode(bytes);
-        if (image) outcomes.push({ kind: 'image', width: image.width, height: image.height, channels: image.channels, ...keep(image.data) });
+        if (image) outcomes.push({ kind: 'image', width: image.width, height: image.height, channels: image.channels, droppedAlpha: image.droppedAlpha === true, ...keep(image.data) });
         else outcomes.push({ kind: 'bytes', ...keep(bytes.slice()) });
       } catch (err) {
         outcomes.push({ kind: 'decode-error', message: err instanceof Error ? err.message : String(err) });
@@ -91,6 +99,6 @@ export function decodeWorkerSource(): string {
     "const fs = require('node:fs');",
     "const zlib = require('node:zlib');",
     `const png = (${createPngFastPath.toString()})({ inflate: (c) => zlib.inflateSync(c), crc32: (b, s, e) => zlib.crc32(b.subarray(s, e)) >>> 0 });`,
-    `(${decodeWorkerLoop.toString()})(parentPort, (${createSmallFileReader.toString()})(fs), png);`,
+    `(${decodeWorkerLoop.toString()})(parentPort, (${createSmallFileReader.toString()})(fs), png, ${MAX_IMAGE_PIXELS});`,
   ].join('\n');
 }

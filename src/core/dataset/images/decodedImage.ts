@@ -4,6 +4,8 @@ export interface DecodedImage {
   height: number;
   channels: 1 | 3;
   data: Uint8Array;
+  /** Set when the file had an alpha channel with transparent pixels, which decoding dropped (counted as converted). */
+  droppedAlpha?: boolean;
 }
 
 export const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];

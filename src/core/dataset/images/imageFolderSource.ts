@@ -1,14 +1,18 @@
 import { createHash } from 'node:crypto';
 import { relative } from 'node:path';
-import type { DatasetSource, RawBatch } from '../types';
-import { conformImage } from './conform';
+import type { DatasetSource, ImageShapeRequest, RawBatch } from '../types';
+import { conformImage, type Conformed } from './conform';
 import type { DecodedImage } from './decodedImage';
 import { sharedDecodePool, type ImageDecodePool } from './decodePool';
+import { ImageTooLargeError } from './imageHeader';
 import { listImageFolder, type ImageFolderListing } from './listing';
 import { loadImage, loadImages, type ImageOutcome } from './loadImages';
+import { censusOfSizes } from './sizeCensus';
+import { CONVERSION_WORDS } from '../../imageReadReport';
+import type { ImageConversion, ImageSizeInfo } from '../../result';
 
 const EXAMPLES = 5;
-/** Files tried, in order, to learn the folder's image size and channels. */
+/** Files tried, in order, to learn a provisional image size and channels (until conformImages sets them). */
 const PROBES = 16;
 
 /** A count of affected samples with the first few (lowest index, so the list does not depend on timing). */
@@ -31,28 +35,38 @@ class Tally {
   }
 }
 
+
+/** Who decided the size every image is brought to (see conformImages and docs/datasets.md). */
+type SizeOrigin = ImageSizeInfo['from'];
+
 /**
- * A folder of class folders of PNG/JPEG files (torchvision's ImageFolder layout). The sample shape is the
- * first image's; images that differ are converted and resized to it (counted in describe()). A file that
- * does not decode is skipped, counted and listed, or, with `strict`, fails the read.
+ * A folder of class folders of PNG/JPEG files (torchvision's ImageFolder layout). Every image is brought
+ * to one size and channel count: the model's input where it fixes them (conformImages), else the images'
+ * most common size; before that call, the first image's (a provisional shape, enough to read the model's
+ * layout). Images that differ are converted and resized, and counted with examples in describe(), which
+ * reflects what the reads so far found. A file that does not decode is skipped, counted and listed, or,
+ * with `strict`, fails the read. An image whose header is over MAX_IMAGE_PIXELS always fails the read.
  */
 export class ImageFolderSource implements DatasetSource {
   readonly format = 'image-folder';
-  readonly sampleLayout: 'hw' | 'hwc';
   readonly dtype = 'uint8' as const;
   readonly size: number;
-  readonly sampleShape: number[];
   readonly classNames: string[];
   private readonly skipped = new Tally();
   private readonly resized = new Tally();
   private readonly converted = new Tally();
+  private readonly conversions = new Map<ImageConversion, Tally>();
+  private sizeOrigin: SizeOrigin = 'first-image';
+  private census: { headersRead: number; ofSize: number } | null = null;
+  private resize = true;
+  private reading = false;
 
   private constructor(
     readonly source: string,
     private readonly listing: ImageFolderListing,
-    private readonly height: number,
-    private readonly width: number,
-    private readonly channels: 1 | 3,
+    private height: number,
+    private width: number,
+    private channels: 1 | 3,
     private readonly strict: boolean,
     private readonly fingerprint: string,
     private readonly details: Record<string, unknown>,
@@ -60,8 +74,14 @@ export class ImageFolderSource implements DatasetSource {
   ) {
     this.size = listing.files.length;
     this.classNames = listing.classNames;
-    this.sampleShape = channels === 1 ? [height, width] : [height, width, channels];
-    this.sampleLayout = channels === 1 ? 'hw' : 'hwc';
+  }
+
+  get sampleShape(): number[] {
+    return this.channels === 1 ? [this.height, this.width] : [this.height, this.width, this.channels];
+  }
+
+  get sampleLayout(): 'hw' | 'hwc' {
+    return this.channels === 1 ? 'hw' : 'hwc';
   }
 
   /**
@@ -81,6 +101,7 @@ export class ImageFolderSource implements DatasetSource {
         probe = loadImage(file);
         break;
       } catch (err) {
+        if (err instanceof ImageTooLargeError) throw new Error(`${file}: ${err.message}`);
         failures.push(`${relative(root, file)}: ${(err as Error).message}`);
         if (strict) throw new Error(`${file}: corrupt image (${(err as Error).message})`);
       }
@@ -93,11 +114,38 @@ export class ImageFolderSource implements DatasetSource {
     return new ImageFolderSource(root, listing, probe.height, probe.width, probe.channels, strict, fingerprint, details, pool);
   }
 
+  /**
+   * Sets the size and channels every image is brought to, before the first read. Where the model fixes
+   * height and width, they are the model's: one resize per image, straight to what the model takes. Where
+   * the model leaves them open, the most common size among the selected images' headers decides, not the
+   * first image: a folder of 28x28 images with one 100x100 stray must not send every image up to 100x100
+   * and back (that moved NC1 by 7%). Refusing mixed sizes outright would block real folders with a few
+   * strays; the strays are resized, counted and named in the result and on screen instead.
+   */
+  async conformImages(request: ImageShapeRequest): Promise<void> {
+    if (this.reading) throw new Error(`${this.source}: the image shape is set before the first read`);
+    const leftOpen = request.height === null || request.width === null || request.channels === null;
+    const census = leftOpen ? await censusOfSizes(Array.from(request.indices, (i) => this.listing.files[i]!)) : null;
+    if (request.height !== null && request.width !== null) {
+      this.height = request.height;
+      this.width = request.width;
+      this.sizeOrigin = request.fixedBy;
+    } else if (census) {
+      this.height = census.height;
+      this.width = census.width;
+      this.sizeOrigin = 'most-common';
+      this.census = { headersRead: census.read, ofSize: census.ofSize };
+    }
+    this.channels = request.channels ?? census?.channels ?? this.channels;
+    this.resize = request.resize;
+  }
+
   labels(): Promise<Int32Array> {
     return Promise.resolve(this.listing.labels);
   }
 
   async read(indices: Int32Array): Promise<RawBatch> {
+    this.reading = true;
     const sampleSize = this.height * this.width * this.channels;
     const paths = Array.from(indices, (index) => {
       if (!(index >= 0 && index < this.size)) throw new Error(`${this.source}: sample index ${index} is outside 0..${this.size - 1}`);
@@ -125,14 +173,21 @@ export class ImageFolderSource implements DatasetSource {
   private accept(index: number, outcome: ImageOutcome): Uint8Array | null {
     const path = this.listing.files[index]!;
     if (!outcome.ok) {
+      // A refusal whatever `strict` says: the user gave a file that would take minutes and gigabytes.
+      if (outcome.tooLarge) throw new Error(`${path}: ${outcome.reason}`);
       if (this.strict) throw new Error(`${path}: corrupt image (${outcome.reason})`);
       this.skipped.add(index, `${relative(this.source, path)} (${outcome.reason})`);
       return null;
     }
     const image = outcome.image;
+    const fits = image.height === this.height && image.width === this.width;
+    if (!fits && !this.resize) {
+      throw new Error(`${path}: the image is ${image.width}x${image.height}, the model input takes ${this.width}x${this.height}, and resizing is off (resize: false)`);
+    }
     const conformed = conformImage(image, this.height, this.width, this.channels);
-    if (conformed.resized) this.resized.add(index, `${relative(this.source, path)} (${image.width}x${image.height})`);
-    if (conformed.converted) this.converted.add(index, `${relative(this.source, path)} (${image.channels} channel(s))`);
+    const name = relative(this.source, path);
+    if (conformed.resized) this.resized.add(index, `${name} (${image.width}x${image.height})`);
+    this.countConversions(index, name, conformed, image.droppedAlpha === true);
     return conformed.data;
   }
 
@@ -141,7 +196,21 @@ export class ImageFolderSource implements DatasetSource {
     return file === undefined ? `#${index}` : relative(this.source, file);
   }
 
+  private countConversions(index: number, name: string, conformed: Conformed, droppedAlpha: boolean): void {
+    const kinds: ImageConversion[] = [];
+    if (conformed.conversion) kinds.push(conformed.conversion);
+    if (droppedAlpha) kinds.push('alpha-dropped');
+    if (kinds.length === 0) return;
+    this.converted.add(index, `${name} (${kinds.map((k) => CONVERSION_WORDS[k]).join(', ')})`);
+    for (const kind of kinds) {
+      let tally = this.conversions.get(kind);
+      if (!tally) this.conversions.set(kind, (tally = new Tally()));
+      tally.add(index, name);
+    }
+  }
+
   describe(): Record<string, unknown> {
+    const kinds = Object.fromEntries(Array.from(this.conversions, ([kind, tally]) => [kind, tally.count]));
     return {
       source: this.source,
       format: this.format,
@@ -151,9 +220,10 @@ export class ImageFolderSource implements DatasetSource {
       sampleShape: this.sampleShape,
       dtype: this.dtype,
       ...this.details,
+      imageSize: { width: this.width, height: this.height, channels: this.channels, from: this.sizeOrigin, ...(this.census ?? {}) },
       ...(this.skipped.count ? { skipped: this.skipped.toJSON() } : {}),
-      ...(this.resized.count ? { resizedOnRead: this.resized.toJSON() } : {}),
-      ...(this.converted.count ? { convertedOnRead: this.converted.toJSON() } : {}),
+      ...(this.resized.count ? { resized: { ...this.resized.toJSON(), to: { width: this.width, height: this.height } } } : {}),
+      ...(this.converted.count ? { converted: { ...this.converted.toJSON(), to: this.channels === 3 ? 'rgb' : 'grey', kinds } } : {}),
       ...(this.listing.ignored ? { ignoredFiles: { count: this.listing.ignored, examples: this.listing.ignoredExamples } } : {}),
     };
   }

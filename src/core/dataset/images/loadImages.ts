@@ -1,14 +1,18 @@
 import * as fs from 'node:fs';
 import { describeFsError } from '../fileAccess';
 import { decodeImage } from './decodeImage';
+import { ImageTooLargeError, tooLargeReason } from './imageHeader';
 import type { DecodedImage } from './decodedImage';
 import type { ImageDecodePool } from './decodePool';
 import type { WorkerFileOutcome, WorkerReply } from './decodeWorkerSource';
 import { createSmallFileReader } from './smallFileReader';
 import { messageOf } from '../../messageOf';
 
-/** A file read and decoded, or why not (the reason does not repeat the path). */
-export type ImageOutcome = { ok: true; image: DecodedImage } | { ok: false; reason: string };
+/**
+ * A file read and decoded, or why not (the reason does not repeat the path). `tooLarge`: the header claims
+ * more than MAX_IMAGE_PIXELS, a refusal of the run rather than a corrupt sample to skip.
+ */
+export type ImageOutcome = { ok: true; image: DecodedImage } | { ok: false; reason: string; tooLarge?: true };
 
 /** Files read and decoded on this thread between two returns to the event loop (so cancel gets through). */
 const FILES_PER_SLICE = 32;
@@ -41,6 +45,7 @@ function outcomeOf(path: string, load: () => DecodedImage): ImageOutcome {
   try {
     return { ok: true, image: load() };
   } catch (err) {
+    if (err instanceof ImageTooLargeError) return { ok: false, reason: err.message, tooLarge: true };
     return { ok: false, reason: withoutPath(path, messageOf(err)) };
   }
 }
@@ -61,8 +66,12 @@ function fromWorker(path: string, outcome: WorkerFileOutcome, buffer: ArrayBuffe
   switch (outcome.kind) {
     case 'image': {
       const { width, height, channels } = outcome;
-      return { ok: true, image: { width, height, channels, data: new Uint8Array(buffer, outcome.offset, outcome.length) } };
+      const image: DecodedImage = { width, height, channels, data: new Uint8Array(buffer, outcome.offset, outcome.length) };
+      if (outcome.droppedAlpha) image.droppedAlpha = true;
+      return { ok: true, image };
     }
+    case 'too-large':
+      return { ok: false, reason: tooLargeReason(outcome.width, outcome.height), tooLarge: true };
     case 'bytes':
       return outcomeOf(path, () => decodeImage(new Uint8Array(buffer, outcome.offset, outcome.length)));
     case 'read-error': {

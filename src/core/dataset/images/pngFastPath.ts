@@ -12,6 +12,11 @@ export interface PngFastPath {
   /** Whether the bytes start with the PNG signature. */
   matches(bytes: Uint8Array): boolean;
   /**
+   * Size and channels from the IHDR chunk (which PNG puts first), or null when there is no IHDR with a
+   * good CRC there: read before decoding, to refuse an image too large to decode (see imageHeader.ts).
+   */
+  header(bytes: Uint8Array): { width: number; height: number; channels: 1 | 3 } | null;
+  /**
    * Decodes 8-bit grey/RGB PNGs (with or without alpha, not interlaced), the common case: one inflate and
    * an unfilter, several times quicker than pngjs on small images. Returns null for the other PNGs
    * (palette, 16-bit, sub-byte, interlaced), which go to pngjs. Throws on a bad signature, CRC, or
@@ -20,6 +25,8 @@ export interface PngFastPath {
   decode(bytes: Uint8Array): DecodedImage | null;
   /** Keeps the first `keep` of `samples` values per pixel (grey or RGB without alpha); the same array when nothing is dropped. */
   dropAlpha(pixels: Uint8Array, count: number, samples: number, keep: 1 | 3): Uint8Array;
+  /** Whether a pixel of `samples` values per pixel (2 or 4: with alpha) is not fully opaque. */
+  hasTransparency(pixels: Uint8Array, count: number, samples: number): boolean;
 }
 
 /**
@@ -81,6 +88,13 @@ export function createPngFastPath(deps: PngFastPathDeps): PngFastPath {
     return out;
   };
 
+  /** Whether any pixel's alpha (the last of `samples` values) is below 255: what dropping alpha loses. */
+  const hasTransparency = (pixels: Uint8Array, count: number, samples: number): boolean => {
+    if (samples !== 2 && samples !== 4) return false;
+    for (let i = samples - 1; i < count * samples; i += samples) if (pixels[i]! !== 255) return true;
+    return false;
+  };
+
   /** Keeps grey or RGB samples, dropping alpha. */
   const dropAlpha = (pixels: Uint8Array, count: number, samples: number, keep: 1 | 3): Uint8Array => {
     if (samples === keep) return pixels;
@@ -90,6 +104,16 @@ export function createPngFastPath(deps: PngFastPathDeps): PngFastPath {
   };
 
   const matches = (bytes: Uint8Array): boolean => bytes.length >= 8 && SIGNATURE.every((b, i) => bytes[i] === b);
+
+  const header = (bytes: Uint8Array): { width: number; height: number; channels: 1 | 3 } | null => {
+    // Signature (8), IHDR length (4) and type (4), width, height, bit depth, colour type, 3 more bytes, CRC.
+    if (!matches(bytes) || bytes.length < 33) return null;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const isIhdr = view.getUint32(8) === 13 && bytes[12] === 0x49 && bytes[13] === 0x48 && bytes[14] === 0x44 && bytes[15] === 0x52;
+    if (!isIhdr || deps.crc32(bytes, 12, 29) !== view.getUint32(29)) return null;
+    const colorType = bytes[25]!;
+    return { width: view.getUint32(16), height: view.getUint32(20), channels: colorType === 0 || colorType === 4 ? 1 : 3 };
+  };
 
   const decode = (bytes: Uint8Array): DecodedImage | null => {
     if (!matches(bytes)) throw new Error('not a PNG (bad signature)');
@@ -145,8 +169,10 @@ export function createPngFastPath(deps: PngFastPathDeps): PngFastPath {
     if (raw.length < expected) throw new Error(`truncated PNG image data (${raw.length} of ${expected} bytes)`);
     const pixels = unfilter(raw, height, stride, samples);
     const channels: 1 | 3 = header.colorType === 0 || header.colorType === 4 ? 1 : 3;
-    return { width, height, channels, data: dropAlpha(pixels, width * height, samples, channels) };
+    const image: DecodedImage = { width, height, channels, data: dropAlpha(pixels, width * height, samples, channels) };
+    if (hasTransparency(pixels, width * height, samples)) image.droppedAlpha = true;
+    return image;
   };
 
-  return { matches, decode, dropAlpha };
+  return { matches, header, decode, dropAlpha, hasTransparency };
 }

@@ -85,6 +85,7 @@ function planFor(source: PreprocessSource, model: ModelInputGeometry, inputShape
   const grayscale = geometry.c === c ? null : c === 3 ? 'to-rgb' : 'from-rgb';
   const notes: string[] = [];
   if (grayscale === 'from-rgb') notes.push('RGB converted to grey with luma weights 0.299, 0.587, 0.114');
+  if (grayscale === 'to-rgb') notes.push('grey copied into the R, G and B channels');
   if (resize) notes.push(`bilinear resize ${geometry.h}x${geometry.w} -> ${h}x${w} (half-pixel centres, no antialiasing)`);
   const map = imageMap(source.sampleLayout, geometry, { h, w, c, layout }, bgr);
   const shape = !model.channelAxis ? [h, w] : layout === 'nchw' ? [c, h, w] : [h, w, c];

@@ -137,6 +137,8 @@ export const analyzeCommand: CliCommand = {
     await writeJsonOutput(result, request.out);
     if (request.out) process.stdout.write(formatLayerTable(result) + `\n\nresult written to ${request.out}\n`);
     else if (table) process.stderr.write(formatLayerTable(result) + '\n');
+    // JSON on stdout and no table: the preprocessing line and the warnings (skipped, resized, converted
+    // images...) still reach the screen, on stderr.
     else process.stderr.write(runNotes(result, quiet));
     return 0;
   },

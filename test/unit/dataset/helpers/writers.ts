@@ -162,6 +162,36 @@ export function writePng(path: string, width: number, height: number, channels: 
   return write(path, pngBytes(width, height, channels, pixels));
 }
 
+/** An 8-bit RGBA PNG (colour type 6) from RGBA pixels, HWC order. */
+export function pngRgbaBytes(width: number, height: number, rgba: Uint8Array): Uint8Array {
+  const png = new PNG({ width, height });
+  png.data = Buffer.from(rgba);
+  return new Uint8Array(PNG.sync.write(png, { colorType: 6, inputColorType: 6, inputHasAlpha: true }));
+}
+
+/**
+ * The PNG signature and a valid IHDR (CRC included) claiming width x height 8-bit grey, and nothing
+ * after it: what a header-only check must refuse without decoding (the pixels would not even be there).
+ */
+export function pngHeaderOnly(width: number, height: number): Uint8Array {
+  const chunk = Buffer.alloc(12 + 13);
+  chunk.writeUInt32BE(13, 0);
+  chunk.write('IHDR', 4, 'latin1');
+  chunk.writeUInt32BE(width, 8);
+  chunk.writeUInt32BE(height, 12);
+  chunk[16] = 8; // bit depth; colour type 0 (grey), compression, filter and interlace 0
+  chunk.writeUInt32BE(crc32(chunk.subarray(4, 21)), 21);
+  return new Uint8Array(Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk]));
+}
+
+/** SOI and a baseline frame header (SOF0) claiming width x height with `components` channels, and nothing after. */
+export function jpegHeaderOnly(width: number, height: number, components: 1 | 3): Uint8Array {
+  const length = 8 + 3 * components;
+  const out = [0xff, 0xd8, 0xff, 0xc0, length >> 8, length & 0xff, 8, height >> 8, height & 0xff, width >> 8, width & 0xff, components];
+  for (let c = 0; c < components; c++) out.push(c + 1, 0x11, 0);
+  return Uint8Array.from(out);
+}
+
 export function writeJpeg(path: string, width: number, height: number, rgb: Uint8Array, quality = 90): string {
   const rgba = new Uint8Array(width * height * 4);
   for (let i = 0; i < width * height; i++) {
