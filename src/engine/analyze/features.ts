@@ -34,6 +34,16 @@ async function openFeatures(path: string): Promise<FeatureFile> {
   } catch (err) {
     throw new UserError(messageOf(err));
   }
+  // A file refused here is closed here: the caller only owns what this returns.
+  try {
+    return await describeFeatures(npz, path);
+  } catch (err) {
+    await npz.close();
+    throw err;
+  }
+}
+
+async function describeFeatures(npz: numpy.NpzFile, path: string): Promise<FeatureFile> {
   if (!npz.has('labels')) throw new UserError(`${path}: no "labels" array (arrays: ${npz.members.map((m) => m.name).join(', ')})`);
   const labelsArray = await npz.read('labels');
   const labels = numpy.toInt32Labels(labelsArray.data, labelsArray.dtype, `${path}: labels`);
@@ -67,10 +77,12 @@ async function readMatrix(file: FeatureFile, name: string): Promise<Float64Array
 export async function analyzeFeatures(request: FeaturesRequest, hooks: AnalysisHooks): Promise<AnalysisResult> {
   const started = performance.now();
   const train = await openFeatures(request.features);
-  const test = request.test ? await openFeatures(request.test) : undefined;
+  let test: FeatureFile | undefined;
   try {
+    test = request.test ? await openFeatures(request.test) : undefined;
     if (test) {
-      const missing = train.layers.filter((l) => !test.layers.some((t) => t.name === l.name && t.dim === l.dim)).map((l) => l.name);
+      const held = test;
+      const missing = train.layers.filter((l) => !held.layers.some((t) => t.name === l.name && t.dim === l.dim)).map((l) => l.name);
       if (missing.length) throw new UserError(`${request.test}: lacks layers of ${request.features} (or their widths differ): ${missing.join(', ')}`);
     }
     const W = await readMatrix(train, 'W');
