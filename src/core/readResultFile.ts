@@ -1,18 +1,20 @@
 import { readFile } from 'node:fs/promises';
-import { validateResult, type AnalysisResult } from './result';
+import type { AnalysisResult } from './result';
+import { validateResult } from './resultValidation';
 import { messageOf } from './messageOf';
 
-
 /**
- * A result JSON from disk, checked: every reader (compare CLI, compare command, restored panels) says
- * the same thing about a file it cannot use. Kept apart from result.ts, which the webviews import.
+ * A result JSON from disk, fully checked against the schema (resultValidation.ts): every reader (compare
+ * CLI, compare command and panel, the run store, restored panels) says the same thing about a file it
+ * cannot use, naming the file and the first wrong field. Kept apart from result.ts, which the webviews import.
  */
 export async function readResultFile(path: string): Promise<AnalysisResult> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new Error(`the result file ${path} could not be read (${messageOf(error)})`);
+    // The cause keeps the code (ENOENT): the run store tells a deleted run from an unreadable one.
+    throw new Error(`the result file ${path} could not be read (${messageOf(error)})`, { cause: error });
   }
   let value: unknown;
   try {
