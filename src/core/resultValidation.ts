@@ -93,23 +93,25 @@ const oneOf =
     if (typeof v !== 'string' || !allowed.includes(v)) fail(at, `is ${describe(v)}, expected one of ${allowed.join(', ')}`);
   };
 
-/** An array of `length` items (any length when undefined), each checked. */
+/** An array of `length` items (any length when undefined), each checked; `what` names its items and why that many. */
 const arrayOf =
-  (item: Check, length?: number, lengthIs = ''): Check =>
+  (item: Check, length?: number, what = { items: 'entries', why: '' }): Check =>
   (v, at) => {
     if (!Array.isArray(v)) fail(at, `is ${describe(v)}, expected an array`);
     const items = v as unknown[];
-    if (length !== undefined && items.length !== length) fail(at, `has ${items.length} entries, expected ${length}${lengthIs}`);
+    if (length !== undefined && items.length !== length) fail(at, `has ${items.length} ${what.items}, expected ${length}${what.why}`);
     items.forEach((x, i) => item(x, `${at}[${i}]`));
   };
+/** Per-class arrays are as long as classes.count says. */
+const PER_CLASS = { items: 'entries', why: ' (classes.count)' };
 
 const stringMap: Check = (v, at) => {
   for (const [name, value] of Object.entries(object(v, at))) string(value, key(at, name));
 };
 
 /** K x K of numbers or nulls (undefined pairs), or null when not computed. */
-const squareMatrix = (K: number): Check => orNull(arrayOf(arrayOf(orNull(number), K, ' (classes.count)'), K, ' rows (classes.count)'));
-const perClass = (K: number): Check => orNull(arrayOf(orNull(number), K, ' (classes.count)'));
+const squareMatrix = (K: number): Check => orNull(arrayOf(arrayOf(orNull(number), K, PER_CLASS), K, { items: 'rows', why: ' (classes.count)' }));
+const perClass = (K: number): Check => orNull(arrayOf(orNull(number), K, PER_CLASS));
 
 const classIndex =
   (K: number): Check =>
@@ -133,7 +135,7 @@ function checkSplitLayerMetrics(v: unknown, at: string, K: number): void {
     at,
     orNull((p, pat) => {
       const projection = object(p, pat);
-      required(projection, 'means', pat, arrayOf(arrayOf(number, 2), K, ' (classes.count)'));
+      required(projection, 'means', pat, arrayOf(arrayOf(number, 2), K, PER_CLASS));
       optional(
         projection,
         'points',
@@ -222,7 +224,7 @@ const splitInfo = (K: number): Check => (v, at) => {
   const s = object(v, at);
   required(s, 'samples', at, count);
   required(s, 'accuracy', at, orNull(fraction));
-  optional(s, 'classCounts', at, arrayOf(count, K, ' (classes.count)'));
+  optional(s, 'classCounts', at, arrayOf(count, K, PER_CLASS));
 };
 
 function checkResult(value: unknown): AnalysisResult {
@@ -255,7 +257,7 @@ function checkResult(value: unknown): AnalysisResult {
     const o = object(c, at);
     required(o, 'count', at, count);
     if ((o.count as number) < 1) fail(key(at, 'count'), 'is 0, expected at least one class');
-    required(o, 'names', at, arrayOf(string, o.count as number, ' (classes.count)'));
+    required(o, 'names', at, arrayOf(string, o.count as number, PER_CLASS));
   });
   const K = (r.classes as { count: number }).count;
   required(r, 'dataset', '', (d, at) => {
