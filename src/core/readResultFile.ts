@@ -8,6 +8,12 @@ import { messageOf } from './messageOf';
  * CLI, compare command and panel, the run store, restored panels) says the same thing about a file it
  * cannot use, naming the file and the first wrong field. Kept apart from result.ts, which the webviews import.
  */
+/** Whether readResultFile failed because the file is not there (deleted), not because it is unreadable or invalid. */
+export function isMissingResultFile(error: unknown): boolean {
+  const code = (e: unknown) => (e as { code?: unknown } | null)?.code;
+  return code(error) === 'ENOENT' || code((error as { cause?: unknown } | null)?.cause) === 'ENOENT';
+}
+
 export async function readResultFile(path: string): Promise<AnalysisResult> {
   let text: string;
   try {

@@ -1,4 +1,3 @@
-import { renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError, messageOf } from '../errors';
 import { analyzeCommand } from './commands/analyze';
@@ -7,6 +6,7 @@ import { metricsCommand } from './commands/metrics';
 import { compareCommand } from './commands/compare';
 import { trajectoryCommand } from './commands/trajectory';
 import { TOOL_VERSION } from '../version';
+import { writeFileAtomicSync } from '../../core/atomicWrite';
 
 export interface CliCommand {
   name: string;
@@ -65,8 +65,5 @@ export function emitJson(value: unknown, out: string | undefined): void {
     process.stdout.write(text);
     return;
   }
-  const target = resolve(out);
-  const tmp = `${target}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, target);
+  writeFileAtomicSync(resolve(out), text);
 }
