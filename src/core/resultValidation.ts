@@ -109,9 +109,23 @@ const stringMap: Check = (v, at) => {
   for (const [name, value] of Object.entries(object(v, at))) string(value, key(at, name));
 };
 
+/**
+ * K numbers or nulls. The per-class arrays are most of a result (four K x K matrices per layer and
+ * split: millions of cells at K = 1000), so cells are tested without building each one's path; the
+ * path is built for the first bad cell only.
+ */
+const cells =
+  (K: number): Check =>
+  (v, at) => {
+    if (!Array.isArray(v) || v.length !== K) return arrayOf(orNull(number), K, PER_CLASS)(v, at);
+    for (let i = 0; i < K; i++) {
+      const x: unknown = v[i];
+      if (x !== null && (typeof x !== 'number' || !Number.isFinite(x))) orNull(number)(x, `${at}[${i}]`);
+    }
+  };
 /** K x K of numbers or nulls (undefined pairs), or null when not computed. */
-const squareMatrix = (K: number): Check => orNull(arrayOf(arrayOf(orNull(number), K, PER_CLASS), K, { items: 'rows', why: ' (classes.count)' }));
-const perClass = (K: number): Check => orNull(arrayOf(orNull(number), K, PER_CLASS));
+const squareMatrix = (K: number): Check => orNull(arrayOf(cells(K), K, { items: 'rows', why: ' (classes.count)' }));
+const perClass = (K: number): Check => orNull(cells(K));
 
 const classIndex =
   (K: number): Check =>
