@@ -14,7 +14,11 @@ export interface AnalysisObserver {
   progress(runId: string, p: ProgressInfo): void;
   partial(run: RunView): void;
   completed(run: RunView): void;
-  failed(runId: string, message: string, partial: RunView | undefined): void;
+  /**
+   * The run failed or was cancelled. `shown` is what its panel should show: the partial result, or the
+   * complete run of the same key that the store kept (`shownComplete` true then).
+   */
+  failed(runId: string, message: string, shown: RunView | undefined, shownComplete?: boolean): void;
 }
 
 const describeProgress = (p: ProgressInfo) => [p.stage, p.split, p.layer ? `layer ${p.layer}` : undefined, p.total ? `${p.done}/${p.total}` : undefined, p.message].filter(Boolean).join(' · ');
@@ -75,7 +79,10 @@ export async function runAnalysis(engine: EngineClient, store: RunStore, log: Lo
         // A partial result never replaces a complete run of the same key: the store keeps the complete one.
         const stored = kept ? await saveQuietly(store, log, runId, kept, request) : store.get(runId);
         const note = stored?.complete ? `; the complete analysis stored ${new Date(stored.createdAt).toLocaleString()} is kept` : kept ? '; the layers finished so far are kept' : '';
-        observer.failed(runId, `${e.message}${note}`, partialRun);
+        // The panel goes back to the complete run (with the failure above it) rather than keep showing the partial one.
+        const complete = stored?.complete ? await store.load(runId).catch(() => undefined) : undefined;
+        if (complete) observer.failed(runId, `${e.message}${note}`, { runId, label, result: complete }, true);
+        else observer.failed(runId, `${e.message}${note}`, partialRun);
         if (e.cancelled) {
           log.info(`analysis of ${request.checkpoint} cancelled`);
           void vscode.window.showInformationMessage(`Collapse Lens: analysis cancelled${note}.`);

@@ -91,8 +91,9 @@ export class PanelHub implements vscode.Disposable {
         AnalysisPanel.createOrShow(this.context, run, true, this.deps);
         layersView.refresh(run.runId, run.result);
       },
-      failed: (runId, message, partial) => {
-        if (partial && !AnalysisPanel.get(runId)) AnalysisPanel.createOrShow(this.context, partial, false, this.deps);
+      failed: (runId, message, shown, shownComplete = false) => {
+        // A partial result opens a panel only where none is showing the streamed one; a kept complete run replaces it.
+        if (shown && (shownComplete || !AnalysisPanel.get(runId))) AnalysisPanel.createOrShow(this.context, shown, shownComplete, this.deps);
         AnalysisPanel.get(runId)?.failed(message);
         layersView.refresh(runId);
       },

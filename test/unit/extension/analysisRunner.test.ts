@@ -35,9 +35,13 @@ function failingEngine(cancelled: boolean): EngineClient {
 function harness() {
   const failures: string[] = [];
   const failed: string[] = [];
+  const shown: { layers: number | undefined; complete: boolean | undefined }[] = [];
   const log = { info: () => undefined, fail: (summary: string) => (failures.push(summary), Promise.resolve()), channel: { error: () => undefined } } as unknown as Log;
-  const observer: AnalysisObserver = { started: () => undefined, progress: () => undefined, partial: () => undefined, completed: () => undefined, failed: (_id, message) => failed.push(message) };
-  return { log, observer, failures, failed };
+  const observer: AnalysisObserver = { started: () => undefined, progress: () => undefined, partial: () => undefined, completed: () => undefined, failed: (_id, message, run, complete) => {
+    failed.push(message);
+    shown.push({ layers: run?.result.layers.length, complete });
+  } };
+  return { log, observer, failures, failed, shown };
 }
 
 beforeEach(resetFake);
@@ -47,11 +51,12 @@ for (const cancelled of [false, true]) {
     await withTempDir('runner', async (dir) => {
       const store = await RunStore.open(dir);
       await store.save('k', withLayers(11), true, request);
-      const { log, observer, failures, failed } = harness();
+      const { log, observer, failures, failed, shown } = harness();
       assert.equal(await runAnalysis(failingEngine(cancelled), store, log, 'k', request, observer), undefined);
       assert.equal((await store.load('k'))?.layers.length, 11);
       assert.equal(store.get('k')?.complete, true);
       assert.match(failed[0] ?? '', /; the complete analysis stored .* is kept$/);
+      assert.deepEqual(shown, [{ layers: 11, complete: true }], 'the panel goes back to the complete run, the failure above it');
       const told = cancelled ? fake.infos : failures;
       assert.match(told.join('\n'), /the complete analysis stored .* is kept/);
     });
@@ -61,8 +66,9 @@ for (const cancelled of [false, true]) {
 test('a first run that fails after 2 layers is stored as an incomplete run with what it finished', async () => {
   await withTempDir('runner', async (dir) => {
     const store = await RunStore.open(dir);
-    const { log, observer, failures } = harness();
+    const { log, observer, failures, shown } = harness();
     await runAnalysis(failingEngine(false), store, log, 'k', request, observer);
+    assert.deepEqual(shown, [{ layers: 2, complete: undefined }], 'the panel shows what was finished');
     assert.equal(store.get('k')?.complete, false);
     assert.equal((await store.load('k'))?.layers.length, 2);
     assert.match(failures[0] ?? '', /the engine ran out of memory; the layers finished so far are kept/);
