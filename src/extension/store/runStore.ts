@@ -139,15 +139,22 @@ export class RunStore {
    * (saved while another window wrote the index, or before a crash) is added back.
    */
   private async reconcile(): Promise<void> {
-    const ids = await this.resultIds();
+    const names = new Set(await fs.readdir(this.dir));
+    const ids = [...names].flatMap((n) => {
+      const id = RESULT_FILE.exec(n)?.[1];
+      return id !== undefined && n !== INDEX ? [id] : [];
+    });
+    const present = new Set(ids);
     const indexed = await this.readIndex(ids.length);
     let changed = false;
     if (typeof indexed === 'string') {
       this.warn(`run store: ${join(this.dir, INDEX)} ${indexed}; rebuilding it from the ${ids.length} result file(s) in ${this.dir}`);
       changed = true;
     } else {
-      this.entries = indexed.filter((e) => ids.includes(e.id));
+      this.entries = indexed.filter((e) => present.has(e.id));
       changed = this.entries.length !== indexed.length;
+      // Runs stored before entries were kept beside their results get theirs now, so a later rebuild loses nothing.
+      for (const e of this.entries) if (!names.has(`${e.id}.run.json`)) await writeFileAtomic(this.entryPath(e.id), JSON.stringify(e));
     }
     const listed = new Set(this.entries.map((e) => e.id));
     for (const id of ids.filter((i) => !listed.has(i))) {
@@ -156,14 +163,6 @@ export class RunStore {
       changed = true;
     }
     if (changed) await this.writeIndex();
-  }
-
-  private async resultIds(): Promise<string[]> {
-    const names = await fs.readdir(this.dir);
-    return names.flatMap((n) => {
-      const id = RESULT_FILE.exec(n)?.[1];
-      return id !== undefined && n !== INDEX ? [id] : [];
-    });
   }
 
   /** The index's entries, or what is wrong with it. */

@@ -203,3 +203,15 @@ test('a result no reader would accept is not stored, and the stored run is left 
     assert.equal(await layerCount(store, 'k'), 3);
   });
 });
+
+test('a store from before entries were kept beside the results gets them on opening, so a later torn index loses no request', async () => {
+  await withTempDir('store', async (dir) => {
+    const store = await RunStore.open(dir);
+    await store.save('a', runResult(3), true, { ...request, perClass: 50 });
+    rmSync(join(dir, 'a.run.json')); // as an older version left it: index.json and a.json only
+    await RunStore.open(dir);
+    assert.ok(readdirSync(dir).includes('a.run.json'));
+    writeFileSync(join(dir, 'index.json'), '');
+    assert.equal((await RunStore.open(dir)).get('a')?.request?.perClass, 50);
+  });
+});
