@@ -191,18 +191,3 @@ export interface AnalysisResult {
   settings?: { layers: string; perClass: number | null; batchSize: number; seed: number; epsilon: number };
   warnings?: string[];
 }
-
-/** Light structural check, used where a result comes from disk (compare, reopen). */
-export function validateResult(value: unknown, source: string): AnalysisResult {
-  const fail = (what: string): never => {
-    throw new Error(`${source}: not a Collapse Lens result (${what})`);
-  };
-  if (typeof value !== 'object' || value === null) fail('not a JSON object');
-  const v = value as Record<string, unknown>;
-  if (typeof v.schema !== 'string' || !v.schema.startsWith('collapse-lens/result@')) fail('no "schema": "collapse-lens/result@1"');
-  if (v.schema !== RESULT_SCHEMA) fail(`schema ${String(v.schema)} is not supported by this version (expects ${RESULT_SCHEMA})`);
-  if (!Array.isArray(v.layers)) fail('"layers" is missing');
-  const classes = v.classes as { count?: unknown } | undefined;
-  if (!classes || typeof classes.count !== 'number') fail('"classes.count" is missing');
-  return value as AnalysisResult;
-}

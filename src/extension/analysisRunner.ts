@@ -14,15 +14,30 @@ export interface AnalysisObserver {
   progress(runId: string, p: ProgressInfo): void;
   partial(run: RunView): void;
   completed(run: RunView): void;
-  failed(runId: string, message: string, partial: RunView | undefined): void;
+  /**
+   * The run failed or was cancelled. `shown` is what its panel should show: the partial result, or the
+   * complete run of the same key that the store kept (`shownComplete` true then).
+   */
+  failed(runId: string, message: string, shown: RunView | undefined, shownComplete?: boolean): void;
 }
 
 const describeProgress = (p: ProgressInfo) => [p.stage, p.split, p.layer ? `layer ${p.layer}` : undefined, p.total ? `${p.done}/${p.total}` : undefined, p.message].filter(Boolean).join(' · ');
 
 
+/** Stores a failed run's partial result; a failure to store it is logged, not allowed to hide the run's own error. */
+async function saveQuietly(store: RunStore, log: Log, runId: string, result: AnalysisResult, request: AnalyzeRequest): Promise<RunEntry | undefined> {
+  try {
+    return await store.save(runId, result, false, request);
+  } catch (error) {
+    log.channel.error(`the partial result of ${request.checkpoint} was not stored: ${messageOf(error)}`);
+    return store.get(runId);
+  }
+}
+
 /**
  * Runs one analysis in a fresh engine with a cancellable progress notification, streams partial
- * results to the observer, and stores whatever was computed, complete or not.
+ * results to the observer, and stores whatever was computed, complete or not (a partial result only
+ * where no complete run of the same key is stored: a failed or cancelled re-run keeps the complete one).
  */
 export async function runAnalysis(engine: EngineClient, store: RunStore, log: Log, runId: string, request: AnalyzeRequest, observer: AnalysisObserver): Promise<RunEntry | undefined> {
   const label = `${basename(request.checkpoint)} · ${datasetLabel(request)}`;
@@ -61,13 +76,18 @@ export async function runAnalysis(engine: EngineClient, store: RunStore, log: Lo
         const e = err instanceof EngineError ? err : new EngineError(messageOf(err));
         const kept = e.partial ?? partial;
         const partialRun = kept ? { runId, label, result: kept } : undefined;
-        if (kept) await store.save(runId, kept, false, request);
-        observer.failed(runId, e.message, partialRun);
+        // A partial result never replaces a complete run of the same key: the store keeps the complete one.
+        const stored = kept ? await saveQuietly(store, log, runId, kept, request) : store.get(runId);
+        const note = stored?.complete ? `; the complete analysis stored ${new Date(stored.createdAt).toLocaleString()} is kept` : kept ? '; the layers finished so far are kept' : '';
+        // The panel goes back to the complete run (with the failure above it) rather than keep showing the partial one.
+        const complete = stored?.complete ? await store.load(runId).catch(() => undefined) : undefined;
+        if (complete) observer.failed(runId, `${e.message}${note}`, { runId, label, result: complete }, true);
+        else observer.failed(runId, `${e.message}${note}`, partialRun);
         if (e.cancelled) {
           log.info(`analysis of ${request.checkpoint} cancelled`);
-          void vscode.window.showInformationMessage(`Collapse Lens: analysis cancelled${kept ? '; the layers finished so far are kept' : ''}.`);
+          void vscode.window.showInformationMessage(`Collapse Lens: analysis cancelled${note}.`);
         } else {
-          void log.fail(`Collapse Lens: ${e.message}`, e.detail);
+          void log.fail(`Collapse Lens: ${e.message}${note}`, e.detail);
         }
         return undefined;
       }

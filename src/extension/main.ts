@@ -17,7 +17,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(log);
   engine = new EngineClient({ enginePath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'engine.js').fsPath, log: (l) => log.info(l) });
   context.subscriptions.push({ dispose: () => engine?.dispose() });
-  const store = await RunStore.open(vscode.Uri.joinPath(context.globalStorageUri, 'runs').fsPath);
+  // Result files skipped and an index rebuilt are reported in the log, not silently dropped.
+  const store = await RunStore.open(vscode.Uri.joinPath(context.globalStorageUri, 'runs').fsPath, (line) => log.channel.warn(line));
 
   const layersView = new LayersViewProvider(store);
   const runsView = new RunsViewProvider(store);

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
-import { readResultFile } from '../core/readResultFile';
+import { isMissingResultFile, readResultFile } from '../core/readResultFile';
 import { resultFilePath } from './panels/compareMessages';
 import type { RunView, CompareView } from '../protocol/webview';
 import type { TrajectoryResult } from '../core/compare';
@@ -10,6 +10,7 @@ import type { Log } from './log';
 import { AnalysisPanel, registerAnalysisPanelSerializer, type AnalysisPanelDeps } from './panels/analysisPanel';
 import { ComparePanel, registerComparePanelSerializer, type ComparePanelDeps } from './panels/comparePanel';
 import type { LayersViewProvider } from './views/layersView';
+import { messageOf } from '../core/messageOf';
 
 /**
  * Routes runs to their panels: opens stored runs, streams an analysis' progress and partial results
@@ -37,8 +38,10 @@ export class PanelHub implements vscode.Disposable {
     if (file) {
       try {
         return { runId, label: basename(file, '.json'), result: await readResultFile(file) };
-      } catch {
-        return undefined;
+      } catch (error) {
+        // Gone is "no run"; there but invalid is an error naming the file and the field.
+        if (isMissingResultFile(error)) return undefined;
+        throw error;
       }
     }
     const result = await this.store.load(runId);
@@ -47,7 +50,14 @@ export class PanelHub implements vscode.Disposable {
   }
 
   async openStored(runId: string): Promise<void> {
-    const run = await this.loadRun(runId);
+    let run: RunView | undefined;
+    try {
+      run = await this.loadRun(runId);
+    } catch (error) {
+      // A stored result that fails the schema check: say which file and field, do not open a broken view.
+      void vscode.window.showErrorMessage(`Collapse Lens: the stored analysis ${runId} cannot be shown: ${messageOf(error)}`);
+      return;
+    }
     if (!run) {
       void vscode.window.showWarningMessage(`Collapse Lens: the stored analysis ${runId} could not be read; it may have been deleted.`);
       return;
@@ -81,8 +91,9 @@ export class PanelHub implements vscode.Disposable {
         AnalysisPanel.createOrShow(this.context, run, true, this.deps);
         layersView.refresh(run.runId, run.result);
       },
-      failed: (runId, message, partial) => {
-        if (partial && !AnalysisPanel.get(runId)) AnalysisPanel.createOrShow(this.context, partial, false, this.deps);
+      failed: (runId, message, shown, shownComplete = false) => {
+        // A partial result opens a panel only where none is showing the streamed one; a kept complete run replaces it.
+        if (shown && (shownComplete || !AnalysisPanel.get(runId))) AnalysisPanel.createOrShow(this.context, shown, shownComplete, this.deps);
         AnalysisPanel.get(runId)?.failed(message);
         layersView.refresh(runId);
       },

@@ -193,6 +193,20 @@ test('revival: a missing run or an unreadable file is reported in the panel, nam
   assert.ok(h2.log.lines.some((l) => /^error Restoring the compare panel/.test(l)));
 });
 
+test('revival: a result file that fails the schema check is refused in the panel, naming the file and the field (no crash in compare)', async () => {
+  const h = harness();
+  h.runs.set('stored-1', run('stored-1', 'a'));
+  const dir = mkdtempSync(join(tmpdir(), 'cl-compare-'));
+  const file = join(dir, 'torn.json');
+  const broken = JSON.parse(JSON.stringify(run('x', 'torn').result)) as { layers: { metrics?: unknown }[] };
+  delete broken.layers[0]!.metrics;
+  writeFileSync(file, JSON.stringify(broken));
+  const panel = await revive(h, { runIds: ['stored-1', `file:${file}`] });
+  assert.deepEqual(postedKinds(panel), ['failed']);
+  assert.equal((panel.webview.posted[0] as { message: string }).message, `Could not rebuild the comparison: ${file}: not a valid Collapse Lens result: layers[0].metrics is missing`);
+  rmSync(dir, { recursive: true, force: true });
+});
+
 test('revival: a trajectory comes back from the state; an empty state closes the panel', async () => {
   const h = harness();
   const trajectory = buildTrajectory([1, 10].map((epoch) => ({ epoch, result: tinyResult() })));

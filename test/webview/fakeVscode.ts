@@ -123,7 +123,12 @@ const vscodeModule = {
   Uri: FakeUri,
   EventEmitter: FakeEventEmitter,
   ViewColumn: { Active: -1, Beside: -2, One: 1 },
+  ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
   window: {
+    /** Runs the task at once, with a progress that records nothing and a token never cancelled. */
+    withProgress<T>(_options: unknown, task: (progress: { report(value: unknown): void }, token: { isCancellationRequested: boolean; onCancellationRequested(): { dispose(): void } }) => Promise<T>): Promise<T> {
+      return task({ report: () => undefined }, { isCancellationRequested: false, onCancellationRequested: () => ({ dispose: () => undefined }) });
+    },
     createWebviewPanel(viewType: string, title: string, _column: unknown, options: unknown): FakePanel {
       const panel = new FakePanel(viewType, title, options);
       fake.panels.push(panel);

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { validateResult } from '../../src/core/result';
+import { validateResult } from '../../src/core/resultValidation';
 import { sampleResult } from './helpers';
 
 const close = (actual: number | null | undefined, expected: number, what: string): void => {

@@ -31,7 +31,8 @@ export function fsErrorReason(err: unknown): string {
  * dataset, result file, folder of epochs), so one fault has one phrasing.
  */
 export function describeFsError(path: string, err: unknown): Error {
-  return new Error(`${path}: ${readProblem(err)}`);
+  // The cause keeps the code (ENOENT): a reader such as the run store tells a deleted file from an unreadable one.
+  return new Error(`${path}: ${readProblem(err)}`, { cause: err });
 }
 
 /** describeFsError's words without the path, for errors that put the path in front themselves. */

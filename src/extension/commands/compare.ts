@@ -72,7 +72,13 @@ async function analyseAll(services: Services, checkpoints: { path: string; label
       const request = requestFrom(c.path, choices, readSettings(vscode.Uri.file(c.path)));
       const runId = await RunStore.keyRequest(request);
       const stored = services.store.get(runId);
-      const cached = stored?.complete ? await services.store.load(runId) : undefined;
+      const cached = stored?.complete
+        ? await services.store.load(runId).catch((error: unknown) => {
+            // A stored result that fails the schema check is analysed again (and replaced), not compared.
+            services.log.channel.warn(`${messageOf(error)}; analysing ${c.label} again`);
+            return undefined;
+          })
+        : undefined;
       if (cached) {
         runs.push({ runId, label: c.label, result: cached });
         continue;
@@ -92,7 +98,7 @@ async function loadSources(services: Services, sources: Source[]): Promise<RunVi
   for (const s of sources) {
     if (s.kind === 'run') {
       const result = await services.store.load(s.entry.id);
-      if (!result) throw new Error(`the stored analysis "${s.entry.label}" could not be read`);
+      if (!result) throw new Error(`the stored analysis "${s.entry.label}" is no longer in the run store (its result file was deleted)`);
       runs.push({ runId: s.entry.id, label: s.entry.label, result });
     } else if (s.kind === 'result') {
       const result: AnalysisResult = await readResultFile(s.path);

@@ -62,7 +62,8 @@ export class LayersViewProvider implements vscode.TreeDataProvider<LayersNode> {
     if (node.kind !== 'checkpoint') return [];
     let result = this.cache.get(node.entry.id);
     if (!result) {
-      result = await this.store.load(node.entry.id);
+      // An invalid stored result lists no layers here; opening the run says which file and field are wrong.
+      result = await this.store.load(node.entry.id).catch(() => undefined);
       if (result) this.cache.set(node.entry.id, result);
     }
     if (!result) return [];

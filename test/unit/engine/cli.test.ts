@@ -5,6 +5,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AnalysisResult } from '../../../src/core/result';
+import { validateResult } from '../../../src/core/resultValidation';
 import type { CompareResult, TrajectoryResult } from '../../../src/core/compare';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -24,7 +25,8 @@ const read = <T>(p: string): T => JSON.parse(readFileSync(p, 'utf8')) as T;
 function analyze(model: string, out: string, ...extra: string[]): AnalysisResult {
   const r = cli('analyze', join(MODELS, model), '--train', DATA, '--test', DATA, '--per-class', '50', '--quiet', '--out', out, ...extra);
   assert.equal(r.code, 0, r.stderr);
-  return read<AnalysisResult>(out);
+  // What the CLI writes must pass the check every reader applies.
+  return validateResult(read<unknown>(out), out);
 }
 
 test('argument errors are one clear line with exit code 2', () => {

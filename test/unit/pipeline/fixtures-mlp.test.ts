@@ -4,7 +4,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeFixture } from './helpers/analyze';
+import { analyzeFixture, fixtureRequest, silentHooks } from './helpers/analyze';
+import { analyzeCheckpoint } from '../../../src/engine/analyze/pipeline';
+import { validateResult } from '../../../src/core/resultValidation';
+import type { AnalysisResult } from '../../../src/core/result';
 import { assertMatchesExpected } from './helpers/compareFixture';
 import { readExpected } from './helpers/expected';
 import { expectedPath } from './helpers/paths';
@@ -51,4 +54,13 @@ test('mlp: the penultimate training NC1 is far below the early checkpoint\'s (0.
 test('mlp_early (before collapse): training NC1 grows with depth instead of falling', async () => {
   const layers = layersUpToClassifierInput(await analyzeFixture('mlp_early'));
   assert.ok(trainNc1(layers.at(-1)!) > 2 * trainNc1(layers[0]!), `${trainNc1(layers[0]!)} at the input vs ${trainNc1(layers.at(-1)!)} at the penultimate`);
+});
+
+test('mlp: the partial result streamed after the training split (test pending) passes the schema check every reader applies', async () => {
+  const partials: AnalysisResult[] = [];
+  const final = await analyzeCheckpoint(fixtureRequest('mlp'), { ...silentHooks, onPartial: (r) => partials.push(r) });
+  assert.equal(partials.length, 1, 'one partial, after the training split');
+  const partial = validateResult(JSON.parse(JSON.stringify(partials[0])), 'mlp partial');
+  assert.equal(partial.splits.test, undefined, 'the held-out split is still pending');
+  assert.equal(partial.layers.length, final.layers.length);
 });

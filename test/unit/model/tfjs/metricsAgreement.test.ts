@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeCheckpoint } from '../../../../src/engine/analyze/pipeline';
 import type { AnalyzeRequest } from '../../../../src/protocol/engine';
+import { validateResult } from '../../../../src/core/resultValidation';
 import type { AnalysisResult, SplitLayerMetrics } from '../../../../src/core/result';
 import { FASHION, LAYERS_MLP, tempDir } from './helpers';
 import { ONNX_NAME_OF_PROBE, onnxTwinOfMlp } from './onnxTwin';
@@ -97,6 +98,7 @@ test('TF.js LayersModel and its ONNX twin give the same metrics through analyzeC
     // Same pixels in: both models declare [N, 28, 28, 1], so the preprocessing must plan the same NHWC
     // copy of the 28x28 IDX images with the same scale, and draw the same balanced subsample.
     for (const [name, r] of [['TF.js', tfjs], ['ONNX', onnx]] as const) {
+      validateResult(JSON.parse(JSON.stringify(r)), `${name} result`); // as written to disk, it passes every reader's check
       assert.deepEqual(r.dataset.preprocessing.inputShape, [28, 28, 1], `${name}: model input read as ${JSON.stringify(r.dataset.preprocessing.inputShape)}`);
       assert.equal(r.dataset.preprocessing.layout, 'nhwc', `${name}: layout`);
       assert.equal(r.classes.count, 10, `${name}: classes`);

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import type { AnalysisResult, SplitLayerMetrics } from '../../../../src/core/result';
+import { validateResult } from '../../../../src/core/resultValidation';
 import type { ExpectedFixture, ExpectedSplit, ExpectedSplitMetrics } from './expected';
 import { assertClose, assertFractionWithinFlips, assertMatrixClose, assertVectorClose, type Tolerance } from './close';
 
@@ -46,6 +47,8 @@ export interface CompareOptions {
 export function assertMatchesExpected(result: AnalysisResult, expected: ExpectedFixture, options: CompareOptions = {}): void {
   const tol = options.tolerance ?? FIXTURE_TOLERANCE;
   const model = expected.model;
+  // Every result the engine writes must pass the readers' schema check, as written to disk (JSON drops undefined).
+  validateResult(JSON.parse(JSON.stringify(result)), `${model} (engine output)`);
   const splits = expected.splits.test ? (['train', 'test'] as const) : (['train'] as const);
   assert.equal(result.splits.test === undefined, expected.splits.test === undefined, `${model}: a test split in one and not the other`);
   assert.equal(result.classes.count, expected.classes.count, `${model}: classes`);
