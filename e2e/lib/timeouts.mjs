@@ -4,6 +4,9 @@
 // whose cores are busy with another job (COLLAPSE_LENS_E2E_HOG=2, see docs/e2e.md), where the workbench
 // and the engine run several times slower; a ceiling that is reached there is a bug in the wait.
 
+/** code-server to answer, the workbench to load (also after a reload), the extension's contributions to show. */
+export const STARTUP_TIMEOUT_MS = 120_000;
+
 /** A workbench or webview element to appear, change or go after an action (menus, picks, toasts, charts). */
 export const UI_TIMEOUT_MS = 60_000;
 

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { UI_TIMEOUT_MS } from './timeouts.mjs';
+import { STARTUP_TIMEOUT_MS, UI_TIMEOUT_MS } from './timeouts.mjs';
 
 function escapeRegExp(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -25,7 +25,7 @@ export class Workbench {
   }
 
   /** Waits until the workbench is drawn and, when the workspace has files, the explorer lists them. */
-  async waitUntilReady({ explorerHasFiles = true, timeout = 60_000 } = {}) {
+  async waitUntilReady({ explorerHasFiles = true, timeout = STARTUP_TIMEOUT_MS } = {}) {
     await this.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout });
     if (explorerHasFiles) {
       await this.page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout });
@@ -288,7 +288,7 @@ export class Workbench {
    * (open editors, webview state) before the page goes; a refresh only tries to, and often loses the
    * last changes.
    */
-  async reloadWindow({ timeout = UI_TIMEOUT_MS } = {}) {
+  async reloadWindow({ timeout = STARTUP_TIMEOUT_MS } = {}) {
     const reloaded = this.page.waitForEvent('framenavigated', { predicate: (frame) => frame === this.page.mainFrame(), timeout });
     await this.runCommand('Developer: Reload Window');
     await reloaded;

@@ -85,7 +85,7 @@ function cell(row, label) {
 }
 
 
-test('right-click -> Analyze -> four quick picks -> progress -> the panel fills in', { timeout: 240_000 }, async () => {
+test('right-click -> Analyze -> four quick picks -> progress -> the panel fills in', { timeout: 420_000 }, async () => {
   const wb = session.workbench;
   await wb.recordNotifications();
   await startAnalysis(wb, MODEL, ANALYSIS_PICKS);
