@@ -329,6 +329,12 @@ export class Workbench {
     return this.page.evaluate(() => Array.from(window.__collapseLensE2eToasts ?? []));
   }
 
+  /** Whether a toast containing `text` was seen since recordNotifications(), and the texts seen. */
+  async notificationWasSeen(text) {
+    const seen = await this.notificationsSeen();
+    return { ok: seen.some((shown) => shown.includes(text)), seen };
+  }
+
   /** Waits for a notification toast containing `text` (e.g. a progress title or an error). */
   async waitForNotification(text, { timeout = UI_TIMEOUT_MS } = {}) {
     const toast = this.page.locator('.notifications-toasts .notification-toast').filter({ hasText: text }).first();

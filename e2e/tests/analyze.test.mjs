@@ -97,8 +97,8 @@ test('right-click -> Analyze -> four quick picks -> progress -> the panel fills 
 
   const frame = await analysisPanelFrame(wb);
   await waitForPanelStatus(frame, 'Complete');
-  const seen = await wb.notificationsSeen();
-  assert.ok(seen.some((text) => text.includes(PROGRESS_TITLE)), `no progress notification "${PROGRESS_TITLE}"; toasts seen: ${JSON.stringify(seen)}`);
+  const progressShown = await wb.notificationWasSeen(PROGRESS_TITLE);
+  assert.ok(progressShown.ok, `no progress notification "${PROGRESS_TITLE}"; toasts seen: ${JSON.stringify(progressShown.seen)}`);
   await wb.page.mouse.move(5, 5); // no stray hover styles in the picture
   await wb.screenshot('panel-light');
 
@@ -246,10 +246,7 @@ test('the same choices again show the stored result at once and offer a re-run',
 
   await wb.recordNotifications();
   await rerun.click();
-  await waitUntil(async () => {
-    const seen = await wb.notificationsSeen();
-    return { ok: seen.some((text) => text.includes(PROGRESS_TITLE)), seen };
-  }, 'Re-run started no analysis (no progress notification)');
+  await waitUntil(() => wb.notificationWasSeen(PROGRESS_TITLE), 'Re-run started no analysis (no progress notification)');
   // The panel keeps showing the stored result, "Complete", until the re-run's first layers arrive, so
   // its chip alone cannot tell the re-run is over. Its progress toast can: it goes once the result is
   // stored and sent to the panel. Only then is the panel's "Complete" the re-run's.

@@ -73,8 +73,8 @@ test('select two checkpoints -> Compare runs -> shared picks -> the compare pane
   // The compare panel opens once both runs are analysed; their progress toast may be gone by then.
   frame = await comparePanelFrame(wb);
   const progressTitle = 'Collapse Lens: analysing runs to compare';
-  const seen = await wb.notificationsSeen();
-  assert.ok(seen.some((text) => text.includes(progressTitle)), `no progress notification "${progressTitle}"; toasts seen: ${JSON.stringify(seen)}`);
+  const progressShown = await wb.notificationWasSeen(progressTitle);
+  assert.ok(progressShown.ok, `no progress notification "${progressTitle}"; toasts seen: ${JSON.stringify(progressShown.seen)}`);
   await wb.page.mouse.move(5, 5);
   await wb.screenshot('compare-panel');
 
