@@ -6,6 +6,7 @@
 #   bash e2e/run.sh path/to/x.vsix       # that .vsix
 #   bash e2e/run.sh path/to/folder       # an unpacked extension folder, linked (no packaging; for development)
 #   bash e2e/run.sh X e2e/tests/smoke.test.mjs   # only the named test files
+#   COLLAPSE_LENS_E2E_HOG=2 bash e2e/run.sh X     # with two busy loops beside it (the suite must pass under load)
 #
 # Exits non-zero when a test fails. Screenshots and logs land in .artifacts/e2e/<test>/.
 set -euo pipefail
@@ -52,6 +53,35 @@ else
   tests=("$e2e_dir"/tests/*.test.mjs)
 fi
 
+# COLLAPSE_LENS_E2E_HOG=N runs N busy loops beside the tests: the suite must pass on a machine whose cores
+# are taken by another job, so every wait has to be on a state, never on elapsed time. The loops form one
+# process group, killed when this script exits; each loop also stops by itself once this script is gone
+# (even killed with SIGKILL), so none can outlive the run.
+hog="${COLLAPSE_LENS_E2E_HOG:-0}"
+if [[ ! "$hog" =~ ^[0-9]+$ ]]; then
+  echo "e2e: COLLAPSE_LENS_E2E_HOG must be a number of busy loops (e.g. 2), not \"$hog\"" >&2
+  exit 1
+fi
+if (( hog > 0 )); then
+  # Without job control a background child is no group leader, so setsid makes it one without forking:
+  # $! is the new group's id.
+  setsid bash -c '
+    runner=$1
+    for ((i = 0; i < $2; i++)); do
+      ( while kill -0 "$runner" 2>/dev/null; do for ((j = 0; j < 50000; j++)); do :; done; done ) &
+    done
+    wait' e2e-cpu-hog "$$" "$hog" </dev/null >/dev/null 2>&1 &
+  hog_group=$!
+  trap 'kill -- "-$hog_group" 2>/dev/null || true' EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  trap 'exit 129' HUP
+  echo "e2e: $hog busy loop(s) running beside the tests (process group $hog_group)"
+fi
+
 # One test file at a time: each starts its own code-server and Chromium, and the machine has two cores.
 # The timeout is per test; a hung test fails instead of blocking CI, and its after() hook still cleans up.
-exec node --test --test-concurrency=1 --test-timeout=180000 --test-reporter=spec "${tests[@]}"
+# Not exec'd: the busy loops' trap must run when the tests end.
+status=0
+node --test --test-concurrency=1 --test-timeout=180000 --test-reporter=spec "${tests[@]}" || status=$?
+exit "$status"

@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { codeServerEntry } from './paths.mjs';
 import { stopGroup, trackGroup } from './lastResort.mjs';
+import { STARTUP_TIMEOUT_MS } from './timeouts.mjs';
 
 const execFileAsync = promisify(execFile);
 
@@ -108,7 +109,7 @@ function tail(file, lines = 30) {
  * (user data, XDG folders); `extensionsDir` must already hold the extensions to load.
  * Resolves once /healthz answers; `stop()` kills the whole process group and is safe to call twice.
  */
-export async function startCodeServer({ workspace, home, extensionsDir, settings = {}, logPath, timeoutMs = 60_000 }) {
+export async function startCodeServer({ workspace, home, extensionsDir, settings = {}, logPath, timeoutMs = STARTUP_TIMEOUT_MS }) {
   const userDataDir = path.join(home, 'user-data');
   writeUserSettings(userDataDir, settings);
   const port = await freePort();

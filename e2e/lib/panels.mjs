@@ -3,6 +3,7 @@
 // are the panels' own class names and headings (webview/analysis, webview/compare).
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ANALYSIS_TIMEOUT_MS, UI_TIMEOUT_MS } from './timeouts.mjs';
 import { readTable, tableWithHeader } from './webviewTable.mjs';
 
 /** The analysis panel's title (its <h1>: the run's label, e.g. "mlp.onnx · fashion + fashion"). */
@@ -14,7 +15,7 @@ export async function panelTitle(frame) {
  * The analysis panel's frame, once its per-layer table has rows (the analysis has results); with
  * `titleIncludes`, the panel whose title contains that text (several panels may be open).
  */
-export async function analysisPanelFrame(workbench, { timeout = 120_000, titleIncludes } = {}) {
+export async function analysisPanelFrame(workbench, { timeout = ANALYSIS_TIMEOUT_MS, titleIncludes } = {}) {
   return workbench.findWebviewFrame(
     async (frame) =>
       (await frame.locator('#cl-detail-heading').count()) > 0 &&
@@ -25,18 +26,30 @@ export async function analysisPanelFrame(workbench, { timeout = 120_000, titleIn
 }
 
 /** An analysis panel's frame in whatever state, found by a selector it has (e.g. its failure banner). */
-export async function analysisPanelFrameWith(workbench, selector, { timeout = 60_000 } = {}) {
+export async function analysisPanelFrameWith(workbench, selector, { timeout = ANALYSIS_TIMEOUT_MS } = {}) {
   return workbench.findWebviewFrame(async (frame) => (await frame.locator('.cl-header').count()) > 0 && (await frame.locator(selector).count()) > 0, { timeout });
 }
 
 /** The compare panel's frame, once its per-layer differences table has rows. */
-export async function comparePanelFrame(workbench, { timeout = 120_000 } = {}) {
+export async function comparePanelFrame(workbench, { timeout = ANALYSIS_TIMEOUT_MS } = {}) {
   return workbench.findWebviewFrame(async (frame) => (await frame.locator('table.cl-differences-table tbody tr').count()) > 0, { timeout });
 }
 
 /** The analysis panel's status chip: "Complete", "Failed", "Running: partial results", "Running" or "Starting". */
 export async function panelStatus(frame) {
   return ((await frame.locator('.cl-header .cl-chip').first().textContent()) ?? '').trim();
+}
+
+/**
+ * Waits until the analysis panel's status chip reads `status` (e.g. "Complete"): how long an analysis
+ * takes depends on the machine's load, so a test waits for the state, never for a time. The timeout is
+ * only a ceiling for a run that never gets there.
+ */
+export async function waitForPanelStatus(frame, status, { what = `the analysis panel never said "${status}"`, timeoutMs = ANALYSIS_TIMEOUT_MS } = {}) {
+  await waitUntil(async () => {
+    const shown = await panelStatus(frame);
+    return { ok: shown === status, seen: shown };
+  }, what, timeoutMs);
 }
 
 /** The analysis panel's per-layer table as rows keyed by header ("Layer", "NC1 train", ...). */
@@ -59,7 +72,7 @@ export async function overviewChartTitles(frame) {
  * { cx, cy } circle centres. A series' points are the circles of its `g.cl-points` group.
  */
 export async function chartSeriesPoints(card) {
-  await card.locator('svg g.cl-points').first().waitFor({ state: 'attached', timeout: 20_000 });
+  await card.locator('svg g.cl-points').first().waitFor({ state: 'attached', timeout: UI_TIMEOUT_MS });
   return card.locator('svg').first().evaluate((svg) =>
     Array.from(svg.querySelectorAll('g.cl-points')).map((group) =>
       Array.from(group.querySelectorAll('circle')).map((circle) => ({ cx: Number(circle.getAttribute('cx')), cy: Number(circle.getAttribute('cy')) })),
@@ -84,9 +97,9 @@ export async function hoverChartPoint(frame, card, index) {
   const target = card.locator('circle.cl-focus-target').nth(index);
   // Neighbouring series may draw their hover targets over this one; the mouse is moved to its centre
   // either way, and whichever target is on top there belongs to the same layer (same x).
-  await target.hover({ force: true, timeout: 10_000 });
+  await target.hover({ force: true, timeout: UI_TIMEOUT_MS });
   const tooltip = frame.locator('#cl-tooltip.visible');
-  await tooltip.waitFor({ state: 'visible', timeout: 10_000 });
+  await tooltip.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
   return tooltip.evaluate((element) => {
     const text = (node) => (node?.textContent ?? '').replace(/\s+/g, ' ').trim();
     const labels = Array.from(element.querySelectorAll('.cl-tooltip-label')).map(text);
@@ -110,7 +123,7 @@ export async function detailLayerName(frame) {
  * right after a scroll can show the nested iframe half repainted (rows cut off mid-line).
  */
 export async function scrollIntoPanelView(frame, locator) {
-  await locator.scrollIntoViewIfNeeded();
+  await locator.scrollIntoViewIfNeeded({ timeout: UI_TIMEOUT_MS });
   await frame.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(undefined)))));
   await new Promise((resolve) => setTimeout(resolve, 500));
 }
@@ -132,7 +145,7 @@ export function assertDrawnInValueOrder(points, values, what) {
  * Polls `condition` (which returns { ok, seen }) until ok, failing with `what` and the last thing seen;
  * a panel's status, a picked layer or a progress text that changes on its own time.
  */
-export async function waitUntil(condition, what, timeoutMs = 20_000) {
+export async function waitUntil(condition, what, timeoutMs = UI_TIMEOUT_MS) {
   const deadline = Date.now() + timeoutMs;
   let last;
   for (;;) {

@@ -1,6 +1,8 @@
 // Where the harness finds its tools and puts what a run leaves behind.
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
 
 export const e2eDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 export const repoRoot = path.dirname(e2eDir);
@@ -21,3 +23,13 @@ export const fixtureFiles = {
   /** A trained checkpoint from test/fixtures/models (cnn.onnx, mlp.onnx, mlp_early.onnx, ...). */
   model: (file) => ({ copyFrom: path.join(repoRoot, 'test', 'fixtures', 'models', file) }),
 };
+
+/**
+ * How many samples a split of the Fashion-MNIST fixture holds (train 2000, test 1000), read from its
+ * labels file's IDX header (the count after the magic number) rather than copied into a test.
+ */
+export function fashionSplitSize(split) {
+  const file = { train: 'train-labels-idx1-ubyte.gz', test: 't10k-labels-idx1-ubyte.gz' }[split];
+  if (file === undefined) throw new Error(`the fashion fixture has no split "${split}"`);
+  return zlib.gunzipSync(fs.readFileSync(path.join(repoRoot, 'test', 'fixtures', 'fashion', file))).readUInt32BE(4);
+}

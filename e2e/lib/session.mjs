@@ -8,6 +8,7 @@ import { launchChromium, VIEWPORT } from './chromium.mjs';
 import { installVsix, linkUnpackedExtension, startCodeServer } from './codeServer.mjs';
 import { trackTempDir, untrackTempDir } from './lastResort.mjs';
 import { artifactsDirFor } from './paths.mjs';
+import { STARTUP_TIMEOUT_MS, UI_TIMEOUT_MS } from './timeouts.mjs';
 import { Workbench } from './workbench.mjs';
 
 export const DARK_THEME = 'Default Dark Modern';
@@ -139,6 +140,9 @@ export async function openSession({
     const browser = await timed('launch chromium', () => launchChromium());
     cleanups.push(['close chromium', () => browser.close()]);
     const page = await browser.newPage({ viewport: VIEWPORT });
+    // Playwright's own 30 s default would be the ceiling of every click, hover and fill given no timeout:
+    // the suite's ceiling for a workbench or webview change instead (see timeouts.mjs).
+    page.setDefaultTimeout(UI_TIMEOUT_MS);
     recordBrowserConsole(page, path.join(artifactsDir, 'browser-console.log'));
     const workbench = new Workbench(page, artifactsDir);
     cleanups.push(['final screenshot', () => workbench.screenshot('final')]);
@@ -150,7 +154,7 @@ export async function openSession({
     if (readyWhenActivityBarShows !== null) {
       // The extension's menus and commands exist only once the workbench has read its contributions;
       // its activity bar entry appearing is the visible sign of that. A menu opened earlier lacks them.
-      await timed('extension contributions', () => workbench.activityBarItem(readyWhenActivityBarShows).waitFor({ state: 'visible', timeout: 60_000 }))
+      await timed('extension contributions', () => workbench.activityBarItem(readyWhenActivityBarShows).waitFor({ state: 'visible', timeout: STARTUP_TIMEOUT_MS }))
         .catch(() => { throw new Error(`the activity bar never showed "${readyWhenActivityBarShows}": is the extension installed and valid? See ${artifactsDir}`); });
     }
     return { workbench, page, workspace, artifactsDir, server, extensionDir, close };

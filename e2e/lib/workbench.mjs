@@ -3,8 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-
-const DEFAULT_TIMEOUT_MS = 20_000;
+import { STARTUP_TIMEOUT_MS, UI_TIMEOUT_MS } from './timeouts.mjs';
 
 function escapeRegExp(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -26,7 +25,7 @@ export class Workbench {
   }
 
   /** Waits until the workbench is drawn and, when the workspace has files, the explorer lists them. */
-  async waitUntilReady({ explorerHasFiles = true, timeout = 60_000 } = {}) {
+  async waitUntilReady({ explorerHasFiles = true, timeout = STARTUP_TIMEOUT_MS } = {}) {
     await this.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout });
     if (explorerHasFiles) {
       await this.page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout });
@@ -45,13 +44,13 @@ export class Workbench {
     const parts = relativePath.split('/').filter((part) => part.length > 0);
     for (const folder of parts.slice(0, -1)) {
       const row = this.explorerItem(folder);
-      await row.waitFor({ state: 'visible', timeout: DEFAULT_TIMEOUT_MS });
+      await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
       if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
       await this.page.locator(`.explorer-folders-view .monaco-list-row[aria-label^=${cssString(folder)}][aria-expanded="true"]`).first()
-        .waitFor({ state: 'visible', timeout: DEFAULT_TIMEOUT_MS });
+        .waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     }
     const row = this.explorerItem(parts[parts.length - 1]);
-    await row.waitFor({ state: 'visible', timeout: DEFAULT_TIMEOUT_MS });
+    await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     return row;
   }
 
@@ -68,12 +67,12 @@ export class Workbench {
    */
   async selectExplorerItems(names) {
     const first = this.explorerItem(names[0]);
-    await first.waitFor({ state: 'visible', timeout: DEFAULT_TIMEOUT_MS });
+    await first.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     await this.dismissHovers();
     await first.click();
     await this.page.locator('.editor-group-container .tab.active').filter({ hasText: names[0] }).first()
       .waitFor({ state: 'visible', timeout: 5000 }).catch(() => undefined);
-    const deadline = Date.now() + DEFAULT_TIMEOUT_MS;
+    const deadline = Date.now() + UI_TIMEOUT_MS;
     for (;;) {
       for (const name of names.slice(1)) {
         if (!(await this.isExplorerItemSelected(name))) await this.explorerItem(name).click({ modifiers: ['Control'] });
@@ -123,9 +122,9 @@ export class Workbench {
   /** Right-clicks a file or folder row in the explorer and waits for the context menu. */
   async rightClickExplorerItem(name) {
     const row = this.explorerItem(name);
-    await row.waitFor({ state: 'visible', timeout: DEFAULT_TIMEOUT_MS });
+    await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     await row.click({ button: 'right' });
-    await this.page.locator('.monaco-menu').first().waitFor({ state: 'visible', timeout: DEFAULT_TIMEOUT_MS });
+    await this.page.locator('.monaco-menu').first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
   }
 
   /** The labels of the open context menu, in order (separators left out). */
@@ -137,16 +136,18 @@ export class Workbench {
   /** Clicks the open context menu's item whose label is exactly `title`; fails listing what it offers. */
   async clickMenuItem(title) {
     const item = this.page.locator('.monaco-menu .action-item .action-label').filter({ hasText: exactly(title) }).first();
-    // A menu's items are fixed once it is open: a short wait is enough to know the item is not there.
-    const shown = await item.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false);
+    // A menu's items are fixed once it is open, so this wait only ends early on a slow machine's repaint.
+    const shown = await item.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS }).then(() => true, () => false);
     if (!shown) throw new Error(`context menu has no "${title}"; it offers: ${(await this.menuItemLabels()).join(' | ')}`);
     // A click that comes while the menu is still settling is now and then only a hover (the item lights
-    // up, the menu stays): the menu closes when its action runs, so click until it does.
+    // up, the menu stays): the menu closes when its action runs, so click until it does. On a busy
+    // machine a click that worked can take seconds to close the menu; clicking again then would run the
+    // action twice, so the wait for the menu to go is long, and a retry is the rare case.
     const menu = this.page.locator('.monaco-menu').first();
     for (let attempt = 1; ; attempt++) {
-      const clicked = await item.click({ timeout: 5000 }).then(() => true, () => false);
+      const clicked = await item.click({ timeout: UI_TIMEOUT_MS }).then(() => true, () => false);
       if (!clicked && (await menu.isHidden())) return; // it closed late: the previous click did it
-      const closed = await menu.waitFor({ state: 'hidden', timeout: 2000 }).then(() => true, () => false);
+      const closed = await menu.waitFor({ state: 'hidden', timeout: 10_000 }).then(() => true, () => false);
       if (closed) return;
       if (attempt === 3) throw new Error(`the context menu stayed open after ${attempt} clicks on "${title}"`);
     }
@@ -154,7 +155,7 @@ export class Workbench {
 
   async closeMenu() {
     await this.page.keyboard.press('Escape');
-    await this.page.locator('.monaco-menu').first().waitFor({ state: 'hidden', timeout: DEFAULT_TIMEOUT_MS });
+    await this.page.locator('.monaco-menu').first().waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
   }
 
   quickInput() {
@@ -168,10 +169,10 @@ export class Workbench {
   async runCommand(title) {
     await this.page.keyboard.press('F1');
     const input = this.quickInput().locator('.quick-input-box input');
-    await input.waitFor({ state: 'visible', timeout: DEFAULT_TIMEOUT_MS });
+    await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     await input.fill(`>${title}`);
     const row = this.quickInputRow(title);
-    await row.waitFor({ state: 'visible', timeout: DEFAULT_TIMEOUT_MS });
+    await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     await row.click();
   }
 
@@ -191,7 +192,7 @@ export class Workbench {
    * a substring of the pick's title or placeholder, first waits for the right pick when several open
    * one after another, so an answer never lands on the previous one.
    */
-  async answerQuickPick(choice, { showing, timeout = DEFAULT_TIMEOUT_MS } = {}) {
+  async answerQuickPick(choice, { showing, timeout = UI_TIMEOUT_MS } = {}) {
     await this.waitForQuickInput({ showing, timeout });
     const row = typeof choice === 'number'
       ? this.quickInput().locator(`.monaco-list-row[data-index="${choice}"]`)
@@ -203,7 +204,7 @@ export class Workbench {
   }
 
   /** Types into an open input box (showInputBox) and accepts it. */
-  async answerInputBox(text, { showing, timeout = DEFAULT_TIMEOUT_MS } = {}) {
+  async answerInputBox(text, { showing, timeout = UI_TIMEOUT_MS } = {}) {
     await this.waitForQuickInput({ showing, timeout });
     const input = this.quickInput().locator('.quick-input-box input');
     await input.fill(text);
@@ -215,7 +216,7 @@ export class Workbench {
    * whose value is a path: typing the absolute path and pressing Enter accepts a file; a folder is
    * first entered (the value gains a trailing "/") and accepted by the next Enter.
    */
-  async answerFileDialog(absolutePath, { timeout = DEFAULT_TIMEOUT_MS } = {}) {
+  async answerFileDialog(absolutePath, { timeout = UI_TIMEOUT_MS } = {}) {
     const input = this.quickInput().locator('.quick-input-box input');
     // The dialog opens holding its starting folder as an absolute path; until then the input may still
     // belong to the quick pick that is closing.
@@ -241,7 +242,7 @@ export class Workbench {
     }
   }
 
-  async waitForQuickInput({ showing, timeout = DEFAULT_TIMEOUT_MS } = {}) {
+  async waitForQuickInput({ showing, timeout = UI_TIMEOUT_MS } = {}) {
     const input = this.quickInput().locator('.quick-input-box input');
     await input.waitFor({ state: 'visible', timeout });
     if (showing === undefined) return;
@@ -266,7 +267,7 @@ export class Workbench {
     // A click on the entry of the container already shown would close the side bar.
     if (await sideBarTitle.isVisible()) return;
     await this.activityBarItem(title).click();
-    await sideBarTitle.waitFor({ state: 'visible', timeout: DEFAULT_TIMEOUT_MS });
+    await sideBarTitle.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
   }
 
   /**
@@ -278,7 +279,7 @@ export class Workbench {
     await this.answerQuickPick(label, { showing: 'Select Color Theme' });
     const themeClass = { light: 'vs', dark: 'vs-dark', hc: 'hc-black' }[kind];
     await this.page.locator(`.monaco-workbench.${themeClass}`).first()
-      .waitFor({ state: 'attached', timeout: DEFAULT_TIMEOUT_MS });
+      .waitFor({ state: 'attached', timeout: UI_TIMEOUT_MS });
   }
 
   /**
@@ -287,7 +288,7 @@ export class Workbench {
    * (open editors, webview state) before the page goes; a refresh only tries to, and often loses the
    * last changes.
    */
-  async reloadWindow({ timeout = 60_000 } = {}) {
+  async reloadWindow({ timeout = STARTUP_TIMEOUT_MS } = {}) {
     const reloaded = this.page.waitForEvent('framenavigated', { predicate: (frame) => frame === this.page.mainFrame(), timeout });
     await this.runCommand('Developer: Reload Window');
     await reloaded;
@@ -328,14 +329,30 @@ export class Workbench {
     return this.page.evaluate(() => Array.from(window.__collapseLensE2eToasts ?? []));
   }
 
+  /** Whether a toast containing `text` was seen since recordNotifications(), and the texts seen. */
+  async notificationWasSeen(text) {
+    const seen = await this.notificationsSeen();
+    return { ok: seen.some((shown) => shown.includes(text)), seen };
+  }
+
   /** Waits for a notification toast containing `text` (e.g. a progress title or an error). */
-  async waitForNotification(text, { timeout = DEFAULT_TIMEOUT_MS } = {}) {
+  async waitForNotification(text, { timeout = UI_TIMEOUT_MS } = {}) {
     const toast = this.page.locator('.notifications-toasts .notification-toast').filter({ hasText: text }).first();
     await toast.waitFor({ state: 'visible', timeout });
     // Let the slide-in finish so a screenshot shows the toast, not its first frame.
     await this.page.locator('.notifications-toasts .notification-fade-in-done').filter({ hasText: text }).first()
       .waitFor({ state: 'visible', timeout: 2000 }).catch(() => undefined);
     return toast;
+  }
+
+  /**
+   * Waits until no toast containing `text` shows. A run's progress toast goes when the run has ended
+   * (VS Code keeps a toast with running progress up), so this is how a test knows a run is over.
+   */
+  async waitForNotificationGone(text, { timeout = UI_TIMEOUT_MS } = {}) {
+    await this.page.locator('.notifications-toasts .notification-toast').filter({ hasText: text }).first()
+      .waitFor({ state: 'hidden', timeout })
+      .catch(async () => { throw new Error(`the notification "${text}" was still up after ${timeout} ms; showing: ${JSON.stringify(await this.notificationTexts())}`); });
   }
 
   /** Texts of the notifications now showing: handy in failure messages. */
@@ -347,7 +364,7 @@ export class Workbench {
    * Finds a webview's content frame: webviews sit in nested iframes, so every frame is tried until
    * `predicate(frame)` resolves truthy (errors from frames still loading count as "not yet").
    */
-  async findWebviewFrame(predicate, { timeout = 30_000 } = {}) {
+  async findWebviewFrame(predicate, { timeout = UI_TIMEOUT_MS } = {}) {
     const deadline = Date.now() + timeout;
     for (;;) {
       for (const frame of this.page.frames()) {
@@ -372,7 +389,7 @@ export class Workbench {
   async screenshot(name) {
     fs.mkdirSync(this.artifactsDir, { recursive: true });
     const file = path.join(this.artifactsDir, `${name}.png`);
-    await this.page.screenshot({ path: file, timeout: 15_000 });
+    await this.page.screenshot({ path: file, timeout: UI_TIMEOUT_MS });
     return file;
   }
 }

@@ -22,10 +22,12 @@ import {
   plottable,
   readLayerTable,
   scrollIntoPanelView,
+  waitForPanelStatus,
   waitUntil,
 } from '../lib/panels.mjs';
 import { fixtureFiles } from '../lib/paths.mjs';
 import { LIGHT_THEME, openSession } from '../lib/session.mjs';
+import { ANALYSIS_TIMEOUT_MS, UI_TIMEOUT_MS } from '../lib/timeouts.mjs';
 
 // The demo checkpoint (README's `npm run demo`): the small CNN, whose wide probes are reduced in the
 // engine's metrics worker.
@@ -35,6 +37,8 @@ const PER_CLASS = 100;
 const DATASET_NAME = 'Fashion-MNIST demo slice';
 /** The same choices both times: the second analysis must find the first one's stored result. */
 const ANALYSIS_PICKS = { dataset: DATASET_NAME, perClass: `${PER_CLASS} per class` };
+/** The title of an analysis' progress notification, up while the analysis runs. */
+const PROGRESS_TITLE = `Collapse Lens: ${MODEL_NAME}`;
 
 /** The overview charts, their metric in the result JSON, and whether their y axis is logarithmic. */
 const OVERVIEW_CHARTS = [
@@ -81,24 +85,20 @@ function cell(row, label) {
 }
 
 
-test('right-click -> Analyze -> four quick picks -> progress -> the panel fills in', { timeout: 240_000 }, async () => {
+test('right-click -> Analyze -> four quick picks -> progress -> the panel fills in', { timeout: 420_000 }, async () => {
   const wb = session.workbench;
   await wb.recordNotifications();
   await startAnalysis(wb, MODEL, ANALYSIS_PICKS);
 
   // The progress toast may be gone before a look finds it (the analysis takes seconds): screenshot it when
   // it is caught, and check afterwards that it was shown at all.
-  const progressTitle = `Collapse Lens: ${MODEL_NAME}`;
-  const toast = await wb.waitForNotification(progressTitle, { timeout: 30_000 }).catch(() => null);
+  const toast = await wb.waitForNotification(PROGRESS_TITLE, { timeout: 30_000 }).catch(() => null);
   if (toast !== null) await wb.screenshot('analyze-progress');
 
   const frame = await analysisPanelFrame(wb);
-  await waitUntil(async () => {
-    const status = await panelStatus(frame);
-    return { ok: status === 'Complete', seen: status };
-  }, 'the analysis panel never said "Complete"', 120_000);
-  const seen = await wb.notificationsSeen();
-  assert.ok(seen.some((text) => text.includes(progressTitle)), `no progress notification "${progressTitle}"; toasts seen: ${JSON.stringify(seen)}`);
+  await waitForPanelStatus(frame, 'Complete');
+  const progressShown = await wb.notificationWasSeen(PROGRESS_TITLE);
+  assert.ok(progressShown.ok, `no progress notification "${PROGRESS_TITLE}"; toasts seen: ${JSON.stringify(progressShown.seen)}`);
   await wb.page.mouse.move(5, 5); // no stray hover styles in the picture
   await wb.screenshot('panel-light');
 
@@ -169,7 +169,7 @@ test("clicking a layer in the Layers view shows it in the panel's detail", async
   assert.ok(pickedLayer !== undefined, 'the result has no second layer to pick');
 
   const row = layerRow(wb, pickedLayer);
-  await row.waitFor({ state: 'visible', timeout: 20_000 });
+  await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
   // PyTorch's tensor names ("/pool1/MaxPool_output_0") are shown by their module path ("pool1").
   const shownName = ((await row.locator('.label-name').textContent()) ?? '').trim();
   assert.equal(shownName, pickedLayer.replace(/^\/(.+)\/[A-Za-z][A-Za-z0-9]*_output_0$/, '$1'), `Layers view label of ${pickedLayer}`);
@@ -193,10 +193,10 @@ test("clicking a layer in the Layers view shows it in the panel's detail", async
   await wb.screenshot('layer-picked-light');
 });
 
-test('a window reload restores the panel with the same numbers and the picked layer', { timeout: 120_000 }, async () => {
+test('a window reload restores the panel with the same numbers and the picked layer', { timeout: 180_000 }, async () => {
   const wb = session.workbench;
   await wb.reloadWindow();
-  const frame = await analysisPanelFrame(wb, { timeout: 60_000 });
+  const frame = await analysisPanelFrame(wb);
   assert.equal(await panelStatus(frame), 'Complete');
   assert.deepEqual(await readLayerTable(frame), tableBeforeReload);
   assert.equal(await detailLayerName(frame), pickedLayer, 'the restored panel forgot the picked layer');
@@ -210,7 +210,7 @@ test('a window reload restores the panel with the same numbers and the picked la
 async function switchThemeAndCheck(wb, theme, kind, bodyClass) {
   await wb.setColorTheme(theme, { kind });
   const frame = await analysisPanelFrame(wb);
-  await frame.locator(`body.${bodyClass}`).waitFor({ state: 'attached', timeout: 20_000 });
+  await frame.locator(`body.${bodyClass}`).waitFor({ state: 'attached', timeout: UI_TIMEOUT_MS });
   assert.deepEqual(await readLayerTable(frame), tableBeforeReload);
   const nc1 = await chartSeriesPoints(chartCard(frame, OVERVIEW_CHARTS[0].title));
   assert.deepEqual(nc1.map((points) => points.length), [expected.layers.length, expected.layers.length]);
@@ -218,7 +218,7 @@ async function switchThemeAndCheck(wb, theme, kind, bodyClass) {
   return frame;
 }
 
-test('in the dark theme the panel redraws with the same numbers', { timeout: 120_000 }, async () => {
+test('in the dark theme the panel redraws with the same numbers', { timeout: 180_000 }, async () => {
   const wb = session.workbench;
   const frame = await switchThemeAndCheck(wb, 'Dark Modern', 'dark', 'vscode-dark');
   await wb.screenshot('panel-dark');
@@ -230,12 +230,15 @@ test('in the dark theme the panel redraws with the same numbers', { timeout: 120
   await wb.screenshot('layers-view-dark');
 });
 
-test('the same choices again show the stored result at once and offer a re-run', { timeout: 120_000 }, async () => {
+test('the same choices again show the stored result at once and offer a re-run', { timeout: 360_000 }, async () => {
   const wb = session.workbench;
   await wb.page.keyboard.press('Control+Shift+E'); // back to the explorer
   await startAnalysis(wb, MODEL, ANALYSIS_PICKS);
 
   const stored = await wb.waitForNotification(`Collapse Lens: showing the stored analysis of ${MODEL_NAME}`);
+  // An information toast goes by itself after 15 s unless the pointer rests on it; on a busy machine the
+  // checks below can take that long, and its Re-run button must still be there to click.
+  await stored.hover();
   const rerun = stored.locator('.monaco-button', { hasText: /^Re-run$/ });
   assert.equal(await rerun.count(), 1, `the stored-result message offers no "Re-run": ${await stored.innerText()}`);
   assert.deepEqual(await readLayerTable(await analysisPanelFrame(wb)), tableBeforeReload);
@@ -243,44 +246,46 @@ test('the same choices again show the stored result at once and offer a re-run',
 
   await wb.recordNotifications();
   await rerun.click();
-  await waitUntil(async () => {
-    const seen = await wb.notificationsSeen();
-    return { ok: seen.some((text) => text.includes(`Collapse Lens: ${MODEL_NAME}`)), seen };
-  }, 'Re-run started no analysis (no progress notification)', 30_000);
+  await waitUntil(() => wb.notificationWasSeen(PROGRESS_TITLE), 'Re-run started no analysis (no progress notification)');
+  // The panel keeps showing the stored result, "Complete", until the re-run's first layers arrive, so
+  // its chip alone cannot tell the re-run is over. Its progress toast can: it goes once the result is
+  // stored and sent to the panel. Only then is the panel's "Complete" the re-run's.
+  await wb.waitForNotificationGone(PROGRESS_TITLE, { timeout: ANALYSIS_TIMEOUT_MS });
   const frame = await analysisPanelFrame(wb);
-  await waitUntil(async () => {
-    const status = await panelStatus(frame);
-    return { ok: status === 'Complete', seen: status };
-  }, 'the re-run never completed', 90_000);
+  await waitForPanelStatus(frame, 'Complete', { what: 'the re-run never completed' });
   // Same checkpoint, data, subsample seed and settings: the same numbers.
   assert.deepEqual(await readLayerTable(frame), tableBeforeReload);
 });
 
-test('the side panel: "Copy tensor name" on a layer; the Runs view reopens the stored run', { timeout: 120_000 }, async () => {
+test('the side panel: "Copy tensor name" on a layer; the Runs view reopens the stored run', { timeout: 180_000 }, async () => {
   const wb = session.workbench;
   await wb.openViewContainer('Collapse Lens');
   const pickedRow = layerRow(wb, pickedLayer);
-  await pickedRow.waitFor({ state: 'visible', timeout: 20_000 });
+  await pickedRow.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
   await pickedRow.click({ button: 'right' });
-  await wb.page.locator('.monaco-menu').first().waitFor({ state: 'visible', timeout: 10_000 });
+  await wb.page.locator('.monaco-menu').first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
   await wb.clickMenuItem('Copy tensor name');
   // The browser's clipboard is not readable here; the command says what it copied in the status bar.
-  await wb.page.locator('.part.statusbar').filter({ hasText: `Copied ${pickedLayer}` }).first().waitFor({ state: 'visible', timeout: 10_000 });
+  await wb.page.locator('.part.statusbar').filter({ hasText: `Copied ${pickedLayer}` }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
 
   await wb.runCommand('View: Close All Editors');
-  await wb.page.locator('.editor-group-container .tab').first().waitFor({ state: 'detached', timeout: 10_000 });
+  await wb.page.locator('.editor-group-container .tab').first().waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+  // What is reopened must be a finished run: none of the model's runs is still going (its progress toast
+  // is gone), and the Runs view lists the run as stored complete (an incomplete one says "incomplete").
+  await wb.waitForNotificationGone(PROGRESS_TITLE, { timeout: ANALYSIS_TIMEOUT_MS });
   const runRow = wb.page.locator('.part.sidebar .monaco-list-row').filter({ hasText: `${MODEL_NAME} · ` }).first();
-  await runRow.waitFor({ state: 'visible', timeout: 20_000 });
+  await runRow.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  assert.doesNotMatch(await runRow.innerText(), /incomplete/, 'the Runs view lists the run as incomplete');
   await runRow.click({ button: 'right' });
-  await wb.page.locator('.monaco-menu').first().waitFor({ state: 'visible', timeout: 10_000 });
+  await wb.page.locator('.monaco-menu').first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
   await wb.clickMenuItem('Open analysis');
-  const frame = await analysisPanelFrame(wb, { timeout: 30_000 });
-  assert.equal(await panelStatus(frame), 'Complete');
+  const frame = await analysisPanelFrame(wb);
+  await waitForPanelStatus(frame, 'Complete', { what: 'the run opened from the Runs view never said "Complete"' });
   assert.deepEqual(await readLayerTable(frame), tableBeforeReload, 'the run opened from the Runs view shows other numbers');
   await wb.screenshot('runs-view-open');
 });
 
-test('in a high-contrast theme the panel redraws with the same numbers', { timeout: 120_000 }, async () => {
+test('in a high-contrast theme the panel redraws with the same numbers', { timeout: 180_000 }, async () => {
   const wb = session.workbench;
   const frame = await switchThemeAndCheck(wb, 'Dark High Contrast', 'hc', 'vscode-high-contrast');
   await scrollIntoPanelView(frame, chartCard(frame, OVERVIEW_CHARTS[0].title));

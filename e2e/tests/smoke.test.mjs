@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { DARK_THEME, openSession } from '../lib/session.mjs';
+import { UI_TIMEOUT_MS } from '../lib/timeouts.mjs';
 
 // The menu shows by file name (resourceExtname == .onnx), so any bytes will do here.
 const MODEL_FILE = 'model.onnx';
@@ -21,7 +22,7 @@ after(async () => {
 
 test('the activity bar shows the Collapse Lens container', async () => {
   const item = session.workbench.activityBarItem('Collapse Lens');
-  await item.waitFor({ state: 'visible', timeout: 20_000 });
+  await item.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
   await session.workbench.openViewContainer('Collapse Lens');
   await session.workbench.screenshot('activity-bar');
 });

@@ -9,6 +9,7 @@ import { assertShown } from '../lib/displayedNumber.mjs';
 import { chartCard, chartLegend, chartSeriesPoints, hoverChartPoint } from '../lib/panels.mjs';
 import { fixtureFiles } from '../lib/paths.mjs';
 import { LIGHT_THEME, openSession } from '../lib/session.mjs';
+import { ANALYSIS_TIMEOUT_MS, UI_TIMEOUT_MS } from '../lib/timeouts.mjs';
 
 const FOLDER = 'run';
 /** The MLP early in training and in its terminal phase, named as a training script names its checkpoints. */
@@ -35,15 +36,16 @@ after(async () => {
   await session?.close();
 });
 
-test('right-click a folder of epoch checkpoints -> Analyze training trajectory -> the trajectory panel', { timeout: 240_000 }, async () => {
+test('right-click a folder of epoch checkpoints -> Analyze training trajectory -> the trajectory panel', { timeout: 420_000 }, async () => {
   const wb = session.workbench;
   await wb.rightClickExplorerItem(FOLDER);
   await wb.clickMenuItem('Analyze training trajectory');
   await wb.answerQuickPick(DATASET_NAME, { showing: 'training data', timeout: 60_000 });
   await wb.answerQuickPick(/^fashion \(test\)$/, { showing: 'held-out data' });
   await wb.answerQuickPick(`${PER_CLASS} per class`, { showing: 'samples per class' });
-  frame = await wb.findWebviewFrameWithSelector('#cl-epochs-heading', { timeout: 180_000 });
-  await chartCard(frame, NC1_CHART).locator('svg g.cl-points').first().waitFor({ state: 'attached', timeout: 20_000 });
+  // The trajectory panel opens once every checkpoint is analysed.
+  frame = await wb.findWebviewFrameWithSelector('#cl-epochs-heading', { timeout: ANALYSIS_TIMEOUT_MS });
+  await chartCard(frame, NC1_CHART).locator('svg g.cl-points').first().waitFor({ state: 'attached', timeout: UI_TIMEOUT_MS });
   await wb.page.mouse.move(5, 5);
   await wb.screenshot('trajectory-panel');
 
