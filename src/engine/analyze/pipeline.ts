@@ -142,10 +142,10 @@ async function analyzeWith(request: AnalyzeRequest, hooks: AnalysisHooks, loaded
       await reducer.beginPassOne(split.name);
       const seen = digests[split.name];
       await sweep(split, pre, runner, request.batchSize, 'pass1', hooks, (batch, progress) => reducer.add(batch, owned, progress), (raw) => seen.add(raw));
-      if (split.name === 'test') recordOverlap(split);
       const passOne = await reducer.endPassOne();
       // What the reads skipped, resized and converted is known now, not when the split was opened.
       split.info = describeSplit(split.source, split.info.source);
+      if (split.name === 'test') recordOverlap(split);
       checkNoClassEmptied(split, passOne.classCounts);
       // Counted from what was read, so corrupt images skipped on the way are not counted.
       split.classCounts = passOne.classCounts;
