@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 import { openNpy, openNpz, parseNpyHeader } from '../../../src/core/dataset/numpy';
 import { parsePyLiteral } from '../../../src/core/dataset/numpy/pyLiteral';
 import { npyBytes, withTempDir, writeNpz, zipBytes, writeBytes } from './helpers/writers';
@@ -130,7 +131,7 @@ test('a corrupt deflated member fails its read with the file named', async () =>
     writeFileSync(path, bytes);
     const npz = await openNpz(path);
     try {
-      await assert.rejects(npz.read('x'), /bad\.npz: .*member x\.npy.*(cannot inflate|inflates to only|CRC-32)/);
+      await assert.rejects(npz.read('x'), /bad\.npz: .*member '?x\.npy'?.*(cannot inflate|inflates to only|CRC-32|more than its declared)/);
     } finally {
       await npz.close();
     }
@@ -147,7 +148,94 @@ test('a deflated member that inflates cleanly to wrong bytes fails the CRC check
     writeFileSync(path, bytes);
     const npz = await openNpz(path);
     try {
-      await assert.rejects(npz.read('x'), /crc\.npz: member x\.npy is corrupt \(CRC-32/);
+      await assert.rejects(npz.read('x'), /crc\.npz: member 'x\.npy' is corrupt \(CRC-32 mismatch\)/);
+    } finally {
+      await npz.close();
+    }
+  });
+});
+
+/** Where the one member of a zip built by zipBytes starts its (possibly compressed) data: after its 30-byte local header and name. */
+const ONLY_MEMBER_DATA = 30 + 'x.npy'.length;
+
+test('a flipped byte that makes a deflated member inflate past its declared size is refused', async () => {
+  await withTempDir('npz-overshoot', async (dir) => {
+    const values = Float32Array.from({ length: 4000 }, (_, i) => Math.sin(i));
+    const member = npyBytes(values, [1000, 4]);
+    const zip = zipBytes({ 'x.npy': member }, true);
+    const stream = zip.subarray(ONLY_MEMBER_DATA, zip.length - 22 - 46 - 'x.npy'.length);
+    // Find a single-byte flip (past the .npy header) that still inflates, to more bytes than the member
+    // holds: damage of this kind passed unnoticed before, as the CRC was only checked at the exact size.
+    let flipped: Uint8Array | null = null;
+    const headerLength = npyBytes(new Float32Array(0), [1000, 4]).length;
+    for (let i = stream.length >> 1; i < stream.length && !flipped; i++) {
+      const damaged = new Uint8Array(stream);
+      damaged[i] = damaged[i]! ^ 0x10;
+      try {
+        const inflated = inflateRawSync(damaged);
+        const headerIntact = Buffer.compare(inflated.subarray(0, headerLength), Buffer.from(member.subarray(0, headerLength))) === 0;
+        if (headerIntact && inflated.length > member.length) flipped = damaged;
+      } catch {
+        // this flip breaks the stream outright; look further
+      }
+    }
+    assert.ok(flipped, 'some single-byte flip makes the stream inflate to more bytes');
+    const bytes = new Uint8Array(zip);
+    bytes.set(flipped, ONLY_MEMBER_DATA);
+    const path = writeBytes(join(dir, 'long.npz'), bytes);
+    const npz = await openNpz(path);
+    try {
+      const expected = new RegExp(`long\\.npz: member 'x\\.npy' is corrupt \\(inflates to more than its declared ${member.length} bytes\\)`);
+      await assert.rejects(npz.read('x'), expected);
+    } finally {
+      await npz.close();
+    }
+  });
+});
+
+test('a stored member is CRC-checked too, also when its rows are read with gaps', async () => {
+  await withTempDir('npz-stored-crc', async (dir) => {
+    const values = Float32Array.from({ length: 40 }, (_, i) => i / 8);
+    const bytes = zipBytes({ 'x.npy': npyBytes(values, [10, 4]) }, false);
+    // One bit of row 3 flipped: the file still parses and every value is finite.
+    const header = npyBytes(new Float32Array(0), [10, 4]).length;
+    bytes[ONLY_MEMBER_DATA + header + 3 * 16 + 1] ^= 0x01;
+    const path = writeBytes(join(dir, 'stored.npz'), bytes);
+    const whole = await openNpz(path);
+    try {
+      await assert.rejects(whole.read('x'), /stored\.npz: member 'x\.npy' is corrupt \(CRC-32 mismatch\)/);
+      // Once found corrupt, the member stays refused.
+      await assert.rejects(whole.readRows('x', 0, 1), /CRC-32 mismatch/);
+    } finally {
+      await whole.close();
+    }
+    const sparse = await openNpz(path);
+    try {
+      assert.equal((await sparse.readRows('x', 0, 1)).shape[0], 1);
+      // Rows 1..8 are never asked for: they are read for the check alone when the last row is.
+      await assert.rejects(sparse.readRows('x', 9, 10), /CRC-32 mismatch/);
+    } finally {
+      await sparse.close();
+    }
+    // Sizes that differ in a stored member's directory entry are refused at open.
+    const lying = new Uint8Array(bytes);
+    const directory = Buffer.from(lying.buffer).readUInt32LE(lying.length - 6);
+    Buffer.from(lying.buffer).writeUInt32LE(12345, directory + 24); // the uncompressed size
+    await assert.rejects(openNpz(writeBytes(join(dir, 'sizes.npz'), lying)), /sizes\.npz: member 'x\.npy' is corrupt \(stored uncompressed, yet its directory sizes differ/);
+  });
+});
+
+test('reading only the last rows of a deflated member still checks its CRC', async () => {
+  await withTempDir('npz-tail-crc', async (dir) => {
+    const path = writeNpz(join(dir, 'tail.npz'), { x: { data: new Uint8Array(64).fill(7), shape: [8, 8] } }, true);
+    const bytes = readFileSync(path);
+    const directory = bytes.readUInt32LE(bytes.length - 6);
+    bytes.writeUInt32LE((bytes.readUInt32LE(directory + 16) ^ 0x100) >>> 0, directory + 16);
+    writeFileSync(path, bytes);
+    const npz = await openNpz(path);
+    try {
+      assert.equal((await npz.readRows('x', 0, 2)).shape[0], 2);
+      await assert.rejects(npz.readRows('x', 6, 8), /tail\.npz: member 'x\.npy' is corrupt \(CRC-32 mismatch\)/);
     } finally {
       await npz.close();
     }
