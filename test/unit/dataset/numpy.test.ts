@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { openNpy, openNpz, parseNpyHeader } from '../../../src/core/dataset/numpy';
 import { parsePyLiteral } from '../../../src/core/dataset/numpy/pyLiteral';
-import { npyBytes, withTempDir, writeNpz, zipBytes, writeBytes } from './helpers/writers';
+import { npyBytes, toFortranOrder, withTempDir, writeNpz, zipBytes, writeBytes } from './helpers/writers';
 
 const FIXTURES = join(__dirname, '../../fixtures/datasets/numpy');
 
@@ -80,14 +80,65 @@ for (const [file, compressed] of [
   });
 }
 
-test('a Fortran-order array gets a clear error naming the file', async () => {
+test("NumPy's own Fortran-order .npy reads in C order", async () => {
   const npy = await openNpy(join(FIXTURES, 'fortran.npy'));
   try {
     assert.equal(npy.header.fortranOrder, true);
-    await assert.rejects(npy.array.readRows(0, 1), /fortran\.npy: array of shape \[3, 4\] is stored in Fortran order/);
+    // np.asfortranarray(np.arange(12).reshape(3, 4)): row 1 is [4, 5, 6, 7] whatever the storage order.
+    assert.deepEqual(Array.from((await npy.array.readRows(1, 2)).data as Float32Array), [4, 5, 6, 7]);
+    assert.deepEqual(Array.from((await npy.array.readAll()).data as Float32Array), Array.from({ length: 12 }, (_, i) => i));
   } finally {
     await npy.close();
   }
+});
+
+for (const compressed of [false, true]) {
+  test(`Fortran-order members of every rank read as C order (${compressed ? 'deflated' : 'stored'})`, async () => {
+    await withTempDir('npz-fortran', async (dir) => {
+      const cases = {
+        vector: { data: Float64Array.from({ length: 7 }, (_, i) => i * 1.5), shape: [7] },
+        matrix: { data: Float32Array.from({ length: 5 * 3 }, (_, i) => i), shape: [5, 3] },
+        images: { data: Uint8Array.from({ length: 4 * 3 * 2 }, (_, i) => i * 3), shape: [4, 3, 2] },
+        volumes: { data: Int32Array.from({ length: 3 * 2 * 4 * 5 }, (_, i) => i - 60), shape: [3, 2, 4, 5] },
+        column: { data: Int16Array.from({ length: 6 }, (_, i) => i), shape: [6, 1] },
+      };
+      const path = writeNpz(join(dir, 'f.npz'), Object.fromEntries(Object.entries(cases).map(([k, a]) => [k, { ...a, fortran: true }])), compressed);
+      const npz = await openNpz(path);
+      try {
+        for (const [name, a] of Object.entries(cases)) {
+          assert.equal(npz.members.find((m) => m.name === name)?.fortranOrder, true);
+          const all = await npz.read(name);
+          assert.deepEqual(all.shape, a.shape);
+          assert.deepEqual(Array.from(all.data as ArrayLike<number>), Array.from(a.data), `${name}, whole`);
+          // A middle block of rows, then an earlier one.
+          const perRow = a.data.length / a.shape[0]!;
+          for (const [start, end] of [[1, 3], [0, 1]] as const) {
+            const rows = await npz.readRows(name, start, end);
+            assert.deepEqual(Array.from(rows.data as ArrayLike<number>), Array.from(a.data.subarray(start * perRow, end * perRow)), `${name}, rows ${start}..${end}`);
+          }
+        }
+      } finally {
+        await npz.close();
+      }
+    });
+  });
+}
+
+test('a Fortran array too large to hold in memory is read column by column, with the same rows', async () => {
+  const { FortranRowStore } = await import('../../../src/core/dataset/numpy/fortranRows');
+  const { BufferReader } = await import('../../../src/core/dataset/byteReader');
+  const shape = [6, 2, 3];
+  const values = Float32Array.from({ length: 36 }, (_, i) => i / 4);
+  const stored = toFortranOrder(values, shape);
+  const bytes = new Uint8Array(stored.buffer);
+  const reads: number[] = [];
+  const reader = new BufferReader(bytes);
+  const counting = { length: reader.length, read: (offset: number, length: number) => (reads.push(length), reader.read(offset, length)) };
+  const store = new FortranRowStore(counting, 0, 6, [2, 3], 4, 0);
+  const got = new Float32Array((await store.readRows(2, 3)).buffer);
+  assert.deepEqual(Array.from(got), Array.from(values.subarray(12, 30)));
+  // One read per item of a row (6), each the 3 rows' run of that item: never the whole array.
+  assert.deepEqual(reads, [12, 12, 12, 12, 12, 12]);
 });
 
 test('big-endian and float16 arrays decode to host-order floats', async () => {
