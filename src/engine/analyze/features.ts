@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { RESULT_SCHEMA, type AnalysisResult, type LayerResult, type SplitLayerMetrics } from '../../core/result';
 import type { FeaturesRequest } from '../../protocol/engine';
-import { numpy } from '../../core/dataset';
+import { checkLabels, checkSplitsAgree, numpy } from '../../core/dataset';
 import { ClassStatsAccumulator, ProjectionAccumulator, classifierMetrics, effectiveDepth, METRIC_CONVENTIONS, type ClassStats } from '../../core/metrics';
 import { sha256File } from '../../core/checksum';
 import { messageOf, UserError } from '../errors';
@@ -60,6 +60,26 @@ async function readMatrix(file: FeatureFile, name: string): Promise<Float64Array
 }
 
 /**
+ * The training labels must cover every class 0..K-1 (K from W, or from the largest label): a class without
+ * a training sample has no mean, and every metric would be null. A held-out file may lack classes (a
+ * warning: its metrics that need every class are null with the reason, NCC accuracy is over what it has).
+ * Checked before pass 1, so a wrong file is refused before any feature is read.
+ */
+function checkFeatureLabels(train: FeatureFile, test: FeatureFile | undefined, K: number, kFrom: string): string[] {
+  const check = (file: FeatureFile, allowEmpty: boolean): void => {
+    try {
+      checkLabels(file.labels, K, file.path, null, { allowEmpty });
+    } catch (err) {
+      throw new UserError(`${messageOf(err)}; K = ${K} is ${kFrom}`);
+    }
+  };
+  check(train, false);
+  if (!test) return [];
+  check(test, true);
+  return checkSplitsAgree({ source: train.path, classNames: null, labels: train.labels }, { source: test.path, classNames: null, labels: test.labels });
+}
+
+/**
  * `collapse-lens metrics`: the same analysis from features the user dumped (numpy.savez), for models
  * that cannot be exported. Two passes per layer over row ranges read straight from the file.
  */
@@ -81,11 +101,11 @@ export async function analyzeFeatures(request: FeaturesRequest, hooks: AnalysisH
       K = b.length;
     }
     if (K < 2) throw new UserError(`${request.features}: the labels name ${K} class; neural collapse needs at least 2`);
+    const warnings = checkFeatureLabels(train, test, K, W ? `the ${K} rows of W` : `the largest label + 1 (number the classes 0..K-1)`);
     // One layer's rows are read at a time (BYTES_PER_STEP at most): what counts is the class means.
     checkMemoryFits(request.features, estimateAnalysisMemory(train.layers, K, test !== undefined, 0), K);
     // The classifier's input: the last layer whose width equals W's columns.
     const classifierInput = W ? [...train.layers].reverse().find((l) => l.name !== 'logits' && l.dim * K === W.length)?.name : undefined;
-    const warnings: string[] = [];
     if (W && !classifierInput) warnings.push(`no layer is ${W.length / K} wide, the width of W's rows: NC3 and NC4 are not computed`);
 
     const pass = async (file: FeatureFile, stage: 'pass1' | 'pass2', each: (layer: string, rows: Float32Array, labels: Int32Array, start: number, logits?: Float32Array) => void) => {

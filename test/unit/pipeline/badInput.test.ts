@@ -61,6 +61,21 @@ test('labels outside 0..K-1 name the file, the label, the sample and the class c
   });
 });
 
+test('a held-out split lacking a class is a warning, not an error (the training split lacking one is refused)', async () => {
+  await withTempDir('heldout-class', async (dir) => {
+    // Classes 0..8 only: the 10-class model's class 9 has no held-out sample.
+    const nine = writeNpz(join(dir, 'nine.npz'), { x: { data: pattern(N * 784), shape: [N, 28, 28] }, y: { data: cyclingLabels(9), shape: [N] } });
+    const result = await analyzeCheckpoint(fixtureRequest('mlp', { test: { path: nine }, perClass: 3 }), silentHooks);
+    assert.ok(result.warnings?.some((w) => /nine\.npz: no test samples for class\(es\) 9: the held-out metrics that need every class are null/.test(w)), `warnings: ${JSON.stringify(result.warnings)}`);
+    const held = result.layers[0]!.metrics.test!;
+    assert.equal(held.nc1, null);
+    assert.match(held.unavailable?.nc1 ?? '', /class 9 has no sample/);
+    assert.equal(typeof held.nccAccuracy, 'number');
+    const message = await rejection(() => analyzeCheckpoint(fixtureRequest('mlp', { train: { path: nine }, test: undefined }), silentHooks));
+    assert.match(message, /nine\.npz: class 9 has no samples/);
+  });
+});
+
 test('samples that do not fit the model input: the message names both shapes', async () => {
   await withTempDir('shapes', async (dir) => {
     const rgb = writeNpz(join(dir, 'rgb32.npz'), { x: { data: pattern(N * 32 * 32 * 3), shape: [N, 32, 32, 3] }, y: { data: cyclingLabels(10), shape: [N] } });

@@ -56,3 +56,57 @@ test('metrics reads Fortran-order layers, W and labels (stored and deflated) wit
     }
   });
 });
+
+async function rejection(run: () => Promise<unknown>): Promise<string> {
+  try {
+    await run();
+  } catch (err) {
+    return (err as Error).message;
+  }
+  return assert.fail('expected metrics to refuse the file');
+}
+
+test('metrics refuses training features that leave a class of W without a sample, naming the file and the class', async () => {
+  await withTempDir('features-missing-class', async (dir) => {
+    const { features, labels, W, b } = problem();
+    // Class 2 relabelled 0: W still has 3 rows, so K = 3 and class 2 has no sample.
+    const twoClasses = labels.map((y) => (y === 2n ? 0n : y));
+    const path = writeNpz(join(dir, 'train.npz'), { labels: { data: twoClasses, shape: [N] }, h: { data: features, shape: [N, DIM] }, W: { data: W, shape: [K, DIM] }, b: { data: b, shape: [K] } });
+    const message = await rejection(() => analyzeFeatures({ features: path, epsilon: 0.01 }, silentHooks));
+    assert.match(message, /train\.npz: class 2 has no samples \(2 of the 3 classes have some\)/);
+    assert.match(message, /K = 3 is the 3 rows of W/);
+  });
+});
+
+test('metrics refuses sparse labels (0 and 1000 only), naming the first empty classes and where K came from', async () => {
+  await withTempDir('features-sparse', async (dir) => {
+    const { features, labels } = problem();
+    const sparse = labels.map((y) => (y === 0n ? 0n : 1000n));
+    const path = writeNpz(join(dir, 'sparse.npz'), { labels: { data: sparse, shape: [N] }, h: { data: features, shape: [N, DIM] } });
+    const message = await rejection(() => analyzeFeatures({ features: path, epsilon: 0.01 }, silentHooks));
+    assert.match(message, /sparse\.npz: classes 1, 2, 3, 4, 5, 6, 7, 8 and 991 more have no samples \(2 of the 1001 classes have some\)/);
+    assert.match(message, /K = 1001 is the largest label \+ 1 \(number the classes 0\.\.K-1\)/);
+  });
+});
+
+test('a held-out file lacking a class is a warning: its all-class metrics are null with the reason, NCC accuracy is over what it has', async () => {
+  await withTempDir('features-heldout-missing', async (dir) => {
+    const { features, labels, W, b } = problem();
+    const train = writeNpz(join(dir, 'train.npz'), { labels: { data: labels, shape: [N] }, h: { data: features, shape: [N, DIM] }, W: { data: W, shape: [K, DIM] }, b: { data: b, shape: [K] } });
+    // The held-out file keeps classes 0 and 1 only.
+    const keep = Array.from({ length: N }, (_, i) => i).filter((i) => labels[i] !== 2n);
+    const heldLabels = BigInt64Array.from(keep, (i) => labels[i]!);
+    const heldFeatures = Float64Array.from(keep.flatMap((i) => Array.from(features.subarray(i * DIM, (i + 1) * DIM))));
+    const test = writeNpz(join(dir, 'test.npz'), { labels: { data: heldLabels, shape: [keep.length] }, h: { data: heldFeatures, shape: [keep.length, DIM] } });
+    const result = await analyzeFeatures({ features: train, test, epsilon: 0.01 }, silentHooks);
+    assert.ok(result.warnings?.some((w) => /test\.npz: no test samples for class\(es\) 2: the held-out metrics that need every class are null/.test(w)), `warnings: ${JSON.stringify(result.warnings)}`);
+    const layer = result.layers[0]!;
+    assert.equal(typeof layer.metrics.train.nc1, 'number');
+    const held = layer.metrics.test!;
+    assert.equal(held.nc1, null);
+    assert.match(held.unavailable?.nc1 ?? '', /class 2 has no sample in this split/);
+    // Well-separated classes: every held-out sample present is classified right by the training means.
+    assert.equal(held.nccAccuracy, 1);
+    assert.deepEqual(result.splits.test?.classCounts, [30, 30, 0]);
+  });
+});
