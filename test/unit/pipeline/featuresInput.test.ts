@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { analyzeFeatures } from '../../../src/engine/analyze/features';
 import type { AnalysisResult } from '../../../src/core/result';
 import { silentHooks } from './helpers/analyze';
+import { assertDeepClose } from './helpers/deepClose';
 import { withTempDir, writeNpz } from '../dataset/helpers/writers';
 
 const K = 3;
@@ -108,5 +109,68 @@ test('a held-out file lacking a class is a warning: its all-class metrics are nu
     // Well-separated classes: every held-out sample present is classified right by the training means.
     assert.equal(held.nccAccuracy, 1);
     assert.deepEqual(result.splits.test?.classCounts, [30, 30, 0]);
+  });
+});
+
+/** The metrics that neither a shift nor a positive scale of the features changes. */
+const SCALE_FREE = ['nc1', 'nc1Rank', 'equinorm', 'equiangularity', 'maxAngle', 'etfDistance', 'cdnv', 'nccAccuracy', 'cdnvMatrix', 'meanCosines'] as const;
+
+function scaleFree(result: AnalysisResult): unknown {
+  return {
+    layers: result.layers.map((l) => Object.fromEntries(SCALE_FREE.map((k) => [k, l.metrics.train[k]]))),
+    test: result.layers.map((l) => Object.fromEntries(SCALE_FREE.map((k) => [k, l.metrics.test?.[k]]))),
+    nc3: result.classifier?.nc3,
+    nc4: result.classifier?.nc4,
+  };
+}
+
+test('float64 features stay float64: 1e-200 and 1e200 scales and a 1e9 offset give the unscaled NC1, NCC and the rest to 1e-9', async () => {
+  await withTempDir('features-float64', async (dir) => {
+    const { features, labels, W, b } = problem();
+    const write = (name: string, transform: (v: number) => number) => {
+      const h = features.map(transform);
+      return writeNpz(join(dir, `${name}.npz`), { labels: { data: labels, shape: [N] }, h: { data: h, shape: [N, DIM] }, W: { data: W, shape: [K, DIM] }, b: { data: b, shape: [K] } });
+    };
+    const run = async (path: string) => analyzeFeatures({ features: path, test: path, epsilon: 0.01 }, silentHooks);
+    const plain = await run(write('plain', (v) => v));
+    const reference = scaleFree(plain);
+    const train = plain.layers[0]!.metrics.train;
+    assert.ok(typeof train.nc1 === 'number' && train.nc1 > 0 && train.nccAccuracy === 1, `reference NC1 ${train.nc1}, NCC ${train.nccAccuracy}`);
+    for (const [name, transform, scale] of [
+      ['tiny', (v: number) => v * 1e-200, 1e-200],
+      ['huge', (v: number) => v * 1e200, 1e200],
+      ['offset', (v: number) => v + 1e9, 1],
+    ] as const) {
+      const result = await run(write(name, transform));
+      // Before, these gave "class means coincide", an "Infinity feature", and a lost signal.
+      assert.equal(result.warnings?.length, 0, `${name}: ${JSON.stringify(result.warnings)}`);
+      const compared = assertDeepClose(scaleFree(result), reference, 1e-9);
+      assert.ok(compared > 50, `${name}: ${compared} numbers compared`);
+      // The metrics that carry the scale come back in the features' own units, or null with the reason.
+      const got = result.layers[0]!.metrics.train;
+      assertDeepClose(got.meanNorms, train.meanNorms!.map((v) => (v as number) * scale), 1e-9);
+      if (name === 'offset') assertDeepClose(got.classVariability, train.classVariability, 1e-9);
+      else {
+        assert.deepEqual(got.classVariability, [null, null, null], `${name}: variances of 1e+-400 do not exist in float64`);
+        assert.match(got.unavailable?.classVariability ?? '', /outside float64's range at the features' own scale/);
+      }
+    }
+  });
+});
+
+test('the classifier of a shifted float64 layer still predicts like the original (NC4 of a 1e9 offset)', async () => {
+  await withTempDir('features-float64-nc4', async (dir) => {
+    const { features, labels, W } = problem();
+    // A bias that matters: it moves the decision boundaries, so a frame that forgot W*origin would show.
+    const b = Float64Array.from([0.5, -2, 1]);
+    const arrays = (h: Float64Array) => ({ labels: { data: labels, shape: [N] }, h: { data: h, shape: [N, DIM] }, W: { data: W, shape: [K, DIM] }, b: { data: b, shape: [K] } });
+    const plain = await analyzeFeatures({ features: writeNpz(join(dir, 'p.npz'), arrays(features)), epsilon: 0.01 }, silentHooks);
+    // The same network seen at an offset: h + o with b - W o gives the same logits.
+    const o = 1e9;
+    const shiftedB = Float64Array.from(b, (bias, c) => bias - W.subarray(c * DIM, (c + 1) * DIM).reduce((a, w) => a + w * o, 0));
+    const shifted = writeNpz(join(dir, 's.npz'), { ...arrays(features.map((v) => v + o)), b: { data: shiftedB, shape: [K] } });
+    const moved = await analyzeFeatures({ features: shifted, epsilon: 0.01 }, silentHooks);
+    assert.equal(typeof plain.classifier?.nc4.train, 'number');
+    assert.equal(moved.classifier?.nc4.train, plain.classifier?.nc4.train);
   });
 });
