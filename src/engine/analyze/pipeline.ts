@@ -9,7 +9,7 @@ import type { ClassifierMetrics } from '../../core/metrics';
 import { createRunner } from '../backends';
 import { UserError } from '../errors';
 import { checkpointSha256 } from '../../core/model/checkpointContent';
-import { loadModelGraph } from './loadModel';
+import { assertFiniteWeights, loadModelGraph } from './loadModel';
 import { prepareSplit, type PreparedSplit } from './splits';
 import { sweep } from './passes';
 import { createReducer, type Reducer } from './reducerClient';
@@ -54,6 +54,7 @@ export async function analyzeCheckpoint(request: AnalyzeRequest, hooks: Analysis
     throw new UserError(`${request.checkpoint}: no such checkpoint file`);
   }
   const graph = await loadModelGraph(request.checkpoint, request.threads);
+  assertFiniteWeights(graph);
   const probes = probesWithClassifierInput(graph, request.layers);
   const K = numClassesOf(graph);
   const logitsName = graph.classifier?.logitsLayer ?? graph.logitsLayer;
