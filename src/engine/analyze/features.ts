@@ -170,6 +170,11 @@ export async function analyzeFeatures(request: FeaturesRequest, hooks: AnalysisH
       return { name: l.name, op: 'features', shape: l.shape, dim: l.dim, depth, metrics: t ? { train: trainOut.metrics.get(l.name) as SplitLayerMetrics, test: t } : { train: trainOut.metrics.get(l.name) as SplitLayerMetrics } };
     });
     const depth = effectiveDepth(layers.map((l) => ({ name: l.name, trainNccAccuracy: l.metrics.train.nccAccuracy })), request.epsilon);
+    // A run where no layer gave NC1 or NCC must not pass for a result: say so where it will be seen.
+    if (layers.every((l) => l.metrics.train.nc1 === null && l.metrics.train.nccAccuracy === null)) {
+      const first = layers[0]!.metrics.train.unavailable;
+      warnings.push(`no layer of ${request.features} gave NC1 or NCC accuracy (${layers[0]!.name}: ${first?.nc1 ?? first?.nccAccuracy ?? 'no reason recorded'})`);
+    }
     const counts = (labels: Int32Array) => {
       const out = new Array<number>(K).fill(0);
       for (const y of labels) out[y]++;

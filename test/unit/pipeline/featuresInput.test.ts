@@ -174,3 +174,14 @@ test('the classifier of a shifted float64 layer still predicts like the original
     assert.equal(moved.classifier?.nc4.train, plain.classifier?.nc4.train);
   });
 });
+
+test('features where every class mean coincides give null metrics with a warning, never a silent all-null result', async () => {
+  await withTempDir('features-all-null', async (dir) => {
+    const { labels } = problem();
+    const constant = new Float32Array(N * DIM).fill(0.5);
+    const path = writeNpz(join(dir, 'flat.npz'), { labels: { data: labels, shape: [N] }, h: { data: constant, shape: [N, DIM] } });
+    const result = await analyzeFeatures({ features: path, epsilon: 0.01 }, silentHooks);
+    assert.equal(result.layers[0]!.metrics.train.nc1, null);
+    assert.ok(result.warnings?.some((w) => /no layer of .*flat\.npz gave NC1 or NCC accuracy \(h: all class means coincide/.test(w)), JSON.stringify(result.warnings));
+  });
+});
