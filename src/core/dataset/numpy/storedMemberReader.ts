@@ -30,6 +30,8 @@ export class StoredMemberReader implements ByteReader {
 
   async read(offset: number, length: number): Promise<Uint8Array> {
     const data = this.file.read(this.start + offset, length, this.what).then(bytesOf);
+    // A failed read is reported through `accounted` below; until the queue gets to it, it must not count as unhandled.
+    data.catch(() => undefined);
     const accounted = this.queue.then(async () => this.account(offset, await data));
     this.queue = accounted.catch(() => undefined);
     await accounted;
