@@ -11,6 +11,7 @@ import { analyzeFeatures } from '../../../src/engine/analyze/features';
 import { tempDir, withTempDir, writeNpz } from '../dataset/helpers/writers';
 import { fixtureRequest, silentHooks } from './helpers/analyze';
 import { modelPath } from './helpers/paths';
+import { rejection } from './helpers/rejection';
 import { buildModel, floatTensor, int64Tensor, node, valueInfo } from '../model/onnx/builders';
 
 const N = 20;
@@ -18,16 +19,6 @@ const N = 20;
 const cyclingLabels = (mod: number) => BigInt64Array.from({ length: N }, (_, i) => BigInt(i % mod));
 /** Pixel values that vary with position, so nothing degenerates to a constant. */
 const pattern = (count: number) => new Float32Array(count).map((_, i) => (i % 13) / 13);
-
-async function rejection(run: () => Promise<unknown>): Promise<string> {
-  try {
-    await run();
-  } catch (err) {
-    assert.ok(err instanceof Error, `threw a non-Error: ${String(err)}`);
-    return err.message;
-  }
-  assert.fail('expected the analysis to fail');
-}
 
 test('a missing checkpoint is named', async () => {
   await withTempDir('missing', async (dir) => {

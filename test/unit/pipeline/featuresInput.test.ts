@@ -9,6 +9,7 @@ import { analyzeFeatures } from '../../../src/engine/analyze/features';
 import type { AnalysisResult } from '../../../src/core/result';
 import { silentHooks } from './helpers/analyze';
 import { assertDeepClose } from './helpers/deepClose';
+import { rejection } from './helpers/rejection';
 import { withTempDir, writeNpz } from '../dataset/helpers/writers';
 
 const K = 3;
@@ -57,15 +58,6 @@ test('metrics reads Fortran-order layers, W and labels (stored and deflated) wit
     }
   });
 });
-
-async function rejection(run: () => Promise<unknown>): Promise<string> {
-  try {
-    await run();
-  } catch (err) {
-    return (err as Error).message;
-  }
-  return assert.fail('expected metrics to refuse the file');
-}
 
 test('metrics refuses training features that leave a class of W without a sample, naming the file and the class', async () => {
   await withTempDir('features-missing-class', async (dir) => {
