@@ -93,6 +93,7 @@ export async function openNpzSource(spec: DatasetSpec): Promise<DatasetSource> {
       fingerprint: await fingerprintFiles([spec.path]),
       files: [spec.path],
       details: { arrays: { x, y }, ...(split ? { split } : {}), compressed: member.compressed, storedDType: samples.dtype },
+      verify: () => samples.verify(),
       close: () => npz.close(),
     });
   } catch (err) {

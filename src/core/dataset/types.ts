@@ -33,6 +33,11 @@ export interface DatasetSource {
   read(indices: Int32Array): Promise<RawBatch>;
   /** Extra facts for the result JSON (files used, skipped samples). */
   describe(): Record<string, unknown>;
+  /**
+   * Checks what the reads so far could not: the whole file's integrity where it carries a checksum (an
+   * .npz member's CRC-32 and size), reading only what they skipped. Rejects naming the file when corrupt.
+   */
+  verify?(): Promise<void>;
   close(): Promise<void>;
 }
 

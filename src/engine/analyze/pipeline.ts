@@ -121,6 +121,9 @@ async function analyzeWith(request: AnalyzeRequest, hooks: AnalysisHooks, loaded
       const owned = runner.ownsOutputs === true;
       await reducer.beginPassOne(split.name);
       await sweep(split, pre, runner, request.batchSize, 'pass1', hooks, (batch, progress) => reducer.add(batch, owned, progress));
+      // A sampled split may stop short of the end of its file: the part it skipped is checked now (an .npz
+      // member's CRC-32), before any number of it is reported.
+      await split.source.verify?.();
       const passOne = await reducer.endPassOne();
       // Counted from what was read, so corrupt images skipped on the way are not counted.
       split.classCounts = passOne.classCounts;

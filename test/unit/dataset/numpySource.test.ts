@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listSplits, openDataset } from '../../../src/core/dataset';
 import { withTempDir, writeNpy, writeNpz } from './helpers/writers';
@@ -33,6 +33,31 @@ test('an .npz whose images (N x H x W) are stored in Fortran order reads the sam
       assert.deepEqual(Array.from((await f.read(indices)).data.subarray(0, 12)), Array.from(images.subarray(48, 60)));
       await c.close();
       await f.close();
+    }
+  });
+});
+
+test('verify() checks the CRC of the part of an .npz that sampled reads skipped (stored and deflated)', async () => {
+  await withTempDir('npz-verify', async (dir) => {
+    const images = Float32Array.from({ length: 50 * 16 }, (_, i) => (i % 97) / 8);
+    const labels = Uint8Array.from({ length: 50 }, (_, i) => i % 5);
+    for (const compressed of [false, true]) {
+      const path = writeNpz(join(dir, `d${compressed}.npz`), { x: { data: images, shape: [50, 16] }, y: { data: labels, shape: [50] } }, compressed);
+      const clean = await openDataset({ path });
+      await clean.read(Int32Array.from([0, 3]));
+      await clean.verify?.();
+      await clean.close();
+      // The x member's CRC in the central directory (x is the first entry): as if its last rows were damaged.
+      const bytes = readFileSync(path);
+      const directory = bytes.readUInt32LE(bytes.length - 6);
+      bytes.writeUInt32LE((bytes.readUInt32LE(directory + 16) ^ 0x8000) >>> 0, directory + 16);
+      writeFileSync(path, bytes);
+      const source = await openDataset({ path });
+      // The first rows read fine: the damage cannot be seen before the member's end...
+      assert.equal((await source.read(Int32Array.from([0, 3]))).count, 2);
+      // ...which verify() reads (only the rest), before any number is reported.
+      await assert.rejects(source.verify!(), new RegExp(`d${compressed}\\.npz: member 'x\\.npy' is corrupt \\(CRC-32 mismatch\\)`));
+      await source.close();
     }
   });
 });

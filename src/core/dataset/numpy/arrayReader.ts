@@ -26,7 +26,7 @@ export class NpyArrayReader {
     /** File path, or `file.npz:member` for an .npz member: used in every message. */
     readonly source: string,
     readonly header: NpyHeader,
-    reader: ByteReader,
+    private readonly reader: ByteReader,
   ) {
     const shape = header.shape;
     this.rows = shape.length === 0 ? 1 : shape[0]!;
@@ -47,6 +47,11 @@ export class NpyArrayReader {
 
   decode(bytes: Uint8Array): NumericArray {
     return bytesToTypedArray(bytes, this.header);
+  }
+
+  /** Checks the whole array's integrity where its container has a checksum (an .npz member's CRC-32); a no-op for a plain .npy. */
+  async verify(): Promise<void> {
+    await this.reader.verify?.();
   }
 
   async readAll(): Promise<NpyArray> {

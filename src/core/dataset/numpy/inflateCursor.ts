@@ -27,6 +27,8 @@ export class InflateCursor implements ByteReader {
   private queue: Promise<unknown> = Promise.resolve();
   /** Size and CRC-32 of the bytes taken from the inflate stream since the last (re)start. */
   private readonly check: MemberCheck;
+  /** Set once the whole member inflated to its declared size with the right CRC-32. */
+  private verified = false;
   /** How many times the stream went back to the start (for describe() and tests). */
   restarts = 0;
 
@@ -46,6 +48,11 @@ export class InflateCursor implements ByteReader {
     const run = this.queue.then(() => this.readNow(offset, length));
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** Inflates on from where the stream is (normally the last row read) to the member's end: the rest only. */
+  async verify(): Promise<void> {
+    if (!this.verified) await this.read(this.length - 1, 1);
   }
 
   close(): void {
@@ -105,6 +112,7 @@ export class InflateCursor implements ByteReader {
   /** Inflates what is left after the array's last byte (normally nothing), so the size and CRC get checked. */
   private async finishMember(iterator: AsyncIterator<Buffer>): Promise<void> {
     while ((await this.nextChunk(iterator)) !== null);
+    this.verified = true;
     this.stop();
   }
 

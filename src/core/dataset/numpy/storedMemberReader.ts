@@ -38,6 +38,12 @@ export class StoredMemberReader implements ByteReader {
     return data;
   }
 
+  /** Reads what no caller asked for, from the running position to the end, and checks the CRC. */
+  async verify(): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (!this.verified) await this.read(this.length - 1, 1);
+  }
+
   private async account(offset: number, bytes: Uint8Array): Promise<void> {
     if (this.failure) throw this.failure;
     if (this.verified) return;
