@@ -3,7 +3,7 @@
  * image, timed in wall and CPU seconds, scoring the top-1 accuracy of the outputs so the caller can
  * check the bare loop saw the same inputs as the analysis.
  */
-import { argmaxFloat32 } from '../../src/core/metrics/projection-helpers';
+import { argmaxOfRow } from '../../src/core/metrics/projection-helpers';
 
 export interface BareResult {
   seconds: number;
@@ -29,7 +29,7 @@ export async function timedAccuracyLoop(
   for (let start = 0; start < count; start += batchSize) {
     const scores = await runBatch(start);
     const K = scores.length / Math.min(batchSize, count - start);
-    for (let i = 0; i * K < scores.length; i++) if (argmaxFloat32(scores, i * K, K) === labels[start + i]) correct++;
+    for (let i = 0; i * K < scores.length; i++) if (argmaxOfRow(scores, i * K, K) === labels[start + i]) correct++;
   }
   const used = process.cpuUsage(cpu);
   return { seconds: (performance.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6, images: count, accuracy: correct / count };

@@ -21,6 +21,8 @@ export interface ArraySourceParts {
   fingerprint: string;
   files: string[];
   details?: Record<string, unknown>;
+  /** Checks the integrity of what reads may have skipped (an .npz member's CRC-32); absent where there is nothing to check. */
+  verify?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -86,6 +88,10 @@ export class ArrayDatasetSource implements DatasetSource {
       dtype: this.dtype,
       ...this.parts.details,
     };
+  }
+
+  async verify(): Promise<void> {
+    await this.parts.verify?.();
   }
 
   close(): Promise<void> {

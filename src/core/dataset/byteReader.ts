@@ -7,6 +7,11 @@ import { bytesOf, type RandomAccessFile } from './fileAccess';
 export interface ByteReader {
   readonly length: number;
   read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * For readers with a checksum over the whole run (zip members): reads what earlier reads skipped, up to
+   * the end, and checks it. Rejects when the data are corrupt; a no-op once checked.
+   */
+  verify?(): Promise<void>;
 }
 
 export class FileRangeReader implements ByteReader {

@@ -1,10 +1,18 @@
 /** Label checks that turn a wrong dataset into a clear message before any model runs. */
+import { listClasses } from '../metrics/geometry';
+
+/** A class by number, with its name when known: `2 ("emu")`. */
+function className(c: number, classNames?: string[] | null): string {
+  const name = classNames?.[c];
+  return name !== undefined ? `${c} ("${name}")` : String(c);
+}
 
 /**
- * Every label in 0..K-1 and every class present. Returns the per-class counts. Errors name the file, the
- * offending label and the first sample that has it, or the empty class (with its name when known).
+ * Every label in 0..K-1 and (unless `allowEmpty`: a held-out split, see checkSplitsAgree) every class
+ * present. Returns the per-class counts. Errors name the file, the offending label and the first sample
+ * that has it, or the empty classes (the first few, with their names when known).
  */
-export function checkLabels(labels: Int32Array, numClasses: number, path: string, classNames?: string[] | null): Int32Array {
+export function checkLabels(labels: Int32Array, numClasses: number, path: string, classNames?: string[] | null, options: { allowEmpty?: boolean } = {}): Int32Array {
   if (!Number.isInteger(numClasses) || numClasses < 1) throw new Error(`${path}: the number of classes must be a positive integer, got ${numClasses}`);
   const counts = new Int32Array(numClasses);
   for (let i = 0; i < labels.length; i++) {
@@ -16,11 +24,15 @@ export function checkLabels(labels: Int32Array, numClasses: number, path: string
     }
     counts[label]!++;
   }
-  for (let c = 0; c < numClasses; c++) {
-    if (counts[c] === 0) {
-      const name = classNames?.[c];
-      throw new Error(`${path}: class ${c}${name !== undefined ? ` ("${name}")` : ''} has no samples`);
-    }
+  if (options.allowEmpty) return counts;
+  const empty: number[] = [];
+  for (let c = 0; c < numClasses; c++) if (counts[c] === 0) empty.push(c);
+  if (empty.length > 0) {
+    const several = empty.length > 1;
+    throw new Error(
+      `${path}: class${several ? 'es' : ''} ${listClasses(empty.map((c) => className(c, classNames)))} ha${several ? 've' : 's'} no samples ` +
+        `(${numClasses - empty.length} of the ${numClasses} classes have some); every class needs samples in this split`,
+    );
   }
   return counts;
 }
@@ -62,8 +74,11 @@ export function checkSplitsAgree(train: SplitDescription, test: SplitDescription
   }
   const missing = [...trainSet].filter((l) => !testSet.has(l)).sort((a, b) => a - b);
   if (missing.length > 0) {
-    const names = missing.map((l) => (train.classNames?.[l] !== undefined ? `${l} ("${train.classNames[l]}")` : String(l)));
-    warnings.push(`${test.source}: no test samples for class(es) ${names.join(', ')}`);
+    const names = missing.map((l) => className(l, train.classNames));
+    warnings.push(
+      `${test.source}: no test samples for class(es) ${listClasses(names)}: the held-out metrics that need every class are null ` +
+        '(the reason is in "unavailable"); held-out NCC accuracy is over the samples present, against the training means',
+    );
   }
   return warnings;
 }

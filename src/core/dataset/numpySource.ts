@@ -6,7 +6,6 @@ import { inferSampleLayout } from './layout';
 import { labelFileCandidates } from './naming';
 import type { NpyArrayReader } from './numpy/arrayReader';
 import type { NpyDType } from './numpy/dtype';
-import { assertCOrder } from './numpy/header';
 import { openNpy } from './numpy/npy';
 import { openNpz, type NpzFile } from './numpy/npz';
 import type { DatasetSource, DatasetSpec } from './types';
@@ -66,7 +65,6 @@ export function npzSplits(npz: NpzFile): ('train' | 'test')[] {
 
 function checkSampleArray(reader: NpyArrayReader): void {
   if (reader.shape.length < 1) throw new Error(`${reader.source}: samples must have a first (sample) dimension, this array is a scalar`);
-  assertCOrder(reader.header, reader.source);
 }
 
 export async function openNpzSource(spec: DatasetSpec): Promise<DatasetSource> {
@@ -95,6 +93,7 @@ export async function openNpzSource(spec: DatasetSpec): Promise<DatasetSource> {
       fingerprint: await fingerprintFiles([spec.path]),
       files: [spec.path],
       details: { arrays: { x, y }, ...(split ? { split } : {}), compressed: member.compressed, storedDType: samples.dtype },
+      verify: () => samples.verify(),
       close: () => npz.close(),
     });
   } catch (err) {

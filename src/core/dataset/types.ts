@@ -40,6 +40,11 @@ export interface DatasetSource {
    * sample shape changes to it). Without this call an image folder keeps its first image's shape.
    */
   conformImages?(request: ImageShapeRequest): Promise<void>;
+  /**
+   * Checks what the reads so far could not: the whole file's integrity where it carries a checksum (an
+   * .npz member's CRC-32 and size), reading only what they skipped. Rejects naming the file when corrupt.
+   */
+  verify?(): Promise<void>;
   close(): Promise<void>;
 }
 

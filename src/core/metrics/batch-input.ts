@@ -3,6 +3,13 @@
  * sample, so a caller can find the bad input.
  */
 
+/**
+ * One batch of features, count x D row-major. float32 is what models give; float64 comes from dumped
+ * features (`collapse-lens metrics`) and is kept as it is: the WebAssembly kernels are float32-only, so a
+ * float64 batch runs through the JavaScript kernels, never narrowed.
+ */
+export type FeatureRows = Float32Array | Float64Array;
+
 export interface BatchOptions {
   /**
    * Dataset indices of the batch's samples, used in error messages and to pick the plotted points
@@ -16,7 +23,7 @@ export interface BatchOptions {
 /** Throws unless features is labels.length x dim and every label is in 0..numClasses-1. */
 export function checkBatch(
   layer: string,
-  features: Float32Array,
+  features: FeatureRows,
   labels: Int32Array,
   numClasses: number,
   dim: number,
@@ -43,7 +50,7 @@ export function checkBatch(
  */
 export function throwFirstNonFinite(
   layer: string,
-  features: Float32Array,
+  features: FeatureRows,
   count: number,
   dim: number,
   indexOf: (i: number) => number,

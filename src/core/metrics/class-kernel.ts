@@ -3,6 +3,7 @@
  * it), in WebAssembly SIMD where the runtime has it and in JavaScript otherwise. Both run on coordinate
  * ranges [from, to) so the caller can keep a chunk in cache from the sum to the scatter to the merge.
  */
+import type { FeatureRows } from './batch-input';
 import type { KernelChoice } from './product-kernel';
 import { copyPaddedBatch, growTo, instantiateKernels, type KernelInstance } from './wasm/kernels';
 
@@ -10,8 +11,8 @@ export interface ClassKernel {
   readonly kind: 'wasm-simd' | 'javascript';
   /** Coordinates per row as stored: D, or D rounded up to even for the SIMD kernel (padding is zero). */
   readonly paddedDim: number;
-  /** Makes `features` (count x D row-major) the current batch. */
-  load(features: Float32Array, count: number): void;
+  /** Makes `features` (count x D row-major) the current batch; the WebAssembly kernel takes float32 only. */
+  load(features: FeatureRows, count: number): void;
   /** Writes the mean of the rows order[first .. first+nb) on [from, to) into mean(). `from`, `to` even. */
   meanOfRows(order: Int32Array, first: number, nb: number, from: number, to: number): void;
   /** Sum over those rows of ||row - mean||^2 on [from, to). */
@@ -32,7 +33,7 @@ export function createClassKernel(dim: number, choice: KernelChoice = 'auto'): C
 class JavaScriptClassKernel implements ClassKernel {
   readonly kind = 'javascript' as const;
   readonly paddedDim: number;
-  private features: Float32Array = new Float32Array(0);
+  private features: FeatureRows = new Float32Array(0);
   private readonly meanBuffer: Float64Array;
 
   constructor(private readonly dim: number) {
@@ -40,7 +41,7 @@ class JavaScriptClassKernel implements ClassKernel {
     this.meanBuffer = new Float64Array(dim);
   }
 
-  load(features: Float32Array): void {
+  load(features: FeatureRows): void {
     this.features = features;
   }
 
@@ -87,7 +88,9 @@ class WasmClassKernel implements ClassKernel {
     return new WasmClassKernel(kernels, dim, paddedDim, zeroRowOffset, meanOffset, batchOffset);
   }
 
-  load(features: Float32Array, count: number): void {
+  load(features: FeatureRows, count: number): void {
+    // Its memory holds float32: a float64 batch copied in would be narrowed without a word.
+    if (!(features instanceof Float32Array)) throw new Error('the WebAssembly pass-1 kernel takes float32 features; float64 ones go to the JavaScript kernel');
     const { dim, paddedDim, batchOffset } = this;
     if (count > this.batchCapacity) {
       if (!growTo(this.kernels.memory, batchOffset + count * paddedDim * 4)) {
@@ -142,7 +145,7 @@ function align16(bytes: number): number {
 }
 
 /** mean[from..to) = average of the rows order[first..first+nb) over those coordinates. */
-function meanOfRows(features: Float32Array, order: Int32Array, first: number, nb: number, D: number, from: number, to: number, mean: Float64Array): void {
+function meanOfRows(features: FeatureRows, order: Int32Array, first: number, nb: number, D: number, from: number, to: number, mean: Float64Array): void {
   const end = first + nb;
   const scale = 1 / nb;
   // Four rows per sweep: one write of mean per four feature loads; the last sweep also scales.
@@ -169,7 +172,7 @@ function meanOfRows(features: Float32Array, order: Int32Array, first: number, nb
 }
 
 /** sum over the rows order[first..first+nb) of ||row - mean||^2 on coordinates [from, to). */
-function scatterAroundMean(features: Float32Array, order: Int32Array, first: number, nb: number, D: number, from: number, to: number, mean: Float64Array): number {
+function scatterAroundMean(features: FeatureRows, order: Int32Array, first: number, nb: number, D: number, from: number, to: number, mean: Float64Array): number {
   let total = 0;
   const end = first + nb;
   // Up to four rows per sweep share each load of the mean; a short last group repeats a row, dropped.

@@ -4,7 +4,7 @@
  * with Chan's pairwise formula, so nothing is ever computed as E||h||^2 - ||mu||^2 on raw sums (which
  * cancels badly). Memory: O(K*D) for the means plus O(D + batch) scratch; independent of N.
  */
-import { checkBatch, sampleIndexer, throwFirstNonFinite, type BatchOptions } from './batch-input';
+import { checkBatch, sampleIndexer, throwFirstNonFinite, type BatchOptions, type FeatureRows } from './batch-input';
 import { createClassKernel, type ClassKernel } from './class-kernel';
 import { buildClassStats, type ClassStats } from './class-stats';
 import type { KernelChoice } from './product-kernel';
@@ -14,6 +14,8 @@ export class ClassStatsAccumulator {
   private readonly means: Float64Array;
   private readonly scatter: Float64Array;
   private readonly kernel: ClassKernel;
+  /** The JavaScript kernel for float64 batches when `kernel` is the float32-only WebAssembly one. */
+  private float64Kernel: ClassKernel | null = null;
   private order = new Int32Array(0);
   private readonly classStart: Int32Array;
   private nextIndex = 0;
@@ -49,14 +51,14 @@ export class ClassStatsAccumulator {
    * bad label or a non-finite feature, naming the layer and the sample; an accumulator that threw may
    * hold part of that batch and must be discarded.
    */
-  add(features: Float32Array, labels: Int32Array, options?: BatchOptions): void {
+  add(features: FeatureRows, labels: Int32Array, options?: BatchOptions): void {
     const { layer, numClasses: K, dim: D } = this;
     const indexOf = sampleIndexer(options, this.nextIndex);
     const count = checkBatch(layer, features, labels, K, D, indexOf);
     if (count === 0) return;
     const order = this.groupByClass(labels, count);
     const start = this.classStart;
-    const kernel = this.kernel;
+    const kernel = this.kernelFor(features);
     kernel.load(features, count);
     const mean = kernel.mean();
     const stored = kernel.paddedDim;
@@ -80,6 +82,12 @@ export class ClassStatsAccumulator {
       this.addToTotals(c, nb, batchScatter, shiftSq);
     }
     this.nextIndex = indexOf(count - 1) + 1;
+  }
+
+  private kernelFor(features: FeatureRows): ClassKernel {
+    if (features instanceof Float32Array || this.kernel.kind === 'javascript') return this.kernel;
+    this.float64Kernel ??= createClassKernel(this.dim, 'javascript');
+    return this.float64Kernel;
   }
 
   /** Adds another shard's totals (same layer, K and D), as if its batches had been added here. */

@@ -4,11 +4,12 @@
  */
 import { addBlockSums, chunkLength, projectCentredBatch } from './projection-kernel';
 import { copyPaddedBatch, growTo, instantiateKernels, type KernelInstance } from './wasm/kernels';
+import type { FeatureRows } from './batch-input';
 
 /** Computes out[i * rowCount + r] = sum_k (h_i[k] - centre[k]) rows[r][k] for r < rowCount. */
 export interface ProductKernel {
   readonly kind: 'wasm-simd' | 'javascript';
-  project(features: Float32Array, count: number, rowCount: number, out: Float64Array): void;
+  project(features: FeatureRows, count: number, rowCount: number, out: Float64Array): void;
 }
 
 export type KernelChoice = 'auto' | 'wasm-simd' | 'javascript';
@@ -35,7 +36,7 @@ class JavaScriptProductKernel implements ProductKernel {
     private readonly dim: number,
   ) {}
 
-  project(features: Float32Array, count: number, rowCount: number, out: Float64Array): void {
+  project(features: FeatureRows, count: number, rowCount: number, out: Float64Array): void {
     if (rowCount > this.rowCount) throw new Error(`kernel holds ${this.rowCount} rows, asked for ${rowCount}`);
     projectCentredBatch(features, count, this.dim, this.centre, this.rows, rowCount, out);
   }
@@ -76,8 +77,10 @@ class WasmProductKernel implements ProductKernel {
     return new WasmProductKernel(exports, rowCount, dim, paddedDim, rowsOffset, featuresOffset);
   }
 
-  project(features: Float32Array, count: number, rowCount: number, out: Float64Array): void {
+  project(features: FeatureRows, count: number, rowCount: number, out: Float64Array): void {
     if (rowCount > this.rowCount) throw new Error(`kernel holds ${this.rowCount} rows, asked for ${rowCount}`);
+    // Its memory holds float32: a float64 batch copied in would be narrowed without a word.
+    if (!(features instanceof Float32Array)) throw new Error('the WebAssembly pass-2 kernel takes float32 features; float64 ones go to the JavaScript kernel');
     out.fill(0, 0, count * rowCount);
     if (count === 0 || rowCount === 0) return;
     const { dim, paddedDim, featuresOffset, rowsOffset } = this;

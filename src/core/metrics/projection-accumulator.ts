@@ -15,10 +15,10 @@
  */
 import type { SplitLayerMetrics } from '../result';
 import { concatArrays } from '../concatArrays';
-import { checkBatch, sampleIndexer, throwFirstNonFinite, type BatchOptions } from './batch-input';
+import { checkBatch, sampleIndexer, throwFirstNonFinite, type BatchOptions, type FeatureRows } from './batch-input';
 import type { ClassStats } from './class-stats';
 import { PointSample, sampleKey } from './point-sample';
-import { argmaxFloat32, argmaxShifted, classifierOffsets, fillCentredProducts, meanOfPresentMeans, referenceProblem, squaredDistancesTo } from './projection-helpers';
+import { argmaxOfRow, argmaxShifted, classifierOffsets, fillCentredProducts, meanOfPresentMeans, referenceProblem, squaredDistancesTo } from './projection-helpers';
 import { createProductKernel, type KernelChoice, type ProductKernel } from './product-kernel';
 
 export interface LinearClassifier {
@@ -39,7 +39,7 @@ export interface ProjectionOptions {
 
 export interface PassTwoBatchOptions extends BatchOptions {
   /** The network's logits for this batch (count x K row-major): NC4 and accuracy use them as they are. */
-  logits?: Float32Array;
+  logits?: FeatureRows;
 }
 
 /** The network's own accuracy on the split, and NC4 at this layer (fraction of NCC disagreement). */
@@ -93,6 +93,8 @@ export class ProjectionAccumulator {
   /** W g + b (K), so logits = W (h - g) + this. */
   private readonly classifierOffsets: Float64Array | null;
   private readonly kernel: ProductKernel;
+  /** The JavaScript kernel for float64 batches when `kernel` is the float32-only WebAssembly one. */
+  private float64Kernel: ProductKernel | null = null;
   private products = new Float64Array(0);
   private readonly zOwn: Float64Array;
   private readonly zRef: Float64Array;
@@ -166,7 +168,7 @@ export class ProjectionAccumulator {
   }
 
   /** Adds one batch (count x D features, count labels); pass the network's logits for NC4 when known. */
-  add(features: Float32Array, labels: Int32Array, options?: PassTwoBatchOptions): void {
+  add(features: FeatureRows, labels: Int32Array, options?: PassTwoBatchOptions): void {
     const { numClasses: K, dim: D, own } = this;
     const indexOf = sampleIndexer(options, this.nextIndex);
     const count = checkBatch(own.layer, features, labels, K, D, indexOf);
@@ -186,7 +188,7 @@ export class ProjectionAccumulator {
     const used = logits !== undefined ? this.classifierRowStart : stride;
     if (this.products.length < count * stride) this.products = new Float64Array(count * stride);
     const out = this.products;
-    this.kernel.project(features, count, used, out);
+    this.kernelFor(features).project(features, count, used, out);
     // Projections only (no stride gaps): the kernel packs `used` values per sample.
     let check = 0;
     for (let i = 0; i < count * used; i++) check += out[i];
@@ -197,6 +199,12 @@ export class ProjectionAccumulator {
     for (let j = 0; j < this.rank; j++) this.nc1Sums[j] += this.batchNc1[j];
     this.samples += count;
     this.nextIndex = indexOf(count - 1) + 1;
+  }
+
+  private kernelFor(features: FeatureRows): ProductKernel {
+    if (features instanceof Float32Array || this.kernel.kind === 'javascript') return this.kernel;
+    this.float64Kernel ??= createProductKernel(this.rows, this.ownRowCount + this.refRowCount + this.classifierRowCount, this.centre, this.dim, 'javascript');
+    return this.float64Kernel;
   }
 
   /** Adds another shard's pass-2 totals; both must have been built on the same ClassStats objects. */
@@ -273,7 +281,7 @@ export class ProjectionAccumulator {
     return result;
   }
 
-  private addSample(base: number, y: number, index: number, logits: Float32Array | undefined, i: number): void {
+  private addSample(base: number, y: number, index: number, logits: FeatureRows | undefined, i: number): void {
     const K = this.numClasses;
     const out = this.products;
     if (this.ownRowCount > 0) fillCentredProducts(out, base, this.zOwn, K);
@@ -311,7 +319,7 @@ export class ProjectionAccumulator {
       if (nearest === y) this.nccCorrect++;
     }
     let predicted = -1;
-    if (logits !== undefined) predicted = argmaxFloat32(logits, i * K, K);
+    if (logits !== undefined) predicted = argmaxOfRow(logits, i * K, K);
     else if (this.classifierOffsets !== null) predicted = argmaxShifted(out, base + this.classifierRowStart, this.classifierOffsets, K);
     if (predicted >= 0) {
       this.logitSamples++;

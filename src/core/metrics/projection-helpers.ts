@@ -2,6 +2,7 @@
 import type { ClassStats } from './class-stats';
 import { listClasses } from './geometry';
 import type { LinearClassifier } from './projection-accumulator';
+import type { FeatureRows } from './batch-input';
 
 export function referenceProblem(reference: ClassStats): string | null {
   if (reference.numClasses < 2) return `needs at least 2 classes (K = ${reference.numClasses})`;
@@ -63,16 +64,16 @@ export function classifierOffsets(classifier: LinearClassifier, centre: Float64A
 }
 
 /** First index of the largest value (the network's prediction; ties go to the lower class). */
-export function argmaxFloat32(values: Float32Array, start: number, K: number): number {
+export function argmaxOfRow(values: FeatureRows, start: number, K: number): number {
   let best = 0;
   for (let c = 1; c < K; c++) if (values[start + c] > values[start + best]) best = c;
   return best;
 }
 
 /** Top-1 agreement of row-major logits (count x K) with the labels. */
-export function countCorrect(logits: Float32Array, labels: Int32Array, numClasses: number): number {
+export function countCorrect(logits: FeatureRows, labels: Int32Array, numClasses: number): number {
   let correct = 0;
-  for (let i = 0; i < labels.length; i++) if (argmaxFloat32(logits, i * numClasses, numClasses) === labels[i]) correct++;
+  for (let i = 0; i < labels.length; i++) if (argmaxOfRow(logits, i * numClasses, numClasses) === labels[i]) correct++;
   return correct;
 }
 

@@ -14,6 +14,7 @@
  * 4-6x a plain one-sample-one-row loop in V8, so the fallback keeps it. As in the WebAssembly kernel, a block past the last sample or
  * row repeats that sample or row and its extra sums are dropped, so one block shape serves every remainder.
  */
+import type { FeatureRows } from './batch-input';
 
 /** Target bytes of the rows' slice held in cache while a chunk is processed. */
 const ROW_BLOCK_BYTES = 160 * 1024;
@@ -39,7 +40,7 @@ export function addBlockSums(out: Float64Array, sums: Float64Array, i: number, r
 const blockSums = new Float64Array(9);
 
 export function projectCentredBatch(
-  features: Float32Array,
+  features: FeatureRows,
   count: number,
   dim: number,
   centre: Float64Array,
@@ -69,7 +70,7 @@ export function projectCentredBatch(
 
 /** The nine sums over k in [start, end) of (f[s + k] - g[k]) * rows[o + k], s in {fa, fb, fc}, o in {o0, o1, o2}. */
 function block3x3(
-  f: Float32Array,
+  f: FeatureRows,
   fa: number,
   fb: number,
   fc: number,

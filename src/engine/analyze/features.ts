@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { RESULT_SCHEMA, type AnalysisResult, type LayerResult, type SplitLayerMetrics } from '../../core/result';
 import type { FeaturesRequest } from '../../protocol/engine';
-import { numpy } from '../../core/dataset';
+import { checkLabels, checkSplitsAgree, numpy } from '../../core/dataset';
 import { ClassStatsAccumulator, ProjectionAccumulator, classifierMetrics, effectiveDepth, METRIC_CONVENTIONS, type ClassStats } from '../../core/metrics';
 import { sha256File } from '../../core/checksum';
 import { messageOf, UserError } from '../errors';
@@ -11,6 +11,10 @@ import { throwIfCancelled } from './hooks';
 import { countCorrect } from '../../core/metrics/projection-helpers';
 import { checkMemoryFits, estimateAnalysisMemory } from './memoryEstimate';
 import { lowRankNc1Warning, withLowRankFlags } from '../../core/lowRankNc1';
+import { FeatureFrame } from './featureFrame';
+import type { FeatureRows, LinearClassifier } from '../../core/metrics';
+
+const classifierIn = (frame: FeatureFrame | null | undefined, classifier: LinearClassifier): LinearClassifier => (frame ? frame.classifier(classifier) : classifier);
 
 /** Arrays with these names are not layers. `logits` is both: the last layer, and the network's output (accuracy, NC4). */
 const RESERVED = new Set(['labels', 'W', 'b']);
@@ -18,13 +22,13 @@ const RESERVED = new Set(['labels', 'W', 'b']);
 const ROWS_PER_STEP = 1024;
 /** ...and at most this many bytes of one layer's rows at a time, so a wide layer reads fewer rows. */
 const BYTES_PER_STEP = 16 * 2 ** 20;
-const rowsPerStep = (dim: number): number => Math.max(1, Math.min(ROWS_PER_STEP, Math.floor(BYTES_PER_STEP / (dim * 4))));
+const rowsPerStep = (dim: number, bytesPerValue: number): number => Math.max(1, Math.min(ROWS_PER_STEP, Math.floor(BYTES_PER_STEP / (dim * bytesPerValue))));
 
 interface FeatureFile {
   npz: numpy.NpzFile;
   path: string;
   labels: Int32Array;
-  layers: { name: string; dim: number; shape: number[] }[];
+  layers: { name: string; dim: number; shape: number[]; float64: boolean }[];
 }
 
 async function openFeatures(path: string): Promise<FeatureFile> {
@@ -53,21 +57,43 @@ async function describeFeatures(npz: numpy.NpzFile, path: string): Promise<Featu
     .map((m) => {
       if (!numpy.isFloatDType(m.dtype)) throw new UserError(`${path}: array "${m.name}" is ${m.dtype}; layer features must be float arrays`);
       if (m.shape.length < 1 || m.shape[0] !== N) throw new UserError(`${path}: array "${m.name}" has shape [${m.shape.join(', ')}] but there are ${N} labels; each layer needs one row per sample`);
-      return { name: m.name, shape: m.shape.slice(1), dim: m.shape.slice(1).reduce((a, d) => a * d, 1) };
+      return { name: m.name, shape: m.shape.slice(1), dim: m.shape.slice(1).reduce((a, d) => a * d, 1), float64: m.dtype === 'float64' };
     });
   if (layers.length === 0) throw new UserError(`${path}: no layer arrays besides ${[...RESERVED].filter((n) => npz.has(n)).join(', ')}`);
   return { npz, path, labels, layers };
 }
 
-async function readFloat32Rows(file: FeatureFile, name: string, start: number, end: number): Promise<Float32Array> {
+/** Rows of a float array as stored: float64 stays float64 (never narrowed), float32 and float16 come as float32. */
+async function readFeatureRows(file: FeatureFile, name: string, start: number, end: number): Promise<FeatureRows> {
   const rows = await file.npz.readRows(name, start, end);
-  return rows.data instanceof Float32Array ? rows.data : Float32Array.from(rows.data as ArrayLike<number>);
+  if (rows.data instanceof Float64Array || rows.data instanceof Float32Array) return rows.data;
+  throw new UserError(`${file.path}: array "${name}" is ${rows.dtype}; layer features must be float arrays`);
 }
 
 async function readMatrix(file: FeatureFile, name: string): Promise<Float64Array | null> {
   if (!file.npz.has(name)) return null;
   const a = await file.npz.read(name);
   return Float64Array.from(a.data as ArrayLike<number>);
+}
+
+/**
+ * The training labels must cover every class 0..K-1 (K from W, or from the largest label): a class without
+ * a training sample has no mean, and every metric would be null. A held-out file may lack classes (a
+ * warning: its metrics that need every class are null with the reason, NCC accuracy is over what it has).
+ * Checked before pass 1, so a wrong file is refused before any feature is read.
+ */
+function checkFeatureLabels(train: FeatureFile, test: FeatureFile | undefined, K: number, kFrom: string): string[] {
+  const check = (file: FeatureFile, allowEmpty: boolean): void => {
+    try {
+      checkLabels(file.labels, K, file.path, null, { allowEmpty });
+    } catch (err) {
+      throw new UserError(`${messageOf(err)}; K = ${K} is ${kFrom}`);
+    }
+  };
+  check(train, false);
+  if (!test) return [];
+  check(test, true);
+  return checkSplitsAgree({ source: train.path, classNames: null, labels: train.labels }, { source: test.path, classNames: null, labels: test.labels });
 }
 
 /**
@@ -94,22 +120,28 @@ export async function analyzeFeatures(request: FeaturesRequest, hooks: AnalysisH
       K = b.length;
     }
     if (K < 2) throw new UserError(`${request.features}: the labels name ${K} class; neural collapse needs at least 2`);
+    const warnings = checkFeatureLabels(train, test, K, W ? `the ${K} rows of W` : `the largest label + 1 (number the classes 0..K-1)`);
     // One layer's rows are read at a time (BYTES_PER_STEP at most): what counts is the class means.
     checkMemoryFits(request.features, estimateAnalysisMemory(train.layers, K, test !== undefined, 0), K);
     // The classifier's input: the last layer whose width equals W's columns.
     const classifierInput = W ? [...train.layers].reverse().find((l) => l.name !== 'logits' && l.dim * K === W.length)?.name : undefined;
-    const warnings: string[] = [];
     if (W && !classifierInput) warnings.push(`no layer is ${W.length / K} wide, the width of W's rows: NC3 and NC4 are not computed`);
 
-    const pass = async (file: FeatureFile, stage: 'pass1' | 'pass2', each: (layer: string, rows: Float32Array, labels: Int32Array, start: number, logits?: Float32Array) => void) => {
+    // float64 layers are analysed in their own frame (featureFrame.ts), set from the first training rows.
+    const frames = new Map<string, FeatureFrame | null>();
+    const pass = async (file: FeatureFile, stage: 'pass1' | 'pass2', each: (layer: string, rows: FeatureRows, labels: Int32Array, start: number, logits?: FeatureRows) => void) => {
       const N = file.labels.length;
       for (const [li, layer] of file.layers.entries()) {
-        const step = rowsPerStep(layer.dim);
+        const step = rowsPerStep(layer.dim, layer.float64 ? 8 : 4);
         for (let start = 0; start < N; start += step) {
           throwIfCancelled(hooks.signal);
           const end = Math.min(N, start + step);
-          const rows = await readFloat32Rows(file, layer.name, start, end);
-          const logits = stage === 'pass2' && layer.name === classifierInput && file.npz.has('logits') ? await readFloat32Rows(file, 'logits', start, end) : undefined;
+          const rows = await readFeatureRows(file, layer.name, start, end);
+          if (rows instanceof Float64Array) {
+            if (!frames.has(layer.name)) frames.set(layer.name, FeatureFrame.fromFirstRows(rows, layer.dim));
+            frames.get(layer.name)?.apply(rows);
+          }
+          const logits = stage === 'pass2' && layer.name === classifierInput && file.npz.has('logits') ? await readFeatureRows(file, 'logits', start, end) : undefined;
           each(layer.name, rows, file.labels.subarray(start, end), start, logits);
           // done/total count samples, as for a checkpoint: the samples of this layer, the layer named
           // beside them (not samples x layers, which read as a sample count L times too large).
@@ -124,7 +156,7 @@ export async function analyzeFeatures(request: FeaturesRequest, hooks: AnalysisH
       await pass(file, 'pass1', (name, rows, labels, start) => acc1.get(name)?.add(rows, labels, { firstIndex: start }));
       const own = new Map([...acc1].map(([n, a]) => [n, a.finish()]));
       if (file === train) for (const [n, s] of own) trainStats.set(n, s);
-      const acc2 = new Map(train.layers.map((l) => [l.name, new ProjectionAccumulator(own.get(l.name) as ClassStats, trainStats.get(l.name) as ClassStats, { classifier: l.name === classifierInput && W && b ? { W, b } : null })]));
+      const acc2 = new Map(train.layers.map((l) => [l.name, new ProjectionAccumulator(own.get(l.name) as ClassStats, trainStats.get(l.name) as ClassStats, { classifier: l.name === classifierInput && W && b ? classifierIn(frames.get(l.name), { W, b }) : null })]));
       let correct = 0;
       let seen = 0;
       await pass(file, 'pass2', (name, rows, labels, start, logits) => {
@@ -134,7 +166,13 @@ export async function analyzeFeatures(request: FeaturesRequest, hooks: AnalysisH
         }
         acc2.get(name)?.add(rows, labels, { firstIndex: start, ...(logits ? { logits } : {}) });
       });
-      const metrics = new Map<string, SplitLayerMetrics>([...acc2].map(([n, a]) => [n, a.finish()]));
+      const metrics = new Map<string, SplitLayerMetrics>(
+        [...acc2].map(([n, a]) => {
+          const finished = a.finish();
+          const frame = frames.get(n);
+          return [n, frame ? frame.restore(finished) : finished];
+        }),
+      );
       const nc4 = classifierInput ? (acc2.get(classifierInput) as ProjectionAccumulator).finishNetwork().nc4 : null;
       return { metrics, accuracy: seen > 0 ? correct / seen : null, nc4, samples: file.labels.length };
     };
@@ -152,6 +190,11 @@ export async function analyzeFeatures(request: FeaturesRequest, hooks: AnalysisH
     const lowRank = lowRankNc1Warning(layers, K);
     if (lowRank) warnings.push(lowRank);
     const depth = effectiveDepth(layers.map((l) => ({ name: l.name, trainNccAccuracy: l.metrics.train.nccAccuracy })), request.epsilon);
+    // A run where no layer gave NC1 or NCC must not pass for a result: say so where it will be seen.
+    if (layers.every((l) => l.metrics.train.nc1 === null && l.metrics.train.nccAccuracy === null)) {
+      const first = layers[0]!.metrics.train.unavailable;
+      warnings.push(`no layer of ${request.features} gave NC1 or NCC accuracy (${layers[0]!.name}: ${first?.nc1 ?? first?.nccAccuracy ?? 'no reason recorded'})`);
+    }
     const counts = (labels: Int32Array) => {
       const out = new Array<number>(K).fill(0);
       for (const y of labels) out[y]++;

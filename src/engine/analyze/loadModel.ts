@@ -1,7 +1,8 @@
 import type { ModelGraph } from '../../core/model/types';
 import { sniffCheckpoint } from '../../core/model/sniff';
-import { loadOnnxGraph } from '../../core/model/onnx';
-import { loadTfjsModelGraph, TfjsModelError } from '../../core/model/tfjs';
+import { findNonFiniteInitializers, isOnnxModel, loadOnnxGraph } from '../../core/model/onnx';
+import { findNonFiniteTfjsWeights, isTfjsModelGraph, loadTfjsModelGraph, TfjsModelError } from '../../core/model/tfjs';
+import { nonFiniteWeightsMessage, type NonFiniteWeight } from '../../core/model/nonFiniteWeights';
 import { fillOnnxShapesByRunning } from '../backends/onnxShapes';
 import { UserError } from '../errors';
 
@@ -25,4 +26,16 @@ export async function loadModelGraph(path: string, threads = 0): Promise<ModelGr
     case 'unknown':
       throw new UserError(sniff.reason ?? `${path}: not an ONNX model or a TensorFlow.js model.json`);
   }
+}
+
+/**
+ * Refuses a model whose weights hold NaN (or infinite values where they cannot be meant): its features
+ * would be NaN for every input. Checked once the graph is loaded, before any sample is read, so the message
+ * names the weights instead of the first layer they poison.
+ */
+export function assertFiniteWeights(graph: ModelGraph): void {
+  let found: NonFiniteWeight[] = [];
+  if (isOnnxModel(graph)) found = findNonFiniteInitializers(graph.proto, graph.path);
+  else if (isTfjsModelGraph(graph)) found = findNonFiniteTfjsWeights(graph.weightGroups, graph.path, graph.format === 'tfjs-layers');
+  if (found.length > 0) throw new UserError(nonFiniteWeightsMessage(graph.path, found));
 }

@@ -10,7 +10,7 @@ import { createRunner } from '../backends';
 import { UserError } from '../errors';
 import { describeFsError } from '../../core/dataset/fileAccess';
 import { checkpointSha256 } from '../../core/model/checkpointContent';
-import { loadModelGraph } from './loadModel';
+import { assertFiniteWeights, loadModelGraph } from './loadModel';
 import { checkNoClassEmptied, describeSplit, prepareSplit, type PreparedSplit } from './splits';
 import { conformSplitImages } from './imageShape';
 import { preprocessingWarning } from '../../core/imageReadReport';
@@ -57,6 +57,7 @@ export async function analyzeCheckpoint(request: AnalyzeRequest, hooks: Analysis
     throw describeFsError(request.checkpoint, err);
   }
   const graph = await loadModelGraph(request.checkpoint, request.threads);
+  assertFiniteWeights(graph);
   const probes = probesWithClassifierInput(graph, request.layers);
   const K = numClassesOf(graph);
   const logitsName = graph.classifier?.logitsLayer ?? graph.logitsLayer;
@@ -142,6 +143,9 @@ async function analyzeWith(request: AnalyzeRequest, hooks: AnalysisHooks, loaded
       await reducer.beginPassOne(split.name);
       const seen = digests[split.name];
       await sweep(split, pre, runner, request.batchSize, 'pass1', hooks, (batch, progress) => reducer.add(batch, owned, progress), (raw) => seen.add(raw));
+      // A sampled split may stop short of the end of its file: the part it skipped is checked now (an .npz
+      // member's CRC-32), before any number of it is reported.
+      await split.source.verify?.();
       const passOne = await reducer.endPassOne();
       // What the reads skipped, resized and converted is known now, not when the split was opened.
       split.info = describeSplit(split.source, split.info.source);

@@ -2,9 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 import { openNpy, openNpz, parseNpyHeader } from '../../../src/core/dataset/numpy';
 import { parsePyLiteral } from '../../../src/core/dataset/numpy/pyLiteral';
-import { npyBytes, withTempDir, writeNpz, zipBytes, writeBytes } from './helpers/writers';
+import { npyBytes, toFortranOrder, withTempDir, writeNpz, zipBytes, writeBytes } from './helpers/writers';
 
 const FIXTURES = join(__dirname, '../../fixtures/datasets/numpy');
 
@@ -79,14 +80,65 @@ for (const [file, compressed] of [
   });
 }
 
-test('a Fortran-order array gets a clear error naming the file', async () => {
+test("NumPy's own Fortran-order .npy reads in C order", async () => {
   const npy = await openNpy(join(FIXTURES, 'fortran.npy'));
   try {
     assert.equal(npy.header.fortranOrder, true);
-    await assert.rejects(npy.array.readRows(0, 1), /fortran\.npy: array of shape \[3, 4\] is stored in Fortran order/);
+    // np.asfortranarray(np.arange(12).reshape(3, 4)): row 1 is [4, 5, 6, 7] whatever the storage order.
+    assert.deepEqual(Array.from((await npy.array.readRows(1, 2)).data as Float32Array), [4, 5, 6, 7]);
+    assert.deepEqual(Array.from((await npy.array.readAll()).data as Float32Array), Array.from({ length: 12 }, (_, i) => i));
   } finally {
     await npy.close();
   }
+});
+
+for (const compressed of [false, true]) {
+  test(`Fortran-order members of every rank read as C order (${compressed ? 'deflated' : 'stored'})`, async () => {
+    await withTempDir('npz-fortran', async (dir) => {
+      const cases = {
+        vector: { data: Float64Array.from({ length: 7 }, (_, i) => i * 1.5), shape: [7] },
+        matrix: { data: Float32Array.from({ length: 5 * 3 }, (_, i) => i), shape: [5, 3] },
+        images: { data: Uint8Array.from({ length: 4 * 3 * 2 }, (_, i) => i * 3), shape: [4, 3, 2] },
+        volumes: { data: Int32Array.from({ length: 3 * 2 * 4 * 5 }, (_, i) => i - 60), shape: [3, 2, 4, 5] },
+        column: { data: Int16Array.from({ length: 6 }, (_, i) => i), shape: [6, 1] },
+      };
+      const path = writeNpz(join(dir, 'f.npz'), Object.fromEntries(Object.entries(cases).map(([k, a]) => [k, { ...a, fortran: true }])), compressed);
+      const npz = await openNpz(path);
+      try {
+        for (const [name, a] of Object.entries(cases)) {
+          assert.equal(npz.members.find((m) => m.name === name)?.fortranOrder, true);
+          const all = await npz.read(name);
+          assert.deepEqual(all.shape, a.shape);
+          assert.deepEqual(Array.from(all.data as ArrayLike<number>), Array.from(a.data), `${name}, whole`);
+          // A middle block of rows, then an earlier one.
+          const perRow = a.data.length / a.shape[0]!;
+          for (const [start, end] of [[1, 3], [0, 1]] as const) {
+            const rows = await npz.readRows(name, start, end);
+            assert.deepEqual(Array.from(rows.data as ArrayLike<number>), Array.from(a.data.subarray(start * perRow, end * perRow)), `${name}, rows ${start}..${end}`);
+          }
+        }
+      } finally {
+        await npz.close();
+      }
+    });
+  });
+}
+
+test('a Fortran array too large to hold in memory is read column by column, with the same rows', async () => {
+  const { FortranRowStore } = await import('../../../src/core/dataset/numpy/fortranRows');
+  const { BufferReader } = await import('../../../src/core/dataset/byteReader');
+  const shape = [6, 2, 3];
+  const values = Float32Array.from({ length: 36 }, (_, i) => i / 4);
+  const stored = toFortranOrder(values, shape);
+  const bytes = new Uint8Array(stored.buffer);
+  const reads: number[] = [];
+  const reader = new BufferReader(bytes);
+  const counting = { length: reader.length, read: (offset: number, length: number) => (reads.push(length), reader.read(offset, length)) };
+  const store = new FortranRowStore(counting, 0, 6, [2, 3], 4, 0);
+  const got = new Float32Array((await store.readRows(2, 3)).buffer);
+  assert.deepEqual(Array.from(got), Array.from(values.subarray(12, 30)));
+  // One read per item of a row (6), each the 3 rows' run of that item: never the whole array.
+  assert.deepEqual(reads, [12, 12, 12, 12, 12, 12]);
 });
 
 test('big-endian and float16 arrays decode to host-order floats', async () => {
@@ -130,7 +182,7 @@ test('a corrupt deflated member fails its read with the file named', async () =>
     writeFileSync(path, bytes);
     const npz = await openNpz(path);
     try {
-      await assert.rejects(npz.read('x'), /bad\.npz: .*member x\.npy.*(cannot inflate|inflates to only|CRC-32)/);
+      await assert.rejects(npz.read('x'), /bad\.npz: .*member '?x\.npy'?.*(cannot inflate|inflates to only|CRC-32|more than its declared)/);
     } finally {
       await npz.close();
     }
@@ -147,7 +199,94 @@ test('a deflated member that inflates cleanly to wrong bytes fails the CRC check
     writeFileSync(path, bytes);
     const npz = await openNpz(path);
     try {
-      await assert.rejects(npz.read('x'), /crc\.npz: member x\.npy is corrupt \(CRC-32/);
+      await assert.rejects(npz.read('x'), /crc\.npz: member 'x\.npy' is corrupt \(CRC-32 mismatch\)/);
+    } finally {
+      await npz.close();
+    }
+  });
+});
+
+/** Where the one member of a zip built by zipBytes starts its (possibly compressed) data: after its 30-byte local header and name. */
+const ONLY_MEMBER_DATA = 30 + 'x.npy'.length;
+
+test('a flipped byte that makes a deflated member inflate past its declared size is refused', async () => {
+  await withTempDir('npz-overshoot', async (dir) => {
+    const values = Float32Array.from({ length: 4000 }, (_, i) => Math.sin(i));
+    const member = npyBytes(values, [1000, 4]);
+    const zip = zipBytes({ 'x.npy': member }, true);
+    const stream = zip.subarray(ONLY_MEMBER_DATA, zip.length - 22 - 46 - 'x.npy'.length);
+    // Find a single-byte flip (past the .npy header) that still inflates, to more bytes than the member
+    // holds: damage of this kind passed unnoticed before, as the CRC was only checked at the exact size.
+    let flipped: Uint8Array | null = null;
+    const headerLength = npyBytes(new Float32Array(0), [1000, 4]).length;
+    for (let i = stream.length >> 1; i < stream.length && !flipped; i++) {
+      const damaged = new Uint8Array(stream);
+      damaged[i] = damaged[i]! ^ 0x10;
+      try {
+        const inflated = inflateRawSync(damaged);
+        const headerIntact = Buffer.compare(inflated.subarray(0, headerLength), Buffer.from(member.subarray(0, headerLength))) === 0;
+        if (headerIntact && inflated.length > member.length) flipped = damaged;
+      } catch {
+        // this flip breaks the stream outright; look further
+      }
+    }
+    assert.ok(flipped, 'some single-byte flip makes the stream inflate to more bytes');
+    const bytes = new Uint8Array(zip);
+    bytes.set(flipped, ONLY_MEMBER_DATA);
+    const path = writeBytes(join(dir, 'long.npz'), bytes);
+    const npz = await openNpz(path);
+    try {
+      const expected = new RegExp(`long\\.npz: member 'x\\.npy' is corrupt \\(inflates to more than its declared ${member.length} bytes\\)`);
+      await assert.rejects(npz.read('x'), expected);
+    } finally {
+      await npz.close();
+    }
+  });
+});
+
+test('a stored member is CRC-checked too, also when its rows are read with gaps', async () => {
+  await withTempDir('npz-stored-crc', async (dir) => {
+    const values = Float32Array.from({ length: 40 }, (_, i) => i / 8);
+    const bytes = zipBytes({ 'x.npy': npyBytes(values, [10, 4]) }, false);
+    // One bit of row 3 flipped: the file still parses and every value is finite.
+    const header = npyBytes(new Float32Array(0), [10, 4]).length;
+    bytes[ONLY_MEMBER_DATA + header + 3 * 16 + 1] ^= 0x01;
+    const path = writeBytes(join(dir, 'stored.npz'), bytes);
+    const whole = await openNpz(path);
+    try {
+      await assert.rejects(whole.read('x'), /stored\.npz: member 'x\.npy' is corrupt \(CRC-32 mismatch\)/);
+      // Once found corrupt, the member stays refused.
+      await assert.rejects(whole.readRows('x', 0, 1), /CRC-32 mismatch/);
+    } finally {
+      await whole.close();
+    }
+    const sparse = await openNpz(path);
+    try {
+      assert.equal((await sparse.readRows('x', 0, 1)).shape[0], 1);
+      // Rows 1..8 are never asked for: they are read for the check alone when the last row is.
+      await assert.rejects(sparse.readRows('x', 9, 10), /CRC-32 mismatch/);
+    } finally {
+      await sparse.close();
+    }
+    // Sizes that differ in a stored member's directory entry are refused at open.
+    const lying = new Uint8Array(bytes);
+    const directory = Buffer.from(lying.buffer).readUInt32LE(lying.length - 6);
+    Buffer.from(lying.buffer).writeUInt32LE(12345, directory + 24); // the uncompressed size
+    await assert.rejects(openNpz(writeBytes(join(dir, 'sizes.npz'), lying)), /sizes\.npz: member 'x\.npy' is corrupt \(stored uncompressed, yet its directory sizes differ/);
+  });
+});
+
+test('reading only the last rows of a deflated member still checks its CRC', async () => {
+  await withTempDir('npz-tail-crc', async (dir) => {
+    const path = writeNpz(join(dir, 'tail.npz'), { x: { data: new Uint8Array(64).fill(7), shape: [8, 8] } }, true);
+    const bytes = readFileSync(path);
+    const directory = bytes.readUInt32LE(bytes.length - 6);
+    bytes.writeUInt32LE((bytes.readUInt32LE(directory + 16) ^ 0x100) >>> 0, directory + 16);
+    writeFileSync(path, bytes);
+    const npz = await openNpz(path);
+    try {
+      assert.equal((await npz.readRows('x', 0, 2)).shape[0], 2);
+      await assert.rejects(npz.readRows('x', 6, 8), /tail\.npz: member 'x\.npy' is corrupt \(CRC-32 mismatch\)/);
     } finally {
       await npz.close();
     }

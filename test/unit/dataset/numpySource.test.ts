@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listSplits, openDataset } from '../../../src/core/dataset';
 import { withTempDir, writeNpy, writeNpz } from './helpers/writers';
@@ -18,6 +18,48 @@ test("NumPy's own .npz (x/y) opens by content; sample layout and labels come fro
     assert.deepEqual(source.describe().arrays, { x: 'x', y: 'y' });
     await source.close();
   }
+});
+
+test('an .npz whose images (N x H x W) are stored in Fortran order reads the same samples as C order', async () => {
+  await withTempDir('npz-fortran-images', async (dir) => {
+    const images = Uint8Array.from({ length: 5 * 4 * 3 }, (_, i) => (i * 7) % 251);
+    const labels = Uint8Array.from([0, 1, 2, 0, 1]);
+    for (const compressed of [false, true]) {
+      const c = await openDataset({ path: writeNpz(join(dir, `c${compressed}.npz`), { x: { data: images, shape: [5, 4, 3] }, y: { data: labels, shape: [5] } }, compressed) });
+      const f = await openDataset({ path: writeNpz(join(dir, `f${compressed}.npz`), { x: { data: images, shape: [5, 4, 3], fortran: true }, y: { data: labels, shape: [5], fortran: true } }, compressed) });
+      assert.deepEqual([f.sampleShape, f.sampleLayout], [c.sampleShape, c.sampleLayout]);
+      const indices = Int32Array.from([4, 0, 2]);
+      assert.deepEqual(Array.from((await f.read(indices)).data), Array.from((await c.read(indices)).data));
+      assert.deepEqual(Array.from((await f.read(indices)).data.subarray(0, 12)), Array.from(images.subarray(48, 60)));
+      await c.close();
+      await f.close();
+    }
+  });
+});
+
+test('verify() checks the CRC of the part of an .npz that sampled reads skipped (stored and deflated)', async () => {
+  await withTempDir('npz-verify', async (dir) => {
+    const images = Float32Array.from({ length: 50 * 16 }, (_, i) => (i % 97) / 8);
+    const labels = Uint8Array.from({ length: 50 }, (_, i) => i % 5);
+    for (const compressed of [false, true]) {
+      const path = writeNpz(join(dir, `d${compressed}.npz`), { x: { data: images, shape: [50, 16] }, y: { data: labels, shape: [50] } }, compressed);
+      const clean = await openDataset({ path });
+      await clean.read(Int32Array.from([0, 3]));
+      await clean.verify?.();
+      await clean.close();
+      // The x member's CRC in the central directory (x is the first entry): as if its last rows were damaged.
+      const bytes = readFileSync(path);
+      const directory = bytes.readUInt32LE(bytes.length - 6);
+      bytes.writeUInt32LE((bytes.readUInt32LE(directory + 16) ^ 0x8000) >>> 0, directory + 16);
+      writeFileSync(path, bytes);
+      const source = await openDataset({ path });
+      // The first rows read fine: the damage cannot be seen before the member's end...
+      assert.equal((await source.read(Int32Array.from([0, 3]))).count, 2);
+      // ...which verify() reads (only the rest), before any number is reported.
+      await assert.rejects(source.verify!(), new RegExp(`d${compressed}\\.npz: member 'x\\.npy' is corrupt \\(CRC-32 mismatch\\)`));
+      await source.close();
+    }
+  });
 });
 
 test('array names: spec.arrays, x_train/x_test splits (Keras layout), and a clear error when unsure', async () => {
@@ -70,9 +112,12 @@ test('.npy pairs: labels by naming (x_train -> y_train), by labelsPath, or a cle
     assert.deepEqual(Array.from(await withPath.labels()), [7]);
     await withPath.close();
 
+    // NumPy's own Fortran-order array (arange(12).reshape(3, 4)) is a dataset like any other.
     copyFileSync(join(FIXTURES, 'fortran.npy'), join(dir, 'x.npy'));
     writeNpy(join(dir, 'y.npy'), new Uint8Array(3), [3]);
-    await assert.rejects(openDataset({ path: join(dir, 'x.npy') }), /x\.npy: array of shape \[3, 4\] is stored in Fortran order/);
+    const fortran = await openDataset({ path: join(dir, 'x.npy') });
+    assert.deepEqual(Array.from((await fortran.read(Int32Array.from([2, 0]))).data), [8, 9, 10, 11, 0, 1, 2, 3]);
+    await fortran.close();
 
     await withTempDir('npy-folder', async (folder) => {
       writeNpy(join(folder, 'x_train.npy'), new Uint8Array(12), [3, 4]);

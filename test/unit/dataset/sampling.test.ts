@@ -38,7 +38,11 @@ test('checkLabels names the file, the label and its first sample, or the empty c
   assert.throws(() => checkLabels(Int32Array.from([0, 1, 7, 7]), 3, 'a.npz'), /^Error: a\.npz: label 7 at sample 2 is outside 0\.\.2/);
   assert.throws(() => checkLabels(Int32Array.from([0, -1]), 3, 'b.idx'), /b\.idx: label -1 at sample 1/);
   assert.throws(() => checkLabels(Int32Array.from([0, 2]), 3, 'c', ['cat', 'dog', 'emu']), /c: class 1 \("dog"\) has no samples/);
-  assert.throws(() => checkLabels(Int32Array.from([0, 2]), 3, 'c'), /c: class 1 has no samples/);
+  assert.throws(() => checkLabels(Int32Array.from([0, 2]), 3, 'c'), /c: class 1 has no samples \(2 of the 3 classes have some\)/);
+  // Sparse labels: the first few empty classes are named, and how many more.
+  assert.throws(() => checkLabels(Int32Array.from([0, 1000]), 1001, 'd'), /d: classes 1, 2, 3, 4, 5, 6, 7, 8 and 991 more have no samples \(2 of the 1001 classes/);
+  // A held-out split may lack a class: counted, not refused.
+  assert.deepEqual(Array.from(checkLabels(Int32Array.from([0, 2]), 3, 'e', null, { allowEmpty: true })), [1, 0, 1]);
 });
 
 test('checkSplitsAgree: same class names, test labels known to training; a class missing from test is a warning', () => {
@@ -58,6 +62,9 @@ test('checkSplitsAgree: same class names, test labels known to training; a class
   );
   assert.deepEqual(
     checkSplitsAgree({ source: 'tr', classNames: names, labels: Int32Array.from([0, 1, 2]) }, { source: 'te', classNames: names, labels: Int32Array.from([0, 0]) }),
-    ['te: no test samples for class(es) 1 ("b"), 2 ("c")'],
+    [
+      'te: no test samples for class(es) 1 ("b"), 2 ("c"): the held-out metrics that need every class are null ' +
+        '(the reason is in "unavailable"); held-out NCC accuracy is over the samples present, against the training means',
+    ],
   );
 });

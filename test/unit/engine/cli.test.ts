@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AnalysisResult } from '../../../src/core/result';
 import { validateResult } from '../../../src/core/resultValidation';
+import { writeNpz } from '../dataset/helpers/writers';
 import type { CompareResult, TrajectoryResult } from '../../../src/core/compare';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -122,4 +123,26 @@ test('trajectory reads epochs from file names and lays each metric against epoch
   // The terminal phase collapses the penultimate layer (fixture reference: 5.5 at epoch 2, 0.32 at 300).
   assert.ok(penultimate[1] < penultimate[0] / 5, `NC1 ${penultimate.join(' -> ')}`);
   assert.equal(t.series['/relu3/Relu_output_0'].nccAccuracy.test?.length, 2);
+});
+
+test('metrics: a training file lacking a class fails naming it (exit 2, bad input); a held-out file lacking one warns on stderr', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cl-cli-metrics-'));
+  try {
+    const N = 30;
+    const h = Float32Array.from({ length: N * 4 }, (_, i) => ((i % 4) === (Math.floor(i / 4) % 3) ? 2 : 0) + Math.sin(i));
+    const labels = BigInt64Array.from({ length: N }, (_, i) => BigInt(i % 3));
+    const train = writeNpz(join(dir, 'train.npz'), { labels: { data: labels, shape: [N] }, h: { data: h, shape: [N, 4] } });
+    const sparse = writeNpz(join(dir, 'sparse.npz'), { labels: { data: labels.map((y) => (y === 2n ? 5n : y)), shape: [N] }, h: { data: h, shape: [N, 4] } });
+    const refused = cli('metrics', sparse);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /sparse\.npz: classes 2, 3, 4 have no samples \(3 of the 6 classes have some\).*K = 6 is the largest label \+ 1/);
+    const twoClasses = writeNpz(join(dir, 'test.npz'), { labels: { data: labels.subarray(0, 2), shape: [2] }, h: { data: h.subarray(0, 8), shape: [2, 4] } });
+    const warned = cli('metrics', train, '--test', twoClasses, '--quiet');
+    assert.equal(warned.code, 0, warned.stderr);
+    assert.match(warned.stderr, /^warning: .*test\.npz: no test samples for class\(es\) 2: the held-out metrics that need every class are null/m);
+    const result = JSON.parse(warned.stdout) as AnalysisResult;
+    assert.equal(result.layers[0]!.metrics.test!.nc1, null);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeCheckpoint } from '../../../src/engine/analyze/pipeline';
 import { analyzeFeatures } from '../../../src/engine/analyze/features';
+import { selectIndices } from '../../../src/core/dataset';
 import { tempDir, withTempDir, writeNpz } from '../dataset/helpers/writers';
 import { fixtureRequest, silentHooks } from './helpers/analyze';
 import { modelPath } from './helpers/paths';
@@ -49,6 +50,36 @@ test('labels outside 0..K-1 name the file, the label, the sample and the class c
     assert.match(message, /label 10 at sample 10/);
     assert.match(message, /outside 0\.\.9/);
     assert.match(message, /10 classes/);
+  });
+});
+
+test('a held-out split lacking a class is a warning, not an error (the training split lacking one is refused)', async () => {
+  await withTempDir('heldout-class', async (dir) => {
+    // Classes 0..8 only: the 10-class model's class 9 has no held-out sample.
+    const nine = writeNpz(join(dir, 'nine.npz'), { x: { data: pattern(N * 784), shape: [N, 28, 28] }, y: { data: cyclingLabels(9), shape: [N] } });
+    const result = await analyzeCheckpoint(fixtureRequest('mlp', { test: { path: nine }, perClass: 3 }), silentHooks);
+    assert.ok(result.warnings?.some((w) => /nine\.npz: no test samples for class\(es\) 9: the held-out metrics that need every class are null/.test(w)), `warnings: ${JSON.stringify(result.warnings)}`);
+    const held = result.layers[0]!.metrics.test!;
+    assert.equal(held.nc1, null);
+    assert.match(held.unavailable?.nc1 ?? '', /class 9 has no sample/);
+    assert.equal(typeof held.nccAccuracy, 'number');
+    const message = await rejection(() => analyzeCheckpoint(fixtureRequest('mlp', { train: { path: nine }, test: undefined }), silentHooks));
+    assert.match(message, /nine\.npz: class 9 has no samples/);
+  });
+});
+
+test('a sampled .npz whose unread rows are corrupt is refused before any metric is reported', async () => {
+  await withTempDir('npz-sampled-crc', async (dir) => {
+    const path = writeNpz(join(dir, 'train.npz'), { x: { data: pattern(N * 784), shape: [N, 28, 28] }, y: { data: cyclingLabels(10), shape: [N] } });
+    const bytes = readFileSync(path);
+    // Flip a bit of the last sample's pixels (stored member x: local header, name, .npy header, then rows).
+    bytes[30 + 'x.npy'.length + 128 + (N - 1) * 784 * 4 + 10] ^= 0x01;
+    writeFileSync(path, bytes);
+    // One sample per class with seed 2 never picks the damaged sample 19: pass 1 stops short of it.
+    const picked = selectIndices(Int32Array.from(cyclingLabels(10), Number), 10, 1, 2);
+    assert.ok(picked.every((i) => i < N - 1), `picked ${Array.from(picked)}`);
+    const message = await rejection(() => analyzeCheckpoint(fixtureRequest('mlp', { train: { path }, test: undefined, perClass: 1, seed: 2 }), silentHooks));
+    assert.match(message, /train\.npz: member 'x\.npy' is corrupt \(CRC-32 mismatch\)/);
   });
 });
 

@@ -74,16 +74,3 @@ export function parseNpyHeader(bytes: Uint8Array, source: string): NpyHeader {
     dataBytes: product(shape as number[]) * parsed.itemSize,
   };
 }
-
-/**
- * Row-wise reading needs C order. A 0-d or 1-d array is laid out the same either way, so only
- * Fortran-order arrays of 2+ dimensions are refused.
- */
-export function assertCOrder(header: NpyHeader, source: string): void {
-  if (header.fortranOrder && header.shape.filter((n) => n !== 1).length > 1) {
-    throw new Error(
-      `${source}: array of shape [${header.shape.join(', ')}] is stored in Fortran order; ` +
-        're-save it in C order (np.save(path, np.ascontiguousarray(a)))',
-    );
-  }
-}

@@ -1,4 +1,4 @@
-export { parseNpyHeader, npyHeaderSize, hasNpyMagic, assertCOrder, type NpyHeader } from './header';
+export { parseNpyHeader, npyHeaderSize, hasNpyMagic, type NpyHeader } from './header';
 export { parseDescr, bytesToTypedArray, toInt32Labels, isFloatDType, type NpyDType, type NumericArray } from './dtype';
 export { NpyArrayReader, type NpyArray } from './arrayReader';
 export { openNpy, type NpyFile } from './npy';

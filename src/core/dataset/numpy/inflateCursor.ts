@@ -1,8 +1,8 @@
 import { createReadStream, type ReadStream } from 'node:fs';
 import { createInflateRaw, type InflateRaw } from 'node:zlib';
 import type { ByteReader } from '../byteReader';
-import { crc32 } from '../crc32';
 import { bytesOf } from '../fileAccess';
+import { MemberCheck, type MemberDeclaration } from './memberCheck';
 
 const EMPTY = Buffer.alloc(0);
 const CHUNK = 256 * 1024;
@@ -13,8 +13,10 @@ const CHUNK = 256 * 1024;
  * start of the member, so readers should ask for rows in increasing order (selectIndices sorts them).
  * Reads are queued: concurrent callers (prefetch) see them in call order.
  *
- * Raw deflate has no checksum of its own, and damaged data can inflate to plausible bytes; the zip's
- * CRC-32 is checked over everything inflated, when the stream reaches the end of the member.
+ * Raw deflate has no checksum of its own, and damaged data can inflate to plausible bytes, or to more or
+ * fewer bytes than the member holds. So the size and the zip's CRC-32 are checked over everything
+ * inflated: a read that reaches the array's last byte also inflates the rest of the stream and checks
+ * both there, so a member read to its end is never trusted unchecked.
  */
 export class InflateCursor implements ByteReader {
   private position = 0;
@@ -23,9 +25,10 @@ export class InflateCursor implements ByteReader {
   private input: ReadStream | null = null;
   private inflate: InflateRaw | null = null;
   private queue: Promise<unknown> = Promise.resolve();
-  /** Bytes taken from the inflate stream since the last (re)start, and their running CRC. */
-  private inflated = 0;
-  private runningCrc = 0;
+  /** Size and CRC-32 of the bytes taken from the inflate stream since the last (re)start. */
+  private readonly check: MemberCheck;
+  /** Set once the whole member inflated to its declared size with the right CRC-32. */
+  private verified = false;
   /** How many times the stream went back to the start (for describe() and tests). */
   restarts = 0;
 
@@ -35,14 +38,21 @@ export class InflateCursor implements ByteReader {
     private readonly compressedLength: number,
     readonly length: number,
     private readonly label: string,
-    /** The member's full uncompressed size and CRC-32 from the zip directory. */
-    private readonly member: { size: number; crc32: number },
-  ) {}
+    /** The member's name, full uncompressed size and CRC-32 from the zip directory. */
+    member: MemberDeclaration,
+  ) {
+    this.check = new MemberCheck(path, member);
+  }
 
   read(offset: number, length: number): Promise<Uint8Array> {
     const run = this.queue.then(() => this.readNow(offset, length));
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** Inflates on from where the stream is (normally the last row read) to the member's end: the rest only. */
+  async verify(): Promise<void> {
+    if (!this.verified) await this.read(this.length - 1, 1);
   }
 
   close(): void {
@@ -63,8 +73,7 @@ export class InflateCursor implements ByteReader {
     this.iterator = inflate[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
     this.position = 0;
     this.carry = EMPTY;
-    this.inflated = 0;
-    this.runningCrc = 0;
+    this.check.restart();
     return this.iterator;
   }
 
@@ -78,13 +87,33 @@ export class InflateCursor implements ByteReader {
     this.position = 0;
   }
 
-  private checkCrc(chunk: Buffer): void {
-    this.runningCrc = crc32(bytesOf(chunk), 0, chunk.length, this.runningCrc);
-    this.inflated += chunk.length;
-    if (this.inflated === this.member.size && this.runningCrc !== this.member.crc32) {
+  /** The next inflated chunk, counted and CRC'd; null at the end of the stream. Stops the stream on any error. */
+  private async nextChunk(iterator: AsyncIterator<Buffer>): Promise<Buffer | null> {
+    let next: IteratorResult<Buffer>;
+    try {
+      next = await iterator.next();
+    } catch (err) {
       this.stop();
-      throw new Error(`${this.path}: ${this.label} is corrupt (CRC-32 of the inflated data does not match the zip directory)`);
+      throw new Error(`${this.path}: ${this.label}: cannot inflate (${(err as Error).message})`);
     }
+    try {
+      if (next.done) {
+        this.check.finish();
+        return null;
+      }
+      this.check.add(bytesOf(next.value));
+      return next.value;
+    } catch (err) {
+      this.stop();
+      throw err;
+    }
+  }
+
+  /** Inflates what is left after the array's last byte (normally nothing), so the size and CRC get checked. */
+  private async finishMember(iterator: AsyncIterator<Buffer>): Promise<void> {
+    while ((await this.nextChunk(iterator)) !== null);
+    this.verified = true;
+    this.stop();
   }
 
   private async readNow(offset: number, length: number): Promise<Uint8Array> {
@@ -100,20 +129,13 @@ export class InflateCursor implements ByteReader {
     let filled = 0;
     while (filled < length) {
       if (this.carry.length === 0) {
-        let next: IteratorResult<Buffer>;
-        try {
-          next = await iterator.next();
-        } catch (err) {
-          this.stop();
-          throw new Error(`${this.path}: ${this.label}: cannot inflate (${(err as Error).message})`);
-        }
-        if (next.done) {
-          const reached = this.position;
+        const reached = this.position;
+        const chunk = await this.nextChunk(iterator);
+        if (chunk === null) {
           this.stop();
           throw new Error(`${this.path}: truncated: ${this.label} inflates to only ${reached} bytes, ${this.length} expected`);
         }
-        this.carry = next.value;
-        this.checkCrc(next.value);
+        this.carry = chunk;
       }
       if (this.position < offset) {
         const skip = Math.min(offset - this.position, this.carry.length);
@@ -127,6 +149,7 @@ export class InflateCursor implements ByteReader {
       this.position += take;
       filled += take;
     }
+    if (this.position === this.length) await this.finishMember(iterator);
     return out;
   }
 }

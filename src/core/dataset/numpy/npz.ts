@@ -1,10 +1,11 @@
 import { constants as zlibConstants, inflateRawSync } from 'node:zlib';
-import { FileRangeReader, type ByteReader } from '../byteReader';
+import type { ByteReader } from '../byteReader';
 import { bytesOf, RandomAccessFile } from '../fileAccess';
 import { NpyArrayReader, type NpyArray } from './arrayReader';
 import type { NpyDType } from './dtype';
 import { npyHeaderSize, parseNpyHeader, type NpyHeader } from './header';
 import { InflateCursor } from './inflateCursor';
+import { StoredMemberReader } from './storedMemberReader';
 import { readZipDirectory, zipEntryDataOffset, ZIP_DEFLATED, ZIP_STORED, type ZipEntry } from './zip';
 
 export interface NpzMember {
@@ -73,17 +74,20 @@ async function openMember(file: RandomAccessFile, entry: ZipEntry): Promise<{ me
       `${source}: truncated: shape [${header.shape.join(', ')}] of ${header.dtype} needs ${needed} bytes, the member holds ${entry.uncompressedSize}`,
     );
   }
+  const declared = { name: entry.name, size: entry.uncompressedSize, crc32: entry.crc32 };
   let byteReader: ByteReader;
   let close = (): void => undefined;
   if (compressed) {
-    const cursor = new InflateCursor(file.path, dataStart, entry.compressedSize, needed, `member ${entry.name}`, {
-      size: entry.uncompressedSize,
-      crc32: entry.crc32,
-    });
+    const cursor = new InflateCursor(file.path, dataStart, entry.compressedSize, needed, `member ${entry.name}`, declared);
     byteReader = cursor;
     close = () => cursor.close();
   } else {
-    byteReader = new FileRangeReader(file, dataStart, needed, `member ${entry.name}`);
+    if (entry.compressedSize !== entry.uncompressedSize) {
+      throw new Error(
+        `${file.path}: member '${entry.name}' is corrupt (stored uncompressed, yet its directory sizes differ: ${entry.compressedSize} and ${entry.uncompressedSize} bytes)`,
+      );
+    }
+    byteReader = new StoredMemberReader(file, dataStart, needed, `member ${entry.name}`, declared);
   }
   const member: NpzMember = {
     name: entry.name.replace(/\.npy$/, ''),

@@ -11,3 +11,4 @@ export type { FlatLayerNode, FlatRef, KerasFlatGraph } from './kerasTopology';
 export type { ResolvedWeightGroup, ResolvedShard } from './weightShards';
 export { readAllShards } from './weightShards';
 export type { TfjsWeightGroup, TfjsWeightSpec } from './weightsManifest';
+export { findNonFiniteTfjsWeights } from './finiteWeights';

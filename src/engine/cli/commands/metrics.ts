@@ -45,6 +45,8 @@ export const metricsCommand: CliCommand = {
     const result = await analyzeFeatures(request, { onProgress: throttleProgress(stderrProgress(flags.quiet === true)) });
     await writeJsonOutput(result, out);
     if (out) process.stdout.write(formatLayerTable(result) + `\n\nresult written to ${out}\n`);
+    // Without --out the JSON has stdout to itself: the warnings (a class absent from --test, ...) go to stderr, so they are seen.
+    else for (const w of result.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
     return 0;
   },
 };

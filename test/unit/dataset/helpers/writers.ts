@@ -102,10 +102,33 @@ export function zipBytes(members: Record<string, Uint8Array>, compress: boolean)
   return new Uint8Array(Buffer.concat([...locals, directory, end]));
 }
 
-export function writeNpz(path: string, arrays: Record<string, { data: Typed; shape: number[] }>, compress = false): string {
+/**
+ * An .npz of arrays given in C order; `fortran: true` stores that array in Fortran order (its data
+ * transposed, the header flag set), as np.savez does for a transposed or F-contiguous array.
+ */
+export function writeNpz(path: string, arrays: Record<string, { data: Typed; shape: number[]; fortran?: boolean }>, compress = false): string {
   const members: Record<string, Uint8Array> = {};
-  for (const [name, a] of Object.entries(arrays)) members[`${name}.npy`] = npyBytes(a.data, a.shape);
+  for (const [name, a] of Object.entries(arrays)) {
+    members[`${name}.npy`] = a.fortran ? npyBytes(toFortranOrder(a.data, a.shape), a.shape, { fortran: true }) : npyBytes(a.data, a.shape);
+  }
   return write(path, zipBytes(members, compress));
+}
+
+/** The items of a C-order array of `shape` in Fortran order (first axis fastest), written independently of the reader. */
+export function toFortranOrder<T extends Typed>(data: T, shape: number[]): T {
+  const out = data.slice() as T;
+  const n = shape.reduce((a, d) => a * d, 1);
+  const index = new Array<number>(shape.length).fill(0);
+  for (let c = 0; c < n; c++) {
+    let f = 0;
+    for (let a = shape.length - 1; a >= 0; a--) f = f * shape[a]! + index[a]!;
+    out[f] = data[c]!;
+    for (let a = shape.length - 1; a >= 0; a--) {
+      if (++index[a]! < shape[a]!) break;
+      index[a] = 0;
+    }
+  }
+  return out;
 }
 
 const IDX_TYPES = { uint8: 0x08, int8: 0x09, int16: 0x0b, int32: 0x0c, float32: 0x0d, float64: 0x0e } as const;
