@@ -125,7 +125,7 @@ test('trajectory reads epochs from file names and lays each metric against epoch
   assert.equal(t.series['/relu3/Relu_output_0'].nccAccuracy.test?.length, 2);
 });
 
-test('metrics: a training file lacking a class fails naming it (exit 2, bad input); a held-out file lacking one warns on stderr', () => {
+test('metrics: a training file lacking a class fails naming it (exit 1, bad input); a held-out file lacking one warns on stderr', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cl-cli-metrics-'));
   try {
     const N = 30;
@@ -134,7 +134,7 @@ test('metrics: a training file lacking a class fails naming it (exit 2, bad inpu
     const train = writeNpz(join(dir, 'train.npz'), { labels: { data: labels, shape: [N] }, h: { data: h, shape: [N, 4] } });
     const sparse = writeNpz(join(dir, 'sparse.npz'), { labels: { data: labels.map((y) => (y === 2n ? 5n : y)), shape: [N] }, h: { data: h, shape: [N, 4] } });
     const refused = cli('metrics', sparse);
-    assert.equal(refused.code, 2, refused.stderr);
+    assert.equal(refused.code, 1, refused.stderr);
     assert.match(refused.stderr, /sparse\.npz: classes 2, 3, 4 have no samples \(3 of the 6 classes have some\).*K = 6 is the largest label \+ 1/);
     const twoClasses = writeNpz(join(dir, 'test.npz'), { labels: { data: labels.subarray(0, 2), shape: [2] }, h: { data: h.subarray(0, 8), shape: [2, 4] } });
     const warned = cli('metrics', train, '--test', twoClasses, '--quiet');
