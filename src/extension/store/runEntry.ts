@@ -26,20 +26,23 @@ export interface RunEntry {
   request?: StoredRequest;
 }
 
-/** The entry of a run saved now. */
-export function newEntry(id: string, result: AnalysisResult, complete: boolean, request: AnalyzeRequest): RunEntry {
-  const dataset = datasetLabel(request);
-  const { checkpointSha256: _rehashedOnRerun, ...kept } = request;
+/** What every entry says of its result: its id, label, checkpoint and dataset. */
+function entryOf(id: string, result: AnalysisResult, dataset: string, createdAt: string, complete: boolean): RunEntry {
   return {
     id,
     label: `${basename(result.checkpoint.path)} · ${dataset}`,
     checkpointPath: result.checkpoint.path,
     checkpointSha: result.checkpoint.sha256,
     dataset,
-    createdAt: new Date().toISOString(),
+    createdAt,
     complete,
-    request: kept,
   };
+}
+
+/** The entry of a run saved now. */
+export function newEntry(id: string, result: AnalysisResult, complete: boolean, request: AnalyzeRequest): RunEntry {
+  const { checkpointSha256: _rehashedOnRerun, ...kept } = request;
+  return { ...entryOf(id, result, datasetLabel(request), new Date().toISOString(), complete), request: kept };
 }
 
 /**
@@ -53,15 +56,7 @@ export function entryFromResult(id: string, result: AnalysisResult): RunEntry {
   const { train, test } = result.dataset;
   const dataset = datasetLabel({ train: { path: train.source }, ...(test ? { test: { path: test.source } } : {}) });
   const testPending = result.dataset.test !== undefined && (result.splits.test === undefined || result.layers.some((l) => l.metrics.test === undefined));
-  return {
-    id,
-    label: `${basename(result.checkpoint.path)} · ${dataset}`,
-    checkpointPath: result.checkpoint.path,
-    checkpointSha: result.checkpoint.sha256,
-    dataset,
-    createdAt: result.createdAt,
-    complete: !testPending,
-  };
+  return entryOf(id, result, dataset, result.createdAt, !testPending);
 }
 
 /** Whether a value read from the index or an entry file is a whole RunEntry (a torn or hand-edited one is not). */
