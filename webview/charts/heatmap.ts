@@ -6,6 +6,7 @@
 import * as d3 from 'd3';
 import type { Theme } from '../common/theme';
 import { formatExact, formatShort } from '../common/format';
+import { cellLabel } from './cellLabel';
 import { createSvg, enableKeyboard, gridNeighbour, isLight, styleAxis, textWidth, type ChartInteraction, type FocusableMark, type Group } from './chartKit';
 import type { ChartSize, HeatmapSpec, TooltipContent } from './types';
 
@@ -57,7 +58,8 @@ export function renderHeatmap(container: HTMLElement, spec: HeatmapSpec, size: C
   const gridSize = cell * k;
   const { color, legend, domain } = colorScale(spec, theme);
   const highlighted = new Set((spec.highlighted ?? []).map(([r, c]) => `${r},${c}`));
-  const showValues = cell >= 30 && k <= 12;
+  // Values are written in cells of a small matrix only; cellLabel drops any that would not fit its cell.
+  const showValues = cell >= 20 && k <= 12;
 
   const marks: FocusableMark[] = [];
   const cells = root.append('g');
@@ -87,7 +89,8 @@ export function renderHeatmap(container: HTMLElement, spec: HeatmapSpec, size: C
           .attr('stroke-width', 1)
           .attr('pointer-events', 'none');
       }
-      if (showValues && value !== null && !blank) {
+      const label = showValues && value !== null && !blank ? cellLabel(value, cell, spec.colorScale.kind === 'diverging') : null;
+      if (label !== null) {
         cells
           .append('text')
           .attr('x', x + cell / 2)
@@ -97,7 +100,7 @@ export function renderHeatmap(container: HTMLElement, spec: HeatmapSpec, size: C
           .attr('class', 'cl-cell-value')
           .attr('pointer-events', 'none')
           .attr('fill', isLight(fill) === isLight(theme.background) ? theme.foreground : theme.background)
-          .text(Math.abs(value) >= 0.995 && spec.colorScale.kind === 'diverging' ? value.toFixed(0) : formatShort(value, 2));
+          .text(label);
       }
       const tooltip: TooltipContent = {
         title: r === c ? spec.rowLabels[r]! : `${spec.rowLabels[r]} × ${spec.colLabels[c]}`,

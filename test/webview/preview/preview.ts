@@ -4,7 +4,7 @@
  * theme's --vscode-* variables and posts a scenario's messages, then screenshots it with headless
  * Chromium and reports script errors and CSP violations found in the page.
  *
- *   node --import tsx test/webview/preview/preview.ts [--theme dark,light,hc] [--scenario full,partial,failed,notest,select,many,lowrank]
+ *   node --import tsx test/webview/preview/preview.ts [--theme dark,light,hc] [--scenario full,starting,partial,failed,notest,select,many,lowrank]
  *        [--out /tmp/collapse-lens-preview] [--width 1400] [--height 3200] [--no-shot] [--split]
  *        [--interact focus|export|select] [--use-dist]
  *
@@ -19,7 +19,7 @@ import { arg, bundle, inspectPage, ROOT, stubScript, writePage, type PreviewPane
 import { THEME_VARIABLES, type PreviewTheme } from './themes';
 
 const PANEL: PreviewPanel = { entry: 'webview/analysis/main.ts', script: 'analysis.js', styles: ['panel.css'] };
-const SCENARIOS = ['full', 'partial', 'failed', 'notest', 'select', 'many', 'lowrank'] as const;
+const SCENARIOS = ['full', 'starting', 'partial', 'failed', 'notest', 'select', 'many', 'lowrank'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 function loadSample(): AnalysisResult {
@@ -109,6 +109,9 @@ function messages(scenario: Scenario): HostToAnalysisPanel[] {
       return [{ kind: 'show', run: run(lowRank(sample)), complete: true }];
     case 'notest':
       return [{ kind: 'show', run: run(withoutTest(sample)), complete: true }];
+    case 'starting':
+      // Pass 1 under way, nothing to draw yet: the chip, the body and the bar must tell one state.
+      return [{ kind: 'progress', progress: { stage: 'pass1', split: 'train', layer: '', done: 192, total: 2000, message: '' } }];
     case 'partial':
       return [{ kind: 'show', run: run(partial(sample, 4)), complete: false }, progress];
     case 'failed':
