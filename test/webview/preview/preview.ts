@@ -6,7 +6,7 @@
  *
  *   node --import tsx test/webview/preview/preview.ts [--theme dark,light,hc] [--scenario full,starting,partial,failed,notest,select,many,lowrank]
  *        [--out /tmp/collapse-lens-preview] [--width 1400] [--height 3200] [--no-shot] [--split]
- *        [--interact focus|export|select] [--use-dist]
+ *        [--interact focus|export|select] [--use-dist] [--result .artifacts/demo-result.json]
  *
  * Exit status 1 when a page reported an error or a CSP violation.
  */
@@ -22,8 +22,9 @@ const PANEL: PreviewPanel = { entry: 'webview/analysis/main.ts', script: 'analys
 const SCENARIOS = ['full', 'starting', 'partial', 'failed', 'notest', 'select', 'many', 'lowrank'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
+/** The committed sample, or the result JSON named by --result (e.g. the demo's, for the README's screenshot). */
 function loadSample(): AnalysisResult {
-  return JSON.parse(readFileSync(join(ROOT, 'test/webview/fixtures/sample-result.json'), 'utf8')) as AnalysisResult;
+  return JSON.parse(readFileSync(arg('result', join(ROOT, 'test/webview/fixtures/sample-result.json')), 'utf8')) as AnalysisResult;
 }
 
 function withoutTest(result: AnalysisResult): AnalysisResult {
