@@ -12,7 +12,7 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { AnalysisResult } from '../../../src/core/result';
 import type { HostToAnalysisPanel } from '../../../src/protocol/webview';
 import { arg, bundle, inspectPage, ROOT, stubScript, writePage, type PreviewPanel } from './harness';
@@ -91,7 +91,9 @@ function lowRank(result: AnalysisResult): AnalysisResult {
 
 function messages(scenario: Scenario): HostToAnalysisPanel[] {
   const sample = loadSample();
-  const run = (result: AnalysisResult) => ({ runId: 'run-2025-06-01-fashion-cnn', label: 'fashion-cnn.onnx · Fashion-MNIST', result });
+  // A --result is labelled by its checkpoint's file name, as the extension labels a run.
+  const label = process.argv.includes('--result') ? basename(sample.checkpoint.path) : 'fashion-cnn.onnx · Fashion-MNIST';
+  const run = (result: AnalysisResult) => ({ runId: 'run-2025-06-01-fashion-cnn', label, result });
   const progress: HostToAnalysisPanel = {
     kind: 'progress',
     progress: { stage: 'pass2', split: 'train', layer: sample.layers[4]!.name, done: 1200, total: 2000, message: '' },
