@@ -87,7 +87,8 @@ function drawLegend(svg: Group, spec: LineChartSpec, theme: Theme, width: number
       .attr('stroke', color)
       .attr('stroke-width', 1.5);
     item.append('text').attr('x', 28).attr('y', 0).attr('dy', '0.35em').attr('fill', 'currentColor').text(label);
-    if (label !== s.label) item.append('title').text(s.label);
+    const full = s.title ?? s.label;
+    if (label !== full) item.append('title').text(full);
     x += legendItemWidth(label);
   });
 }

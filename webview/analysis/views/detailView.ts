@@ -136,7 +136,7 @@ export function detailView(context: ViewContext, result: AnalysisResult, layer: 
   // The heading names the layer as the charts and the table do; the full tensor name follows it.
   const meta = [shortName === layer.name ? null : layer.name, describeLayer(layer), rank === null || rank === undefined ? null : `Σ_B rank used ${rank} of ${result.classes.count - 1}`].filter((s): s is string => s !== null).join(' · ');
   const heading = h('div', { className: 'cl-detail-heading' }, [
-    h('h2', { attrs: { id: 'cl-detail-heading' } }, [`Layer #${layerDepth(layer, index)} `, h('code', { text: shortName })]),
+    h('h2', { attrs: { id: 'cl-detail-heading' } }, [`Layer #${layerDepth(layer, index)} `, h('code', { text: shortName, attrs: { title: layer.name, 'data-layer': layer.name } })]),
     h('span', { className: 'cl-subtitle', text: meta }),
   ]);
   if (isClassifierInput) heading.append(h('span', { className: 'cl-chip', text: 'classifier input' }));

@@ -147,7 +147,7 @@ export function trajectorySeries(trajectory: TrajectoryResult, metric: ComparedM
       if (lowRankAt(layer, i)) point.marked = true;
       return point;
     });
-    return { id: layer, label: shortName(layer), color: style.color, dashed: style.dashed, points };
+    return { id: layer, label: shortName(layer), title: layer, color: style.color, dashed: style.dashed, points };
   });
 }
 

@@ -81,7 +81,7 @@ export function differencesSection(comparison: CompareResult, options: Differenc
   const selectable = new SelectableRows(Math.max(0, rows.findIndex((r) => r.key === options.selectedKey)));
   rows.forEach((row, i) => {
     const tr = selectable.add(row.key === options.selectedKey, 'Mark this layer in the charts', () => options.selectRow(row.key));
-    tr.append(h('td', { className: 'cl-num', text: String(i + 1) }), h('td', { className: 'cl-name', text: shortName(row.key), attrs: { title: row.key } }));
+    tr.append(h('td', { className: 'cl-num', text: String(i + 1) }), h('td', { className: 'cl-name', text: shortName(row.key), attrs: { title: row.key, 'data-layer': row.key } }));
     if (relative) {
       tr.append(
         h('td', { className: 'cl-num', text: formatShort(row.relativeDepth) }),
