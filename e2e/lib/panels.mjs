@@ -80,12 +80,15 @@ export async function chartSeriesPoints(card) {
   );
 }
 
-/** The legend texts of a line chart (e.g. "Train (n = 1,000)", "Held-out test (n = 1,000)"). */
+/**
+ * What each legend item of a line chart names (e.g. "Train (n = 1,000)", "Held-out test (n = 1,000)"): its
+ * <title> where the drawn text is shorter (a trajectory's layer drawn by its short name), else its text.
+ */
 export async function chartLegend(card) {
   return card.locator('svg').first().evaluate((svg) => {
     // The legend is the last group of texts drawn at the top margin; its items are <g> with a line, a dot and a text.
     const items = Array.from(svg.querySelectorAll('g > g')).filter((g) => g.querySelector(':scope > line') && g.querySelector(':scope > circle') && g.querySelector(':scope > text'));
-    return items.map((g) => (g.querySelector(':scope > text')?.textContent ?? '').trim());
+    return items.map((g) => (g.querySelector(':scope > title')?.textContent ?? g.querySelector(':scope > text')?.textContent ?? '').trim());
   });
 }
 
@@ -113,9 +116,10 @@ export async function detailHeading(frame) {
   return ((await frame.locator('#cl-detail-heading').textContent()) ?? '').replace(/\s+/g, ' ').trim();
 }
 
-/** The name of the layer the detail section shows (the <code> inside its heading). */
+/** The full tensor name of the layer the detail section shows (the <code> inside its heading shows the short name). */
 export async function detailLayerName(frame) {
-  return ((await frame.locator('#cl-detail-heading code').textContent()) ?? '').trim();
+  const code = frame.locator('#cl-detail-heading code');
+  return (await code.getAttribute('data-layer')) ?? ((await code.textContent()) ?? '').trim();
 }
 
 /**

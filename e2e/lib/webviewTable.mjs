@@ -9,7 +9,8 @@ export function tableWithHeader(frame, headerText) {
 /** The table's body rows as objects { [header]: cell text } (header and cell texts trimmed). */
 export async function readTable(table) {
   return table.evaluate((element) => {
-    const clean = (node) => (node.textContent ?? '').replace(/\s+/g, ' ').trim();
+    // A layer cell shows the layer's short name; its data-layer holds the full tensor name the CLI reports.
+    const clean = (node) => node.getAttribute('data-layer') ?? (node.textContent ?? '').replace(/\s+/g, ' ').trim();
     const headers = Array.from(element.querySelectorAll('thead th, tr:first-child th')).map(clean);
     const bodyRows = Array.from(element.querySelectorAll('tbody tr')).filter((row) => row.querySelector('td') !== null);
     return bodyRows.map((row) => {

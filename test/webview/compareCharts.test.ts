@@ -92,11 +92,11 @@ test('relative depth: x is relative depth in the first run\'s steps, ticks read 
   assert.deepEqual(tiny.points[2]!.tooltip.rows.slice(0, 2).map((r) => r.label), ['deep · deep2', 'tiny · b']);
 });
 
-test('name alignment: x is the depth index and the axis says probe depth, no relative-depth caption', () => {
+test('name alignment: x is the depth index, ticked with the layers\' short names, no relative-depth caption', () => {
   const v = view([tinyResult(), otherRun()], ['base', 'other']);
   const axis = compareXAxis(v.comparison);
-  assert.equal(axis.ticks, undefined);
-  assert.match(axis.label, /^Probe depth/);
+  assert.deepEqual(axis.ticks, v.comparison.rows.map((r, i) => ({ x: i, label: r.key })));
+  assert.match(axis.label, /^Probed layer/);
   assert.doesNotMatch(compareChartSpec(v, 'ncc', options).note ?? '', /relative depth/);
 });
 

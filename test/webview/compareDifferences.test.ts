@@ -82,6 +82,10 @@ test('summary line per run: accuracy, effective depth, penultimate NC1, NC3, NC4
   assert.equal(cells.mostCollapsed, 'c (NC1 1)');
   const withClassifier = { ...s, penultimateNc1: 0.31904, nc3: 0.312, nc4Train: 0.016, nc4Test: 0.06, effectiveDepth: null };
   assert.equal(summaryLine(withClassifier), 'before, v1: accuracy 90.0% / 80.0%, effective depth not reached, penultimate NC1 0.319, NC3 0.312, NC4 1.60% / 6.00%');
+  // Exported tensor names read as the charts name them.
+  const exported = { ...s, effectiveDepth: '/block2/pool/MaxPool_output_0', mostCollapsed: { layer: '/fc2/Relu_output_0', nc1: 0.03 } };
+  assert.equal(summaryCells(exported).effectiveDepth, 'block2/pool');
+  assert.equal(summaryCells(exported).mostCollapsed, 'fc2 (NC1 0.03)');
 });
 
 test('an NC1 change involving a low-rank NC1 is marked; the summary marks the penultimate NC1 and says when no layer is recommended', () => {

@@ -109,3 +109,17 @@ test('a low-rank NC1 at some epoch is ringed in that layer\'s NC1 series and nam
   assert.ok(trajectorySpec(t, 'cdnv', { layers: ['l1'], split: 'train', nc2Metric: 'etfDistance' }).series[0]!.points.every((p) => p.marked !== true));
   assert.equal(trajectory.nc1LowRank, undefined, 'absent when no NC1 is low-rank');
 });
+
+test("the legend names a layer by its short name (the issue's '/block1…utput_0'), the full tensor name as the item's title", () => {
+  const exported = (epoch: number): AnalysisResult => {
+    const r = checkpoint(epoch);
+    const full = ['/block1/relu/Relu_output_0', '/relu_fc/Relu_output_0', '/Flatten_output_0', '/fc/Gemm_output_0', 'logits'];
+    r.layers.forEach((l, i) => (l.name = full[i]!));
+    r.classifier = null;
+    return r;
+  };
+  const t = buildTrajectory([1, 10].map((epoch) => ({ epoch, result: exported(epoch) })));
+  const series = trajectorySeries(t, 'nc1', 'train', t.layers);
+  assert.deepEqual(series.map((s) => s.label), ['block1/relu', 'relu_fc', 'Flatten', 'fc', 'logits']);
+  assert.deepEqual(series.map((s) => s.title), t.layers);
+});

@@ -119,8 +119,40 @@ export const fake: FakeWindowState = {
   errors: [],
 };
 
+/** The tree-view classes, as plain records: a test reads the label, description, tooltip and icon. */
+class FakeTreeItem {
+  description?: string;
+  tooltip?: unknown;
+  iconPath?: unknown;
+  contextValue?: string;
+  id?: string;
+  command?: unknown;
+  accessibilityInformation?: { label: string };
+  constructor(
+    readonly label: string,
+    readonly collapsibleState: number,
+  ) {}
+}
+class FakeMarkdownString {
+  constructor(readonly value: string) {}
+}
+class FakeThemeColor {
+  constructor(readonly id: string) {}
+}
+class FakeThemeIcon {
+  constructor(
+    readonly id: string,
+    readonly color?: FakeThemeColor,
+  ) {}
+}
+
 const vscodeModule = {
   Uri: FakeUri,
+  TreeItem: FakeTreeItem,
+  TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
+  MarkdownString: FakeMarkdownString,
+  ThemeColor: FakeThemeColor,
+  ThemeIcon: FakeThemeIcon,
   EventEmitter: FakeEventEmitter,
   ViewColumn: { Active: -1, Beside: -2, One: 1 },
   ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },

@@ -5,7 +5,7 @@ import { layer, tinyResult } from './helpers';
 
 test('rows carry the table columns, null where a metric was not computed', () => {
   const rows = layerRows(tinyResult());
-  assert.deepEqual(rows[1], { depth: 1, name: 'b', op: 'Relu', dim: 4, nc1Train: null, nc1Test: 2, nccTrain: 0.8, nccTest: 0.7, cdnvTrain: 1, etfTrain: null, nc1TrainCaveat: null, nc1TestCaveat: null });
+  assert.deepEqual(rows[1], { depth: 1, name: 'b', shortName: 'b', op: 'Relu', dim: 4, nc1Train: null, nc1Test: 2, nccTrain: 0.8, nccTest: 0.7, cdnvTrain: 1, etfTrain: null, nc1TrainCaveat: null, nc1TestCaveat: null });
 });
 
 test('sorting: numbers ascending and descending, missing values always last', () => {

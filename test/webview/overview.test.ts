@@ -30,7 +30,7 @@ test('the tooltip gives the layer, both splits at six digits and the reason for 
   const tip = train!.points[1]!.tooltip;
   assert.equal(tip.title, 'b');
   assert.deepEqual(tip.rows, [
-    { label: 'Layer', value: '#1 · Relu [4], D = 4' },
+    { label: 'Layer', value: '#1 · Relu, D = 4' },
     { label: 'Train NC1', value: 'n/a (Sigma_B has rank 0)' },
     { label: 'Test NC1', value: '2.00000' },
   ]);

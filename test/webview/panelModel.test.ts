@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ProgressInfo } from '../../src/protocol/engine';
 import type { RunView } from '../../src/protocol/webview';
-import { initialModel, isComputing, progressFraction, progressText, reduce } from '../../webview/analysis/data/panelModel';
+import { initialModel, PHASE_TEXT, progressFraction, progressText, reduce, runPhase } from '../../webview/analysis/data/panelModel';
 import { asHostMessage } from '../../webview/analysis/data/messages';
 import { asWebviewState } from '../../webview/analysis/data/webviewState';
 import { tinyResult } from './helpers';
@@ -71,10 +71,19 @@ test('saved webview state: a runId is required, bad optional fields are dropped'
   assert.deepEqual(asWebviewState({ runId: 'r', nc2Metric: 'bogus', detailSplit: 'valid', tableSort: { column: 'x', direction: 'up' } }), { runId: 'r' });
 });
 
-test('the panel counts as computing once a pass is under way, not while the engine loads the model', () => {
-  const at = (stage: ProgressInfo['stage']): ProgressInfo => ({ stage, split: 'train', done: 64, total: 2000, message: '' });
-  assert.equal(isComputing(initialModel(null)), false);
-  assert.equal(isComputing(reduce(initialModel(null), { kind: 'progress', progress: at('load') })), false);
-  assert.equal(isComputing(reduce(initialModel(null), { kind: 'progress', progress: at('pass1') })), true);
-  assert.equal(isComputing(reduce(initialModel(null), { kind: 'progress', progress: at('pass2') })), true);
+test('one phase for the chip, the body and the bar: starting until a pass (or later stage) is reported, then running', () => {
+  const at = (stage: ProgressInfo['stage']): ProgressInfo => ({ stage, split: 'train', done: 192, total: 2000, message: '' });
+  const after = (stage: ProgressInfo['stage']) => runPhase(reduce(initialModel(null), { kind: 'progress', progress: at(stage) }));
+  assert.equal(runPhase(initialModel(null)), 'starting');
+  assert.equal(after('load'), 'starting');
+  assert.equal(after('layers'), 'starting');
+  // The case: pass 1 at 192 / 2,000 is running, never "Starting" / "Waiting for the analysis to start".
+  assert.equal(after('pass1'), 'computing');
+  assert.equal(after('pass2'), 'computing');
+  assert.equal(after('metrics'), 'computing');
+  assert.equal(PHASE_TEXT.computing.chip, 'Running');
+  assert.match(PHASE_TEXT.computing.waiting, /^Running/);
+  assert.match(PHASE_TEXT.starting.waiting, /^Starting/);
+  const failed = reduce(reduce(initialModel(null), { kind: 'progress', progress: at('pass1') }), { kind: 'failed', message: 'boom' });
+  assert.equal(runPhase(failed), 'failed');
 });

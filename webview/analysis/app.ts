@@ -14,7 +14,7 @@ import { exportFileName } from './data/exportNames';
 import { displayedLayer } from './data/layerDetail';
 import { layerTableCsv, type TableSort } from './data/layerTable';
 import type { Nc2Metric } from './data/overview';
-import { initialModel, isComputing, reduce, type PanelModel } from './data/panelModel';
+import { initialModel, PHASE_TEXT, reduce, runPhase, type PanelModel } from './data/panelModel';
 import type { AnalysisWebviewState } from './data/webviewState';
 import type { ViewContext } from './views/context';
 import { detailView } from './views/detailView';
@@ -71,8 +71,11 @@ export class AnalysisApp {
       // A saved selection belongs to the run it was made in.
       this.model = { ...this.model, selectedLayer: null };
     }
+    const phaseBefore = runPhase(this.model);
     this.model = reduce(this.model, message);
-    if (message.kind === 'progress') {
+    // Progress comes often: the bar alone is updated, unless the run's phase changed (the chip and the
+    // body say the phase too, and must never contradict the bar).
+    if (message.kind === 'progress' && runPhase(this.model) === phaseBefore) {
       this.progress.update(this.model.progress, this.isRunning());
       return;
     }
@@ -157,9 +160,8 @@ export class AnalysisApp {
     clear(this.content);
     const run = this.model.run;
     if (!run) {
-      // Nothing to draw until the training split's two passes are done; say so rather than "waiting".
-      const hint = this.model.failure !== null ? '' : isComputing(this.model) ? 'The charts appear when both passes over the training split are done.' : 'Waiting for the analysis to start…';
-      this.content.append(h('p', { className: 'cl-hint cl-waiting', text: hint }));
+      // Nothing to draw until the training split's two passes are done: the body says the chip's phase.
+      this.content.append(h('p', { className: 'cl-hint cl-waiting', text: PHASE_TEXT[runPhase(this.model)].waiting }));
       return;
     }
     const result = run.result;

@@ -6,6 +6,7 @@
 import * as d3 from 'd3';
 import type { Theme } from '../common/theme';
 import { formatExact, formatShort } from '../common/format';
+import { cellLabeler } from './cellLabel';
 import { createSvg, enableKeyboard, gridNeighbour, isLight, styleAxis, textWidth, type ChartInteraction, type FocusableMark, type Group } from './chartKit';
 import type { ChartSize, HeatmapSpec, TooltipContent } from './types';
 
@@ -57,7 +58,13 @@ export function renderHeatmap(container: HTMLElement, spec: HeatmapSpec, size: C
   const gridSize = cell * k;
   const { color, legend, domain } = colorScale(spec, theme);
   const highlighted = new Set((spec.highlighted ?? []).map(([r, c]) => `${r},${c}`));
-  const showValues = cell >= 30 && k <= 12;
+  // Values are written in the cells of a small matrix, all in one form that fits, or none (cellLabel.ts).
+  const shown: number[] = [];
+  for (let r = 0; r < k; r++) for (let c = 0; c < k; c++) {
+    const raw = spec.values[r]?.[c];
+    if (typeof raw === 'number' && Number.isFinite(raw) && !(spec.blankDiagonal === true && r === c)) shown.push(raw);
+  }
+  const labeler = k <= 12 ? cellLabeler(shown, cell, spec.colorScale.kind === 'diverging') : null;
 
   const marks: FocusableMark[] = [];
   const cells = root.append('g');
@@ -87,7 +94,8 @@ export function renderHeatmap(container: HTMLElement, spec: HeatmapSpec, size: C
           .attr('stroke-width', 1)
           .attr('pointer-events', 'none');
       }
-      if (showValues && value !== null && !blank) {
+      const label = labeler !== null && value !== null && !blank ? labeler(value) : null;
+      if (label !== null) {
         cells
           .append('text')
           .attr('x', x + cell / 2)
@@ -97,7 +105,7 @@ export function renderHeatmap(container: HTMLElement, spec: HeatmapSpec, size: C
           .attr('class', 'cl-cell-value')
           .attr('pointer-events', 'none')
           .attr('fill', isLight(fill) === isLight(theme.background) ? theme.foreground : theme.background)
-          .text(Math.abs(value) >= 0.995 && spec.colorScale.kind === 'diverging' ? value.toFixed(0) : formatShort(value, 2));
+          .text(label);
       }
       const tooltip: TooltipContent = {
         title: r === c ? spec.rowLabels[r]! : `${spec.rowLabels[r]} × ${spec.colLabels[c]}`,

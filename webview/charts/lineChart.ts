@@ -9,6 +9,7 @@ import { formatShort } from '../common/format';
 import { linearDomain, logDomain, logPlottable } from './domain';
 import { placeLineLabels } from './labelPlacement';
 import { fitLegendLabels, legendItemWidth } from './legendFit';
+import { fitXTicks, SLANT_DEGREES, type FittedXTicks } from './xTickFit';
 import {
   axisTitle,
   createSvg,
@@ -31,9 +32,9 @@ interface PlacedPoint {
   py: number;
 }
 
-function yScaleOf(spec: LineChartSpec, height: number): d3.ScaleContinuousNumeric<number, number> {
+function yScaleOf(spec: LineChartSpec, plotBottom: number): d3.ScaleContinuousNumeric<number, number> {
   const values = [...spec.series.flatMap((s) => s.points.map((p) => p.y)), ...spec.hLines.map((l) => l.value)];
-  const range: [number, number] = [height - MARGIN.bottom, MARGIN.top];
+  const range: [number, number] = [plotBottom, MARGIN.top];
   if (spec.yScale === 'log') return d3.scaleLog().domain(spec.yDomain ?? logDomain(values).domain).range(range).clamp(true);
   const domain = spec.yDomain ?? linearDomain(values, { includeZero: true });
   const scale = d3.scaleLinear().domain(domain).range(range);
@@ -51,12 +52,21 @@ function yTickFormat(spec: LineChartSpec, scale: d3.ScaleContinuousNumeric<numbe
   return (v) => formatShort(v);
 }
 
-function xTicks(spec: LineChartSpec, xs: number[], width: number): { x: number; label: string }[] {
-  if (spec.xTicks) return spec.xTicks;
+/**
+ * The x ticks as drawn: the spec's own (layer names), fitted under the plot (xTickFit.ts); else integer
+ * ticks over the points, as many as fit.
+ */
+function xTicks(spec: LineChartSpec, xs: number[], width: number, pxPerUnit: number): FittedXTicks {
+  if (spec.xTicks) {
+    const sorted = [...spec.xTicks].sort((a, b) => a.x - b.x);
+    const gaps = sorted.slice(1).map((t, i) => t.x - sorted[i]!.x);
+    return fitXTicks(sorted, (gaps.length > 0 ? Math.min(...gaps) : 1) * pxPerUnit);
+  }
   const unique = Array.from(new Set(xs.filter((x) => Number.isInteger(x)))).sort((a, b) => a - b);
   const room = Math.max(1, Math.floor((width - MARGIN.left - MARGIN.right) / 26));
   const step = Math.max(1, Math.ceil(unique.length / room));
-  return unique.filter((_, i) => i % step === 0).map((x) => ({ x, label: String(x) }));
+  const ticks = unique.filter((_, i) => i % step === 0).map((x) => ({ x, label: String(x) }));
+  return { ticks, slanted: false, extraBottom: 0 };
 }
 
 function drawLegend(svg: Group, spec: LineChartSpec, theme: Theme, width: number): void {
@@ -77,7 +87,8 @@ function drawLegend(svg: Group, spec: LineChartSpec, theme: Theme, width: number
       .attr('stroke', color)
       .attr('stroke-width', 1.5);
     item.append('text').attr('x', 28).attr('y', 0).attr('dy', '0.35em').attr('fill', 'currentColor').text(label);
-    if (label !== s.label) item.append('title').text(s.label);
+    const full = s.title ?? s.label;
+    if (label !== full) item.append('title').text(full);
     x += legendItemWidth(label);
   });
 }
@@ -94,10 +105,12 @@ export function renderLineChart(container: HTMLElement, spec: LineChartSpec, siz
     .scaleLinear()
     .domain([xMin - 0.5, xMax + 0.5])
     .range([MARGIN.left, width - MARGIN.right]);
-  const y = yScaleOf(spec, height);
-  const plotTop = MARGIN.top;
-  const plotBottom = height - MARGIN.bottom;
   const step = Math.abs(x(1) - x(0));
+  const ticks = xTicks(spec, xs, width, step);
+  // Slanted layer names take more room under the axis: the plot gives it up (the chart keeps its size).
+  const plotTop = MARGIN.top;
+  const plotBottom = height - MARGIN.bottom - ticks.extraBottom;
+  const y = yScaleOf(spec, plotBottom);
 
   // Gridlines first, under everything.
   const yTickValues = spec.yScale === 'log' ? y.ticks().filter((v) => Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9) : y.ticks(5);
@@ -133,11 +146,14 @@ export function renderLineChart(container: HTMLElement, spec: LineChartSpec, siz
     .call(
       d3
         .axisBottom(x)
-        .tickValues(xTicks(spec, xs, width).map((t) => t.x))
-        .tickFormat((v) => spec.xTicks?.find((t) => t.x === Number(v))?.label ?? String(v))
+        .tickValues(ticks.ticks.map((t) => t.x))
+        .tickFormat((v) => ticks.ticks.find((t) => t.x === Number(v))?.label ?? String(v))
         .tickSizeOuter(0),
     ) as unknown as Group;
   styleAxis(xAxis, theme);
+  if (ticks.slanted) {
+    xAxis.selectAll<SVGTextElement, unknown>('.tick text').attr('text-anchor', 'end').attr('dx', '-0.4em').attr('dy', '0.5em').attr('transform', `rotate(-${SLANT_DEGREES})`);
+  }
   const yAxis = root
     .append('g')
     .attr('transform', `translate(${MARGIN.left},0)`)

@@ -40,6 +40,8 @@ export interface LinePoint {
 export interface LineSeries {
   id: string;
   label: string;
+  /** The full name the label stands for (a layer's tensor name), given as the legend item's tooltip. */
+  title?: string;
   color: ChartColor;
   dashed?: boolean;
   points: LinePoint[];

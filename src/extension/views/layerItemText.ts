@@ -4,6 +4,7 @@
  */
 import type { LayerResult, SplitLayerMetrics } from '../../core/result';
 import { LOW_RANK_MARK, lowRankNc1Reason, lowRankOf } from '../../core/lowRankNc1';
+import { layerSizeText } from '../../core/layerNames';
 
 export const fmtMetric = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : v >= 100 || v < 0.01 ? v.toExponential(1) : v.toPrecision(3));
 export const fmtPercent = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)}%`);
@@ -37,7 +38,7 @@ export function layerItemText(layer: LayerResult, classCount: number, isClassifi
     ...(testRank !== null ? [`${LOW_RANK_MARK} test: ${lowRankNc1Reason(testRank, classCount)}.`] : []),
   ];
   const tooltip =
-    `**#${layer.depth} ${layer.name}** (${layer.op}, ${layer.shape.join('×')} = ${layer.dim})\n\n` +
+    `**#${layer.depth} ${layer.name}** (${layer.op}, ${layerSizeText(layer.shape, layer.dim)})\n\n` +
     `| | train | test |\n|---|---|---|\n` +
     `| NC1 | ${markdownLiteral(nc1Text(m, classCount))} | ${markdownLiteral(nc1Text(test, classCount))} |\n` +
     `| NCC accuracy | ${fmtPercent(m.nccAccuracy)} | ${fmtPercent(test?.nccAccuracy)} |\n` +

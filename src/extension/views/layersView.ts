@@ -4,11 +4,11 @@ import type { AnalysisResult, LayerResult } from '../../core/result';
 import type { RunEntry, RunStore } from '../store/runStore';
 import { collapseIcon } from './collapseLevel';
 import { layerItemText } from './layerItemText';
-import { layerLabel } from './layerLabel';
+import { layerNamer } from '../../core/layerNames';
 
 export type LayersNode =
   | { kind: 'checkpoint'; entry: RunEntry }
-  | { kind: 'layer'; runId: string; layer: LayerResult; isClassifierInput: boolean; classCount: number };
+  | { kind: 'layer'; runId: string; layer: LayerResult; isClassifierInput: boolean; classCount: number; shortName: string };
 
 /**
  * The side panel's Layers view: each analysed checkpoint (its latest stored run) expands to its probed
@@ -40,7 +40,7 @@ export class LayersViewProvider implements vscode.TreeDataProvider<LayersNode> {
       return item;
     }
     const text = layerItemText(node.layer, node.classCount, node.isClassifierInput);
-    const item = new vscode.TreeItem(layerLabel(node.layer.name), vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(node.shortName, vscode.TreeItemCollapsibleState.None);
     item.description = text.description;
     // Screen readers (and the end-to-end test) get the full tensor name the label may shorten.
     item.accessibilityInformation = { label: text.accessibilityLabel };
@@ -68,7 +68,10 @@ export class LayersViewProvider implements vscode.TreeDataProvider<LayersNode> {
     }
     if (!result) return [];
     const input = result.classifier?.input;
-    return result.layers.map((layer) => ({ kind: 'layer', runId: node.entry.id, layer, isClassifierInput: layer.name === input, classCount: result.classes.count }));
+    // The same short names as the analysis panel's charts and table (src/core/layerNames.ts).
+    const shortName = layerNamer(result.layers.map((l) => l.name));
+    const classCount = result.classes.count;
+    return result.layers.map((layer) => ({ kind: 'layer', runId: node.entry.id, layer, isClassifierInput: layer.name === input, classCount, shortName: shortName(layer.name) }));
   }
 
   dispose(): void {

@@ -45,3 +45,16 @@ test('a low-rank held-out NC1 alone is explained in the tooltip, the row (train)
   assert.match(text.tooltip, /\| NC1 \| 0\.300 \| 0\.200\\\* \|/);
   assert.match(text.tooltip, /\\\* test: NC1 over rank 3 < K−1 = 9/);
 });
+
+test('the hover names the op and the size once: "D = 128" for a flat layer, the shape for a feature map', () => {
+  const [flat, map] = layers();
+  flat!.op = 'Relu';
+  flat!.shape = [128];
+  flat!.dim = 128;
+  assert.match(layerItemText(flat!, 10, false).tooltip, /^\*\*#0 fc8\*\* \(Relu, D = 128\)\n/);
+  assert.doesNotMatch(layerItemText(flat!, 10, false).tooltip, /128 = 128/);
+  map!.op = 'MaxPool';
+  map!.shape = [64, 7, 7];
+  map!.dim = 3136;
+  assert.match(layerItemText(map!, 10, false).tooltip, /^\*\*#1 fc\*\* \(MaxPool, 64×7×7, D = 3,136\)\n/);
+});

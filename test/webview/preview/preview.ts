@@ -4,26 +4,27 @@
  * theme's --vscode-* variables and posts a scenario's messages, then screenshots it with headless
  * Chromium and reports script errors and CSP violations found in the page.
  *
- *   node --import tsx test/webview/preview/preview.ts [--theme dark,light,hc] [--scenario full,partial,failed,notest,select,many,lowrank]
+ *   node --import tsx test/webview/preview/preview.ts [--theme dark,light,hc] [--scenario full,starting,partial,failed,notest,select,many,lowrank]
  *        [--out /tmp/collapse-lens-preview] [--width 1400] [--height 3200] [--no-shot] [--split]
- *        [--interact focus|export|select] [--use-dist]
+ *        [--interact focus|export|select] [--use-dist] [--result .artifacts/demo-result.json]
  *
  * Exit status 1 when a page reported an error or a CSP violation.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { AnalysisResult } from '../../../src/core/result';
 import type { HostToAnalysisPanel } from '../../../src/protocol/webview';
 import { arg, bundle, inspectPage, ROOT, stubScript, writePage, type PreviewPanel } from './harness';
 import { THEME_VARIABLES, type PreviewTheme } from './themes';
 
 const PANEL: PreviewPanel = { entry: 'webview/analysis/main.ts', script: 'analysis.js', styles: ['panel.css'] };
-const SCENARIOS = ['full', 'partial', 'failed', 'notest', 'select', 'many', 'lowrank'] as const;
+const SCENARIOS = ['full', 'starting', 'partial', 'failed', 'notest', 'select', 'many', 'lowrank'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
+/** The committed sample, or the result JSON named by --result (e.g. the demo's, for the README's screenshot). */
 function loadSample(): AnalysisResult {
-  return JSON.parse(readFileSync(join(ROOT, 'test/webview/fixtures/sample-result.json'), 'utf8')) as AnalysisResult;
+  return JSON.parse(readFileSync(arg('result', join(ROOT, 'test/webview/fixtures/sample-result.json')), 'utf8')) as AnalysisResult;
 }
 
 function withoutTest(result: AnalysisResult): AnalysisResult {
@@ -90,7 +91,9 @@ function lowRank(result: AnalysisResult): AnalysisResult {
 
 function messages(scenario: Scenario): HostToAnalysisPanel[] {
   const sample = loadSample();
-  const run = (result: AnalysisResult) => ({ runId: 'run-2025-06-01-fashion-cnn', label: 'fashion-cnn.onnx · Fashion-MNIST', result });
+  // A --result is labelled by its checkpoint's file name, as the extension labels a run.
+  const label = process.argv.includes('--result') ? basename(sample.checkpoint.path) : 'fashion-cnn.onnx · Fashion-MNIST';
+  const run = (result: AnalysisResult) => ({ runId: 'run-2025-06-01-fashion-cnn', label, result });
   const progress: HostToAnalysisPanel = {
     kind: 'progress',
     progress: { stage: 'pass2', split: 'train', layer: sample.layers[4]!.name, done: 1200, total: 2000, message: '' },
@@ -109,6 +112,9 @@ function messages(scenario: Scenario): HostToAnalysisPanel[] {
       return [{ kind: 'show', run: run(lowRank(sample)), complete: true }];
     case 'notest':
       return [{ kind: 'show', run: run(withoutTest(sample)), complete: true }];
+    case 'starting':
+      // Pass 1 under way, nothing to draw yet: the chip, the body and the bar must tell one state.
+      return [{ kind: 'progress', progress: { stage: 'pass1', split: 'train', layer: '', done: 192, total: 2000, message: '' } }];
     case 'partial':
       return [{ kind: 'show', run: run(partial(sample, 4)), complete: false }, progress];
     case 'failed':

@@ -5,12 +5,16 @@ import type { AnalysisResult, SplitLayerMetrics, SplitName } from '../../../src/
 import { formatCount, formatPercent, formatShort } from '../../common/format';
 import { LOW_RANK_MARK, lowRankNc1Reason, lowRankOf } from '../../../src/core/lowRankNc1';
 import { layerDepth, resultSplits } from './overview';
+import { layerNamer } from '../../../src/core/layerNames';
 
 export type ColumnId = 'depth' | 'name' | 'op' | 'dim' | 'nc1Train' | 'nc1Test' | 'nccTrain' | 'nccTest' | 'cdnvTrain' | 'etfTrain';
 
 export interface LayerRow {
   depth: number;
+  /** The full tensor name: what selecting the row selects, and the cell's tooltip. */
   name: string;
+  /** The name as the table shows it (src/core/layerNames.ts, the charts' and the Layers view's rule). */
+  shortName: string;
   op: string;
   dim: number;
   nc1Train: number | null;
@@ -47,12 +51,14 @@ const markedNc1 = (value: number | null, caveat: string | null): string => forma
 const num = (v: number | null | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 export function layerRows(result: AnalysisResult): LayerRow[] {
+  const shortName = layerNamer(result.layers.map((l) => l.name));
   return result.layers.map((layer, index) => {
     const train = layer.metrics.train;
     const test = layer.metrics.test;
     return {
       depth: layerDepth(layer, index),
       name: layer.name,
+      shortName: shortName(layer.name),
       op: layer.op,
       dim: layer.dim,
       nc1Train: num(train.nc1),
@@ -69,15 +75,15 @@ export function layerRows(result: AnalysisResult): LayerRow[] {
 
 const ALL_COLUMNS: ColumnDef[] = [
   { id: 'depth', label: '#', title: 'Probe order (0 = shallowest)', numeric: true, format: (r) => String(r.depth) },
-  { id: 'name', label: 'Layer', title: 'Tensor or layer name', numeric: false, format: (r) => r.name },
+  { id: 'name', label: 'Layer', title: 'Layer, by its short name (hover a name for the full tensor name)', numeric: false, format: (r) => r.shortName },
   { id: 'op', label: 'Op', title: 'Operation that produced the tensor', numeric: false, format: (r) => r.op },
   { id: 'dim', label: 'Dim', title: 'Values per sample (D)', numeric: true, format: (r) => formatCount(r.dim) },
   { id: 'nc1Train', label: 'NC1 train', title: 'tr(Σ_W Σ_B⁺)/K on the training split', numeric: true, format: (r) => markedNc1(r.nc1Train, r.nc1TrainCaveat), caveat: (r) => r.nc1TrainCaveat },
   { id: 'nc1Test', label: 'NC1 test', title: 'tr(Σ_W Σ_B⁺)/K on the held-out split', numeric: true, format: (r) => markedNc1(r.nc1Test, r.nc1TestCaveat), caveat: (r) => r.nc1TestCaveat },
   { id: 'nccTrain', label: 'NCC train', title: 'Nearest-class-centre accuracy, training split', numeric: true, format: (r) => formatPercent(r.nccTrain) },
   { id: 'nccTest', label: 'NCC test', title: 'Nearest-class-centre accuracy, held-out split (training means)', numeric: true, format: (r) => formatPercent(r.nccTest) },
-  { id: 'cdnvTrain', label: 'CDNV', title: 'Mean CDNV over class pairs, training split', numeric: true, format: (r) => formatShort(r.cdnvTrain) },
-  { id: 'etfTrain', label: 'ETF dist.', title: 'Distance of the centred class means to a simplex ETF, training split', numeric: true, format: (r) => formatShort(r.etfTrain) },
+  { id: 'cdnvTrain', label: 'CDNV train', title: 'Mean CDNV over class pairs, training split', numeric: true, format: (r) => formatShort(r.cdnvTrain) },
+  { id: 'etfTrain', label: 'ETF dist. train', title: 'Distance of the centred class means to a simplex ETF, training split', numeric: true, format: (r) => formatShort(r.etfTrain) },
 ];
 
 const TEST_COLUMNS: ReadonlySet<ColumnId> = new Set(['nc1Test', 'nccTest']);

@@ -4,10 +4,11 @@
  */
 import { LOG_SCALE_METRICS, type ComparedMetric } from '../../../src/core/compare/align';
 import type { AnalysisResult, LayerResult, SplitLayerMetrics, SplitName } from '../../../src/core/result';
-import type { ChartColor, LinePoint, LineChartSpec, LineSeries, ReferenceLine, TooltipRow } from '../../charts/types';
+import type { ChartColor, LinePoint, LineChartSpec, LineSeries, ReferenceLine, TooltipRow, XTick } from '../../charts/types';
 import { logDomain } from '../../charts/domain';
 import { formatCount, formatExact, formatPercent, formatPercentExact } from '../../common/format';
 import { lowRankOf } from '../../../src/core/lowRankNc1';
+import { layerNamer, layerSizeText } from '../../../src/core/layerNames';
 
 export type OverviewChartId = 'nc1' | 'ncc' | 'nc2' | 'cdnv';
 export type Nc2Metric = 'etfDistance' | 'equinorm' | 'equiangularity' | 'maxAngle';
@@ -109,8 +110,7 @@ export function layerDepth(layer: LayerResult, index: number): number {
 }
 
 export function describeLayer(layer: LayerResult): string {
-  const shape = layer.shape.length > 0 ? `[${layer.shape.join('×')}]` : '';
-  return `${layer.op} ${shape}, D = ${formatCount(layer.dim)}`.replace('  ', ' ');
+  return `${layer.op}, ${layerSizeText(layer.shape, layer.dim)}`;
 }
 
 function metricValue(metrics: SplitLayerMetrics | undefined, metric: DepthMetric): number | null {
@@ -180,8 +180,17 @@ export function depthSeries(result: AnalysisResult, metric: DepthMetric): LineSe
   }));
 }
 
+/**
+ * The depth axis's ticks: each probed layer by its short name (src/core/layerNames.ts), so a reader sees
+ * which layer a point is without hovering; the tooltip has the full name.
+ */
+export function layerTicks(result: AnalysisResult): XTick[] {
+  const shortName = layerNamer(result.layers.map((l) => l.name));
+  return result.layers.map((layer, index) => ({ x: layerDepth(layer, index), label: shortName(layer.name) }));
+}
+
 /** The x axis against depth: the probe order (the compare panel's too, when the runs align by name). */
-export const DEPTH_LABEL = 'Probe depth (layer index, input → output)';
+export const DEPTH_LABEL = 'Probed layer (input → output)';
 
 function logNote(series: LineSeries[]): string | undefined {
   const { hiddenNonPositive } = logDomain(series.flatMap((s) => s.points.map((p) => p.y)));
@@ -223,7 +232,7 @@ export interface OverviewOptions {
 }
 
 /** The chart's own fields; the rest is what every overview chart shares (see depthChart). */
-type DepthChartFields = Pick<LineChartSpec, 'id' | 'title' | 'yLabel'> & MetricAxis & Partial<Pick<LineChartSpec, 'hLines' | 'vLines'>>;
+type DepthChartFields = Pick<LineChartSpec, 'id' | 'title' | 'yLabel'> & MetricAxis & Partial<Pick<LineChartSpec, 'hLines' | 'vLines' | 'xTicks'>>;
 
 /**
  * An overview chart: depth on x, no reference lines unless `fields` says otherwise; its
@@ -245,5 +254,5 @@ export function overviewSpec(result: AnalysisResult, chart: OverviewChartId, opt
   const { id, title, yLabel, metric } = depthChartText(chart, options.nc2Metric);
   // Only the accuracy chart carries reference lines: the network's own accuracy and the effective depth.
   const lines = chart === 'ncc' ? { hLines: accuracyLines(result), vLines: effectiveDepthLine(result) } : {};
-  return depthChart(depthSeries(result, metric), options.selectedLayer, { id, title, yLabel, ...metricAxis(metric), ...lines });
+  return depthChart(depthSeries(result, metric), options.selectedLayer, { id, title, yLabel, xTicks: layerTicks(result), ...metricAxis(metric), ...lines });
 }

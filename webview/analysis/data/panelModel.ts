@@ -5,6 +5,7 @@
 import type { ProgressInfo } from '../../../src/protocol/engine';
 import type { HostToAnalysisPanel, RunView } from '../../../src/protocol/webview';
 import { formatCount } from '../../common/format';
+import { shortLayerName } from '../../../src/core/layerNames';
 
 export interface PanelModel {
   run: RunView | null;
@@ -44,9 +45,33 @@ export function reduce(model: PanelModel, message: HostToAnalysisPanel): PanelMo
   }
 }
 
+/**
+ * Where the run stands, the one state the chip, the body and the progress bar all tell: before any
+ * progress or while the engine reads the model and lists its layers it is starting; once it reports
+ * anything later (a pass, the metrics) it is computing, with nothing to draw until the training split's
+ * two passes are done; then it shows partial results, and at the end it is complete (or failed).
+ */
+export type RunPhase = 'starting' | 'computing' | 'partial' | 'complete' | 'failed';
+
+const STARTING_STAGES: ReadonlySet<ProgressInfo['stage']> = new Set(['load', 'layers']);
+
+export function runPhase(model: PanelModel): RunPhase {
+  if (model.failure !== null) return 'failed';
+  if (model.complete) return 'complete';
+  if (model.run !== null) return 'partial';
+  return model.progress === null || STARTING_STAGES.has(model.progress.stage) ? 'starting' : 'computing';
+}
+
+/** Each phase's chip and the line the body shows while there is nothing to draw (empty: nothing). */
+export const PHASE_TEXT: Record<RunPhase, { chip: string; waiting: string }> = {
+  starting: { chip: 'Starting', waiting: 'Starting the analysis: loading the model and opening the data…' },
+  computing: { chip: 'Running', waiting: 'Running: the charts appear when both passes over the training split are done.' },
+  partial: { chip: 'Running: partial results', waiting: '' },
+  complete: { chip: 'Complete', waiting: '' },
+  failed: { chip: 'Failed', waiting: '' },
+};
+
 /** Progress as a fraction in [0, 1], or null when the total is unknown. */
-/** The engine reports a pass under way (not only its start: reading the model, opening the data). */
-export const isComputing = (model: PanelModel): boolean => model.progress?.stage === 'pass1' || model.progress?.stage === 'pass2';
 
 export function progressFraction(progress: ProgressInfo): number | null {
   if (!Number.isFinite(progress.total) || progress.total <= 0 || !Number.isFinite(progress.done)) return null;
@@ -62,11 +87,11 @@ const STAGE_LABELS: Record<ProgressInfo['stage'], string> = {
   write: 'Writing the result',
 };
 
-/** "Pass 2 (variability, NCC) · train · /block2/Relu · 1,200 / 2,000" */
+/** "Pass 2 (variability, NCC) · train · block2/relu · 1,200 / 2,000": the layer by its short name, as the charts name it. */
 export function progressText(progress: ProgressInfo): string {
   const parts = [STAGE_LABELS[progress.stage] ?? progress.stage];
   if (progress.split) parts.push(progress.split);
-  if (progress.layer) parts.push(progress.layer);
+  if (progress.layer) parts.push(shortLayerName(progress.layer));
   if (progress.total > 0) parts.push(`${formatCount(progress.done)} / ${formatCount(progress.total)}`);
   if (progress.message) parts.push(progress.message);
   return parts.join(' · ');

@@ -22,6 +22,7 @@ import {
   worstEtfDeviation,
   type ClassifierFacts,
 } from '../data/layerDetail';
+import { layerNamer } from '../../../src/core/layerNames';
 import { describeLayer, layerDepth, resultSplits } from '../data/overview';
 import { chartCard, segmented } from './chartCard';
 import type { ViewContext } from './context';
@@ -131,9 +132,11 @@ export function detailView(context: ViewContext, result: AnalysisResult, layer: 
   const split: SplitName = splits.includes(prefs.split) ? prefs.split : 'train';
   const isClassifierInput = result.classifier?.input === layer.name;
   const rank = layer.metrics[split]?.nc1Rank;
-  const meta = [describeLayer(layer), rank === null || rank === undefined ? null : `Σ_B rank used ${rank} of ${result.classes.count - 1}`].filter((s): s is string => s !== null).join(' · ');
+  const shortName = layerNamer(result.layers.map((l) => l.name))(layer.name);
+  // The heading names the layer as the charts and the table do; the full tensor name follows it.
+  const meta = [shortName === layer.name ? null : layer.name, describeLayer(layer), rank === null || rank === undefined ? null : `Σ_B rank used ${rank} of ${result.classes.count - 1}`].filter((s): s is string => s !== null).join(' · ');
   const heading = h('div', { className: 'cl-detail-heading' }, [
-    h('h2', { attrs: { id: 'cl-detail-heading' } }, [`Layer #${layerDepth(layer, index)} `, h('code', { text: layer.name })]),
+    h('h2', { attrs: { id: 'cl-detail-heading' } }, [`Layer #${layerDepth(layer, index)} `, h('code', { text: shortName, attrs: { title: layer.name, 'data-layer': layer.name } })]),
     h('span', { className: 'cl-subtitle', text: meta }),
   ]);
   if (isClassifierInput) heading.append(h('span', { className: 'cl-chip', text: 'classifier input' }));

@@ -3,7 +3,7 @@
  * failure banner (the progress bar below it is views/progressBar.ts).
  */
 import { button, h } from '../../common/dom';
-import { isComputing, type PanelModel } from '../data/panelModel';
+import { PHASE_TEXT, runPhase, type PanelModel } from '../data/panelModel';
 
 export interface HeaderActions {
   exportJson(): void;
@@ -13,9 +13,9 @@ export interface HeaderActions {
 }
 
 function statusChip(model: PanelModel): HTMLElement {
-  if (model.failure !== null) return h('span', { className: 'cl-chip cl-chip-error', text: 'Failed' });
-  if (!model.complete) return h('span', { className: 'cl-chip cl-chip-running', text: model.run ? 'Running: partial results' : isComputing(model) ? 'Running' : 'Starting' });
-  return h('span', { className: 'cl-chip', text: 'Complete' });
+  const phase = runPhase(model);
+  const kind = phase === 'failed' ? ' cl-chip-error' : phase === 'complete' ? '' : ' cl-chip-running';
+  return h('span', { className: `cl-chip${kind}`, text: PHASE_TEXT[phase].chip });
 }
 
 export function headerView(model: PanelModel, actions: HeaderActions): HTMLElement {

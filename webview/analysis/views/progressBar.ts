@@ -32,6 +32,6 @@ export class ProgressBar {
     if (fraction === null) this.element.removeAttribute('aria-valuenow');
     else this.element.setAttribute('aria-valuenow', (fraction * 100).toFixed(0));
     const prefix = label ? `${label} · ` : '';
-    this.text.textContent = progress ? `${prefix}${progressText(progress)}${fraction === null ? '' : ` (${formatPercent(fraction, 0)})`}` : 'Waiting for the engine…';
+    this.text.textContent = progress ? `${prefix}${progressText(progress)}${fraction === null ? '' : ` (${formatPercent(fraction, 0)})`}` : 'Starting: waiting for the engine…';
   }
 }

@@ -2,19 +2,21 @@
  * The summary facts (with layer links that select the layer), the conventions note and the warnings.
  */
 import type { AnalysisResult } from '../../../src/core/result';
+import { layerNamer } from '../../../src/core/layerNames';
 import { button, h } from '../../common/dom';
 import { resultWarnings, summaryFacts } from '../data/summary';
 
 export function summaryView(result: AnalysisResult, complete: boolean, selectLayer: (name: string) => void): HTMLElement {
   const list = h('dl', { className: 'cl-facts' });
+  const shortName = layerNamer(result.layers.map((l) => l.name));
   for (const fact of summaryFacts(result, complete)) {
     const value = h('dd', {}, fact.text ? [fact.text] : []);
     if (fact.layer) {
       const layer = fact.layer;
       value.append(
-        button(`#${layer.depth} ${layer.name}`, () => selectLayer(layer.name), {
+        button(`#${layer.depth} ${shortName(layer.name)}`, () => selectLayer(layer.name), {
           className: 'cl-link',
-          attrs: { title: 'Show this layer in the detail below', 'data-focus-key': `fact-${fact.id}` },
+          attrs: { title: `Show ${layer.name} in the detail below`, 'data-focus-key': `fact-${fact.id}` },
         }),
       );
       if (fact.after) value.append(fact.after);

@@ -44,6 +44,10 @@ export function tableView(result: AnalysisResult, prefs: TablePrefs): HTMLElemen
     const tr = selectable.add(row.name === prefs.selectedLayer, `Show ${row.name} in the layer detail`, () => prefs.selectLayer(row.name));
     for (const column of columns) {
       const td = h('td', { className: column.numeric ? 'cl-num' : column.id === 'name' ? 'cl-name' : '', text: column.format(row) });
+      if (column.id === 'name') {
+        td.title = row.name;
+        td.dataset['layer'] = row.name;
+      }
       if (EXACT_COLUMNS.has(column.id)) {
         const v = row[column.id as keyof LayerRow];
         td.title = formatExact(typeof v === 'number' ? v : null);

@@ -15,6 +15,7 @@ import type { CompareView } from '../../../src/protocol/webview';
 import { logDomain } from '../../charts/domain';
 import type { LineChartSpec, LinePoint, LineSeries, TooltipContent, TooltipRow, XTick } from '../../charts/types';
 import { formatShort } from '../../common/format';
+import { layerNamer } from '../../../src/core/layerNames';
 import { DEPTH_LABEL, depthChartText, formatMetric, joinNotes, lowRankNote, metricAxis, type Nc2Metric } from '../../analysis/data/overview';
 import { seriesStyle } from './runStyle';
 
@@ -70,9 +71,13 @@ export function rowX(comparison: CompareResult, rowIndex: number): number {
 
 export const RELATIVE_DEPTH_LABEL = 'Relative depth (0 = first probe, 1 = last) · architectures differ';
 
-/** The x axis: its title, and for relative depth the ticks 0, 0.25, … 1 at their scaled positions. */
+/** The x axis: its title and ticks (the layers' short names; for relative depth 0, 0.25, … 1 at their scaled positions). */
 export function compareXAxis(comparison: CompareResult): { label: string; ticks: XTick[] | undefined } {
-  if (comparison.alignment === 'name') return { label: DEPTH_LABEL, ticks: undefined };
+  if (comparison.alignment === 'name') {
+    // The runs share their layer names: each row by its short name, as in the analysis panel.
+    const shortName = layerNamer(comparison.rows.map((r) => r.key));
+    return { label: DEPTH_LABEL, ticks: comparison.rows.map((row, i) => ({ x: rowX(comparison, i), label: shortName(row.key) })) };
+  }
   const span = Math.max(0, comparison.rows.length - 1);
   const fractions = span === 0 ? [1] : [0, 0.25, 0.5, 0.75, 1];
   return { label: RELATIVE_DEPTH_LABEL, ticks: fractions.map((f) => ({ x: f * span, label: formatShort(f) })) };

@@ -5,6 +5,8 @@
 import type { RunSummary } from '../../../src/core/compare/summary';
 import { formatPercent, formatShort, MISSING } from '../../common/format';
 import { LOW_RANK_MARK } from '../../../src/core/lowRankNc1';
+// Layers by their short names, as the charts and the analysis panel name them.
+import { shortLayerName } from '../../../src/core/layerNames';
 
 export interface SummaryColumn {
   id: 'accuracy' | 'effectiveDepth' | 'penultimateNc1' | 'nc3' | 'nc4' | 'mostCollapsed';
@@ -25,7 +27,7 @@ export const SUMMARY_COLUMNS: readonly SummaryColumn[] = [
 
 /** The most collapsed layer, or why there is none when every candidate's NC1 is low-rank. */
 function mostCollapsedCell(summary: RunSummary): string {
-  if (summary.mostCollapsed) return `${summary.mostCollapsed.layer} (NC1 ${formatShort(summary.mostCollapsed.nc1)})`;
+  if (summary.mostCollapsed) return `${shortLayerName(summary.mostCollapsed.layer)} (NC1 ${formatShort(summary.mostCollapsed.nc1)})`;
   return (summary.mostCollapsedLowRankExcluded?.length ?? 0) > 0 ? 'none (every NC1 is low-rank)' : MISSING;
 }
 
@@ -35,7 +37,7 @@ const pair = (a: string, b: string): string => `${a} / ${b}`;
 export function summaryCells(summary: RunSummary): Record<SummaryColumn['id'], string> {
   return {
     accuracy: pair(formatPercent(summary.trainAccuracy), formatPercent(summary.testAccuracy)),
-    effectiveDepth: summary.effectiveDepth ?? 'not reached',
+    effectiveDepth: summary.effectiveDepth === null ? 'not reached' : shortLayerName(summary.effectiveDepth),
     penultimateNc1: formatShort(summary.penultimateNc1) + (summary.penultimateNc1LowRank ? LOW_RANK_MARK : ''),
     nc3: formatShort(summary.nc3),
     nc4: pair(formatPercent(summary.nc4Train, 2), formatPercent(summary.nc4Test, 2)),

@@ -9,6 +9,7 @@
 import type { ComparedMetric } from '../../../src/core/compare/align';
 import type { TrajectoryResult } from '../../../src/core/compare/trajectory';
 import type { SplitName } from '../../../src/core/result';
+import { layerNamer } from '../../../src/core/layerNames';
 import type { LineChartSpec, LinePoint, LineSeries, TooltipRow, XTick } from '../../charts/types';
 import { formatExact, formatShort } from '../../common/format';
 import { depthChartText, formatMetric, joinNotes, lowRankNote, metricAxis, nc2MetricInfo, SPLIT_COLORS, type Nc2Metric } from '../../analysis/data/overview';
@@ -129,6 +130,8 @@ export function trajectorySeries(trajectory: TrajectoryResult, metric: ComparedM
     const flags = metric === 'nc1' ? trajectory.nc1LowRank?.[layer] : undefined;
     return (split === 'train' ? flags?.train[i] : flags?.test?.[i]) ?? false;
   };
+  // The legend names each layer by its short name (src/core/layerNames.ts); the tooltip keeps the full one.
+  const shortName = layerNamer(trajectory.layers);
   return chosen.map((layer) => {
     const style = seriesStyle(trajectory.layers.indexOf(layer));
     const points: LinePoint[] = trajectory.epochs.map((epoch, i) => {
@@ -144,7 +147,7 @@ export function trajectorySeries(trajectory: TrajectoryResult, metric: ComparedM
       if (lowRankAt(layer, i)) point.marked = true;
       return point;
     });
-    return { id: layer, label: layer, color: style.color, dashed: style.dashed, points };
+    return { id: layer, label: shortName(layer), title: layer, color: style.color, dashed: style.dashed, points };
   });
 }
 

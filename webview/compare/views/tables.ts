@@ -12,6 +12,7 @@ import { changeCaption, differenceRows, TABLE_METRICS, type ChangeDirection } fr
 import { SUMMARY_COLUMNS, summaryCells, summaryLine } from '../data/summaries';
 import { swatch } from './swatch';
 import { LOW_RANK_MARK } from '../../../src/core/lowRankNc1';
+import { layerNamer, shortLayerName } from '../../../src/core/layerNames';
 
 const LOW_RANK_NC1_CHANGE =
   `${LOW_RANK_MARK} The first or the last run's NC1 here is low-rank (Σ_B rank < K−1: the layer is narrower than K−1 or class means coincide), so this change does not show a change in collapse.`;
@@ -74,15 +75,17 @@ export function differencesSection(comparison: CompareResult, options: Differenc
   headRow.append(th('max |Δ|', 'Largest absolute change over all compared metrics (NC2 numbers included): the sort key', true));
 
   const rows = differenceRows(comparison);
+  // Layers by their short names (src/core/layerNames.ts), the full tensor name in the cell's tooltip.
+  const shortName = layerNamer(comparison.rows.map((r) => r.key));
   const body = h('tbody');
   const selectable = new SelectableRows(Math.max(0, rows.findIndex((r) => r.key === options.selectedKey)));
   rows.forEach((row, i) => {
     const tr = selectable.add(row.key === options.selectedKey, 'Mark this layer in the charts', () => options.selectRow(row.key));
-    tr.append(h('td', { className: 'cl-num', text: String(i + 1) }), h('td', { className: 'cl-name', text: row.key }));
+    tr.append(h('td', { className: 'cl-num', text: String(i + 1) }), h('td', { className: 'cl-name', text: shortName(row.key), attrs: { title: row.key, 'data-layer': row.key } }));
     if (relative) {
       tr.append(
         h('td', { className: 'cl-num', text: formatShort(row.relativeDepth) }),
-        h('td', { className: 'cl-aligned-layers' }, row.layers.map((l, r) => h('div', { text: `${comparison.runs[r]?.label ?? `run ${r + 1}`}: ${l ?? 'n/a'}` }))),
+        h('td', { className: 'cl-aligned-layers' }, row.layers.map((l, r) => h('div', { text: `${comparison.runs[r]?.label ?? `run ${r + 1}`}: ${l === null ? 'n/a' : shortLayerName(l)}`, attrs: l === null ? {} : { title: l } }))),
       );
     }
     for (const cell of row.cells) {

@@ -4,6 +4,7 @@
  * per epoch.
  */
 import type { TrajectoryResult } from '../../../src/core/compare/trajectory';
+import { layerNamer } from '../../../src/core/layerNames';
 import { button, h } from '../../common/dom';
 import { nc2Selector } from '../../analysis/views/nc2Selector';
 import { seriesStyle } from '../data/runStyle';
@@ -29,6 +30,7 @@ export function trajectoryView(context: CompareViewContext, trajectory: Trajecto
   const warnings = warningsBanner(trajectory.warnings, 'The checkpoints were analysed on different data.', 'A change across epochs may come from the data, not the training.');
   if (warnings) out.push(warnings);
 
+  const shortName = layerNamer(trajectory.layers);
   const toggles = toggleList(
     'Layers shown in the charts',
     trajectory.layers.map((layer, i) => {
@@ -36,7 +38,7 @@ export function trajectoryView(context: CompareViewContext, trajectory: Trajecto
       const on = layers.includes(layer);
       return {
         key: `layer-${i}`,
-        label: layer,
+        label: shortName(layer),
         title: `${on ? 'Hide' : 'Show'} ${layer}`,
         color: theme.colors[style.color],
         dashed: style.dashed,
