@@ -87,3 +87,22 @@ test('one phase for the chip, the body and the bar: starting until a pass (or la
   const failed = reduce(reduce(initialModel(null), { kind: 'progress', progress: at('pass1') }), { kind: 'failed', message: 'boom' });
   assert.equal(runPhase(failed), 'failed');
 });
+
+test('a re-run keeps the complete result on screen but never calls it complete; its first result replaces it', () => {
+  let m = reduce(initialModel(), { kind: 'show', run: run(), complete: true });
+  assert.equal(runPhase(m), 'complete');
+  m = reduce(m, { kind: 'progress', progress });
+  assert.equal(runPhase(m), 'rerunning');
+  assert.equal(m.run?.runId, 'r1', 'the previous result stays shown');
+  assert.equal(PHASE_TEXT.rerunning.chip, 'Re-running: previous result shown');
+  m = reduce(m, { kind: 'progress', progress: { ...progress, done: 1900 } });
+  assert.equal(runPhase(m), 'rerunning');
+  m = reduce(m, { kind: 'show', run: run(), complete: false });
+  assert.equal(runPhase(m), 'partial');
+  m = reduce(m, { kind: 'show', run: run(), complete: true });
+  assert.equal(runPhase(m), 'complete');
+  // A re-run that fails says so, over the result it kept.
+  m = reduce(reduce(m, { kind: 'progress', progress }), { kind: 'failed', message: 'cancelled' });
+  assert.equal(runPhase(m), 'failed');
+  assert.equal(m.run?.runId, 'r1');
+});

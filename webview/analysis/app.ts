@@ -171,7 +171,8 @@ export class AnalysisApp {
     // The band and the table highlight follow the layer shown, so the default detail is marked too.
     const shownLayer = layer?.name ?? null;
     this.content.append(
-      summaryView(result, this.model.complete, (name) => this.selectLayer(name, true)),
+      // The previous result a re-run keeps on screen is a complete one: its summary reads as such.
+      summaryView(result, this.model.complete || this.model.previousShown, (name) => this.selectLayer(name, true)),
       overviewView(context, result, {
         nc2Metric: this.prefs.nc2Metric,
         selectedLayer: shownLayer,

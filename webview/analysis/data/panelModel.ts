@@ -11,6 +11,11 @@ export interface PanelModel {
   run: RunView | null;
   /** false while the engine is still adding layers (partial results). */
   complete: boolean;
+  /**
+   * A re-run has started while a complete result is shown: that result stays on screen (it is still the
+   * last complete one) but is no longer the run in progress, so the panel must not call it complete.
+   */
+  previousShown: boolean;
   progress: ProgressInfo | null;
   /** The run failed: the message is shown and what was already shown stays. */
   failure: string | null;
@@ -19,7 +24,7 @@ export interface PanelModel {
 }
 
 export function initialModel(selectedLayer: string | null = null): PanelModel {
-  return { run: null, complete: false, progress: null, failure: null, selectedLayer };
+  return { run: null, complete: false, previousShown: false, progress: null, failure: null, selectedLayer };
 }
 
 export function reduce(model: PanelModel, message: HostToAnalysisPanel): PanelModel {
@@ -29,6 +34,7 @@ export function reduce(model: PanelModel, message: HostToAnalysisPanel): PanelMo
       return {
         run: message.run,
         complete: message.complete,
+        previousShown: false,
         // A complete result ends the progress; a partial one keeps the last progress line until the next.
         progress: message.complete ? null : model.progress,
         // A new show after a failure is a re-run: the failure no longer describes what is shown.
@@ -37,7 +43,8 @@ export function reduce(model: PanelModel, message: HostToAnalysisPanel): PanelMo
       };
     }
     case 'progress':
-      return { ...model, progress: message.progress, failure: null };
+      // Progress after a complete result is a re-run: what is shown becomes the previous result.
+      return { ...model, progress: message.progress, failure: null, complete: false, previousShown: model.previousShown || model.complete };
     case 'failed':
       return { ...model, failure: message.message, progress: null };
     case 'selectLayer':
@@ -49,15 +56,17 @@ export function reduce(model: PanelModel, message: HostToAnalysisPanel): PanelMo
  * Where the run stands, the one state the chip, the body and the progress bar all tell: before any
  * progress or while the engine reads the model and lists its layers it is starting; once it reports
  * anything later (a pass, the metrics) it is computing, with nothing to draw until the training split's
- * two passes are done; then it shows partial results, and at the end it is complete (or failed).
+ * two passes are done; then it shows partial results, and at the end it is complete (or failed). A re-run
+ * keeps the last complete result on screen, told as such, until its own first partial result replaces it.
  */
-export type RunPhase = 'starting' | 'computing' | 'partial' | 'complete' | 'failed';
+export type RunPhase = 'starting' | 'computing' | 'rerunning' | 'partial' | 'complete' | 'failed';
 
 const STARTING_STAGES: ReadonlySet<ProgressInfo['stage']> = new Set(['load', 'layers']);
 
 export function runPhase(model: PanelModel): RunPhase {
   if (model.failure !== null) return 'failed';
   if (model.complete) return 'complete';
+  if (model.previousShown) return 'rerunning';
   if (model.run !== null) return 'partial';
   return model.progress === null || STARTING_STAGES.has(model.progress.stage) ? 'starting' : 'computing';
 }
@@ -66,6 +75,7 @@ export function runPhase(model: PanelModel): RunPhase {
 export const PHASE_TEXT: Record<RunPhase, { chip: string; waiting: string }> = {
   starting: { chip: 'Starting', waiting: 'Starting the analysis: loading the model and opening the data…' },
   computing: { chip: 'Running', waiting: 'Running: the charts appear when both passes over the training split are done.' },
+  rerunning: { chip: 'Re-running: previous result shown', waiting: '' },
   partial: { chip: 'Running: partial results', waiting: '' },
   complete: { chip: 'Complete', waiting: '' },
   failed: { chip: 'Failed', waiting: '' },
