@@ -18,6 +18,8 @@ const KILLED_MESSAGE = 'The analysis engine was killed by SIGKILL';
 const PROGRESS_TITLE = `Collapse Lens: ${path.basename(SLOW_MODEL)}`;
 /** A progress line naming the pass, the split, the layer being reduced and the samples done of the split's. */
 const PROGRESS_LINE = /pass([12]) · (train|test) · layer \S+ · (\d+)\/(\d+)/;
+/** Any progress line of a pass: the one a pass starts with names no layer yet (none is reduced). */
+const PASS_COUNT = /pass([12]) · (train|test) · (?:layer \S+ · )?(\d+)\/(\d+)/;
 
 /** Sends `signal` to the engine, saying so plainly when it has already finished (ESRCH). */
 function stopProcess(pid, signal) {
@@ -65,8 +67,15 @@ test('killing the engine mid-analysis is reported as such, in a notification and
   // Frozen where it is (SIGSTOP stops all its threads), the engine cannot finish while the test reads its
   // progress and takes the picture, however slow the machine: the kill always lands mid-run.
   stopProcess(pid, 'SIGSTOP');
-  const progressText = await progress.innerText();
-  const [, , split, done, total] = PROGRESS_LINE.exec(progressText) ?? assert.fail(`the progress notification says "${progressText}"`);
+  // Read the toast by its title, not through the layer filter: a message already in flight when the engine
+  // froze may still land (the start of the next pass names no layer), and a filtered locator would then
+  // match nothing and wait out its timeout.
+  const toast = wb.page.locator('.notifications-toasts .notification-toast').filter({ hasText: PROGRESS_TITLE }).first();
+  const { seen: progressText } = await waitUntil(async () => {
+    const text = await toast.innerText();
+    return { ok: PASS_COUNT.test(text), seen: text };
+  }, 'the progress notification no longer shows a pass and its samples');
+  const [, , split, done, total] = PASS_COUNT.exec(progressText) ?? assert.fail(`the progress notification says "${progressText}"`);
   assert.equal(Number(total), fashionSplitSize(split), `the progress counts the ${split} split's samples: "${progressText}"`);
   assert.ok(Number(done) <= Number(total), `more samples done than the split has: "${progressText}"`);
   await wb.screenshot('before-kill');

@@ -28,11 +28,15 @@ export async function sweep(
   for await (const batch of streamBatches(split.source, split.indices, batchSize, preprocess, { prefetch: 2, ...(onRaw ? { onRaw } : {}) })) {
     throwIfCancelled(hooks.signal);
     const outputs = await runner.run(batch.input, batch.count);
-    await reduce({ outputs, labels: batch.labels, indices: batch.indices, count: batch.count }, (layer) =>
-      hooks.onProgress({ stage, split: split.name, layer, done, total, message: `${split.name} ${label}` }),
-    );
+    let lastLayer: string | undefined;
+    await reduce({ outputs, labels: batch.labels, indices: batch.indices, count: batch.count }, (layer) => {
+      lastLayer = layer;
+      hooks.onProgress({ stage, split: split.name, layer, done, total, message: `${split.name} ${label}` });
+    });
     done += batch.count;
-    hooks.onProgress({ stage, split: split.name, done, total, message: `${split.name} ${label}` });
+    // Still naming the layer last reduced: progress is throttled, so this line is often the one shown, and
+    // a line without it made the notification drop the layer mid-pass.
+    hooks.onProgress({ stage, split: split.name, ...(lastLayer ? { layer: lastLayer } : {}), done, total, message: `${split.name} ${label}` });
   }
   return done;
 }
