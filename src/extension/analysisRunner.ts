@@ -7,6 +7,7 @@ import { EngineClient, EngineError } from './engineClient';
 import { datasetLabel, RunStore, type RunEntry } from './store/runStore';
 import type { Log } from './log';
 import { messageOf } from '../core/messageOf';
+import { shortLayerName } from '../core/layerNames';
 
 /** What the runner tells the panels and views as an analysis goes. */
 export interface AnalysisObserver {
@@ -21,7 +22,8 @@ export interface AnalysisObserver {
   failed(runId: string, message: string, shown: RunView | undefined, shownComplete?: boolean): void;
 }
 
-const describeProgress = (p: ProgressInfo) => [p.stage, p.split, p.layer ? `layer ${p.layer}` : undefined, p.total ? `${p.done}/${p.total}` : undefined, p.message].filter(Boolean).join(' · ');
+// The layer by the short name the panel, the charts and the Layers view use (the full one is in the log).
+const describeProgress = (p: ProgressInfo) => [p.stage, p.split, p.layer ? `layer ${shortLayerName(p.layer)}` : undefined, p.total ? `${p.done}/${p.total}` : undefined, p.message].filter(Boolean).join(' · ');
 
 
 /** Stores a failed run's partial result; a failure to store it is logged, not allowed to hide the run's own error. */
