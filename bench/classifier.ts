@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { cpSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { describeCheckpointClassifier } from '../src/core/classifierReport';
+import { describeCheckpointClassifier } from '../src/core/model/describeClassifier';
 import { listEpochCheckpoints } from '../src/core/compare';
 import { median } from './lib/table';
 

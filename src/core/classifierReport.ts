@@ -4,9 +4,9 @@
  * numbers are classifierGeometry's, the same function behind an analysis result's `classifier` block.
  */
 import type { ClassifierGeometry } from './metrics/classifier-geometry';
-import { classifierGeometry } from './metrics/classifier-geometry';
-import { readCheckpointClassifier, type WeightsFormat } from './model/classifierWeights';
-import { messageOf } from './messageOf';
+
+/** No Node import here: the protocol (and so the webviews) import these types. */
+export type WeightsFormat = 'onnx' | 'tfjs-layers' | 'tfjs-graph';
 
 export const CLASSIFIER_SCHEMA = 'collapse-lens/classifier@1' as const;
 
@@ -39,36 +39,6 @@ export interface ClassifierReport {
   createdAt: string;
   tool: { name: 'collapse-lens'; version: string };
   checkpoints: CheckpointClassifierEntry[];
-}
-
-/**
- * One checkpoint's entry. Never rejects: a checkpoint that cannot be read, or whose weights are not
- * finite, becomes an entry with `error` (naming the file), so one bad file in a folder does not hide
- * the others' numbers.
- */
-export async function describeCheckpointClassifier(path: string, epoch?: number): Promise<CheckpointClassifierEntry> {
-  const base = { path, ...(epoch !== undefined ? { epoch } : {}) };
-  let found;
-  try {
-    found = await readCheckpointClassifier(path);
-  } catch (err) {
-    return { ...base, classifier: null, error: messageOf(err) };
-  }
-  const c = found.classifier;
-  if (!c) return { ...base, format: found.format, classifier: null, classifierUnavailable: found.reason };
-  try {
-    const { unavailable, ...geometry } = classifierGeometry(c.W, c.b, c.numClasses, c.dim);
-    const info: ClassifierWeightsInfo = {
-      input: c.inputLayer,
-      output: c.logitsLayer,
-      description: c.description,
-      ...geometry,
-      ...(Object.keys(unavailable).length > 0 ? { unavailable } : {}),
-    };
-    return { ...base, format: found.format, classifier: info };
-  } catch (err) {
-    return { ...base, format: found.format, classifier: null, error: `${found.file}: ${messageOf(err)}` };
-  }
 }
 
 export function classifierReport(entries: CheckpointClassifierEntry[], toolVersion: string): ClassifierReport {

@@ -7,6 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { ClassifierInfo } from './types';
+import type { WeightsFormat } from '../classifierReport';
 import { sniffCheckpoint } from './sniff';
 import { decodeOnnxModel } from './onnx/load';
 import { inlineExternalData } from './onnx/externalData';
@@ -15,7 +16,6 @@ import { findClassifier } from './onnx/classifier';
 import { loadTfjsModelGraph } from './tfjs/loadGraph';
 import { describeFsError } from '../dataset/fileAccess';
 
-export type WeightsFormat = 'onnx' | 'tfjs-layers' | 'tfjs-graph';
 
 export type CheckpointClassifier =
   | { format: WeightsFormat; file: string; classifier: ClassifierInfo; reason?: undefined }

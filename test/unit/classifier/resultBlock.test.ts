@@ -10,7 +10,7 @@ import { analyzeCheckpoint } from '../../../src/engine/analyze/pipeline';
 import { analyzeFeatures } from '../../../src/engine/analyze/features';
 import { classifierGeometry, classifierWeightFields } from '../../../src/core/metrics/classifier-geometry';
 import { readCheckpointClassifier } from '../../../src/core/model/classifierWeights';
-import { describeCheckpointClassifier } from '../../../src/core/classifierReport';
+import { describeCheckpointClassifier } from '../../../src/core/model/describeClassifier';
 import { validateResult } from '../../../src/core/resultValidation';
 import type { AnalysisResult } from '../../../src/core/result';
 import { fixtureRequest, silentHooks } from '../pipeline/helpers/analyze';

@@ -6,7 +6,8 @@ import { checkOutputTarget, writeJsonOutput } from '../outputFile';
 import { formatClassifierTable } from '../classifierTable';
 import { UsageError } from '../../errors';
 import { TOOL_VERSION } from '../../version';
-import { classifierReport, describeCheckpointClassifier, type CheckpointClassifierEntry } from '../../../core/classifierReport';
+import { classifierReport, type CheckpointClassifierEntry } from '../../../core/classifierReport';
+import { describeCheckpointClassifier } from '../../../core/model/describeClassifier';
 import { listEpochCheckpoints } from '../../../core/compare';
 
 const FLAGS: FlagSpec = { out: { type: 'string', short: 'o' }, json: { type: 'boolean' } };
