@@ -119,9 +119,41 @@ export const fake: FakeWindowState = {
   errors: [],
 };
 
+/** The tree-view pieces the side views use, holding what they were given. */
+class FakeTreeItem {
+  description?: string;
+  tooltip?: unknown;
+  id?: string;
+  iconPath?: unknown;
+  contextValue?: string;
+  command?: unknown;
+  accessibilityInformation?: { label: string };
+  constructor(
+    readonly label: string,
+    readonly collapsibleState: number,
+  ) {}
+}
+class FakeMarkdownString {
+  constructor(readonly value: string) {}
+}
+class FakeThemeIcon {
+  constructor(
+    readonly id: string,
+    readonly color?: unknown,
+  ) {}
+}
+class FakeThemeColor {
+  constructor(readonly id: string) {}
+}
+
 const vscodeModule = {
   Uri: FakeUri,
   EventEmitter: FakeEventEmitter,
+  TreeItem: FakeTreeItem,
+  TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
+  MarkdownString: FakeMarkdownString,
+  ThemeIcon: FakeThemeIcon,
+  ThemeColor: FakeThemeColor,
   ViewColumn: { Active: -1, Beside: -2, One: 1 },
   ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
   window: {
