@@ -98,6 +98,7 @@ export class LayersViewProvider implements vscode.TreeDataProvider<LayersNode> {
       case 'opened': {
         const item = new vscode.TreeItem(basename(node.path), vscode.TreeItemCollapsibleState.Expanded);
         item.description = 'not analysed yet';
+        item.accessibilityInformation = { label: `${basename(node.path)}, not analysed yet` };
         item.tooltip = `${node.path}\nThe classifier's geometry needs only the weights; the layers appear once it is analysed on a dataset.`;
         item.iconPath = new vscode.ThemeIcon('circuit-board');
         item.contextValue = 'collapseLens.openedCheckpoint';
