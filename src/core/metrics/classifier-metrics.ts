@@ -27,7 +27,7 @@ export interface ClassifierMetrics {
  * the rows already sum to zero (as they tend to in the terminal phase). NC3 uses W uncentred, exactly as
  * defined in docs/metrics.md.
  */
-export function classifierMetrics(W: Float64Array, b: Float64Array, trainStats: ClassStats): ClassifierMetrics {
+export function classifierMetrics(W: Float64Array, b: Float64Array, trainStats: ClassStats, options: { biasless?: boolean } = {}): ClassifierMetrics {
   const K = trainStats.numClasses;
   const D = trainStats.dim;
   if (W.length !== K * D || b.length !== K) {
@@ -35,7 +35,7 @@ export function classifierMetrics(W: Float64Array, b: Float64Array, trainStats: 
       `classifier for layer "${trainStats.layer}": W has ${W.length} and b ${b.length} values; expected ${K} x ${D} and ${K} (classes x layer width)`,
     );
   }
-  const geometry = withLayer(trainStats.layer, () => classifierGeometry(W, b, K, D));
+  const geometry = withLayer(trainStats.layer, () => classifierGeometry(W, options.biasless ? null : b, K, D));
   const unavailable: Record<string, string> = { ...geometry.unavailable };
   return { nc3: selfDuality(W, trainStats, unavailable), weights: etfPart(geometry), geometry, unavailable };
 }

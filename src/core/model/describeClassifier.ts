@@ -23,7 +23,7 @@ export async function describeCheckpointClassifier(path: string, epoch?: number)
   const c = found.classifier;
   if (!c) return { ...base, format: found.format, classifier: null, classifierUnavailable: found.reason };
   try {
-    const { unavailable, ...geometry } = classifierGeometry(c.W, c.b, c.numClasses, c.dim);
+    const { unavailable, ...geometry } = classifierGeometry(c.W, c.biasless ? null : c.b, c.numClasses, c.dim);
     const info: ClassifierWeightsInfo = {
       input: c.inputLayer,
       output: c.logitsLayer,

@@ -11,6 +11,11 @@ import { classifierGeometry, type ClassifierGeometry } from '../../../src/core/m
 import { readCheckpointClassifier } from '../../../src/core/model/classifierWeights';
 import { assertDeepClose } from '../pipeline/helpers/deepClose';
 import { MODELS_DIR, REPO_ROOT } from '../pipeline/helpers/paths';
+import { describeCheckpointClassifier } from '../../../src/core/model/describeClassifier';
+import { tempFolder, writeModel } from '../model/onnx/builders';
+import { mlp } from '../model/onnx/models';
+import { classifierMetrics } from '../../../src/core/metrics/classifier-metrics';
+import { clusteredData, passOne, randomClassifier } from '../metrics/helpers';
 
 const TFJS_DIR = join(REPO_ROOT, 'test', 'fixtures', 'tfjs');
 // Same float32 weights on both sides: the float64 numbers may differ only by summation order.
@@ -82,4 +87,30 @@ test('rows that coincide: the angles are null with the reason, never a number ma
   assert.equal(g.etfDistance, null);
   assert.match(g.unavailable.etfDistance ?? '', /every centred classifier row is zero/);
   assert.deepEqual(g.cosines, [[null, null, null], [null, null, null], [null, null, null]]);
+});
+
+test('a head without a bias term reports its bias as null (ONNX MatMul alone, Gemm without C); with one, its spread', async () => {
+  const { dir, remove } = await tempFolder();
+  try {
+    for (const [style, hasBias] of [['matmul-no-bias', false], ['matmul-add', true], ['gemm-transB1', true]] as const) {
+      const entry = await describeCheckpointClassifier(await writeModel(dir, `${style}.onnx`, mlp(style)));
+      assert.ok(entry.classifier, `${style}: ${entry.classifierUnavailable ?? entry.error}`);
+      assert.equal(entry.classifier.bias === null, !hasBias, `${style}: bias ${JSON.stringify(entry.classifier.bias)}`);
+    }
+  } finally {
+    await remove();
+  }
+});
+
+test("the analysis' classifier numbers are classifierGeometry's, and a biasless head's bias is null there too", () => {
+  const K = 4;
+  const D = 5;
+  const train = clusteredData({ numClasses: K, dim: D, counts: [6, 7, 8, 9], seed: 3 });
+  const stats = passOne(train, 5);
+  const { W, b } = randomClassifier(K, D, 11);
+  const withBias = classifierMetrics(W, b, stats);
+  assert.deepEqual(withBias.geometry, classifierGeometry(W, b, K, D));
+  assert.deepEqual(withBias.weights, { equinorm: withBias.geometry.equinorm, equiangularity: withBias.geometry.equiangularity, maxAngle: withBias.geometry.maxAngle, etfDistance: withBias.geometry.etfDistance });
+  assert.equal(classifierMetrics(W, new Float64Array(K), stats, { biasless: true }).geometry.bias, null);
+  assert.throws(() => classifierMetrics(W.map((v, i) => (i === 7 ? NaN : v)), b, stats), new RegExp(`classifier for layer "${stats.layer}": W\\[1\\]\\[2\\] is NaN`));
 });
