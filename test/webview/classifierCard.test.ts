@@ -14,10 +14,10 @@ test('the card shows the four numbers, the row norms as bars scaled to the large
   assert.equal(m.kind, 'weights');
   if (m.kind !== 'weights') return;
   assert.deepEqual(m.numbers.map((n) => [n.label, n.value]), [
+    ['ETF distance', r.classifier.weights.etfDistance],
     ['Equinorm', r.classifier.weights.equinorm],
     ['Equiangularity', r.classifier.weights.equiangularity],
     ['Max-angle', r.classifier.weights.maxAngle],
-    ['ETF distance', r.classifier.weights.etfDistance],
   ]);
   assert.equal(m.rowNorms?.length, K);
   assert.equal(m.rowNorms?.[K - 1]?.fraction, 1);

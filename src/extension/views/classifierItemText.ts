@@ -4,6 +4,7 @@
  */
 import type { CheckpointClassifierEntry } from '../../core/classifierReport';
 import { fmtMetric } from './layerItemText';
+import { CLASSIFIER_NUMBERS } from '../../core/classifierNumbers';
 
 export const CLASSIFIER_NODE_LABEL = 'Classifier (from weights)';
 
@@ -44,10 +45,7 @@ export function classifierNodeText(entry: CheckpointClassifierEntry): Classifier
   }
   const why = (name: string) => (c.unavailable?.[name] ? ` (not computed: ${c.unavailable[name]})` : '');
   const rows: ClassifierRow[] = [
-    { label: 'ETF distance', description: fmtMetric(c.etfDistance), tooltip: `‖G/‖G‖_F − (I − 11ᵀ/K)/√(K−1)‖_F of the centred rows: 0 is a simplex ETF${why('etfDistance')}` },
-    { label: 'Equinorm', description: fmtMetric(c.equinorm), tooltip: `std/mean of the centred row norms ‖w_c − w̄‖: 0 is every row equally long${why('equinorm')}` },
-    { label: 'Equiangularity', description: fmtMetric(c.equiangularity), tooltip: `std of the cosines between centred rows: 0 is every pair at one angle${why('equiangularity')}` },
-    { label: 'Max-angle', description: fmtMetric(c.maxAngle), tooltip: `mean |cos + 1/(K−1)|: 0 is every pair at the simplex angle${why('maxAngle')}` },
+    ...CLASSIFIER_NUMBERS.map((n) => ({ label: n.label, description: fmtMetric(c[n.id]), tooltip: `${n.meaning}${why(n.id)}` })),
     { label: 'Row norms', description: range(c.rowNorms), tooltip: `‖w_c − w̄‖ per class, smallest – largest: ${c.rowNorms.map(fmtMetric).join(', ')}` },
     c.bias
       ? { label: 'Bias', description: `std ${fmtMetric(c.bias.std)}, [${fmtSigned(c.bias.min)}, ${fmtSigned(c.bias.max)}]`, tooltip: `b over the classes: mean ${fmtSigned(c.bias.mean)}, population std ${fmtMetric(c.bias.std)}, smallest ${fmtSigned(c.bias.min)}, largest ${fmtSigned(c.bias.max)}` }

@@ -5,6 +5,7 @@
 import type { AnalysisResult, BiasSpread } from '../../../src/core/result';
 import type { HeatmapSpec } from '../../charts/types';
 import { classNames } from './layerDetail';
+import { CLASSIFIER_NUMBERS } from '../../../src/core/classifierNumbers';
 
 export interface ClassifierCardNumber {
   id: 'equinorm' | 'equiangularity' | 'maxAngle' | 'etfDistance';
@@ -39,19 +40,12 @@ export type ClassifierCardModel =
       note: string | null;
     };
 
-const HINTS: Record<ClassifierCardNumber['id'], [string, string]> = {
-  equinorm: ['Equinorm', 'std/mean of the centred row norms ‖w_c − w̄‖; 0 = every class row equally long'],
-  equiangularity: ['Equiangularity', 'std of the cosines between centred rows; 0 = every pair at the same angle'],
-  maxAngle: ['Max-angle', 'mean |cos + 1/(K−1)|; 0 = every pair at the simplex angle'],
-  etfDistance: ['ETF distance', '‖G/‖G‖_F − (I − 11ᵀ/K)/√(K−1)‖_F of the centred rows; 0 = a simplex ETF'],
-};
-
 export function classifierCardModel(result: AnalysisResult): ClassifierCardModel {
   const c = result.classifier;
   if (!c) return { kind: 'none', reason: result.classifierUnavailable ?? 'no final linear layer (Gemm, MatMul or Dense) was found' };
-  const numbers = (Object.keys(HINTS) as ClassifierCardNumber['id'][]).map((id): ClassifierCardNumber => {
+  const numbers = CLASSIFIER_NUMBERS.map(({ id, label, meaning }): ClassifierCardNumber => {
     const why = c.unavailable?.[id];
-    return { id, label: HINTS[id][0], value: c.weights[id], hint: HINTS[id][1], ...(c.weights[id] === null && why ? { unavailable: why } : {}) };
+    return { id, label, value: c.weights[id], hint: meaning, ...(c.weights[id] === null && why ? { unavailable: why } : {}) };
   });
   const norms = c.rowNorms ?? null;
   const names = classNames(result);
