@@ -162,7 +162,21 @@ export interface ClassifierResult {
   nc4: { train: number | null; test?: number | null };
   /** ETF numbers of the classifier rows w_c, centred by their mean (see docs/metrics-conventions). */
   weights: EtfNumbers;
+  /** ||w_c - w_bar|| per class: the norms equinorm is the spread of (absent in results written before they were added). */
+  rowNorms?: number[];
+  /** Spread of the bias b over the classes; null when the classifier has no bias term. */
+  bias?: BiasSpread | null;
+  /** K x K cosines of the centred rows (1 on the diagonal; null where a centred row is zero). */
+  cosines?: (number | null)[][];
   unavailable?: Record<string, string>;
+}
+
+/** Mean, population standard deviation (divided by K), smallest and largest of the K bias values. */
+export interface BiasSpread {
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
 }
 
 export interface AnalysisResult {

@@ -193,7 +193,13 @@ const etfNumbers: Check = (v, at) => {
   for (const name of ['equinorm', 'equiangularity', 'maxAngle', 'etfDistance']) required(o, name, at, orNull(number));
 };
 
-const classifier: Check = (v, at) => {
+const biasSpread: Check = (v, at) => {
+  const o = object(v, at);
+  for (const name of ['mean', 'std', 'min', 'max']) required(o, name, at, number);
+};
+
+/** The classifier block; its per-class fields (rowNorms, cosines) have K entries. */
+const classifier = (K: number): Check => (v, at) => {
   const c = object(v, at);
   required(c, 'input', at, string);
   optional(c, 'output', at, string);
@@ -204,6 +210,9 @@ const classifier: Check = (v, at) => {
     optional(o, 'test', nat, orNull(fraction));
   });
   required(c, 'weights', at, etfNumbers);
+  optional(c, 'rowNorms', at, arrayOf(number, K, PER_CLASS));
+  optional(c, 'bias', at, orNull(biasSpread));
+  optional(c, 'cosines', at, squareMatrix(K));
   optional(c, 'unavailable', at, stringMap);
 };
 
@@ -286,7 +295,7 @@ function checkResult(value: unknown): AnalysisResult {
     optional(o, 'test', at, splitInfo(K));
   });
   required(r, 'layers', '', (l, at) => checkLayers(l, at, K));
-  required(r, 'classifier', '', orNull(classifier));
+  required(r, 'classifier', '', orNull(classifier(K)));
   optional(r, 'classifierUnavailable', '', string);
   required(r, 'effectiveDepth', '', (e, at) => {
     const o = object(e, at);

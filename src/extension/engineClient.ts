@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type { AnalysisResult } from '../core/result';
 import type { AnalyzeRequest, EngineToHost, FeaturesRequest, HostToEngine, ProgressInfo } from '../protocol/engine';
 import type { LayerInfo } from '../core/model/types';
+import type { CheckpointClassifierEntry } from '../core/classifierReport';
 
 export interface JobCallbacks {
   onProgress?(p: ProgressInfo): void;
@@ -50,6 +51,14 @@ export class EngineClient {
 
   layers(checkpoint: string): Promise<LayersReply> {
     return this.job<LayersReply>({ kind: 'layers', id: this.nextId++, checkpoint }, {});
+  }
+
+  /**
+   * The classifier's geometry of each checkpoint from its weights alone. Read in the engine, never here:
+   * decoding a model is synchronous and would block the extension host.
+   */
+  classifier(checkpoints: string[]): Promise<CheckpointClassifierEntry[]> {
+    return this.job<CheckpointClassifierEntry[]>({ kind: 'classifier', id: this.nextId++, checkpoints }, {});
   }
 
   /** Kills every engine still running (extension deactivation). */
@@ -102,6 +111,9 @@ export class EngineClient {
             break;
           case 'layers':
             finish(() => resolve({ layers: msg.layers, format: msg.format, classifier: msg.classifier } as T));
+            break;
+          case 'classifier':
+            finish(() => resolve(msg.entries as T));
             break;
           case 'log':
             this.options.log(`[engine ${child.pid} ${msg.level}] ${msg.message}`);

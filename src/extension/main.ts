@@ -9,6 +9,8 @@ import { compareRunsCommand, analyzeTrajectoryCommand } from './commands/compare
 import { PanelHub } from './panelHub';
 import type { Services } from './services';
 import type { RunEntry } from './store/runStore';
+import { batchedClassifierSource } from './classifierBatch';
+import { checkpointFromEditor } from './commands/analyze';
 
 let engine: EngineClient | undefined;
 
@@ -20,7 +22,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // Result files skipped and an index rebuilt are reported in the log, not silently dropped.
   const store = await RunStore.open(vscode.Uri.joinPath(context.globalStorageUri, 'runs').fsPath, (line) => log.channel.warn(line));
 
-  const layersView = new LayersViewProvider(store);
+  // The classifier is read in the engine process: decoding a model here would block the editor.
+  const layersView = new LayersViewProvider(store, batchedClassifierSource((paths) => (engine as EngineClient).classifier(paths)));
   const runsView = new RunsViewProvider(store);
   context.subscriptions.push(layersView, runsView);
   context.subscriptions.push(store.onDidChange(() => {
@@ -43,10 +46,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     log,
     observer: hub.observer(layersView),
     openRun: (runId) => hub.openStored(runId),
+    openCheckpoint: (path) => void layersView.openCheckpoint(path),
   };
 
   const registerCommand = (id: string, fn: (...args: never[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
   registerCommand('collapseLens.analyze', (uri?: vscode.Uri) => analyzeCommand(services, uri));
+  registerCommand('collapseLens.showClassifier', async (uri?: vscode.Uri) => {
+    const target = uri ?? (await checkpointFromEditor());
+    if (!target) return;
+    void layersView.openCheckpoint(target.fsPath);
+    await vscode.commands.executeCommand('collapseLens.layers.focus');
+  });
   registerCommand('collapseLens.compareRuns', (first?: vscode.Uri | RunEntry, all?: vscode.Uri[]) => compareRunsCommand(services, hub, first, all));
   registerCommand('collapseLens.analyzeTrajectory', (folder?: vscode.Uri) => analyzeTrajectoryCommand(services, hub, folder));
   registerCommand('collapseLens.openRun', (arg: string | RunEntry) => hub.openStored(typeof arg === 'string' ? arg : arg.id));

@@ -13,4 +13,6 @@ export interface Services {
   observer: AnalysisObserver;
   /** Opens (or focuses) the panel of a stored run. */
   openRun(runId: string): Promise<void>;
+  /** Shows a checkpoint in the Layers view with its classifier's geometry from the weights (no dataset needed). */
+  openCheckpoint(path: string): void;
 }

@@ -5,6 +5,7 @@
 import type { AnalysisResult } from '../core/result';
 import type { LayerInfo, LayerSelection } from '../core/model/types';
 import type { DatasetSpec, PreprocessingOptions } from '../core/dataset/types';
+import type { CheckpointClassifierEntry } from '../core/classifierReport';
 
 export type { DatasetSpec, PreprocessingOptions };
 
@@ -55,6 +56,8 @@ export type HostToEngine =
   | { kind: 'analyze'; id: number; request: AnalyzeRequest }
   | { kind: 'metrics'; id: number; request: FeaturesRequest }
   | { kind: 'layers'; id: number; checkpoint: string }
+  /** The classifier's geometry from the weights alone, per checkpoint (no session, no dataset). */
+  | { kind: 'classifier'; id: number; checkpoints: string[] }
   | { kind: 'cancel'; id: number };
 
 export type EngineToHost =
@@ -64,6 +67,8 @@ export type EngineToHost =
   | { kind: 'partial'; id: number; result: AnalysisResult }
   | { kind: 'result'; id: number; result: AnalysisResult }
   | { kind: 'layers'; id: number; layers: LayerInfo[]; format: string; classifier: string | null }
+  /** One entry per checkpoint asked for, in order; an unreadable one carries its `error`. */
+  | { kind: 'classifier'; id: number; entries: CheckpointClassifierEntry[] }
   | { kind: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   | { kind: 'error'; id: number; message: string; detail?: string; partial?: AnalysisResult };
 

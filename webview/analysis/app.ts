@@ -17,6 +17,7 @@ import type { Nc2Metric } from './data/overview';
 import { initialModel, PHASE_TEXT, reduce, runPhase, type PanelModel } from './data/panelModel';
 import type { AnalysisWebviewState } from './data/webviewState';
 import type { ViewContext } from './views/context';
+import { classifierView } from './views/classifierView';
 import { detailView } from './views/detailView';
 import { failureBanner, headerView, type HeaderActions } from './views/header';
 import { overviewView } from './views/overviewView';
@@ -171,6 +172,8 @@ export class AnalysisApp {
     // The band and the table highlight follow the layer shown, so the default detail is marked too.
     const shownLayer = layer?.name ?? null;
     this.content.append(
+      // The weights' geometry needs no data: first, above everything the data gave.
+      classifierView(context, result),
       // The previous result a re-run keeps on screen is a complete one: its summary reads as such.
       summaryView(result, this.model.complete || this.model.previousShown, (name) => this.selectLayer(name, true)),
       overviewView(context, result, {

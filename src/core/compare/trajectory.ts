@@ -22,8 +22,18 @@ export interface TrajectoryResult {
    * Only layers with at least one low-rank NC1 are listed; absent when none is.
    */
   nc1LowRank?: Record<string, { train: boolean[]; test: boolean[] | null }>;
-  /** NC3 and NC4 of the classifier per epoch. */
-  classifier: { nc3: (number | null)[]; nc4Train: (number | null)[]; nc4Test: (number | null)[] };
+  /**
+   * NC3 and NC4 of the classifier per epoch; `weightsEtfDistance` and `weightsEquinorm`: the ETF distance
+   * and equinorm of the classifier rows (classifierGeometry of each epoch's weights, no data involved;
+   * absent in trajectories written before they were added).
+   */
+  classifier: {
+    nc3: (number | null)[];
+    nc4Train: (number | null)[];
+    nc4Test: (number | null)[];
+    weightsEtfDistance?: (number | null)[];
+    weightsEquinorm?: (number | null)[];
+  };
   summaries: RunSummary[];
   warnings: string[];
 }
@@ -63,6 +73,8 @@ export function buildTrajectory(runs: { epoch: number; result: AnalysisResult }[
       nc3: sorted.map((r) => r.result.classifier?.nc3 ?? null),
       nc4Train: sorted.map((r) => r.result.classifier?.nc4.train ?? null),
       nc4Test: sorted.map((r) => r.result.classifier?.nc4.test ?? null),
+      weightsEtfDistance: sorted.map((r) => r.result.classifier?.weights.etfDistance ?? null),
+      weightsEquinorm: sorted.map((r) => r.result.classifier?.weights.equinorm ?? null),
     },
     summaries: sorted.map((r) => summarizeRun(r.result, `epoch ${r.epoch}`)),
     warnings,

@@ -4,7 +4,7 @@
  */
 import type { EtfNumbers } from '../result';
 import type { ClassStats } from './class-stats';
-import { simplexGeometry } from './geometry';
+import { classifierGeometry, etfPart, type ClassifierGeometry } from './classifier-geometry';
 import { ABSOLUTE_SQUARED_TOLERANCE } from './tolerances';
 
 export interface ClassifierMetrics {
@@ -12,6 +12,8 @@ export interface ClassifierMetrics {
   nc3: number | null;
   /** ETF numbers of the rows w_c. */
   weights: EtfNumbers;
+  /** Everything the weights alone give (classifierGeometry): `weights` is its ETF part. */
+  geometry: ClassifierGeometry;
   unavailable: Record<string, string>;
 }
 
@@ -25,7 +27,7 @@ export interface ClassifierMetrics {
  * the rows already sum to zero (as they tend to in the terminal phase). NC3 uses W uncentred, exactly as
  * defined in docs/metrics.md.
  */
-export function classifierMetrics(W: Float64Array, b: Float64Array, trainStats: ClassStats): ClassifierMetrics {
+export function classifierMetrics(W: Float64Array, b: Float64Array, trainStats: ClassStats, options: { biasless?: boolean } = {}): ClassifierMetrics {
   const K = trainStats.numClasses;
   const D = trainStats.dim;
   if (W.length !== K * D || b.length !== K) {
@@ -33,13 +35,19 @@ export function classifierMetrics(W: Float64Array, b: Float64Array, trainStats: 
       `classifier for layer "${trainStats.layer}": W has ${W.length} and b ${b.length} values; expected ${K} x ${D} and ${K} (classes x layer width)`,
     );
   }
-  for (let i = 0; i < W.length; i++) {
-    if (!Number.isFinite(W[i])) throw new Error(`classifier for layer "${trainStats.layer}": W[${Math.floor(i / D)}][${i % D}] is not finite`);
+  const geometry = withLayer(trainStats.layer, () => classifierGeometry(W, options.biasless ? null : b, K, D));
+  const unavailable: Record<string, string> = { ...geometry.unavailable };
+  return { nc3: selfDuality(W, trainStats, unavailable), weights: etfPart(geometry), geometry, unavailable };
+}
+
+/** classifierGeometry's refusals, naming the layer the classifier reads. */
+function withLayer<T>(layer: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof Error) err.message = err.message.replace(/^classifier: /, `classifier for layer "${layer}": `);
+    throw err;
   }
-  const unavailable: Record<string, string> = {};
-  const geometry = simplexGeometry(W, K, D, 'classifier row');
-  Object.assign(unavailable, geometry.unavailable);
-  return { nc3: selfDuality(W, trainStats, unavailable), weights: geometry.etf, unavailable };
 }
 
 function selfDuality(W: Float64Array, stats: ClassStats, unavailable: Record<string, string>): number | null {

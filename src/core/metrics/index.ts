@@ -18,6 +18,8 @@ export type { BatchOptions, FeatureRows } from './batch-input';
 export type { KernelChoice } from './product-kernel';
 export { classifierMetrics } from './classifier-metrics';
 export type { ClassifierMetrics } from './classifier-metrics';
+export { classifierGeometry, classifierWeightFields, biasSpread } from './classifier-geometry';
+export type { ClassifierGeometry } from './classifier-geometry';
 export { effectiveDepth } from './effective-depth';
 export type { EffectiveDepth } from './effective-depth';
 export { symmetricEigen } from './eigen';

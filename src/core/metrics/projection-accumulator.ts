@@ -26,6 +26,8 @@ export interface LinearClassifier {
   W: Float64Array;
   /** K biases. */
   b: Float64Array;
+  /** No bias term (b is zeros): the classifier's geometry then reports its bias spread as null. */
+  biasless?: boolean;
 }
 
 export interface ProjectionOptions {

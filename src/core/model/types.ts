@@ -39,6 +39,8 @@ export interface ClassifierInfo {
   dim: number;
   W: Float64Array;
   b: Float64Array;
+  /** True when the map has no bias term (b is then zeros, which is what it computes). */
+  biasless?: boolean;
   /** How it was found, e.g. "Gemm transB=1", "MatMul + Add", "Dense (kernel transposed)". */
   description: string;
 }

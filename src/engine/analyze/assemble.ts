@@ -1,7 +1,7 @@
 import { RESULT_SCHEMA, type AnalysisResult, type ClassifierResult, type LayerResult, type PreprocessingInfo, type SplitLayerMetrics } from '../../core/result';
 import type { LayerInfo, ModelGraph, ModelRunner } from '../../core/model/types';
 import type { AnalyzeRequest } from '../../protocol/engine';
-import { effectiveDepth, METRIC_CONVENTIONS, type ClassifierMetrics } from '../../core/metrics';
+import { classifierWeightFields, effectiveDepth, METRIC_CONVENTIONS, type ClassifierMetrics } from '../../core/metrics';
 import type { PreparedSplit } from './splits';
 import { TOOL_VERSION } from '../version';
 import { lowRankNc1Warning, withLowRankFlags } from '../../core/lowRankNc1';
@@ -82,7 +82,7 @@ export function assembleResult(input: AssemblyInput): AnalysisResult {
       output: graph.classifier.logitsLayer,
       nc3: c.nc3,
       nc4: test ? { train: train.nc4, test: test.nc4 } : { train: train.nc4 },
-      weights: c.weights,
+      ...classifierWeightFields(c.geometry),
       ...(Object.keys(c.unavailable).length ? { unavailable: c.unavailable } : {}),
     };
   }

@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { RESULT_SCHEMA, type AnalysisResult, type LayerResult, type SplitLayerMetrics } from '../../core/result';
 import type { FeaturesRequest } from '../../protocol/engine';
 import { checkLabels, checkSplitsAgree, numpy } from '../../core/dataset';
-import { ClassStatsAccumulator, ProjectionAccumulator, classifierMetrics, effectiveDepth, METRIC_CONVENTIONS, type ClassStats } from '../../core/metrics';
+import { ClassStatsAccumulator, ProjectionAccumulator, classifierMetrics, classifierWeightFields, effectiveDepth, METRIC_CONVENTIONS, type ClassStats } from '../../core/metrics';
 import { sha256File } from '../../core/checksum';
 import { messageOf, UserError } from '../errors';
 import { TOOL_VERSION } from '../version';
@@ -217,7 +217,7 @@ export async function analyzeFeatures(request: FeaturesRequest, hooks: AnalysisH
         ...(testOut && test ? { test: { samples: testOut.samples, accuracy: testOut.accuracy, classCounts: counts(test.labels) } } : {}),
       },
       layers,
-      classifier: c && classifierInput ? { input: classifierInput, nc3: c.nc3, nc4: testOut ? { train: trainOut.nc4, test: testOut.nc4 } : { train: trainOut.nc4 }, weights: c.weights } : null,
+      classifier: c && classifierInput ? { input: classifierInput, nc3: c.nc3, nc4: testOut ? { train: trainOut.nc4, test: testOut.nc4 } : { train: trainOut.nc4 }, ...classifierWeightFields(c.geometry) } : null,
       ...(c ? {} : { classifierUnavailable: W ? 'no layer matches the width of W' : 'the .npz has no "W" and "b"' }),
       effectiveDepth: { epsilon: depth.epsilon, layer: depth.layer, depth: depth.depth },
       conventions: [...METRIC_CONVENTIONS],

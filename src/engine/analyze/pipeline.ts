@@ -69,7 +69,7 @@ export async function analyzeCheckpoint(request: AnalyzeRequest, hooks: Analysis
   const reducerStarting = createReducer({
     layers,
     numClasses: K,
-    classifier: graph.classifier ? { W: graph.classifier.W, b: graph.classifier.b } : null,
+    classifier: graph.classifier ? { W: graph.classifier.W, b: graph.classifier.b, ...(graph.classifier.biasless ? { biasless: true } : {}) } : null,
     classifierInput: graph.classifier?.inputLayer ?? null,
     logitsName: logitsName ?? null,
   });

@@ -103,7 +103,7 @@ export class SplitReducer {
     this.seen = 0;
     const counts = own.values().next().value?.counts;
     const classifierNumbers =
-      this.split === 'train' && classifier && classifierInput ? classifierMetrics(classifier.W, classifier.b, reference(classifierInput)) : null;
+      this.split === 'train' && classifier && classifierInput ? classifierMetrics(classifier.W, classifier.b, reference(classifierInput), { biasless: classifier.biasless === true }) : null;
     return { classCounts: counts ? Array.from(counts) : new Array<number>(this.setup.numClasses).fill(0), classifierNumbers };
   }
 

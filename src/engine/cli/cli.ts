@@ -4,6 +4,7 @@ import { layersCommand } from './commands/layers';
 import { metricsCommand } from './commands/metrics';
 import { compareCommand } from './commands/compare';
 import { trajectoryCommand } from './commands/trajectory';
+import { classifierCommand } from './commands/classifier';
 import { TOOL_VERSION } from '../version';
 import { closeNames } from '../../core/closeNames';
 
@@ -14,7 +15,7 @@ export interface CliCommand {
   run(argv: string[]): Promise<number>;
 }
 
-const COMMANDS: CliCommand[] = [analyzeCommand, layersCommand, metricsCommand, compareCommand, trajectoryCommand];
+const COMMANDS: CliCommand[] = [analyzeCommand, layersCommand, metricsCommand, compareCommand, trajectoryCommand, classifierCommand];
 
 function topHelp(): string {
   return [

@@ -3,7 +3,8 @@ import { describeLowRankEntries, LOW_RANK_MARK, lowRankNc1Entries, nc1RankDefici
 import { describePreprocessing } from '../../core/preprocessingLine';
 import { imageReadCounts } from '../../core/imageReadReport';
 
-const fmt = (v: number | null | undefined, digits = 4): string => (v === null || v === undefined ? '—' : Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toFixed(digits));
+/** A metric as the tables print it: 4 decimals, exponent notation for the very large or very small, — for none. */
+export const fmt = (v: number | null | undefined, digits = 4): string => (v === null || v === undefined ? '—' : Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toFixed(digits));
 
 /**
  * An NC1 cell: marked when it is low-rank (see the footnote under the table). While any cell is marked the

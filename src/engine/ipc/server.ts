@@ -4,6 +4,7 @@ import { analyzeCheckpoint } from '../analyze/pipeline';
 import { analyzeFeatures } from '../analyze/features';
 import type { AnalysisHooks } from '../analyze/hooks';
 import { describeLayers } from '../analyze/layers';
+import { describeCheckpointClassifier } from '../../core/model/describeClassifier';
 import { throttleProgress } from '../progress';
 import { CancelledError, messageOf } from '../errors';
 import { checkOutputTarget, writeJsonOutput } from '../cli/outputFile';
@@ -62,6 +63,13 @@ export function serveIpc(): void {
         void runJob(msg.id, async () => {
           const info = await describeLayers(msg.checkpoint);
           send({ kind: 'layers', id: msg.id, layers: info.layers, format: info.format, classifier: info.classifier });
+        });
+        break;
+      case 'classifier':
+        void runJob(msg.id, async () => {
+          const entries = [];
+          for (const checkpoint of msg.checkpoints) entries.push(await describeCheckpointClassifier(checkpoint));
+          send({ kind: 'classifier', id: msg.id, entries });
         });
         break;
       case 'cancel':

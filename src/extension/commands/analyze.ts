@@ -10,12 +10,16 @@ import { recentDatasets, rememberChoices, rememberedChoices, type AnalysisChoice
 import { pickTestDataset, pickTrainDataset } from './pickDataset';
 import { pickLayers, pickPerClass } from './pickOptions';
 
-async function resolveCheckpoint(uri: vscode.Uri | undefined): Promise<vscode.Uri | undefined> {
-  if (uri instanceof vscode.Uri) return uri;
+/** The checkpoint open in the editor, else one picked in a file dialog. */
+export async function checkpointFromEditor(): Promise<vscode.Uri | undefined> {
   const active = vscode.window.activeTextEditor?.document.uri;
   if (active && /\.onnx$|model\.json$/i.test(active.fsPath)) return active;
   const picked = await vscode.window.showOpenDialog({ title: 'Checkpoint to analyze', canSelectMany: false, filters: { Checkpoints: ['onnx', 'json'] } });
   return picked?.[0];
+}
+
+async function resolveCheckpoint(uri: vscode.Uri | undefined): Promise<vscode.Uri | undefined> {
+  return uri instanceof vscode.Uri ? uri : checkpointFromEditor();
 }
 
 /** Builds the engine request from the user's choices and the collapseLens.* settings. */
@@ -52,6 +56,9 @@ export async function analyzeCommand(services: Services, target?: vscode.Uri): P
     await log.fail(`Collapse Lens cannot analyze ${basename(checkpoint)}: ${message}`, err instanceof EngineError ? err.detail : undefined);
     return;
   }
+
+  // The classifier's geometry needs only the weights: shown in the side panel while the dataset is picked.
+  services.openCheckpoint(checkpoint);
 
   const previous = rememberedChoices(context.globalState, checkpoint);
   const settings = readSettings(uri);

@@ -18,8 +18,9 @@ import { seriesStyle } from './runStyle';
 
 export type TrajectoryChartId = 'nc1' | 'ncc' | 'nc2' | 'cdnv';
 export const TRAJECTORY_CHARTS: readonly TrajectoryChartId[] = ['nc1', 'ncc', 'nc2', 'cdnv'];
-export type ClassifierChartId = 'nc3' | 'nc4';
-export const CLASSIFIER_CHARTS: readonly ClassifierChartId[] = ['nc3', 'nc4'];
+export type ClassifierChartId = 'nc3' | 'nc4' | 'weights';
+/** 'weights': the classifier rows' ETF distance and equinorm, from the weights alone (docs/classifier.md). */
+export const CLASSIFIER_CHARTS: readonly ClassifierChartId[] = ['weights', 'nc3', 'nc4'];
 
 /** More than this ratio between the last and first epoch: a log epoch axis. */
 export const LOG_EPOCH_RATIO = 100;
@@ -172,8 +173,50 @@ export function trajectorySpec(trajectory: TrajectoryResult, chart: TrajectoryCh
   return spec;
 }
 
-/** NC3 (one series) or NC4 (train, and held-out dashed when present) of the classifier against epoch. */
+/** The classifier rows' ETF distance and equinorm against epoch: a curve each, from the weights alone. */
+function weightsSpec(trajectory: TrajectoryResult): LineChartSpec {
+  const axis = epochAxis(trajectory.epochs);
+  const etf = trajectory.classifier.weightsEtfDistance ?? trajectory.epochs.map(() => null);
+  const equinorm = trajectory.classifier.weightsEquinorm ?? trajectory.epochs.map(() => null);
+  const make = (id: string, label: string, values: (number | null)[], color: LineSeries['color'], dashed: boolean): LineSeries => ({
+    id,
+    label,
+    color,
+    dashed,
+    points: trajectory.epochs.map((epoch, i) => ({
+      x: axis.x(epoch),
+      y: finite(values[i]),
+      key: `epoch ${epoch}`,
+      tooltip: {
+        title: `epoch ${epoch}`,
+        rows: [
+          { label: 'ETF distance', value: formatExact(finite(etf[i])) },
+          { label: 'Equinorm', value: formatExact(finite(equinorm[i])) },
+        ],
+      },
+    })),
+  });
+  const series = [make('weights-etf', 'ETF distance', etf, 'purple', false), make('weights-equinorm', 'Equinorm', equinorm, 'orange', true)];
+  const spec: LineChartSpec = {
+    id: 'classifier-weights-epochs',
+    title: 'Classifier (from weights) against epoch',
+    xLabel: axis.label,
+    yLabel: 'centred rows (0 = simplex ETF)',
+    yScale: 'linear',
+    yFormat: 'number',
+    xTicks: axis.ticks,
+    series,
+    hLines: [],
+    vLines: [],
+  };
+  const note = trajectory.classifier.weightsEtfDistance === undefined ? 'This trajectory was written before the weights\' numbers were recorded: re-run it to see them.' : gapNotes(series, false);
+  if (note) spec.note = note;
+  return spec;
+}
+
+/** NC3 (one series) or NC4 (train, and held-out dashed when present) of the classifier against epoch; or the weights' geometry. */
 export function classifierSpec(trajectory: TrajectoryResult, chart: ClassifierChartId): LineChartSpec {
+  if (chart === 'weights') return weightsSpec(trajectory);
   const axis = epochAxis(trajectory.epochs);
   const { nc3, nc4Train, nc4Test } = trajectory.classifier;
   const make = (id: string, label: string, values: (number | null)[], color: LineSeries['color'], dashed: boolean): LineSeries => ({

@@ -19,6 +19,7 @@ interface LinearMap {
   numClasses: number;
   dim: number;
   description: string;
+  biasless: boolean;
 }
 
 const nodeLabel = (node: onnx.INodeProto): string => `${node.opType} node "${node.name || node.output?.[0]}"`;
@@ -63,7 +64,7 @@ function fromGemm(index: OnnxGraphIndex, node: onnx.INodeProto): LinearMap | str
   const b = biasVector(index, node, node.input?.[2], k, beta);
   if (typeof b === 'string') return b;
   const scaling = alpha !== 1 || beta !== 1 ? `, alpha=${alpha}, beta=${beta}` : '';
-  return { features: node.input?.[0] ?? '', W, b, numClasses: k, dim: d, description: `Gemm transB=${transB}${scaling}` };
+  return { features: node.input?.[0] ?? '', W, b, numClasses: k, dim: d, description: `Gemm transB=${transB}${scaling}`, biasless: !node.input?.[2] };
 }
 
 function fromMatMul(index: OnnxGraphIndex, matmul: onnx.INodeProto, bias: { node: onnx.INodeProto; name: string; first: boolean } | null): LinearMap | string {
@@ -77,7 +78,7 @@ function fromMatMul(index: OnnxGraphIndex, matmul: onnx.INodeProto, bias: { node
   const b = bias ? biasVector(index, bias.node, bias.name, k, 1) : new Float64Array(k);
   if (typeof b === 'string') return b;
   const description = bias ? `MatMul + Add${bias.first ? ' (bias first)' : ''}` : 'MatMul (no bias)';
-  return { features: matmul.input?.[0] ?? '', W: transposeToKxD(weights.values, d, k, 1), b, numClasses: k, dim: d, description };
+  return { features: matmul.input?.[0] ?? '', W: transposeToKxD(weights.values, d, k, 1), b, numClasses: k, dim: d, description, biasless: bias === null };
 }
 
 function linearMapProducing(index: OnnxGraphIndex, logits: string): LinearMap | string {
@@ -97,7 +98,7 @@ function linearMapProducing(index: OnnxGraphIndex, logits: string): LinearMap | 
       const gemm = fromGemm(index, matmul);
       if (typeof gemm === 'string') return gemm;
       const b = biasVector(index, node, bias, gemm.numClasses, 1);
-      return typeof b === 'string' ? b : { ...gemm, b, description: `${gemm.description} + Add` };
+      return typeof b === 'string' ? b : { ...gemm, b, description: `${gemm.description} + Add`, biasless: false };
     }
     return `the logits "${logits}" come from an Add that is not a MatMul plus a constant bias`;
   }
@@ -143,6 +144,7 @@ export function findClassifier(index: OnnxGraphIndex): ClassifierSearch {
       dim: map.dim,
       W: map.W,
       b: map.b,
+      ...(map.biasless ? { biasless: true } : {}),
       description: notes.join(', '),
     },
   };

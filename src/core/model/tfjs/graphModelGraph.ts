@@ -158,6 +158,7 @@ function findClassifier(ctx: GraphContext, order: TfNode[], inputNode: string): 
       dim,
       W,
       b,
+      ...(biasNode ? {} : { biasless: true }),
       description: `${how}${transposeB ? ' (transpose_b)' : ' (weight transposed)'}${biasNode ? '' : ', no bias'}`,
     },
   };

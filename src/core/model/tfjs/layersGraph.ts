@@ -110,6 +110,7 @@ function findClassifier(file: string, graph: KerasFlatGraph, shapes: Map<string,
     dim,
     W,
     b,
+    ...(usesBias ? {} : { biasless: true }),
     description:
       `Dense "${dense.name}" (kernel transposed${usesBias ? '' : ', no bias'})` +
       (preActivation ? `; logits read before its ${activation} by a linear copy of the layer` : ''),
