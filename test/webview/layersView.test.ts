@@ -32,7 +32,10 @@ test('the Layers view names layers by the short-name rule, keeps the full name f
   const store = { list: () => [entry], load: () => Promise.resolve(result) } as unknown as RunStore;
   const view = new LayersViewProvider(store);
   const [checkpoint] = await view.getChildren();
-  const rows = await view.getChildren(checkpoint);
+  const children = await view.getChildren(checkpoint);
+  // The classifier's geometry (from the weights) comes first, then the layers in depth order.
+  assert.equal(children[0]?.kind, 'classifier');
+  const rows = children.filter((row) => row.kind === 'layer');
   const items = rows.map((row) => view.getTreeItem(row));
   assert.deepEqual(
     items.map((i) => i.label),
