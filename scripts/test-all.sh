@@ -15,7 +15,9 @@ mkdir -p "$logs"
 run_step system "system packages (apt: chromium, Fashion-MNIST, code-server build deps)" bash scripts/install-system.sh
 run_step setup "npm dependencies and build" bash scripts/setup.sh
 if passed setup; then
-  run_step architecture "architecture checks" bash -c 'node scripts/check-core-imports.mjs && node scripts/check-commands.mjs'
+  # The e2e scripts are plain JavaScript that nothing compiles: a syntax error would otherwise surface
+  # only minutes later, after packaging, as a test file that never ran.
+  run_step architecture "architecture checks (core imports, commands, e2e scripts parse)" bash -c 'node scripts/check-core-imports.mjs && node scripts/check-commands.mjs && for f in e2e/lib/*.mjs e2e/tests/*.mjs; do node --check "$f" || exit 1; done'
   run_step typecheck "type check" npm run --silent typecheck
   run_tests unit "unit and webview tests" "$logs/unit.log" npm run --silent test:unit
   rm -f collapse-lens-linux-x64-*.vsix

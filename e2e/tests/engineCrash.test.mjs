@@ -70,9 +70,9 @@ test('killing the engine mid-analysis is reported as such, in a notification and
   // Read the toast by its title, not through the layer filter: a message already in flight when the engine
   // froze may still land (the start of the next pass names no layer), and a filtered locator would then
   // match nothing and wait out its timeout.
-  const toast = wb.page.locator('.notifications-toasts .notification-toast').filter({ hasText: PROGRESS_TITLE }).first();
+  const progressToast = wb.page.locator('.notifications-toasts .notification-toast').filter({ hasText: PROGRESS_TITLE }).first();
   const { seen: progressText } = await waitUntil(async () => {
-    const text = await toast.innerText();
+    const text = await progressToast.innerText();
     return { ok: PASS_COUNT.test(text), seen: text };
   }, 'the progress notification no longer shows a pass and its samples');
   const [, , split, done, total] = PASS_COUNT.exec(progressText) ?? assert.fail(`the progress notification says "${progressText}"`);
