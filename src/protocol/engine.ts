@@ -4,6 +4,7 @@
  */
 import type { AnalysisResult } from '../core/result';
 import type { LayerInfo, LayerSelection } from '../core/model/types';
+import type { ReductionRequest } from '../core/model/reduction';
 import type { DatasetSpec, PreprocessingOptions } from '../core/dataset/types';
 
 export type { DatasetSpec, PreprocessingOptions };
@@ -15,6 +16,8 @@ export interface AnalyzeRequest {
   train: DatasetSpec;
   test?: DatasetSpec;
   layers: LayerSelection;
+  /** How each probed tensor becomes a feature vector (flatten, gap, cls, mean); absent = auto. */
+  reduction?: ReductionRequest;
   /** Balanced deterministic subsample: at most this many per class; null = all. */
   perClass: number | null;
   batchSize: number;
