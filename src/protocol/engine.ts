@@ -66,7 +66,7 @@ export type EngineToHost =
   /** Metrics of the layers finished so far, so the panel fills in and a later failure keeps them. */
   | { kind: 'partial'; id: number; result: AnalysisResult }
   | { kind: 'result'; id: number; result: AnalysisResult }
-  | { kind: 'layers'; id: number; layers: LayerInfo[]; format: string; classifier: string | null }
+  | { kind: 'layers'; id: number; layers: LayerInfo[]; format: string; classifier: string | null; tokens?: { classToken: boolean } }
   | { kind: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   | { kind: 'error'; id: number; message: string; detail?: string; partial?: AnalysisResult };
 

@@ -8,7 +8,7 @@ import { RunStore, rerunRequest } from '../store/runStore';
 import { runAnalysis } from '../analysisRunner';
 import { recentDatasets, rememberChoices, rememberedChoices, type AnalysisChoices } from './choices';
 import { pickTestDataset, pickTrainDataset } from './pickDataset';
-import { pickLayers, pickPerClass } from './pickOptions';
+import { pickLayers, pickPerClass, pickReduction } from './pickOptions';
 
 async function resolveCheckpoint(uri: vscode.Uri | undefined): Promise<vscode.Uri | undefined> {
   if (uri instanceof vscode.Uri) return uri;
@@ -31,6 +31,7 @@ export function requestFrom(checkpoint: string, choices: AnalysisChoices, settin
     seed: 0,
     epsilon: settings.epsilon,
     preprocessingSettings: settings.preprocessing,
+    ...(choices.reduction ?? settings.reduction ? { reduction: choices.reduction ?? settings.reduction } : {}),
   };
   if (choices.test) request.test = choices.test;
   return request;
@@ -54,7 +55,13 @@ export async function analyzeCommand(services: Services, target?: vscode.Uri): P
   }
 
   const previous = rememberedChoices(context.globalState, checkpoint);
-  const settings = readSettings(uri);
+  let settings: ReturnType<typeof readSettings>;
+  try {
+    settings = readSettings(uri);
+  } catch (err) {
+    await log.fail(`Collapse Lens: ${err instanceof Error ? err.message : String(err)}`);
+    return;
+  }
   const train = await pickTrainDataset(checkpoint, previous?.train, recentDatasets(context.globalState), (line) => log.channel.warn(line));
   if (!train) return;
   const test = await pickTestDataset(train.train, train.suggestedTest, JSON.stringify(previous?.train) === JSON.stringify(train.train) ? previous?.test : undefined);
@@ -63,7 +70,9 @@ export async function analyzeCommand(services: Services, target?: vscode.Uri): P
   if (perClass === undefined) return;
   const selection = await pickLayers(layers.layers, previous?.layers);
   if (selection === undefined) return;
-  const choices: AnalysisChoices = { train: train.train, test, perClass, layers: selection };
+  const reduction = await pickReduction(layers.tokens, previous?.reduction, settings.reduction);
+  if (reduction === undefined) return;
+  const choices: AnalysisChoices = { train: train.train, test, perClass, layers: selection, ...(reduction.reduction ? { reduction: reduction.reduction } : {}) };
   await rememberChoices(context.globalState, checkpoint, choices);
 
   const request = requestFrom(checkpoint, choices, settings);

@@ -110,7 +110,9 @@ export function layerDepth(layer: LayerResult, index: number): number {
 
 export function describeLayer(layer: LayerResult): string {
   const shape = layer.shape.length > 0 ? `[${layer.shape.join('×')}]` : '';
-  return `${layer.op} ${shape}, D = ${formatCount(layer.dim)}`.replace('  ', ' ');
+  // A reduced tensor says what it was reduced from: a ViT block's 64 values are its class token, not the block.
+  const reduced = layer.reduction && layer.reduction !== 'flatten' && layer.tensorShape ? ` (${layer.reduction} of ${layer.tensorShape.join('×')})` : '';
+  return `${layer.op} ${shape}${reduced}, D = ${formatCount(layer.dim)}`.replace('  ', ' ');
 }
 
 function metricValue(metrics: SplitLayerMetrics | undefined, metric: DepthMetric): number | null {
