@@ -1,19 +1,19 @@
 /**
- * The real-architecture fixtures of issue 13 (a ResNet of torchvision BasicBlocks, a torchvision ViT with a
- * class token), trained on Fashion-MNIST padded to 32x32 and analysed in-process with their default probes
+ * The real-architecture fixtures of issue 13 (a ResNet of torchvision BasicBlocks, a MobileNetV2-style net of
+ * torchvision InvertedResiduals, a torchvision ViT with a class token), trained on Fashion-MNIST padded to 32x32 and analysed in-process with their default probes
  * and reductions, against the independent NumPy reference: every metric, as for the CNN.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { AnalysisResult } from '../../../src/core/result';
 import { analyzeCheckpoint } from '../../../src/engine/analyze/pipeline';
 import { describeLayers } from '../../../src/engine/analyze/layers';
-import { runCli } from '../../../src/engine/cli/cli';
 import { fixtureRequest, silentHooks } from './helpers/analyze';
 import { assertMatchesExpected } from './helpers/compareFixture';
 import { readExpected } from './helpers/expected';
-import { expectedPath, FASHION32, modelPath } from './helpers/paths';
+import { expectedPath, FASHION32, modelPath, REPO_ROOT } from './helpers/paths';
 
 const cache = new Map<string, Promise<AnalysisResult>>();
 function analyzeArch(model: string): Promise<AnalysisResult> {
@@ -28,7 +28,7 @@ function analyzeArch(model: string): Promise<AnalysisResult> {
   return run;
 }
 
-for (const model of ['resnet', 'vit']) {
+for (const model of ['resnet', 'mobilenet', 'vit']) {
   test(`${model}: layers lists the reference's probes as the defaults, every one with a resolved shape`, async () => {
     const info = await describeLayers(modelPath(model));
     const expected = readExpected(expectedPath(model));
@@ -43,6 +43,17 @@ for (const model of ['resnet', 'vit']) {
 
   test(`${model}: analyze with the default probes matches every metric of the NumPy reference (both splits, classifier, accuracy, effective depth)`, async () => {
     assertMatchesExpected(await analyzeArch(model), readExpected(expectedPath(model)));
+  });
+
+  test(`${model} (100% training accuracy): the classifier input's training NC1 is far below the first probe's, and its NCC accuracy is 100%`, async () => {
+    const result = await analyzeArch(model);
+    const input = result.layers.find((l) => l.name === result.classifier?.input);
+    assert.ok(input, `${model}: classifier input probed`);
+    const first = result.layers[0]!.metrics.train.nc1!;
+    const last = input.metrics.train.nc1!;
+    // Reference: resnet 1.47 -> 0.138, mobilenet 1.42 -> 0.30, vit 2.85 -> 0.091.
+    assert.ok(last < first / 4, `${model}: NC1 ${first} at ${result.layers[0]!.name} vs ${last} at ${input.name}`);
+    assert.equal(input.metrics.train.nccAccuracy, 1);
   });
 }
 
@@ -83,18 +94,11 @@ test('resnet: --reduce gap turns every conv map into its channel means, and leav
   assert.equal(result.settings?.reduction, 'gap');
 });
 
-test('collapse-lens layers on the ViT prints the resolved token shapes with their reduction, and the reason beside a "?"', async () => {
-  const out: string[] = [];
-  const write = process.stdout.write;
-  process.stdout.write = ((chunk: string | Uint8Array) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
-  let code: number;
-  try {
-    code = await runCli(['layers', modelPath('vit')]);
-  } finally {
-    process.stdout.write = write;
-  }
-  const text = out.join('');
-  assert.equal(code, 0);
+test('collapse-lens layers on the ViT prints the resolved token shapes with their reduction, and the reason beside a "?"', () => {
+  // A child process: capturing this process's stdout would also capture the test runner's own report.
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'engine', 'main.ts'), 'layers', modelPath('vit')], { encoding: 'utf8', cwd: REPO_ROOT, timeout: 120_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const text = r.stdout;
   assert.match(text, /^\*\s+\d+\s+\/encoder\/layers\/encoder_layer_0\/Add_1_output_0\s+Add\s+65x64 -> cls 64$/m);
   assert.match(text, /^\*\s+\d+\s+\/encoder\/layers\/encoder_layer_0\/mlp\/mlp\.1\/Mul_1_output_0\s+Mul\s+65x128 -> cls 128$/m);
   assert.match(text, /^\s+\d+\s+\/encoder\/layers\/encoder_layer_0\/self_attention\/Reshape_3_output_0\s+Reshape\s+\?\s+\(its shape is \[130, 64\] for a batch of 2/m);
