@@ -138,13 +138,23 @@ export interface LayerResult {
   /** ONNX tensor name, TF.js layer or node name, or the array name in a features .npz. */
   name: string;
   op: string;
-  /** Per-sample shape (no batch dimension). */
+  /** Per-sample shape (no batch dimension) of the features the metrics saw: after `reduction`. */
   shape: number[];
   dim: number;
   /** Probe order (0 = shallowest). */
   depth: number;
+  /**
+   * How the probed tensor became the feature vector: flatten (the whole tensor), gap (channel means of a
+   * C x H x W map), cls (token 0 of T x D), mean (mean over the T tokens). Absent in results written
+   * before reductions existed and for a features .npz (taken as stored): read as flatten.
+   */
+  reduction?: LayerReduction;
+  /** The probed tensor's per-sample shape before the reduction; present when reduction is not flatten. */
+  tensorShape?: number[];
   metrics: { train: SplitLayerMetrics; test?: SplitLayerMetrics };
 }
+
+export type LayerReduction = 'flatten' | 'gap' | 'cls' | 'mean';
 
 export interface EtfNumbers {
   equinorm: number | null;
@@ -202,6 +212,7 @@ export interface AnalysisResult {
   /** Conventions pinned by docs/metrics.md, stated so every reader can show them. */
   conventions: string[];
   timing: { totalSeconds: number; [stage: string]: number };
-  settings?: { layers: string; perClass: number | null; batchSize: number; seed: number; epsilon: number };
+  /** `reduction`: the reduction request as given (`auto`, `gap`, `auto,<layer>=gap`, ...); each layer states its own. */
+  settings?: { layers: string; perClass: number | null; batchSize: number; seed: number; epsilon: number; reduction?: string };
   warnings?: string[];
 }

@@ -11,6 +11,7 @@
  * No Node import: the webviews may use it too.
  */
 import { RESULT_SCHEMA, type AnalysisResult, type CheckpointFormat } from './result';
+import { REDUCTIONS } from './model/reduction';
 
 /** A result file that breaks the schema: `field` is the JSON path of the first wrong value ('' = the whole file). */
 export class InvalidResultError extends Error {
@@ -180,6 +181,8 @@ function checkLayers(v: unknown, at: string, K: number): void {
     required(layer, 'shape', where, arrayOf(count));
     required(layer, 'dim', where, count);
     required(layer, 'depth', where, count);
+    optional(layer, 'reduction', where, oneOf(REDUCTIONS));
+    optional(layer, 'tensorShape', where, arrayOf(count));
     required(layer, 'metrics', where, (metrics, mat) => {
       const o = object(metrics, mat);
       required(o, 'train', mat, (s, sat) => checkSplitLayerMetrics(s, sat, K));
@@ -316,6 +319,7 @@ function checkResult(value: unknown): AnalysisResult {
     required(o, 'batchSize', at, count);
     required(o, 'seed', at, number);
     required(o, 'epsilon', at, number);
+    optional(o, 'reduction', at, string);
   });
   optional(r, 'warnings', '', arrayOf(string));
   return value as AnalysisResult;

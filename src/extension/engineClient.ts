@@ -21,6 +21,8 @@ export interface LayersReply {
   layers: LayerInfo[];
   format: string;
   classifier: string | null;
+  /** Set for a transformer: whether a class token was found (the reduction step is offered then). */
+  tokens?: { classToken: boolean };
 }
 
 export interface EngineOptions {
@@ -110,7 +112,7 @@ export class EngineClient {
             finish(() => resolve(msg.result as T));
             break;
           case 'layers':
-            finish(() => resolve({ layers: msg.layers, format: msg.format, classifier: msg.classifier } as T));
+            finish(() => resolve({ layers: msg.layers, format: msg.format, classifier: msg.classifier, ...(msg.tokens ? { tokens: msg.tokens } : {}) } as T));
             break;
           case 'classifier':
             finish(() => resolve(msg.entries as T));

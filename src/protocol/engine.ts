@@ -4,6 +4,7 @@
  */
 import type { AnalysisResult } from '../core/result';
 import type { LayerInfo, LayerSelection } from '../core/model/types';
+import type { ReductionRequest } from '../core/model/reduction';
 import type { DatasetSpec, PreprocessingOptions } from '../core/dataset/types';
 import type { CheckpointClassifierEntry } from '../core/classifierReport';
 
@@ -16,6 +17,8 @@ export interface AnalyzeRequest {
   train: DatasetSpec;
   test?: DatasetSpec;
   layers: LayerSelection;
+  /** How each probed tensor becomes a feature vector (flatten, gap, cls, mean); absent = auto. */
+  reduction?: ReductionRequest;
   /** Balanced deterministic subsample: at most this many per class; null = all. */
   perClass: number | null;
   batchSize: number;
@@ -66,7 +69,7 @@ export type EngineToHost =
   /** Metrics of the layers finished so far, so the panel fills in and a later failure keeps them. */
   | { kind: 'partial'; id: number; result: AnalysisResult }
   | { kind: 'result'; id: number; result: AnalysisResult }
-  | { kind: 'layers'; id: number; layers: LayerInfo[]; format: string; classifier: string | null }
+  | { kind: 'layers'; id: number; layers: LayerInfo[]; format: string; classifier: string | null; tokens?: { classToken: boolean } }
   /** One entry per checkpoint asked for, in order; an unreadable one carries its `error`. */
   | { kind: 'classifier'; id: number; entries: CheckpointClassifierEntry[] }
   | { kind: 'log'; level: 'info' | 'warn' | 'error'; message: string }

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { csvField, layerRows, layerTableCsv, lowRankTableNote, nextSort, sortRows, tableColumns } from '../../webview/analysis/data/layerTable';
 import { layer, tinyResult } from './helpers';
+import { describeLayer } from '../../webview/analysis/data/overview';
 
 test('rows carry the table columns, null where a metric was not computed', () => {
   const rows = layerRows(tinyResult());
@@ -87,4 +88,16 @@ test('a low-rank NC1 (Σ_B rank < K−1) is marked in its cell, with the reason 
   assert.deepEqual(sortRows(rows, { column: 'nc1Train', direction: 'ascending' }).map((r) => r.name), ['narrow', 'wide']);
   assert.match(lowRankTableNote(rows, 3) ?? '', /^\* NC1 over rank r < K−1 = 2 of Σ_B at 1 layer\(s\)/);
   assert.equal(lowRankTableNote(layerRows(tinyResult()), 3), null);
+});
+
+test('a reduced layer shows its reduction beside the op, and the detail line says what it was reduced from', () => {
+  const result = tinyResult();
+  const layer = result.layers[0]!;
+  layer.reduction = 'cls';
+  layer.tensorShape = [65, 64];
+  layer.shape = [64];
+  layer.dim = 64;
+  assert.equal(layerRows(result)[0]!.op, `${layer.op} · cls`);
+  assert.equal(describeLayer(layer), `${layer.op}, cls of 65×64, D = 64`);
+  assert.equal(layerRows(result)[1]!.op, result.layers[1]!.op, 'a flattened layer shows its op alone');
 });

@@ -1,6 +1,7 @@
 import type { AnalysisResult } from '../result';
 import { alignRuns, type AlignedRow, type Alignment } from './align';
 import { datasetDifferences } from './datasetMatch';
+import { reductionDifferences } from './reductionMatch';
 import { summarizeRun, type RunSummary } from './summary';
 
 export const COMPARE_SCHEMA = 'collapse-lens/compare@1' as const;
@@ -16,7 +17,7 @@ export interface CompareResult {
   rows: AlignedRow[];
   /** The same rows, largest change (last run against the first) first. */
   largestChanges: { key: string; score: number; change: AlignedRow['change'] }[];
-  /** Dataset differences the user chose to accept; empty when the data match. */
+  /** Dataset differences the user chose to accept, and layers the runs reduced differently; empty when all match. */
   warnings: string[];
 }
 
@@ -40,6 +41,6 @@ export function compareResults(results: AnalysisResult[], labels: string[], allo
     runs: results.map((r, i) => ({ label: labels[i], checkpoint: r.checkpoint.path, sha256: r.checkpoint.sha256, provider: r.provider, summary: summarizeRun(r, labels[i]) })),
     rows,
     largestChanges: [...rows].sort((a, b) => b.score - a.score).map((r) => ({ key: r.key, score: r.score, change: r.change })),
-    warnings: differences.map((d) => `compared on different data: ${d}`),
+    warnings: [...differences.map((d) => `compared on different data: ${d}`), ...reductionDifferences(results, labels)],
   };
 }

@@ -3,6 +3,7 @@
  * (layers, probes, classifier) is pure and lives in the core; running the model needs a native or wasm
  * runtime and lives behind `ModelRunner` in src/engine/backends.
  */
+import type { Reduction, TokenModelInfo } from './reduction';
 
 export type LayerSelection = 'auto' | 'all' | string[];
 
@@ -18,6 +19,13 @@ export interface LayerInfo {
   index: number;
   /** True when the default rule (`auto`) probes it. */
   auto: boolean;
+  /**
+   * Why the per-sample shape is still unknown after resolution (e.g. the batch merged with another axis):
+   * such a layer is never a default probe, and choosing it is refused with this reason.
+   */
+  shapeUnknown?: string;
+  /** The reduction `auto` gives it (flatten, or cls/mean for a transformer's tokens); set for listing, where known. */
+  reduction?: Reduction;
 }
 
 export interface ModelInputSpec {
@@ -59,6 +67,8 @@ export interface ModelGraph {
   numOutputs: number | null;
   /** The pre-softmax logits tensor / layer, also when no linear classifier was found. */
   logitsLayer?: string;
+  /** Set for a transformer over tokens (attention found): picks the default reduction of its T x D tensors. */
+  tokens?: TokenModelInfo;
 }
 
 /** Runs a model and returns the probed tensors of one batch. Implemented per runtime in the engine. */

@@ -7,6 +7,7 @@ import { TOOL_VERSION } from '../version';
 import { lowRankNc1Warning, withLowRankFlags } from '../../core/lowRankNc1';
 import { nearChanceWarning } from './nearChance';
 import { imageReadWarnings } from '../../core/imageReadReport';
+import { describeReductionRequest, type PlannedReduction } from '../../core/model/reduction';
 
 export interface SplitOutcome {
   split: PreparedSplit;
@@ -21,6 +22,8 @@ export interface AssemblyInput {
   request: AnalyzeRequest;
   graph: ModelGraph;
   probes: LayerInfo[];
+  /** Each probe's reduction and reduced shape (absent: flattened as fetched). */
+  reductions?: ReadonlyMap<string, PlannedReduction>;
   numClasses: number;
   sha256: string;
   provider: string;
@@ -63,12 +66,15 @@ export function assembleResult(input: AssemblyInput): AnalysisResult {
   const probed: LayerResult[] = input.probes.map((p, depth) => {
     const trainMetrics = train.metrics.get(p.name) as SplitLayerMetrics;
     const testMetrics = test?.metrics.get(p.name);
+    const planned = input.reductions?.get(p.name);
     return {
       name: p.name,
       op: p.op,
-      shape: p.shape.map((d) => d ?? 0),
-      dim: p.shape.reduce<number>((a, d) => a * (d ?? 0), 1),
+      shape: planned ? planned.shape : p.shape.map((d) => d ?? 0),
+      dim: planned ? planned.dim : p.shape.reduce<number>((a, d) => a * (d ?? 0), 1),
       depth,
+      ...(planned ? { reduction: planned.reduction } : {}),
+      ...(planned && planned.reduction !== 'flatten' ? { tensorShape: planned.tensorShape } : {}),
       metrics: testMetrics ? { train: trainMetrics, test: testMetrics } : { train: trainMetrics },
     };
   });
@@ -113,7 +119,14 @@ export function assembleResult(input: AssemblyInput): AnalysisResult {
     effectiveDepth: { epsilon: depth.epsilon, layer: depth.layer, depth: depth.depth },
     conventions: [...METRIC_CONVENTIONS],
     timing: input.timing,
-    settings: { layers: Array.isArray(input.request.layers) ? input.request.layers.join(',') : input.request.layers, perClass: input.perClass, batchSize: input.request.batchSize, seed: input.seed, epsilon: input.request.epsilon },
+    settings: {
+      layers: Array.isArray(input.request.layers) ? input.request.layers.join(',') : input.request.layers,
+      perClass: input.perClass,
+      batchSize: input.request.batchSize,
+      seed: input.seed,
+      epsilon: input.request.epsilon,
+      ...(input.reductions ? { reduction: describeReductionRequest(input.request.reduction) } : {}),
+    },
     warnings: [...nearChance(input), ...input.warnings, ...datasetWarnings(input), ...(lowRank ? [lowRank] : [])],
   };
   return result;

@@ -11,6 +11,24 @@ import { UserError } from '../errors';
  * shape known: ONNX exporters often leave intermediate shapes out, so one zero sample is run for them.
  */
 export async function loadModelGraph(path: string, threads = 0): Promise<ModelGraph> {
+  return withoutUnknownDefaults(await readModelGraph(path, threads));
+}
+
+/**
+ * A default probe must have a per-sample shape: whatever the format, a layer whose shape is still not
+ * fully known after resolution is taken out of the defaults (and says why), instead of failing the run.
+ */
+export function withoutUnknownDefaults(graph: ModelGraph): ModelGraph {
+  if (!graph.layers.some((l) => l.auto && l.shape.some((d) => d === null))) return graph;
+  const layers = graph.layers.map((l) =>
+    l.auto && l.shape.some((d) => d === null)
+      ? { ...l, auto: false, shapeUnknown: l.shapeUnknown ?? 'its per-sample shape could not be resolved' }
+      : l,
+  );
+  return { ...graph, layers };
+}
+
+async function readModelGraph(path: string, threads: number): Promise<ModelGraph> {
   const sniff = await sniffCheckpoint(path);
   switch (sniff.kind) {
     case 'onnx':

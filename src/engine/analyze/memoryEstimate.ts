@@ -2,6 +2,7 @@ import { totalmem } from 'node:os';
 import { UserError } from '../errors';
 import { MAX_BATCHES_IN_FLIGHT } from './reduceMessages';
 import type { ReducerSetup } from './reducer';
+import type { PlannedReduction } from '../../core/model/reduction';
 
 /**
  * What an analysis will hold in memory, estimated before it starts. Memory does not grow with the
@@ -67,25 +68,38 @@ export function memoryLimit(machineBytes: number, cgroupLimit: number | undefine
 
 const gib = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(bytes < 10 * 2 ** 30 ? 1 : 0)} GiB`;
 
+/** Flattened C x H x W maps (H x W > 1): what `gap` would shrink by a factor of H x W, named in a memory refusal. */
+export function gapCandidates(plan: ReadonlyMap<string, PlannedReduction>): string[] {
+  return [...plan].filter(([, p]) => p.reduction === 'flatten' && p.tensorShape.length === 3 && p.tensorShape[1] * p.tensorShape[2] > 1).map(([name]) => name);
+}
+
 /**
  * Refuses, before anything runs, an analysis that cannot fit in this machine's memory, naming the
  * layers that take it and what to change.
  */
-export function checkMemoryFits(checkpoint: string, estimate: MemoryEstimate, numClasses: number, machineBytes = availableMemoryBytes()): void {
+export function checkMemoryFits(checkpoint: string, estimate: MemoryEstimate, numClasses: number, machineBytes = availableMemoryBytes(), gapOffers: readonly string[] = []): void {
   const usable = machineBytes * USABLE_SHARE;
   if (estimate.bytes <= usable) return;
   // The layers that make up most of it (at most three): the ones worth dropping.
   const heaviest: string[] = [];
+  const heavyNames: string[] = [];
   let covered = BASELINE_BYTES;
   for (const l of estimate.perLayer) {
     if (heaviest.length === 3 || covered >= 0.9 * estimate.bytes) break;
     heaviest.push(`${l.name} (${l.dim.toLocaleString('en-US')} values: ${gib(l.bytes)})`);
+    heavyNames.push(l.name);
     covered += l.bytes;
   }
+  // A conv map among the heaviest: its channel means (gap) are the literature's usual smaller feature.
+  const gapFor = heavyNames.filter((n) => gapOffers.includes(n));
+  const gapHint = gapFor.length > 0
+    ? `Or reduce the conv map${gapFor.length > 1 ? 's' : ''} to ${gapFor.length > 1 ? 'their' : 'its'} channel means with gap (spatial mean of C x H x W: --reduce gap for every conv map, ` +
+      `or --reduce "${gapFor[0]}=gap"; the "collapseLens.reduction" setting in the editor). `
+    : '';
   throw new UserError(
     `${checkpoint}: this analysis would need about ${gib(estimate.bytes)} of memory, more than the ${gib(usable)} it may use ` +
       `(${Math.round(USABLE_SHARE * 100)}% of the ${gib(machineBytes)} this machine, or its container, allows). Each probed layer keeps its ${numClasses} class means in float64, with copies for pass 2; ` +
-      `most of it for ${heaviest.join(', ')}. Probe fewer or narrower layers (\`collapse-lens layers\` lists their sizes; choose with --layers, ` +
+      `most of it for ${heaviest.join(', ')}. ${gapHint}Probe fewer or narrower layers (\`collapse-lens layers\` lists their sizes; choose with --layers, ` +
       `or "Choose layers…" in the editor), or analyse fewer classes` +
       (estimate.batchBytes >= 0.25 * estimate.bytes ? `, or use a smaller --batch-size (${BATCHES_IN_FLIGHT} batches of outputs in flight take ${gib(estimate.batchBytes)} of it).` : '.'),
   );

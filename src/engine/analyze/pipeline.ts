@@ -18,7 +18,10 @@ import { sweep } from './passes';
 import { createReducer, type Reducer } from './reducerClient';
 import type { AnalysisHooks } from './hooks';
 import { assembleResult, type SplitOutcome } from './assemble';
-import { batchRowsInFlight, checkMemoryFits, estimateAnalysisMemory, type ProbeSize } from './memoryEstimate';
+import { batchRowsInFlight, checkMemoryFits, estimateAnalysisMemory, gapCandidates, type ProbeSize } from './memoryEstimate';
+import { planReductions, type PlannedReduction } from '../../core/model/reduction';
+import { withReductions } from './reducingRunner';
+import { messageOf } from '../../core/messageOf';
 
 function numClassesOf(graph: ModelGraph): number {
   const K = graph.numOutputs ?? graph.classifier?.numClasses ?? null;
@@ -28,6 +31,15 @@ function numClassesOf(graph: ModelGraph): number {
 }
 
 const dimOf = (layer: LayerInfo): number => layer.shape.reduce<number>((a, d) => a * (d ?? NaN), 1);
+
+/** Each probe's reduction (the user's choice, else the default), refused as a user error when it does not fit. */
+function planFor(graph: ModelGraph, probes: LayerInfo[], request: AnalyzeRequest): Map<string, PlannedReduction> {
+  try {
+    return planReductions(graph.path, probes, request.reduction, graph.tokens);
+  } catch (err) {
+    throw new UserError(messageOf(err));
+  }
+}
 
 /** The probes the user chose, plus the classifier's input (NC3/NC4 need it) in its topological place. */
 function probesWithClassifierInput(graph: ModelGraph, selection: AnalyzeRequest['layers']): LayerInfo[] {
@@ -39,7 +51,10 @@ function probesWithClassifierInput(graph: ModelGraph, selection: AnalyzeRequest[
     probes.sort((a, b) => a.index - b.index);
   }
   for (const p of probes) {
-    if (!Number.isFinite(dimOf(p))) throw new UserError(`${graph.path}: the shape of layer "${p.name}" is not known (${p.shape.map((d) => d ?? '?').join('x')})`);
+    if (!Number.isFinite(dimOf(p))) {
+      const why = p.shapeUnknown ?? 'it could not be resolved';
+      throw new UserError(`${graph.path}: layer "${p.name}" cannot be probed: its per-sample shape is not known (${p.shape.map((d) => d ?? '?').join('x')}; ${why})`);
+    }
   }
   return probes;
 }
@@ -61,10 +76,12 @@ export async function analyzeCheckpoint(request: AnalyzeRequest, hooks: Analysis
   const probes = probesWithClassifierInput(graph, request.layers);
   const K = numClassesOf(graph);
   const logitsName = graph.classifier?.logitsLayer ?? graph.logitsLayer;
-  const layers = probes.map((p) => ({ name: p.name, dim: dimOf(p) }));
+  const reductions = planFor(graph, probes, request);
+  const layers = probes.map((p) => ({ name: p.name, dim: reductions.get(p.name)?.dim ?? dimOf(p) }));
+  const gapOffers = gapCandidates(reductions);
   // The class means alone, from the graph's shapes: refused before any data is opened. The batches in
   // flight are added once the splits' sizes are known (below, in analyzeWith).
-  checkMemoryFits(request.checkpoint, estimateAnalysisMemory(layers, K, request.test !== undefined, 0), K);
+  checkMemoryFits(request.checkpoint, estimateAnalysisMemory(layers, K, request.test !== undefined, 0), K, undefined, gapOffers);
   // The metrics worker starts now, while the data are opened and the session is created (~50 ms).
   const reducerStarting = createReducer({
     layers,
@@ -74,7 +91,7 @@ export async function analyzeCheckpoint(request: AnalyzeRequest, hooks: Analysis
     logitsName: logitsName ?? null,
   });
   try {
-    return await analyzeWith(request, hooks, { graph, probes, layers, K, logitsName, reducerStarting, started });
+    return await analyzeWith(request, hooks, { graph, probes, layers, reductions, gapOffers, K, logitsName, reducerStarting, started });
   } finally {
     await (await reducerStarting).dispose();
   }
@@ -84,6 +101,9 @@ interface LoadedAnalysis {
   graph: ModelGraph;
   probes: LayerInfo[];
   layers: ProbeSize[];
+  reductions: Map<string, PlannedReduction>;
+  /** Flattened conv maps a memory refusal offers to reduce with gap. */
+  gapOffers: string[];
   K: number;
   logitsName: string | undefined;
   reducerStarting: Promise<Reducer>;
@@ -109,7 +129,7 @@ async function analyzeWith(request: AnalyzeRequest, hooks: AnalysisHooks, loaded
     // accumulators start with the first batch). A batch never holds more samples than the split has, so
     // --batch-size 100000 on 200 samples costs 200 samples' outputs, not 100,000.
     const rows = batchRowsInFlight(request.batchSize, [train.indices.length, test?.indices.length ?? 0]);
-    checkMemoryFits(request.checkpoint, estimateAnalysisMemory(loaded.layers, K, test !== undefined, rows), K);
+    checkMemoryFits(request.checkpoint, estimateAnalysisMemory(loaded.layers, K, test !== undefined, rows), K, undefined, loaded.gapOffers);
     const warnings: string[] = [];
     if (test) {
       await refuseIdenticalSplits(train.source, test.source);
@@ -129,7 +149,7 @@ async function analyzeWith(request: AnalyzeRequest, hooks: AnalysisHooks, loaded
     }
     const sha256 = request.checkpointSha256 ?? (await checkpointSha256(request.checkpoint));
     const fetch = [...new Set([...probes.map((p) => p.name), ...(logitsName ? [logitsName] : [])])];
-    const runner = await createRunner(graph, { provider: request.provider, threads: request.threads, fetch });
+    const runner = withReductions(await createRunner(graph, { provider: request.provider, threads: request.threads, fetch }), loaded.reductions);
     const loadSeconds = seconds(started);
 
     const reducer = await loaded.reducerStarting;
@@ -170,6 +190,7 @@ async function analyzeWith(request: AnalyzeRequest, hooks: AnalysisHooks, loaded
       request,
       graph,
       probes,
+      reductions: loaded.reductions,
       numClasses: K,
       sha256,
       provider: runner.provider,

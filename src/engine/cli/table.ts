@@ -31,16 +31,19 @@ function lowRankFootnote(result: AnalysisResult): string | null {
  */
 export function formatLayerTable(result: AnalysisResult): string {
   const hasTest = result.splits.test !== undefined;
-  const head = ['#', 'layer', 'op', 'dim', 'NC1 train', 'NCC train', 'CDNV train', 'ETF dist', ...(hasTest ? ['NC1 test', 'NCC test'] : [])];
+  // The reduction shows where one layer is not a plain flatten, so a 64-wide ViT "Add" is read as its class token.
+  const reduced = result.layers.some((l) => l.reduction !== undefined && l.reduction !== 'flatten');
+  const head = ['#', 'layer', 'op', ...(reduced ? ['reduce'] : []), 'dim', 'NC1 train', 'NCC train', 'CDNV train', 'ETF dist', ...(hasTest ? ['NC1 test', 'NCC test'] : [])];
   const K = result.classes.count;
   const anyMarked = lowRankNc1Entries(result.layers, K).length > 0;
   const rows = result.layers.map((l, i) => {
     const tr: SplitLayerMetrics = l.metrics.train;
     const te = l.metrics.test;
-    return [String(i), l.name, l.op, String(l.dim), nc1Cell(tr, K, anyMarked), fmt(tr.nccAccuracy), fmt(tr.cdnv), fmt(tr.etfDistance), ...(hasTest ? [nc1Cell(te, K, anyMarked), fmt(te?.nccAccuracy)] : [])];
+    return [String(i), l.name, l.op, ...(reduced ? [l.reduction ?? 'flatten'] : []), String(l.dim), nc1Cell(tr, K, anyMarked), fmt(tr.nccAccuracy), fmt(tr.cdnv), fmt(tr.etfDistance), ...(hasTest ? [nc1Cell(te, K, anyMarked), fmt(te?.nccAccuracy)] : [])];
   });
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (cells: string[]) => cells.map((s, c) => (c <= 2 ? s.padEnd(widths[c]) : s.padStart(widths[c]))).join('  ');
+  const leftAligned = reduced ? 3 : 2;
+  const line = (cells: string[]) => cells.map((s, c) => (c <= leftAligned ? s.padEnd(widths[c]) : s.padStart(widths[c]))).join('  ');
   const preprocessing = describePreprocessing(result.dataset.preprocessing);
   const out = [...(preprocessing ? [preprocessing] : []), line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
   const footnote = lowRankFootnote(result);

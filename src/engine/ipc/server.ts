@@ -62,7 +62,7 @@ export function serveIpc(): void {
       case 'layers':
         void runJob(msg.id, async () => {
           const info = await describeLayers(msg.checkpoint);
-          send({ kind: 'layers', id: msg.id, layers: info.layers, format: info.format, classifier: info.classifier });
+          send({ kind: 'layers', id: msg.id, layers: info.layers, format: info.format, classifier: info.classifier, ...(info.tokens ? { tokens: info.tokens } : {}) });
         });
         break;
       case 'classifier':

@@ -8,7 +8,7 @@ import { RunStore, rerunRequest } from '../store/runStore';
 import { runAnalysis } from '../analysisRunner';
 import { recentDatasets, rememberChoices, rememberedChoices, type AnalysisChoices } from './choices';
 import { pickTestDataset, pickTrainDataset } from './pickDataset';
-import { pickLayers, pickPerClass } from './pickOptions';
+import { pickLayers, pickPerClass, pickReduction } from './pickOptions';
 
 /** The checkpoint open in the editor, else one picked in a file dialog. */
 export async function checkpointFromEditor(): Promise<vscode.Uri | undefined> {
@@ -35,6 +35,7 @@ export function requestFrom(checkpoint: string, choices: AnalysisChoices, settin
     seed: 0,
     epsilon: settings.epsilon,
     preprocessingSettings: settings.preprocessing,
+    ...(choices.reduction ?? settings.reduction ? { reduction: choices.reduction ?? settings.reduction } : {}),
   };
   if (choices.test) request.test = choices.test;
   return request;
@@ -61,7 +62,13 @@ export async function analyzeCommand(services: Services, target?: vscode.Uri): P
   services.openCheckpoint(checkpoint);
 
   const previous = rememberedChoices(context.globalState, checkpoint);
-  const settings = readSettings(uri);
+  let settings: ReturnType<typeof readSettings>;
+  try {
+    settings = readSettings(uri);
+  } catch (err) {
+    await log.fail(`Collapse Lens: ${err instanceof Error ? err.message : String(err)}`);
+    return;
+  }
   const train = await pickTrainDataset(checkpoint, previous?.train, recentDatasets(context.globalState), (line) => log.channel.warn(line));
   if (!train) return;
   const test = await pickTestDataset(train.train, train.suggestedTest, JSON.stringify(previous?.train) === JSON.stringify(train.train) ? previous?.test : undefined);
@@ -70,7 +77,9 @@ export async function analyzeCommand(services: Services, target?: vscode.Uri): P
   if (perClass === undefined) return;
   const selection = await pickLayers(layers.layers, previous?.layers);
   if (selection === undefined) return;
-  const choices: AnalysisChoices = { train: train.train, test, perClass, layers: selection };
+  const reduction = await pickReduction(layers.tokens, previous?.reduction, settings.reduction);
+  if (reduction === undefined) return;
+  const choices: AnalysisChoices = { train: train.train, test, perClass, layers: selection, ...(reduction.reduction ? { reduction: reduction.reduction } : {}) };
   await rememberChoices(context.globalState, checkpoint, choices);
 
   const request = requestFrom(checkpoint, choices, settings);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { ReductionRequest } from '../../core/model/reduction';
 import type { LayerSelection } from '../../core/model/types';
 import type { DatasetSpec } from '../../core/dataset/types';
 
@@ -8,6 +9,8 @@ export interface AnalysisChoices {
   test: DatasetSpec | null;
   perClass: number | null;
   layers: LayerSelection;
+  /** The reduction picked in the analyze flow; absent = the collapseLens.reduction setting. */
+  reduction?: ReductionRequest;
 }
 
 const KEY = (checkpoint: string) => `collapseLens.choices:${checkpoint}`;

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { LayerInfo, LayerSelection } from '../../core/model/types';
+import { describeReductionRequest, type ReductionRequest } from '../../core/model/reduction';
 
 interface PerClassItem extends vscode.QuickPickItem {
   value: number | null;
@@ -49,4 +50,32 @@ export async function pickLayers(layers: LayerInfo[], previous: LayerSelection |
   const picked = await vscode.window.showQuickPick(layerItems, { title: 'Collapse Lens: choose layers', canPickMany: true, ignoreFocusOut: true, matchOnDescription: true });
   if (!picked || picked.length === 0) return undefined;
   return picked.map((p) => p.layer.name);
+}
+
+interface ReductionItem extends vscode.QuickPickItem {
+  value: ReductionRequest | undefined;
+}
+
+/**
+ * For a transformer only (the layers list says so): how its T x D token tensors become features. Other
+ * models skip the step (their conv maps are flattened; gap is in the collapseLens.reduction setting and
+ * offered by a memory refusal), so the usual flow keeps its four steps. undefined = cancelled.
+ */
+export async function pickReduction(
+  tokens: { classToken: boolean } | undefined,
+  previous: ReductionRequest | undefined,
+  setting: ReductionRequest | undefined,
+): Promise<{ reduction: ReductionRequest | undefined } | undefined> {
+  if (!tokens) return { reduction: previous ?? setting };
+  const current = previous ?? setting;
+  const items: ReductionItem[] = [
+    { label: 'Default', description: tokens.classToken ? 'token tensors: the class token (cls); other tensors flattened' : 'token tensors: mean over tokens (no class token found); other tensors flattened', value: undefined },
+    ...(tokens.classToken ? [{ label: 'cls', description: 'the class token (token 0) of every T x D tensor', value: { all: 'cls' as const } }] : []),
+    { label: 'mean', description: 'the mean over the tokens of every T x D tensor', value: { all: 'mean' } },
+    { label: 'flatten', description: 'every tensor whole (T x D values: wide, and mixes token positions)', value: { all: 'flatten' } },
+  ];
+  const last = items.findIndex((i) => describeReductionRequest(i.value) === describeReductionRequest(current));
+  if (last > 0) items.unshift(...items.splice(last, 1));
+  const pick = await vscode.window.showQuickPick(items, { title: 'Collapse Lens: token reduction (transformer)', placeHolder: 'How each token tensor becomes a feature vector', ignoreFocusOut: true });
+  return pick ? { reduction: pick.value } : undefined;
 }

@@ -60,3 +60,15 @@ test('a trajectory lays each layer metric out against epoch', () => {
   assert.equal(t.series.l2.nc1.test, null);
   assert.deepEqual(t.layers, ['l0', 'l1', 'l2']);
 });
+
+test('compare warns when the runs reduced a layer differently (cls vs mean), and says nothing when they agree', () => {
+  const a = syntheticResult({ checkpoint: 'vit_a.onnx', layers: [{ name: 'block', nc1: 1, ncc: 0.9 }, { name: 'head', nc1: 0.5, ncc: 1 }] });
+  const b = syntheticResult({ checkpoint: 'vit_b.onnx', layers: [{ name: 'block', nc1: 0.8, ncc: 0.95 }, { name: 'head', nc1: 0.4, ncc: 1 }] });
+  assert.deepEqual(compareResults([a, b], ['A', 'B'], false).warnings, []);
+  a.layers[0]!.reduction = 'cls';
+  b.layers[0]!.reduction = 'mean';
+  b.layers[1]!.reduction = 'flatten';
+  assert.deepEqual(compareResults([a, b], ['A', 'B'], false).warnings, [
+    'layer block was reduced by cls in A and by mean in B: its numbers describe different features',
+  ]);
+});

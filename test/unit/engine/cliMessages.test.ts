@@ -143,3 +143,18 @@ test('--out in a missing folder, or on a device, is refused before the analysis 
     assert.equal(r.stderr, `collapse-lens trajectory: --out ${missing}: the folder ${join(dir, 'no-such-folder')} does not exist\n`);
   });
 });
+
+test('--reduce: one reduction, per-layer ones, and a refusal naming what is wrong (exit 2)', async () => {
+  const { request } = buildAnalyzeRequest(['m.onnx', '--train', 'd', '--reduce', 'gap, /a/b=cls']);
+  assert.deepEqual(request.reduction, { all: 'gap', layers: { '/a/b': 'cls' } });
+  assert.equal(buildAnalyzeRequest(['m.onnx', '--train', 'd']).request.reduction, undefined);
+  const r = await cli('analyze', modelPath('mlp'), '--train', FASHION_SLICE, '--reduce', 'avgpool');
+  assert.equal(r.stderr, 'collapse-lens analyze: --reduce: "avgpool" is not a reduction (auto, flatten, gap, cls, mean, or <layer>=<reduction>)\n');
+  assert.equal(r.code, 2);
+});
+
+test('--reduce on a layer it does not fit is refused before the data are read (exit 1)', async () => {
+  const r = await cli('analyze', modelPath('cnn'), '--train', '/nonexistent', '--reduce', '/relu_fc/Relu_output_0=gap', '--quiet');
+  assert.match(r.stderr, /cnn\.onnx: layer "\/relu_fc\/Relu_output_0": gap needs a C x H x W map, and this tensor is \[64\]/);
+  assert.equal(r.code, 1);
+});

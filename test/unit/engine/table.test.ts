@@ -78,3 +78,14 @@ test('the CLI table footer counts skipped, resized and converted images per spli
   assert.ok(!lines.some((l) => l.startsWith('test images:')), 'a split with nothing changed gets no line');
   assert.ok(lines.includes("warning: train: 3 image(s) resized to 28x28 (the model input's size), e.g. cat/0.png (100x100)"));
 });
+
+test('the layer table gets a reduce column as soon as one layer is not flattened, and not before', () => {
+  const result = withNarrowLayer();
+  assert.doesNotMatch(formatLayerTable(result), /reduce/);
+  for (const l of result.layers) l.reduction = 'flatten';
+  result.layers[0]!.reduction = 'cls';
+  const table = formatLayerTable(result);
+  assert.match(table.split('\n').find((l) => l.startsWith('#')) ?? '', /^#\s+layer\s+op\s+reduce\s+dim\s/);
+  assert.match(rowOf(table, 'conv'), /\scls\s/);
+  assert.match(rowOf(table, 'fc'), /\sflatten\s/);
+});

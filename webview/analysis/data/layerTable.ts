@@ -59,7 +59,8 @@ export function layerRows(result: AnalysisResult): LayerRow[] {
       depth: layerDepth(layer, index),
       name: layer.name,
       shortName: shortName(layer.name),
-      op: layer.op,
+      // The reduction beside the op where it is not the plain flatten (cls, mean, gap): the row's D is the reduced width.
+      op: layer.reduction && layer.reduction !== 'flatten' ? `${layer.op} · ${layer.reduction}` : layer.op,
       dim: layer.dim,
       nc1Train: num(train.nc1),
       nc1Test: num(test?.nc1),

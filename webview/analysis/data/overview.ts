@@ -110,7 +110,9 @@ export function layerDepth(layer: LayerResult, index: number): number {
 }
 
 export function describeLayer(layer: LayerResult): string {
-  return `${layer.op}, ${layerSizeText(layer.shape, layer.dim)}`;
+  // A reduced tensor says what it was reduced from: a ViT block's 64 values are its class token, not the block.
+  const reduced = layer.reduction && layer.reduction !== 'flatten' && layer.tensorShape ? `${layer.reduction} of ${layer.tensorShape.join('×')}, ` : '';
+  return `${layer.op}, ${reduced}${layerSizeText(layer.shape, layer.dim)}`;
 }
 
 function metricValue(metrics: SplitLayerMetrics | undefined, metric: DepthMetric): number | null {

@@ -6,6 +6,7 @@ import { inlineExternalData } from './externalData';
 import { buildGraphIndex } from './graphIndex';
 import { readInputSpec } from './inputSpec';
 import { listOnnxLayers } from './layers';
+import { detectTokenModel } from './tokens';
 import { findLogits } from './patterns';
 import type { OnnxModel } from './types';
 import { messageOf } from '../../messageOf';
@@ -48,6 +49,7 @@ export async function loadOnnxGraph(path: string): Promise<OnnxModel> {
   const declaredK = perSample.length > 0 && perSample.every((d): d is number => typeof d === 'number')
     ? perSample.reduce((a, b) => a * b, 1)
     : null;
+  const tokens = detectTokenModel(index);
   return {
     format: 'onnx',
     path,
@@ -59,5 +61,6 @@ export async function loadOnnxGraph(path: string): Promise<OnnxModel> {
     proto,
     outputs: index.outputNames,
     logitsLayer: logits.logits,
+    ...(tokens ? { tokens } : {}),
   };
 }

@@ -8,6 +8,8 @@ import { throttleProgress } from '../../progress';
 import { analyzeCheckpoint } from '../../analyze/pipeline';
 import type { AnalyzeRequest, DatasetSpec, PreprocessingOptions } from '../../../protocol/engine';
 import type { LayerSelection } from '../../../core/model/types';
+import { parseReductionRequest, type ReductionRequest } from '../../../core/model/reduction';
+import { messageOf } from '../../../core/messageOf';
 
 const FLAGS: FlagSpec = {
   train: { type: 'string' },
@@ -17,6 +19,7 @@ const FLAGS: FlagSpec = {
   arrays: { type: 'string' },
   'cifar-labels': { type: 'string' },
   layers: { type: 'string' },
+  reduce: { type: 'string' },
   'per-class': { type: 'string' },
   'batch-size': { type: 'string' },
   provider: { type: 'string' },
@@ -53,6 +56,14 @@ Options:
   --cifar-labels fine|coarse  CIFAR-100 label kind (default fine)
   --layers auto|all|a,b,c   probes: activations, residual adds, pooling, flatten, classifier input and
                             logits (auto, default); every float tensor (all); or tensor names
+  --reduce auto|flatten|gap|cls|mean[,<layer>=<reduction>...]
+                            how each probed tensor becomes a feature vector: flatten (the whole tensor),
+                            gap (channel means of a C x H x W map), cls (token 0 of a T x D token tensor),
+                            mean (mean over the tokens). auto (default): flatten, except a transformer's
+                            token tensors: cls when it has a class token, else mean. One reduction applies
+                            where it fits (the other layers are flattened); <layer>=<reduction> sets one
+                            layer and is refused where it does not fit. Each layer's reduction is in the
+                            result and the table
   --per-class N             balanced, seeded subsample of at most N per class (default: all)
   --batch-size B            inference batch size (default 64)
   --provider auto|cpu|cuda  onnxruntime execution provider (default auto: CUDA when present, else CPU)
@@ -104,11 +115,19 @@ export function buildAnalyzeRequest(argv: string[]): { request: AnalyzeRequest; 
   if (flags['channel-order'] !== undefined) preprocessing.channelOrder = choiceFlag(flags, 'channel-order', ['rgb', 'bgr'] as const, 'rgb');
   if (flags['normalize-floats']) preprocessing.normalizeFloats = true;
   if (flags['no-resize']) preprocessing.resize = false;
+  const reduceText = stringFlag(flags, 'reduce');
+  let reduction: ReductionRequest | undefined;
+  try {
+    reduction = reduceText === undefined ? undefined : parseReductionRequest(reduceText);
+  } catch (err) {
+    throw new UsageError(messageOf(err));
+  }
   const perClass = flags['per-class'] === undefined ? null : intFlag(flags, 'per-class', 0, 1);
   const request: AnalyzeRequest = {
     checkpoint: positionals[0],
     train: datasetSpec(train, stringFlag(flags, 'train-labels'), flags, 'train'),
     layers: layerSelection(flags),
+    ...(reduction ? { reduction } : {}),
     perClass,
     batchSize: intFlag(flags, 'batch-size', 64, 1),
     provider: choiceFlag(flags, 'provider', ['auto', 'cpu', 'cuda'] as const, 'auto'),

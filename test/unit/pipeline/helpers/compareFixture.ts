@@ -63,6 +63,10 @@ export function assertMatchesExpected(result: AnalysisResult, expected: Expected
     assert.equal(a.dim, e.dim, `${model} ${e.name}: dim`);
     assert.deepEqual(a.shape, e.shape, `${model} ${e.name}: shape`);
     assert.equal(a.depth, e.depth, `${model} ${e.name}: depth`);
+    if (e.reduction !== undefined) {
+      assert.equal(a.reduction, e.reduction, `${model} ${e.name}: reduction`);
+      assert.deepEqual(a.tensorShape ?? a.shape, e.tensorShape, `${model} ${e.name}: shape of the probed tensor before the reduction`);
+    }
     for (const split of splits) compareSplit(a.metrics[split], e.metrics[split] as ExpectedSplitMetrics, (expected.splits[split] as ExpectedSplit).samples, `${model} ${e.name} ${split}`, tol);
     if (!expected.splits.test) assert.equal(a.metrics.test, undefined, `${model} ${e.name}: test metrics without a test split`);
   }

@@ -35,6 +35,9 @@ export interface ExpectedLayer {
   shape: number[];
   dim: number;
   depth: number;
+  /** The reduction the reference applied (the real-architecture fixtures), and the tensor's shape before it. */
+  reduction?: 'flatten' | 'gap' | 'cls' | 'mean';
+  tensorShape?: number[];
   /** `test` is absent where the reference had one split (a features .npz). */
   metrics: { train: ExpectedSplitMetrics; test?: ExpectedSplitMetrics };
 }
