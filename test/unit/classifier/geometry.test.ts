@@ -36,8 +36,8 @@ async function geometryOf(checkpoint: string): Promise<ClassifierGeometry> {
   return classifierGeometry(c.W, c.b, c.numClasses, c.dim);
 }
 
-test('every fixture (6 ONNX, 2 TF.js) has a NumPy reference', () => {
-  assert.equal(FIXTURES.length, 8);
+test('every fixture (9 ONNX, 2 TF.js) has a NumPy reference', () => {
+  assert.equal(FIXTURES.length, 11);
 });
 
 for (const { checkpoint, reference } of FIXTURES) {
