@@ -196,7 +196,11 @@ export interface AnalysisResult {
   checkpoint: CheckpointInfo;
   /** Execution provider / backend that ran: 'cpu', 'cuda', 'tfjs-wasm', 'tfjs-node', 'tfjs-cpu', 'none'. */
   provider: string;
-  runtime?: { name: string; version: string; threads?: number; note?: string };
+  /**
+   * `metricsKernel`: what reduced the features, 'webassembly-simd' or the slower 'javascript' fallback
+   * (same numbers), with `metricsKernelNote` saying why the fallback ran.
+   */
+  runtime?: { name: string; version: string; threads?: number; note?: string; metricsKernel?: 'webassembly-simd' | 'javascript'; metricsKernelNote?: string };
   classes: { count: number; names: string[] };
   dataset: {
     train: DatasetSourceInfo;

@@ -277,6 +277,8 @@ function checkResult(value: unknown): AnalysisResult {
     required(o, 'version', at, string);
     optional(o, 'threads', at, count);
     optional(o, 'note', at, string);
+    optional(o, 'metricsKernel', at, oneOf(['webassembly-simd', 'javascript']));
+    optional(o, 'metricsKernelNote', at, string);
   });
   // K sizes every per-class array below, so it is checked first.
   required(r, 'classes', '', (c, at) => {

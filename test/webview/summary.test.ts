@@ -122,3 +122,12 @@ test('the run card says which preprocessing ran and where each part came from', 
   // A result without preprocessing (features given directly) has no such line.
   assert.equal(summaryFacts(tinyResult(), true).some((f) => f.id === 'preprocessing'), false);
 });
+
+test('the run fact announces the slower JavaScript metrics fallback, and says nothing of the usual kernels', () => {
+  const result = tinyResult();
+  result.runtime = { name: 'onnxruntime-node', version: '1.30.0', metricsKernel: 'webassembly-simd' };
+  const run = () => summaryFacts(result, true).find((f) => f.id === 'run')!.text;
+  assert.doesNotMatch(run(), /fallback/);
+  result.runtime = { ...result.runtime, metricsKernel: 'javascript', metricsKernelNote: 'JavaScript fallback, slower, same numbers: no SIMD' };
+  assert.match(run(), / · metrics on the JavaScript fallback \(slower, same numbers\)$/);
+});

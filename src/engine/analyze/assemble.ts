@@ -8,6 +8,7 @@ import { lowRankNc1Warning, withLowRankFlags } from '../../core/lowRankNc1';
 import { nearChanceWarning } from './nearChance';
 import { imageReadWarnings } from '../../core/imageReadReport';
 import { describeReductionRequest, type PlannedReduction } from '../../core/model/reduction';
+import type { MetricsKernel } from '../../core/metrics/wasm/kernels';
 
 export interface SplitOutcome {
   split: PreparedSplit;
@@ -16,6 +17,7 @@ export interface SplitOutcome {
   samples: number;
   nc4: number | null;
   seconds: number;
+  kernel: MetricsKernel;
 }
 
 export interface AssemblyInput {
@@ -60,6 +62,14 @@ function nearChance(input: AssemblyInput): string[] {
   return warning ? [warning] : [];
 }
 
+/**
+ * Which kernels reduced the features, in the result: the JavaScript fallback gives the same numbers more
+ * slowly, and a fallback that costs speed is said, with why.
+ */
+function kernelFields(kernel: MetricsKernel): { metricsKernel: MetricsKernel['kind']; metricsKernelNote?: string } {
+  return kernel.kind === 'javascript' ? { metricsKernel: kernel.kind, metricsKernelNote: `JavaScript fallback, slower, same numbers: ${kernel.reason}` } : { metricsKernel: kernel.kind };
+}
+
 /** The result JSON from the finished splits (a partial one has no test outcome yet). */
 export function assembleResult(input: AssemblyInput): AnalysisResult {
   const { graph, train, test } = input;
@@ -102,7 +112,7 @@ export function assembleResult(input: AssemblyInput): AnalysisResult {
     tool: { name: 'collapse-lens', version: TOOL_VERSION },
     checkpoint: { path: input.request.checkpoint, format: graph.format, sha256: input.sha256 },
     provider: input.provider,
-    runtime: input.runtime,
+    runtime: { ...input.runtime, ...kernelFields(input.train.kernel) },
     classes: { count: input.numClasses, names: classNames(input) },
     dataset: {
       train: train.split.info,

@@ -175,8 +175,8 @@ async function analyzeWith(request: AnalyzeRequest, hooks: AnalysisHooks, loaded
       split.classCounts = passOne.classCounts;
       if (split.name === 'train') classifierNumbers = passOne.classifierNumbers;
       await sweep(split, pre, runner, request.batchSize, 'pass2', hooks, (batch, progress) => reducer.add(batch, owned, progress));
-      const { metrics, accuracy, nc4 } = await reducer.endPassTwo();
-      return { split, metrics, accuracy, samples: split.classCounts.reduce((a, b) => a + b, 0), nc4, seconds: seconds(splitStarted) };
+      const { metrics, kernel, accuracy, nc4 } = await reducer.endPassTwo();
+      return { split, metrics, kernel, accuracy, samples: split.classCounts.reduce((a, b) => a + b, 0), nc4, seconds: seconds(splitStarted) };
     };
 
     const recordOverlap = (split: PreparedSplit): void => {

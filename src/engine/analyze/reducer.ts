@@ -7,6 +7,7 @@
 import type { SplitLayerMetrics } from '../../core/result';
 import { ClassStatsAccumulator, ProjectionAccumulator, classifierMetrics, type ClassStats, type ClassifierMetrics, type LinearClassifier } from '../../core/metrics';
 import { countCorrect } from '../../core/metrics/projection-helpers';
+import { metricsKernel, type MetricsKernel } from '../../core/metrics/wasm/kernels';
 
 export interface ReducerSetup {
   /** The probes in depth order, with their widths. */
@@ -36,6 +37,8 @@ export interface PassOneSummary {
 
 export interface PassTwoSummary {
   metrics: Map<string, SplitLayerMetrics>;
+  /** The kernels that reduced this split, in the thread that reduced it. */
+  kernel: MetricsKernel;
   /** The network's top-1 accuracy on the split, when the logits were fetched. */
   accuracy: number | null;
   nc4: number | null;
@@ -114,7 +117,7 @@ export class SplitReducer {
     const metrics = new Map<string, SplitLayerMetrics>([...pass2].map(([name, acc]) => [name, acc.finish()]));
     const input = this.setup.classifierInput;
     const nc4 = input ? ((pass2.get(input) as ProjectionAccumulator).finishNetwork().nc4 ?? null) : null;
-    return { metrics, accuracy: this.seen > 0 ? this.correct / this.seen : null, nc4 };
+    return { metrics, kernel: metricsKernel(), accuracy: this.seen > 0 ? this.correct / this.seen : null, nc4 };
   }
 
   private output(batch: ReducerBatch, name: string): Float32Array {

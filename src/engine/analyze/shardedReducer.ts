@@ -97,7 +97,9 @@ export class ShardedReducer implements Reducer {
       metrics.set(layer.name, found);
     }
     const { accuracy, nc4 } = summaries[this.owner]!;
-    return { metrics, accuracy, nc4 };
+    // One worker on the fallback slows the whole split: report it.
+    const kernel = summaries.find((s) => s.kernel.kind === 'javascript')?.kernel ?? summaries[0]!.kernel;
+    return { metrics, kernel, accuracy, nc4 };
   }
 
   async dispose(): Promise<void> {

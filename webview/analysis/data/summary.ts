@@ -91,6 +91,11 @@ function mostCollapsedFact(result: AnalysisResult, complete: boolean): SummaryFa
   };
 }
 
+/** The slower metrics fallback, said where the run's speed is (the WebAssembly kernels go unmentioned). */
+function fallbackNote(result: AnalysisResult): string {
+  return result.runtime?.metricsKernel === 'javascript' ? ` · metrics on the JavaScript fallback (slower, same numbers)` : '';
+}
+
 function runFact(result: AnalysisResult): SummaryFact {
   const runtime = result.runtime
     ? ` (${result.runtime.name} ${result.runtime.version}${result.runtime.threads ? `, ${result.runtime.threads} threads` : ''})`
@@ -105,7 +110,7 @@ function runFact(result: AnalysisResult): SummaryFact {
   return {
     id: 'run',
     label: 'Run',
-    text: `${result.provider}${runtime} in ${formatDuration(result.timing.totalSeconds)} · ${samples} samples · ${result.classes.count} classes · ${result.layers.length} layers`,
+    text: `${result.provider}${runtime} in ${formatDuration(result.timing.totalSeconds)} · ${samples} samples · ${result.classes.count} classes · ${result.layers.length} layers${fallbackNote(result)}`,
   };
 }
 

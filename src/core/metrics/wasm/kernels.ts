@@ -51,6 +51,8 @@ interface WasmApi {
 
 const wasmApi: WasmApi | undefined = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 let compiled: object | null | undefined;
+/** Why the kernels could not be compiled here, once they were tried and could not. */
+let unavailableBecause: string | null = null;
 
 /** A fresh instance (with its own memory), or null where WebAssembly SIMD is unavailable. */
 export function instantiateKernels(): KernelInstance | null {
@@ -58,13 +60,24 @@ export function instantiateKernels(): KernelInstance | null {
     compiled = null;
     try {
       const bytes = kernelModule();
-      if (wasmApi !== undefined && wasmApi.validate(bytes)) compiled = new wasmApi.Module(bytes);
-    } catch {
+      if (wasmApi === undefined) unavailableBecause = 'this runtime has no WebAssembly';
+      else if (!wasmApi.validate(bytes)) unavailableBecause = 'this runtime has no WebAssembly SIMD';
+      else compiled = new wasmApi.Module(bytes);
+    } catch (error) {
       compiled = null;
+      unavailableBecause = `the kernels did not compile (${error instanceof Error ? error.message : String(error)})`;
     }
   }
   if (compiled === null || wasmApi === undefined) return null;
   return new wasmApi.Instance(compiled, {}).exports as KernelInstance;
+}
+
+/** Which kernels reduce float32 features in this thread: a slower fallback must be announced, never silent. */
+export type MetricsKernel = { kind: 'webassembly-simd' } | { kind: 'javascript'; reason: string };
+
+export function metricsKernel(): MetricsKernel {
+  if (compiled === undefined) instantiateKernels();
+  return compiled ? { kind: 'webassembly-simd' } : { kind: 'javascript', reason: unavailableBecause ?? 'WebAssembly SIMD is unavailable' };
 }
 
 const WASM_PAGE = 65536;
