@@ -110,6 +110,10 @@ export async function analyzeFeatures(request: FeaturesRequest, hooks: AnalysisH
       const held = test;
       const missing = train.layers.filter((l) => !held.layers.some((t) => t.name === l.name && t.dim === l.dim)).map((l) => l.name);
       if (missing.length) throw new UserError(`${request.test}: lacks layers of ${request.features} (or their widths differ): ${missing.join(', ')}`);
+      // A float64 layer is analysed in a frame set from the training rows (featureFrame.ts); held-out rows
+      // of another dtype would be compared in another frame, which gives plausible wrong held-out numbers.
+      const mixed = train.layers.filter((l) => held.layers.some((t) => t.name === l.name && t.float64 !== l.float64)).map((l) => l.name);
+      if (mixed.length) throw new UserError(`${request.test}: layer(s) ${mixed.join(', ')} are float64 in one of ${request.features} and ${request.test} and float32 in the other; save both with the same dtype`);
     }
     const W = await readMatrix(train, 'W');
     const b = await readMatrix(train, 'b');

@@ -177,3 +177,13 @@ test('features where every class mean coincides give null metrics with a warning
     assert.ok(result.warnings?.some((w) => /no layer of .*flat\.npz gave NC1 or NCC accuracy \(h: all class means coincide/.test(w)), JSON.stringify(result.warnings));
   });
 });
+
+test('metrics refuses a held-out file whose layer has another dtype (float64 vs float32): the two would be compared in different frames', async () => {
+  await withTempDir('features-mixed-dtype', async (dir) => {
+    const { features, labels } = problem();
+    const train = writeNpz(join(dir, 'train.npz'), { labels: { data: labels, shape: [N] }, h: { data: Float64Array.from(features), shape: [N, DIM] } });
+    const test32 = writeNpz(join(dir, 'test.npz'), { labels: { data: labels, shape: [N] }, h: { data: Float32Array.from(features), shape: [N, DIM] } });
+    const message = await rejection(() => analyzeFeatures({ features: train, test: test32, epsilon: 0.01 }, silentHooks));
+    assert.match(message, /test\.npz: layer\(s\) h are float64 in one of .*train\.npz and .*test\.npz and float32 in the other; save both with the same dtype/);
+  });
+});
