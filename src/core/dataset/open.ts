@@ -110,6 +110,8 @@ function withDetails(source: DatasetSource, details: Record<string, unknown>): D
     ...(source.sampleName ? { sampleName: (index: number) => source.sampleName!(index) } : {}),
     describe: () => ({ ...source.describe(), ...details }),
     ...(conformImages ? { conformImages } : {}),
+    // Forwarded like every optional part: a split root's .npz must be CRC-checked too.
+    ...(source.verify ? { verify: () => source.verify!() } : {}),
     close: () => source.close(),
   };
 }

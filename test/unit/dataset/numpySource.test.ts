@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listSplits, openDataset } from '../../../src/core/dataset';
 import { withTempDir, writeNpy, writeNpz } from './helpers/writers';
@@ -59,6 +59,27 @@ test('verify() checks the CRC of the part of an .npz that sampled reads skipped 
       await assert.rejects(source.verify!(), new RegExp(`d${compressed}\\.npz: member 'x\\.npy' is corrupt \\(CRC-32 mismatch\\)`));
       await source.close();
     }
+  });
+});
+
+test('verify() reaches an .npz opened through a train/test split root too (its wrapper forwards it)', async () => {
+  await withTempDir('npz-verify-root', async (dir) => {
+    const images = Float32Array.from({ length: 50 * 16 }, (_, i) => (i % 97) / 8);
+    const labels = Uint8Array.from({ length: 50 }, (_, i) => i % 5);
+    for (const split of ['train', 'test']) {
+      mkdirSync(join(dir, split));
+      writeNpz(join(dir, split, 'data.npz'), { x: { data: images, shape: [50, 16] }, y: { data: labels, shape: [50] } }, false);
+    }
+    const path = join(dir, 'train', 'data.npz');
+    const bytes = readFileSync(path);
+    const directory = bytes.readUInt32LE(bytes.length - 6);
+    bytes.writeUInt32LE((bytes.readUInt32LE(directory + 16) ^ 0x8000) >>> 0, directory + 16);
+    writeFileSync(path, bytes);
+    const source = await openDataset({ path: dir, split: 'train' });
+    assert.equal((await source.read(Int32Array.from([0, 3]))).count, 2);
+    assert.ok(source.verify, 'the split root\'s source offers verify()');
+    await assert.rejects(source.verify(), /data\.npz: member 'x\.npy' is corrupt \(CRC-32 mismatch\)/);
+    await source.close();
   });
 });
 
