@@ -60,7 +60,12 @@ export function buildTrajectory(runs: { epoch: number; result: AnalysisResult }[
     const flags = { train: lowRankAt('train'), test: hasTest ? lowRankAt('test') : null };
     if ([...flags.train, ...(flags.test ?? [])].some(Boolean)) (nc1LowRank ??= {})[name] = flags;
   }
-  const warnings = sorted.slice(1).flatMap((r) => datasetDifferences(sorted[0].result, r.result, `epoch ${sorted[0].epoch}`, `epoch ${r.epoch}`));
+  // The data differences between epochs, then each epoch's own warnings (near-chance accuracy, skipped
+  // images, low-rank NC1...): a trajectory must not drop what each analysis flagged.
+  const warnings = [
+    ...sorted.slice(1).flatMap((r) => datasetDifferences(sorted[0].result, r.result, `epoch ${sorted[0].epoch}`, `epoch ${r.epoch}`)),
+    ...sorted.flatMap((r) => (r.result.warnings ?? []).map((w) => `epoch ${r.epoch}: ${w}`)),
+  ];
   return {
     schema: TRAJECTORY_SCHEMA,
     createdAt: new Date().toISOString(),

@@ -61,6 +61,16 @@ test('a trajectory lays each layer metric out against epoch', () => {
   assert.deepEqual(t.layers, ['l0', 'l1', 'l2']);
 });
 
+test("a trajectory carries each epoch's own warnings, named by epoch", () => {
+  const early = syntheticResult({ layers: layers([6, 3, 2]) });
+  early.warnings = ["the network's own accuracy on the training split is 12% (chance is 10%)"];
+  const t = buildTrajectory([
+    { epoch: 200, result: syntheticResult({ layers: layers([5, 0.5, 0.01]) }) },
+    { epoch: 1, result: early },
+  ]);
+  assert.deepEqual(t.warnings, ["epoch 1: the network's own accuracy on the training split is 12% (chance is 10%)"]);
+});
+
 test('compare warns when the runs reduced a layer differently (cls vs mean), and says nothing when they agree', () => {
   const a = syntheticResult({ checkpoint: 'vit_a.onnx', layers: [{ name: 'block', nc1: 1, ncc: 0.9 }, { name: 'head', nc1: 0.5, ncc: 1 }] });
   const b = syntheticResult({ checkpoint: 'vit_b.onnx', layers: [{ name: 'block', nc1: 0.8, ncc: 0.95 }, { name: 'head', nc1: 0.4, ncc: 1 }] });

@@ -41,6 +41,8 @@ export const compareCommand: CliCommand = {
     }
     await writeJsonOutput(comparison, out);
     if (out) process.stdout.write(formatCompareTable(comparison) + `\n\ncomparison written to ${out}\n`);
+    // Without --out the JSON has stdout to itself: the warnings (data differences, reductions) go to stderr.
+    else for (const w of comparison.warnings) process.stderr.write(`warning: ${w}\n`);
     return 0;
   },
 };

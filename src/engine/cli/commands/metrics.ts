@@ -3,7 +3,7 @@ import { checkOutputTarget, writeJsonOutput } from '../outputFile';
 import { numberFlag, parse, stringFlag, type FlagSpec } from '../args';
 import { UsageError } from '../../errors';
 import { stderrProgress } from '../progressBar';
-import { formatLayerTable } from '../table';
+import { formatLayerTable, runNotes } from '../table';
 import { throttleProgress } from '../../progress';
 import { analyzeFeatures } from '../../analyze/features';
 import type { FeaturesRequest } from '../../../protocol/engine';
@@ -46,7 +46,7 @@ export const metricsCommand: CliCommand = {
     await writeJsonOutput(result, out);
     if (out) process.stdout.write(formatLayerTable(result) + `\n\nresult written to ${out}\n`);
     // Without --out the JSON has stdout to itself: the warnings (a class absent from --test, ...) go to stderr, so they are seen.
-    else for (const w of result.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
+    else process.stderr.write(runNotes(result, true));
     return 0;
   },
 };

@@ -39,6 +39,8 @@ export const trajectoryCommand: CliCommand = {
     const trajectory: TrajectoryResult = buildTrajectory(runs);
     await writeJsonOutput(trajectory, out);
     if (out) process.stdout.write(`trajectory of ${runs.length} epochs (${trajectory.epochs.join(', ')}) over ${trajectory.layers.length} layers written to ${out}\n`);
+    // Every epoch's warnings, with or without --out (the JSON may have stdout to itself): never dropped.
+    for (const w of trajectory.warnings) process.stderr.write(`warning: ${w}\n`);
     return 0;
   },
 };
