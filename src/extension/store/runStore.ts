@@ -56,9 +56,12 @@ export class RunStore {
     return store;
   }
 
-  static runKey(checkpointSha: string, request: Pick<AnalyzeRequest, 'train' | 'test' | 'layers' | 'perClass' | 'seed' | 'preprocessing' | 'preprocessingSettings' | 'epsilon'>): string {
-    // Preprocessing from the settings counts too: changing it must not reopen a run made without it.
-    const material = JSON.stringify([checkpointSha, request.train, request.test ?? null, request.layers, request.perClass, request.seed, request.preprocessing ?? {}, request.preprocessingSettings ?? {}, request.epsilon]);
+  static runKey(checkpointSha: string, request: Pick<AnalyzeRequest, 'train' | 'test' | 'layers' | 'perClass' | 'seed' | 'preprocessing' | 'preprocessingSettings' | 'epsilon' | 'reduction'>): string {
+    // Preprocessing from the settings counts too: changing it must not reopen a run made without it. So
+    // does a reduction other than the default (cls and mean give other numbers for the same layer); the
+    // default adds nothing, so runs stored before reductions existed keep their keys.
+    const reduction = request.reduction && (request.reduction.all !== 'auto' || Object.keys(request.reduction.layers ?? {}).length > 0) ? [request.reduction] : [];
+    const material = JSON.stringify([checkpointSha, request.train, request.test ?? null, request.layers, request.perClass, request.seed, request.preprocessing ?? {}, request.preprocessingSettings ?? {}, request.epsilon, ...reduction]);
     return createHash('sha256').update(material).digest('hex').slice(0, 16);
   }
 

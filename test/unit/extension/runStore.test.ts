@@ -17,10 +17,11 @@ test('the run key changes with what changes the numbers, and only with that', ()
   assert.equal(RunStore.runKey('abc', { ...request }), key);
   const other: AnalyzeRequest = { ...request, batchSize: 8, provider: 'cpu' };
   assert.equal(RunStore.runKey('abc', other), key, 'batch size and provider do not change the metrics');
-  for (const changed of [{ perClass: 100 }, { layers: 'all' as const }, { seed: 1 }, { epsilon: 0.05 }, { test: { path: 'data', split: 'test' as const } }, { preprocessingSettings: { scale: 1 } }, { preprocessing: { mean: [0.5] } }]) {
+  for (const changed of [{ perClass: 100 }, { layers: 'all' as const }, { seed: 1 }, { epsilon: 0.05 }, { test: { path: 'data', split: 'test' as const } }, { preprocessingSettings: { scale: 1 } }, { preprocessing: { mean: [0.5] } }, { reduction: { all: 'gap' as const } }, { reduction: { all: 'auto' as const, layers: { l0: 'mean' as const } } }]) {
     assert.notEqual(RunStore.runKey('abc', { ...request, ...changed }), key, JSON.stringify(changed));
   }
   assert.notEqual(RunStore.runKey('abd', request), key, 'another checkpoint content');
+  assert.equal(RunStore.runKey('abc', { ...request, reduction: { all: 'auto' } }), key, 'the default reduction is the key of a run stored before reductions existed');
 });
 
 test('a saved run survives reopening the store, and deleting removes it', async () => {
