@@ -27,12 +27,14 @@ const describeProgress = (p: ProgressInfo) => [p.stage, p.split, p.layer ? `laye
 
 
 /** Stores a failed run's partial result; a failure to store it is logged, not allowed to hide the run's own error. */
-async function saveQuietly(store: RunStore, log: Log, runId: string, result: AnalysisResult, request: AnalyzeRequest): Promise<RunEntry | undefined> {
+/** Stores a partial result where the store allows it; `saved` says whether this result is what is stored now. */
+async function saveQuietly(store: RunStore, log: Log, runId: string, result: AnalysisResult, request: AnalyzeRequest): Promise<{ stored: RunEntry | undefined; saved: boolean }> {
   try {
-    return await store.save(runId, result, false, request);
+    const stored = await store.save(runId, result, false, request);
+    return { stored, saved: stored !== undefined && !stored.complete };
   } catch (error) {
     log.channel.error(`the partial result of ${request.checkpoint} was not stored: ${messageOf(error)}`);
-    return store.get(runId);
+    return { stored: store.get(runId), saved: false };
   }
 }
 
@@ -51,8 +53,9 @@ export async function runAnalysis(engine: EngineClient, store: RunStore, log: Lo
     async (progress, token) => {
       let lastFraction = 0;
       let partial: AnalysisResult | undefined;
+      let result: AnalysisResult;
       try {
-        const result = await engine.analyze(
+        result = await engine.analyze(
           request,
           {
             onProgress: (p) => {
@@ -70,17 +73,13 @@ export async function runAnalysis(engine: EngineClient, store: RunStore, log: Lo
           },
           token,
         );
-        const entry = await store.save(runId, result, true, request);
-        log.info(`analysis of ${request.checkpoint} done in ${((Date.now() - started) / 1000).toFixed(1)} s (${result.provider})`);
-        observer.completed({ runId, label, result });
-        return entry;
       } catch (err) {
         const e = err instanceof EngineError ? err : new EngineError(messageOf(err));
         const kept = e.partial ?? partial;
         const partialRun = kept ? { runId, label, result: kept } : undefined;
         // A partial result never replaces a complete run of the same key: the store keeps the complete one.
-        const stored = kept ? await saveQuietly(store, log, runId, kept, request) : store.get(runId);
-        const note = stored?.complete ? `; the complete analysis stored ${new Date(stored.createdAt).toLocaleString()} is kept` : kept ? '; the layers finished so far are kept' : '';
+        const { stored, saved } = kept ? await saveQuietly(store, log, runId, kept, request) : { stored: store.get(runId), saved: false };
+        const note = stored?.complete ? `; the complete analysis stored ${new Date(stored.createdAt).toLocaleString()} is kept` : saved ? '; the layers finished so far are kept' : '';
         // The panel goes back to the complete run (with the failure above it) rather than keep showing the partial one.
         const complete = stored?.complete ? await store.load(runId).catch(() => undefined) : undefined;
         if (complete) observer.failed(runId, `${e.message}${note}`, { runId, label, result: complete }, true);
@@ -91,6 +90,16 @@ export async function runAnalysis(engine: EngineClient, store: RunStore, log: Lo
         } else {
           void log.fail(`Collapse Lens: ${e.message}${note}`, e.detail);
         }
+        return undefined;
+      }
+      // Finished: shown first, then stored, so a store that refuses or fails the write (the validator, a
+      // full disk) loses nothing on screen and is reported as what it is, not as a failed analysis.
+      log.info(`analysis of ${request.checkpoint} done in ${((Date.now() - started) / 1000).toFixed(1)} s (${result.provider})`);
+      observer.completed({ runId, label, result });
+      try {
+        return await store.save(runId, result, true, request);
+      } catch (error) {
+        void log.fail(`Collapse Lens: the analysis of ${basename(request.checkpoint)} finished but could not be stored (${messageOf(error)}); it stays in the open panel, where Export JSON saves it.`);
         return undefined;
       }
     },

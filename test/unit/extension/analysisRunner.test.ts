@@ -74,3 +74,19 @@ test('a first run that fails after 2 layers is stored as an incomplete run with 
     assert.match(failures[0] ?? '', /the engine ran out of memory; the layers finished so far are kept/);
   });
 });
+
+test('a finished analysis the store refuses is still shown, and the failure is the store\'s, not the analysis\'s', async () => {
+  await withTempDir('runner', async (dir) => {
+    const store = await RunStore.open(dir);
+    const finished = withLayers(3);
+    const engine = { analyze: () => Promise.resolve(finished) } as unknown as EngineClient;
+    const refusing = Object.assign(Object.create(store) as RunStore, { save: () => Promise.reject(new Error('disk full')) });
+    const { log, failures, failed } = harness();
+    const completed: number[] = [];
+    const observer: AnalysisObserver = { ...harness().observer, completed: (run) => void completed.push(run.result.layers.length), failed: (_id, message) => void failed.push(message) };
+    assert.equal(await runAnalysis(engine, refusing, log, 'k', request, observer), undefined);
+    assert.deepEqual(completed, [3], 'the complete result reaches the panel');
+    assert.deepEqual(failed, [], 'the analysis is not reported as failed');
+    assert.match(failures.join('\n'), /the analysis of m\.onnx finished but could not be stored \(disk full\)/);
+  });
+});
