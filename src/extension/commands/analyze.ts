@@ -103,7 +103,15 @@ export async function analyzeCommand(services: Services, target?: vscode.Uri): P
 export async function rerunCommand(services: Services, runId: string): Promise<void> {
   const entry = services.store.get(runId);
   if (!entry) return;
-  const request = rerunRequest(entry, readSettings(vscode.Uri.file(entry.checkpointPath)));
+  let settings: ReturnType<typeof readSettings>;
+  try {
+    settings = readSettings(vscode.Uri.file(entry.checkpointPath));
+  } catch (err) {
+    // The panel's Re-run button calls this without awaiting: a malformed setting must be said, not dropped.
+    await services.log.fail(`Collapse Lens: ${err instanceof Error ? err.message : String(err)}`);
+    return;
+  }
+  const request = rerunRequest(entry, settings);
   if (!request) {
     await analyzeCommand(services, vscode.Uri.file(entry.checkpointPath));
     return;

@@ -66,10 +66,12 @@ export async function pickReduction(
   previous: ReductionRequest | undefined,
   setting: ReductionRequest | undefined,
 ): Promise<{ reduction: ReductionRequest | undefined } | undefined> {
-  if (!tokens) return { reduction: previous ?? setting };
+  // No picker here, so nothing to remember: the setting applies, read fresh for every analysis.
+  if (!tokens) return { reduction: undefined };
   const current = previous ?? setting;
   const items: ReductionItem[] = [
-    { label: 'Default', description: tokens.classToken ? 'token tensors: the class token (cls); other tensors flattened' : 'token tensors: mean over tokens (no class token found); other tensors flattened', value: undefined },
+    // Explicit, so that "Default" runs the defaults it describes even when the setting names another.
+    { label: 'Default', description: tokens.classToken ? 'token tensors: the class token (cls); other tensors flattened' : 'token tensors: mean over tokens (no class token found); other tensors flattened', value: { all: 'auto' } },
     ...(tokens.classToken ? [{ label: 'cls', description: 'the class token (token 0) of every T x D tensor', value: { all: 'cls' as const } }] : []),
     { label: 'mean', description: 'the mean over the tokens of every T x D tensor', value: { all: 'mean' } },
     { label: 'flatten', description: 'every tensor whole (T x D values: wide, and mixes token positions)', value: { all: 'flatten' } },

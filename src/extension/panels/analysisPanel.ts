@@ -170,7 +170,9 @@ export class AnalysisPanel implements vscode.Disposable {
     // to the detail that a new pick (selectLayer) makes.
     if (show) this.post({ kind: 'show', run: show.run, complete: show.complete, ...(selectedLayer !== null ? { selectedLayer } : {}) });
     if (failure !== null) this.post({ kind: 'failed', message: failure });
-    else if (progress && !(show?.complete ?? false)) this.post({ kind: 'progress', progress });
+    // A complete show clears the progress (update, failed), so progress beside a complete show is a re-run
+    // under way: replayed, the page says "Re-running" instead of a stale "Complete".
+    else if (progress) this.post({ kind: 'progress', progress });
     if (this.snapshot.revealPick && selectedLayer !== null) this.post({ kind: 'selectLayer', layer: selectedLayer });
     this.snapshot.revealPick = false;
   }
