@@ -80,8 +80,10 @@ if (( hog > 0 )); then
 fi
 
 # One test file at a time: each starts its own code-server and Chromium, and the machine has two cores.
-# The timeout is per test; a hung test fails instead of blocking CI, and its after() hook still cleans up.
+# Each test sets its own timeout (e2e/lib/timeouts.mjs). Node 20 gives --test-timeout to each FILE as a
+# whole (its tests inherit it as a ceiling), so it is only the guard against a hung file, above the sum
+# of any file's own ceilings; a hung test still fails and its after() hook still cleans up.
 # Not exec'd: the busy loops' trap must run when the tests end.
 status=0
-node --test --test-concurrency=1 --test-timeout=180000 --test-reporter=spec "${tests[@]}" || status=$?
+node --test --test-concurrency=1 --test-timeout=1800000 --test-reporter=spec "${tests[@]}" || status=$?
 exit "$status"
