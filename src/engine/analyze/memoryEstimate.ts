@@ -24,8 +24,11 @@ export const BASELINE_BYTES = 300 * 2 ** 20;
 /** The share of the machine's memory an analysis may plan to use; the rest is the system's and the editor's. */
 export const USABLE_SHARE = 0.8;
 
-/** A probe's name and values per sample, as the reducer's setup lists them. */
-export type ProbeSize = ReducerSetup['layers'][number];
+/**
+ * A probe's name and values per sample, as the reducer's setup lists them; `fetchedDim`, where a
+ * reduction (gap, cls, mean) shrinks it, is the whole tensor the runner returns first, one batch at a time.
+ */
+export type ProbeSize = ReducerSetup['layers'][number] & { fetchedDim?: number };
 
 export interface MemoryEstimate {
   bytes: number;
@@ -46,10 +49,12 @@ export function batchRowsInFlight(batchSize: number, splitSamples: readonly numb
 /** `batchRows`: samples per batch as batchRowsInFlight counts them (0 where rows are read a layer at a time). */
 export function estimateAnalysisMemory(probes: readonly ProbeSize[], numClasses: number, withTest: boolean, batchRows: number): MemoryEstimate {
   const copies = withTest ? MEAN_COPIES_WITH_TEST : MEAN_COPIES_TRAIN_ONLY;
+  // Reduced batches wait in the worker's queue; the whole tensor exists for the one batch being reduced.
+  const inFlight = (p: ProbeSize): number => BATCHES_IN_FLIGHT * batchRows * p.dim * 4 + (p.fetchedDim !== undefined && p.fetchedDim > p.dim ? batchRows * p.fetchedDim * 4 : 0);
   const perLayer = probes
-    .map((p) => ({ name: p.name, dim: p.dim, bytes: copies * numClasses * p.dim * 8 + BATCHES_IN_FLIGHT * batchRows * p.dim * 4 }))
+    .map((p) => ({ name: p.name, dim: p.dim, bytes: copies * numClasses * p.dim * 8 + inFlight(p) }))
     .sort((a, b) => b.bytes - a.bytes);
-  const batchBytes = probes.reduce((sum, p) => sum + BATCHES_IN_FLIGHT * batchRows * p.dim * 4, 0);
+  const batchBytes = probes.reduce((sum, p) => sum + inFlight(p), 0);
   return { bytes: BASELINE_BYTES + perLayer.reduce((sum, l) => sum + l.bytes, 0), perLayer, batchBytes };
 }
 

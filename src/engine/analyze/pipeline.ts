@@ -77,7 +77,7 @@ export async function analyzeCheckpoint(request: AnalyzeRequest, hooks: Analysis
   const K = numClassesOf(graph);
   const logitsName = graph.classifier?.logitsLayer ?? graph.logitsLayer;
   const reductions = planFor(graph, probes, request);
-  const layers = probes.map((p) => ({ name: p.name, dim: reductions.get(p.name)?.dim ?? dimOf(p) }));
+  const layers = probes.map((p) => ({ name: p.name, dim: reductions.get(p.name)?.dim ?? dimOf(p), fetchedDim: dimOf(p) }));
   const gapOffers = gapCandidates(reductions);
   // The class means alone, from the graph's shapes: refused before any data is opened. The batches in
   // flight are added once the splits' sizes are known (below, in analyzeWith).

@@ -94,3 +94,12 @@ test('the memory available is the machine\'s, or a container\'s limit when lower
   const available = availableMemoryBytes();
   assert.ok(available > 0 && available <= totalmem(), `${available} of ${totalmem()}`);
 });
+
+test('a reduced probe (gap of 256x56x56) counts the whole tensor of the batch being reduced, not only its 256 values', () => {
+  const reduced = { name: 'stage1', dim: 256 };
+  const plain = estimateAnalysisMemory([reduced], 10, true, 64);
+  const withTensor = estimateAnalysisMemory([{ ...reduced, fetchedDim: 256 * 56 * 56 }], 10, true, 64);
+  assert.equal(withTensor.bytes - plain.bytes, 64 * 256 * 56 * 56 * 4, 'one batch of the fetched tensor, float32');
+  assert.equal(withTensor.batchBytes - plain.batchBytes, 64 * 256 * 56 * 56 * 4, 'and it is batch memory: a smaller --batch-size shrinks it');
+  assert.equal(estimateAnalysisMemory([{ ...reduced, fetchedDim: 256 }], 10, true, 64).bytes, plain.bytes, 'a flattened probe fetches what it keeps');
+});
