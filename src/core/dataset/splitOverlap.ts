@@ -61,7 +61,7 @@ function sameBatch(a: RawBatch, b: RawBatch): boolean {
  * has none falls back to the whole of it), or two sources with the same size, shape and labels whose
  * samples, compared at CONTENT_PROBES evenly spaced positions, are byte for byte the same (a copy).
  */
-export async function refuseIdenticalSplits(train: DatasetSource, test: DatasetSource): Promise<void> {
+export async function refuseIdenticalSplits(train: DatasetSource, test: DatasetSource, selected?: { train: Int32Array; test: Int32Array }): Promise<void> {
   if ((await locationOf(train)) === (await locationOf(test))) {
     throw new Error(
       `${test.source}: the held-out split is the training split ${train.source} (the same files); its curves would repeat the training ones.` +
@@ -70,7 +70,13 @@ export async function refuseIdenticalSplits(train: DatasetSource, test: DatasetS
   }
   const comparable = train.size === test.size && train.dtype === test.dtype && train.sampleShape.join() === test.sampleShape.join();
   if (!comparable || !sameLabels(await train.labels(), await test.labels())) return;
-  const probes = Int32Array.from(new Set(Array.from({ length: Math.min(CONTENT_PROBES, train.size) }, (_, i) => Math.floor((i * train.size) / Math.min(CONTENT_PROBES, train.size)))));
+  // Probed among the samples both analyses read anyway: an image folder counts what its reads skip, resize
+  // and convert, and a file outside the analysis must not enter those counts (or stop a --strict run).
+  const inTest = selected ? new Set(selected.test) : null;
+  const candidates = selected && inTest ? selected.train.filter((i) => inTest.has(i)) : Int32Array.from({ length: train.size }, (_, i) => i);
+  if (candidates.length === 0) return;
+  const count = Math.min(CONTENT_PROBES, candidates.length);
+  const probes = Int32Array.from(new Set(Array.from({ length: count }, (_, i) => candidates[Math.floor((i * candidates.length) / count)]!)));
   if (sameBatch(await train.read(probes), await test.read(probes))) {
     throw new Error(
       `${test.source}: the held-out split has the same content as the training split ${train.source} ` +

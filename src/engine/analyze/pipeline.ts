@@ -132,7 +132,7 @@ async function analyzeWith(request: AnalyzeRequest, hooks: AnalysisHooks, loaded
     checkMemoryFits(request.checkpoint, estimateAnalysisMemory(loaded.layers, K, test !== undefined, rows), K, undefined, loaded.gapOffers);
     const warnings: string[] = [];
     if (test) {
-      await refuseIdenticalSplits(train.source, test.source);
+      await refuseIdenticalSplits(train.source, test.source, { train: train.indices, test: test.indices });
       warnings.push(
         ...checkSplitsAgree(
           { source: train.source.source, classNames: train.source.classNames, labels: await train.source.labels() },

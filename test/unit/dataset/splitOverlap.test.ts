@@ -102,6 +102,30 @@ test('a copy of the training data under another name (IDX, .npz) is refused by c
   });
 });
 
+test('the content check reads only samples both analyses select: files outside them are never read (nor counted)', async () => {
+  await withTempDir('selected', async (dir) => {
+    const pixels = Array.from({ length: 6 * 2 * 2 }, (_, i) => (i * 29) & 0xff);
+    const labels = [0, 1, 0, 1, 0, 1];
+    for (const folder of ['train', 'copy']) {
+      writeIdx(join(dir, folder, 'images-idx3-ubyte'), 'uint8', [6, 2, 2], pixels);
+      writeIdx(join(dir, folder, 'labels-idx1-ubyte'), 'uint8', [6], labels);
+    }
+    const train = await openDataset({ path: join(dir, 'train', 'images-idx3-ubyte') });
+    const copy = await openDataset({ path: join(dir, 'copy', 'images-idx3-ubyte') });
+    await withSources(train, copy, async () => {
+      const read: number[] = [];
+      const spied = (source: typeof train) => Object.assign(Object.create(source) as typeof train, { read: (indices: Int32Array) => (read.push(...indices), source.read(indices)) });
+      const selected = { train: Int32Array.from([1, 2, 4]), test: Int32Array.from([2, 4, 5]) };
+      const message = await rejection(() => refuseIdenticalSplits(spied(train), spied(copy), selected));
+      assert.match(message, /the 2 samples compared are byte for byte equal/);
+      assert.deepEqual([...new Set(read)].sort(), [2, 4], 'only samples selected in both splits were read');
+      read.length = 0;
+      await refuseIdenticalSplits(spied(train), spied(copy), { train: Int32Array.from([0, 1]), test: Int32Array.from([2, 3]) });
+      assert.deepEqual(read, [], 'no sample selected in both: nothing to compare, nothing read');
+    });
+  });
+});
+
 test('image folders sharing some images (by content, whatever their names) are counted, with the pairs named', async () => {
   await withTempDir('partial', async (dir) => {
     writeImageFolder(join(dir, 'train'), [0, 1, 2, 3, 4, 5]);
