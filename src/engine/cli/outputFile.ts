@@ -6,11 +6,11 @@
  * the device node into a JSON file; now anything that is not a regular file is refused); and a missing
  * or read-only folder was found only after the analysis (now checked before it starts).
  */
-import { randomBytes } from 'node:crypto';
-import { lstat, open, readlink, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { lstat, open, readlink, stat, unlink } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { errorCode, fsErrorReason } from '../../core/dataset/fileAccess';
+import { uniqueTempPath, writeFileAtomic, type TextWriter } from '../../core/atomicWrite';
 import { UserError } from '../errors';
 
 /** Where the bytes land: the path itself, or the final target of the symlink(s) at it. */
@@ -52,10 +52,6 @@ async function followLinks(out: string): Promise<string> {
   throw new UserError(`--out ${out}: too many symbolic links (a loop?)`);
 }
 
-/** A name no other writer picks: this process, and random bytes for two writes in the same process. */
-export function tempPathBeside(target: string): string {
-  return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-}
 
 /**
  * Checks that `out` can be written, before any work: the path (through its symlinks) is a regular file
@@ -80,7 +76,7 @@ export async function checkOutputTarget(out: string): Promise<OutputTarget> {
   const folderStats = await statOrNull(folder, true).catch(() => null);
   if (!folderStats) throw new UserError(`--out ${out}${via}: the folder ${folder} does not exist`);
   if (!folderStats.isDirectory()) throw new UserError(`--out ${out}${via}: ${folder} is not a folder`);
-  const probe = tempPathBeside(path);
+  const probe = uniqueTempPath(path);
   try {
     await (await open(probe, 'wx')).close();
     await unlink(probe);
@@ -91,31 +87,15 @@ export async function checkOutputTarget(out: string): Promise<OutputTarget> {
   return { path, mode: existing ? existing.mode & 0o7777 : null };
 }
 
-/** Writes the whole text to an open file; a parameter so a test can make it fail midway (a full disk). */
-export type TextWriter = (file: FileHandle, text: string) => Promise<void>;
-
-const writeWhole: TextWriter = (file, text) => file.writeFile(text);
-
 /**
- * Replaces `out` (or its symlink's target) with `text` atomically. The path is checked again (it may
- * have changed during a long analysis); on any failure the temp file is removed and `out` is untouched.
+ * Replaces `out` (or its symlink's target) with `text` atomically (core/atomicWrite.ts). The path is
+ * checked again (it may have changed during a long analysis); on any failure `out` is left as it was.
  */
-export async function writeFileAtomically(out: string, text: string, write: TextWriter = writeWhole): Promise<void> {
+export async function writeFileAtomically(out: string, text: string, write?: TextWriter): Promise<void> {
   const target = await checkOutputTarget(out);
-  const tmp = tempPathBeside(target.path);
-  let file: FileHandle | undefined;
   try {
-    file = await open(tmp, 'wx');
-    if (target.mode !== null) await file.chmod(target.mode);
-    await write(file, text);
-    // On disk before the rename: a power cut must leave the old file or the new one, not an empty one.
-    await file.sync();
-    await file.close();
-    file = undefined;
-    await rename(tmp, target.path);
+    await writeFileAtomic(target.path, text, { mode: target.mode, ...(write ? { write } : {}) });
   } catch (err) {
-    await file?.close().catch(() => undefined);
-    await unlink(tmp).catch(() => undefined);
     throw new UserError(`--out ${out}: cannot write the result (${fsErrorReason(err)}); the file was left as it was`);
   }
 }

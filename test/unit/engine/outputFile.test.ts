@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkOutputTarget, tempPathBeside, writeFileAtomically } from '../../../src/engine/cli/outputFile';
+import { checkOutputTarget, writeFileAtomically } from '../../../src/engine/cli/outputFile';
+import { uniqueTempPath } from '../../../src/core/atomicWrite';
 import { withTempDir } from '../dataset/helpers/writers';
 
 test('a symlink stays a link: the write goes to its target, and no temp file is left in either folder', async () => {
@@ -96,8 +97,8 @@ test('the replaced file keeps its permissions, and temp names differ between wri
     chmodSync(out, 0o600);
     await writeFileAtomically(out, 'new');
     assert.equal(statSync(out).mode & 0o777, 0o600);
-    const a = tempPathBeside(out);
-    const b = tempPathBeside(out);
+    const a = uniqueTempPath(out);
+    const b = uniqueTempPath(out);
     assert.notEqual(a, b);
     assert.ok(a.includes(`.${process.pid}.`), a);
     assert.equal(join(a, '..'), dir, 'the temp file is in the target folder, so the rename stays on one file system');
