@@ -46,6 +46,17 @@ export interface PassTwoSummary {
 
 export type SplitName = 'train' | 'test';
 
+/**
+ * The kernels that reduced a split: the runtime's (metricsKernel), or the JavaScript fallback where a
+ * layer's rows did not fit in WebAssembly memory, named, since that layer then ran slower.
+ */
+export function kernelUsed(pass2: ReadonlyMap<string, Pick<ProjectionAccumulator, 'kernelKind'>>): MetricsKernel {
+  const runtime = metricsKernel();
+  if (runtime.kind === 'javascript') return runtime;
+  const slow = [...pass2].filter(([, acc]) => acc.kernelKind === 'javascript').map(([name]) => name);
+  return slow.length === 0 ? runtime : { kind: 'javascript', reason: `the class means of ${slow.join(', ')} do not fit in WebAssembly memory` };
+}
+
 export class SplitReducer {
   private readonly trainStats = new Map<string, ClassStats>();
   private pass1: Map<string, ClassStatsAccumulator> | null = null;
@@ -117,7 +128,7 @@ export class SplitReducer {
     const metrics = new Map<string, SplitLayerMetrics>([...pass2].map(([name, acc]) => [name, acc.finish()]));
     const input = this.setup.classifierInput;
     const nc4 = input ? ((pass2.get(input) as ProjectionAccumulator).finishNetwork().nc4 ?? null) : null;
-    return { metrics, kernel: metricsKernel(), accuracy: this.seen > 0 ? this.correct / this.seen : null, nc4 };
+    return { metrics, kernel: kernelUsed(pass2), accuracy: this.seen > 0 ? this.correct / this.seen : null, nc4 };
   }
 
   private output(batch: ReducerBatch, name: string): Float32Array {

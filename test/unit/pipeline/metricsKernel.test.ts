@@ -14,6 +14,7 @@ import { withTempDir } from '../dataset/helpers/writers';
 import { formatLayerTable } from '../../../src/engine/cli/table';
 import { syntheticResult } from '../helpers/syntheticResult';
 import { validateResult } from '../../../src/core/resultValidation';
+import { kernelUsed } from '../../../src/engine/analyze/reducer';
 
 test('an analysis records the WebAssembly kernels, in the metrics worker (cnn) and on the main thread (mlp)', async () => {
   for (const model of ['cnn', 'mlp']) {
@@ -43,4 +44,12 @@ test('a JavaScript fallback is announced in the CLI output with its reason', () 
   const table = formatLayerTable(result);
   assert.match(table, /metrics: javascript/);
   assert.match(table, /^note: JavaScript fallback, slower, same numbers: this runtime has no WebAssembly SIMD$/m);
+});
+
+test('a layer whose class means do not fit in WebAssembly memory ran the JavaScript kernel: the split says so, naming it', () => {
+  assert.deepEqual(kernelUsed(new Map([['a', { kernelKind: 'wasm-simd' as const }], ['b', { kernelKind: 'wasm-simd' as const }]])), { kind: 'webassembly-simd' });
+  assert.deepEqual(kernelUsed(new Map([['a', { kernelKind: 'wasm-simd' as const }], ['wide', { kernelKind: 'javascript' as const }]])), {
+    kind: 'javascript',
+    reason: 'the class means of wide do not fit in WebAssembly memory',
+  });
 });
