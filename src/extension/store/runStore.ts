@@ -42,6 +42,7 @@ export class RunStore {
   private readonly listeners = new Set<() => void>();
   /** Index writes in order, each of the entries as they are when it runs: the last write holds every save. */
   private indexWrites: Promise<void> = Promise.resolve();
+  private saves: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly dir: string,
@@ -113,7 +114,15 @@ export class RunStore {
    * result (`complete` false: the run failed or was cancelled) never replaces a complete run of the
    * same key: it is dropped and the complete run's entry returned (its `complete` is then true).
    */
-  async save(id: string, result: AnalysisResult, complete: boolean, request: AnalyzeRequest): Promise<RunEntry> {
+  save(id: string, result: AnalysisResult, complete: boolean, request: AnalyzeRequest): Promise<RunEntry> {
+    // One save at a time: the check below must see a complete save that is still writing, or a partial
+    // one started meanwhile would pass it and overwrite the complete result.
+    const saved = this.saves.then(() => this.saveNow(id, result, complete, request));
+    this.saves = saved.then(() => undefined, () => undefined);
+    return saved;
+  }
+
+  private async saveNow(id: string, result: AnalysisResult, complete: boolean, request: AnalyzeRequest): Promise<RunEntry> {
     const existing = this.get(id);
     if (!complete && existing?.complete) return existing;
     // A result no reader would accept is refused here, not found broken when it is reopened.

@@ -216,3 +216,18 @@ test('a store from before entries were kept beside the results gets them on open
     assert.equal((await RunStore.open(dir)).get('a')?.request?.perClass, 50);
   });
 });
+
+test('a partial save started while the complete one of the same key is still writing never overwrites it', async () => {
+  await withTempDir('store-race', async (dir) => {
+    const store = await RunStore.open(dir);
+    const complete = syntheticResult({ layers: Array.from({ length: 11 }, (_, i) => ({ name: `l${i}`, nc1: 1, ncc: 0.5 })) });
+    const partial = syntheticResult({ layers: [{ name: 'l0', nc1: 1, ncc: 0.5 }, { name: 'l1', nc1: 1, ncc: 0.5 }] });
+    const [first, second] = await Promise.all([store.save('k', complete, true, request), store.save('k', partial, false, request)]);
+    assert.equal(first.complete, true);
+    assert.equal(second.complete, true, 'the partial save sees the complete run and returns its entry');
+    assert.equal((await store.load('k'))?.layers.length, 11);
+    const reopened = await RunStore.open(dir);
+    assert.equal(reopened.get('k')?.complete, true);
+    assert.equal((await reopened.load('k'))?.layers.length, 11);
+  });
+});
