@@ -65,16 +65,23 @@ test('an .npz without x_test asked for its test split is the same arrays: refuse
   });
 });
 
+/** Labels 0, 1 alternating over 6 samples. */
+const COPY_LABELS = [0, 1, 0, 1, 0, 1];
+
+/** The same 6 IDX samples under train/ and copy/, opened. */
+async function idxCopies(dir: string) {
+  const pixels = Array.from({ length: 6 * 2 * 2 }, (_, i) => (i * 29) & 0xff);
+  const labels = COPY_LABELS;
+  for (const folder of ['train', 'copy']) {
+    writeIdx(join(dir, folder, 'images-idx3-ubyte'), 'uint8', [6, 2, 2], pixels);
+    writeIdx(join(dir, folder, 'labels-idx1-ubyte'), 'uint8', [6], labels);
+  }
+  return { train: await openDataset({ path: join(dir, 'train', 'images-idx3-ubyte') }), copy: await openDataset({ path: join(dir, 'copy', 'images-idx3-ubyte') }) };
+}
+
 test('a copy of the training data under another name (IDX, .npz) is refused by content', async () => {
   await withTempDir('copies', async (dir) => {
-    const pixels = Array.from({ length: 6 * 2 * 2 }, (_, i) => (i * 29) & 0xff);
-    const labels = [0, 1, 0, 1, 0, 1];
-    for (const folder of ['train', 'copy']) {
-      writeIdx(join(dir, folder, 'images-idx3-ubyte'), 'uint8', [6, 2, 2], pixels);
-      writeIdx(join(dir, folder, 'labels-idx1-ubyte'), 'uint8', [6], labels);
-    }
-    const train = await openDataset({ path: join(dir, 'train', 'images-idx3-ubyte') });
-    const copy = await openDataset({ path: join(dir, 'copy', 'images-idx3-ubyte') });
+    const { train, copy } = await idxCopies(dir);
     await withSources(train, copy, async () => {
       const message = await rejection(() => refuseIdenticalSplits(train, copy));
       assert.match(message, /copy\/images-idx3-ubyte: the held-out split has the same content as the training split .*train\/images-idx3-ubyte/);
@@ -82,7 +89,7 @@ test('a copy of the training data under another name (IDX, .npz) is refused by c
     });
 
     const x = Float64Array.from({ length: 6 * 3 }, (_, i) => Math.sin(i));
-    const y = BigInt64Array.from(labels.map(BigInt));
+    const y = BigInt64Array.from(COPY_LABELS.map(BigInt));
     const first = writeNpz(join(dir, 'a.npz'), { x: { data: x, shape: [6, 3] }, y: { data: y, shape: [6] } });
     const second = writeNpz(join(dir, 'b.npz'), { x: { data: x, shape: [6, 3] }, y: { data: y, shape: [6] } });
     const a = await openDataset({ path: first });
@@ -104,14 +111,7 @@ test('a copy of the training data under another name (IDX, .npz) is refused by c
 
 test('the content check reads only samples both analyses select: files outside them are never read (nor counted)', async () => {
   await withTempDir('selected', async (dir) => {
-    const pixels = Array.from({ length: 6 * 2 * 2 }, (_, i) => (i * 29) & 0xff);
-    const labels = [0, 1, 0, 1, 0, 1];
-    for (const folder of ['train', 'copy']) {
-      writeIdx(join(dir, folder, 'images-idx3-ubyte'), 'uint8', [6, 2, 2], pixels);
-      writeIdx(join(dir, folder, 'labels-idx1-ubyte'), 'uint8', [6], labels);
-    }
-    const train = await openDataset({ path: join(dir, 'train', 'images-idx3-ubyte') });
-    const copy = await openDataset({ path: join(dir, 'copy', 'images-idx3-ubyte') });
+    const { train, copy } = await idxCopies(dir);
     await withSources(train, copy, async () => {
       const read: number[] = [];
       const spied = (source: typeof train) => Object.assign(Object.create(source) as typeof train, { read: (indices: Int32Array) => (read.push(...indices), source.read(indices)) });

@@ -173,29 +173,35 @@ export function trajectorySpec(trajectory: TrajectoryResult, chart: TrajectoryCh
   return spec;
 }
 
+/** One value per epoch as a line, each point's tooltip the epoch's `rows`. */
+function epochSeries(
+  trajectory: TrajectoryResult,
+  axis: ReturnType<typeof epochAxis>,
+  look: Pick<LineSeries, 'id' | 'label' | 'color' | 'dashed'>,
+  values: readonly (number | null | undefined)[],
+  rows: (epochIndex: number) => { label: string; value: string }[],
+): LineSeries {
+  return {
+    ...look,
+    points: trajectory.epochs.map((epoch, i) => ({
+      x: axis.x(epoch),
+      y: finite(values[i]),
+      key: `epoch ${epoch}`,
+      tooltip: { title: `epoch ${epoch}`, rows: rows(i) },
+    })),
+  };
+}
+
 /** The classifier rows' ETF distance and equinorm against epoch: a curve each, from the weights alone. */
 function weightsSpec(trajectory: TrajectoryResult): LineChartSpec {
   const axis = epochAxis(trajectory.epochs);
   const etf = trajectory.classifier.weightsEtfDistance ?? trajectory.epochs.map(() => null);
   const equinorm = trajectory.classifier.weightsEquinorm ?? trajectory.epochs.map(() => null);
-  const make = (id: string, label: string, values: (number | null)[], color: LineSeries['color'], dashed: boolean): LineSeries => ({
-    id,
-    label,
-    color,
-    dashed,
-    points: trajectory.epochs.map((epoch, i) => ({
-      x: axis.x(epoch),
-      y: finite(values[i]),
-      key: `epoch ${epoch}`,
-      tooltip: {
-        title: `epoch ${epoch}`,
-        rows: [
-          { label: 'ETF distance', value: formatExact(finite(etf[i])) },
-          { label: 'Equinorm', value: formatExact(finite(equinorm[i])) },
-        ],
-      },
-    })),
-  });
+  const rows = (i: number) => [
+    { label: 'ETF distance', value: formatExact(finite(etf[i])) },
+    { label: 'Equinorm', value: formatExact(finite(equinorm[i])) },
+  ];
+  const make = (id: string, label: string, values: (number | null)[], color: LineSeries['color'], dashed: boolean) => epochSeries(trajectory, axis, { id, label, color, dashed }, values, rows);
   const series = [make('weights-etf', 'ETF distance', etf, 'purple', false), make('weights-equinorm', 'Equinorm', equinorm, 'orange', true)];
   const spec: LineChartSpec = {
     id: 'classifier-weights-epochs',
@@ -219,27 +225,14 @@ export function classifierSpec(trajectory: TrajectoryResult, chart: ClassifierCh
   if (chart === 'weights') return weightsSpec(trajectory);
   const axis = epochAxis(trajectory.epochs);
   const { nc3, nc4Train, nc4Test } = trajectory.classifier;
-  const make = (id: string, label: string, values: (number | null)[], color: LineSeries['color'], dashed: boolean): LineSeries => ({
-    id,
-    label,
-    color,
-    dashed,
-    points: trajectory.epochs.map((epoch, i) => ({
-      x: axis.x(epoch),
-      y: finite(values[i]),
-      key: `epoch ${epoch}`,
-      tooltip: {
-        title: `epoch ${epoch}`,
-        rows:
-          chart === 'nc3'
-            ? [{ label: 'NC3', value: formatExact(finite(nc3[i])) }]
-            : [
-                { label: 'NC4 train', value: formatExact(finite(nc4Train[i])) },
-                { label: 'NC4 held-out', value: formatExact(finite(nc4Test[i])) },
-              ],
-      },
-    })),
-  });
+  const rows = (i: number) =>
+    chart === 'nc3'
+      ? [{ label: 'NC3', value: formatExact(finite(nc3[i])) }]
+      : [
+          { label: 'NC4 train', value: formatExact(finite(nc4Train[i])) },
+          { label: 'NC4 held-out', value: formatExact(finite(nc4Test[i])) },
+        ];
+  const make = (id: string, label: string, values: (number | null)[], color: LineSeries['color'], dashed: boolean) => epochSeries(trajectory, axis, { id, label, color, dashed }, values, rows);
   const series =
     chart === 'nc3'
       ? [make('nc3', 'NC3', nc3, 'purple', false)]
