@@ -5,16 +5,13 @@
  * are read from their shards by the same graph reader (only those weights' bytes are read). So this
  * and the analysis always find the same classifier, or give the same reason there is none.
  */
-import { readFile } from 'node:fs/promises';
 import type { ClassifierInfo } from './types';
 import type { WeightsFormat } from '../classifierReport';
 import { sniffCheckpoint } from './sniff';
-import { decodeOnnxModel } from './onnx/load';
-import { inlineExternalData } from './onnx/externalData';
+import { readOnnxModel } from './onnx/load';
 import { buildGraphIndex } from './onnx/graphIndex';
 import { findClassifier } from './onnx/classifier';
 import { loadTfjsModelGraph } from './tfjs/loadGraph';
-import { describeFsError } from '../dataset/fileAccess';
 
 
 export type CheckpointClassifier =
@@ -22,15 +19,7 @@ export type CheckpointClassifier =
   | { format: WeightsFormat; file: string; classifier: null; reason: string };
 
 async function onnxClassifier(file: string): Promise<CheckpointClassifier> {
-  let bytes: Uint8Array;
-  try {
-    const buffer = await readFile(file);
-    bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  } catch (error) {
-    throw describeFsError(file, error);
-  }
-  const proto = decodeOnnxModel(bytes, file);
-  await inlineExternalData(proto, file);
+  const proto = await readOnnxModel(file);
   const search = findClassifier(buildGraphIndex(proto, file));
   return search.classifier ? { format: 'onnx', file, classifier: search.classifier } : { format: 'onnx', file, classifier: null, reason: search.reason };
 }

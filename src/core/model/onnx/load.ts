@@ -27,8 +27,8 @@ export function decodeOnnxModel(bytes: Uint8Array, path: string): onnx.ModelProt
   return model;
 }
 
-/** Reads an ONNX checkpoint's graph: input, layers with the auto probes marked, and the classifier. */
-export async function loadOnnxGraph(path: string): Promise<OnnxModel> {
+/** An ONNX checkpoint decoded, its external data (if any) inlined: what every reader of the file starts from. */
+export async function readOnnxModel(path: string): Promise<onnx.ModelProto> {
   let bytes: Uint8Array;
   try {
     const buffer = await readFile(path);
@@ -38,6 +38,12 @@ export async function loadOnnxGraph(path: string): Promise<OnnxModel> {
   }
   const proto = decodeOnnxModel(bytes, path);
   await inlineExternalData(proto, path);
+  return proto;
+}
+
+/** Reads an ONNX checkpoint's graph: input, layers with the auto probes marked, and the classifier. */
+export async function loadOnnxGraph(path: string): Promise<OnnxModel> {
+  const proto = await readOnnxModel(path);
   const index = buildGraphIndex(proto, path);
   const input = readInputSpec(index, path);
   const logits = findLogits(index);
