@@ -1,14 +1,15 @@
 /**
  * The floor the analysis is measured against: onnxruntime-node alone, the same file, the same session
- * options as the engine's CPU session (no options beyond the provider when threads = 0), the same
- * batch size, fetching only the logits, over images already in memory.
+ * thread count as the engine's CPU session at threads = 0 (every core: an issue-16 ratio is against a bare
+ * pass that uses all cores, not onnxruntime's default, which may use one), the same batch size, fetching only the logits, over images already in memory.
  */
 import * as ort from 'onnxruntime-node';
+import { intraOpThreads } from '../../src/engine/backends/intraOpThreads';
 import { timedAccuracyLoop, type BareResult } from './timedAccuracyLoop';
 
 export async function bareOnnxLoop(modelPath: string, input: Float32Array, labels: Int32Array, sampleShape: number[], batchSize: number, warmupBatches = 5): Promise<BareResult> {
   ort.env.logLevel = 'fatal';
-  const session = await ort.InferenceSession.create(modelPath, { executionProviders: ['cpu'] });
+  const session = await ort.InferenceSession.create(modelPath, { executionProviders: ['cpu'], intraOpNumThreads: intraOpThreads(0) });
   const inputName = session.inputNames[0]!;
   const outputName = session.outputNames[0]!;
   const size = sampleShape.reduce((a, b) => a * b, 1);

@@ -7,6 +7,7 @@ import type { ModelRunner, RunnerOptions } from '../../core/model/types';
 import { closeLayerNames } from '../../core/model/onnx/probes';
 import type { OnnxModel } from '../../core/model/onnx/types';
 import { encodeWithOutputs } from './onnxFetchModel';
+import { intraOpThreads } from './intraOpThreads';
 import { onnxRuntimeVersion, openOnnxSession } from './onnxSession';
 import { tensorAsFloat32 } from './onnxTensors';
 import { concatFloat32 } from '../../core/concatArrays';
@@ -118,7 +119,7 @@ export async function createOnnxRunner(model: OnnxModel, options: RunnerOptions)
   const runtime: ModelRunner['runtime'] = {
     name: 'onnxruntime-node',
     version: onnxRuntimeVersion(),
-    ...(options.threads > 0 ? { threads: options.threads } : {}),
+    threads: intraOpThreads(options.threads),
     ...(opened.note ? { note: opened.note } : {}),
   };
   return new OnnxRunner(model, opened.session, names, sampleShape, opened.provider, runtime);

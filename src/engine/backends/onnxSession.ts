@@ -5,6 +5,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import { messageOf } from '../errors';
+import { intraOpThreads } from './intraOpThreads';
 
 // onnxruntime reads this once, when the first session of the process is created. Every failure reaches
 // us as an exception anyway; at its default level it would also print a red "Failed to load library"
@@ -49,7 +50,7 @@ function baseOptions(threads: number): ort.InferenceSession.SessionOptions {
   const noSpin = { extra: { session: { intra_op: { allow_spinning: '0' } } } };
   const level = graphOptimizationLevel();
   const optimization = level === undefined ? {} : { graphOptimizationLevel: level };
-  return threads > 0 ? { intraOpNumThreads: threads, ...noSpin, ...optimization } : { ...noSpin, ...optimization };
+  return { intraOpNumThreads: intraOpThreads(threads), ...noSpin, ...optimization };
 }
 
 /** Opens a session on `bytes` (an encoded ModelProto); `label` names the model in errors. */

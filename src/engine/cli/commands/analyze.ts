@@ -67,7 +67,7 @@ Options:
   --per-class N             balanced, seeded subsample of at most N per class (default: all)
   --batch-size B            inference batch size (default 64)
   --provider auto|cpu|cuda  onnxruntime execution provider (default auto: CUDA when present, else CPU)
-  --threads T               intra-op threads (default 0 = runtime default)
+  --threads T               intra-op threads (default 0 = every available core)
   --seed S                  subsampling seed (default 0)
   --epsilon E               NCC error threshold of the effective depth (default 0.01)
   --scale s --mean a,b,c --std a,b,c --channel-order rgb|bgr --normalize-floats --no-resize
