@@ -39,13 +39,14 @@ function request(checkpoint: string, dataset: string, batchSize: number, perClas
 }
 
 /** One small analysis first (JIT, file cache, onnxruntime's first-session setup), then the timed one. */
-export async function analyzeSide(checkpoint: string, dataset: string, batchSize: number, probes: BenchProbes = 'auto', withCpuProfile = false): Promise<AnalyzeSideResult> {
+/** `perClass` null: every image of the file; a number: that many of each class (a balanced, seeded subsample). */
+export async function analyzeSide(checkpoint: string, dataset: string, batchSize: number, probes: BenchProbes = 'auto', withCpuProfile = false, perClass: number | null = null): Promise<AnalyzeSideResult> {
   const layers = await selection(checkpoint, probes);
   await analyzeCheckpoint(request(checkpoint, dataset, batchSize, 10, layers), { onProgress: () => undefined });
   const recorder = new ProgressRecorder();
   const started = performance.now();
   const cpu = process.cpuUsage();
-  const run = () => analyzeCheckpoint(request(checkpoint, dataset, batchSize, null, layers), { onProgress: recorder.onProgress });
+  const run = () => analyzeCheckpoint(request(checkpoint, dataset, batchSize, perClass, layers), { onProgress: recorder.onProgress });
   const { result, categories } = withCpuProfile ? await profileCpu(run) : { result: await run(), categories: undefined };
   const ended = performance.now();
   const used = process.cpuUsage(cpu);

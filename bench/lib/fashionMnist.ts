@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
+import { selectIndices } from '../../src/core/dataset/sampling';
 import { FASHION_TEST_IMAGES, FASHION_TEST_LABELS } from '../../test/unit/dataset/helpers/fashionMnist';
 
 // Where Debian puts the files, and the check that they are there: the dataset tests' own.
@@ -33,4 +34,18 @@ export function loadFashionTest(): LoadedImages {
   const input = new Float32Array(count * h * w);
   for (let i = 0; i < input.length; i++) input[i] = images.body[i]! / 255;
   return { count, input, labels: Int32Array.from(labels.body.subarray(0, count)) };
+}
+
+/**
+ * The images a sampled analysis reads (`perClass` of each class, seed 0, by the engine's own sampling rule),
+ * in the order it reads them: the bare loop then runs the same inferences, and the two accuracies must agree.
+ * All images when `perClass` is null.
+ */
+export function sampledImages(images: LoadedImages, perClass: number | null): LoadedImages {
+  if (perClass === null) return images;
+  const indices = selectIndices(images.labels, 10, perClass, 0);
+  const size = images.input.length / images.count;
+  const input = new Float32Array(indices.length * size);
+  indices.forEach((index, i) => input.set(images.input.subarray(index * size, (index + 1) * size), i * size));
+  return { count: indices.length, input, labels: Int32Array.from(indices, (index) => images.labels[index]!) };
 }
