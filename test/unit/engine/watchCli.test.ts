@@ -130,18 +130,29 @@ test('an --out that is a trajectory not written by watch, or not JSON, is refuse
 test('a corrupt checkpoint is flagged on screen and in the JSON, and the watch goes on (newest first)', () => {
   const folder = runFolder('corrupt', { 'epoch_1.onnx': 'mlp_early.onnx', 'epoch_3.onnx': 'mlp.onnx' });
   writeFileSync(join(folder, 'epoch_2.onnx'), readFileSync(join(MODELS, 'mlp.onnx')).subarray(0, 40_000));
+  // Whole, but NaN weights: it parses, and its analysis refuses it naming the file.
+  const nan = readFileSync(join(MODELS, 'mlp.onnx'));
+  nan.fill(0xff, 500_000, 500_064);
+  writeFileSync(join(folder, 'epoch_4.onnx'), nan);
   const out = join(work, 'corrupt.json');
   const r = watch(folder, out, '--newest-first');
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(r.stdout.match(/^epoch \d+ analysed/gm), ['epoch 3 analysed', 'epoch 1 analysed']);
   assert.match(r.stderr, /^warning: corrupt checkpoint skipped: .*epoch_2\.onnx: truncated/m);
-  assert.match(r.stdout, /2 analysed \(2 now, 0 from before\), 1 corrupt/);
+  assert.match(r.stderr, /^warning: corrupt checkpoint skipped: .*epoch_4\.onnx: analysis failed: .*epoch_4\.onnx: NaN weights/m);
+  assert.match(r.stdout, /2 analysed \(2 now, 0 from before\), 2 corrupt/);
   const t = read<TrajectoryResult>(out);
   assert.deepEqual(t.epochs, [1, 3]);
   const record = t.watch?.checkpoints.find((c) => c.epoch === 2);
   assert.equal(record?.state, 'corrupt');
   assert.match(record?.reason ?? '', /epoch_2\.onnx: truncated/);
   assert.ok(t.warnings.some((w) => /corrupt checkpoint skipped: .*epoch_2\.onnx/.test(w)));
+  assert.match(t.watch?.checkpoints.find((c) => c.epoch === 4)?.reason ?? '', /^analysis failed: .*NaN weights/);
+
+  // A failure that is not the checkpoint's (the dataset is gone) stops the watch instead of flagging every epoch.
+  const noData = cli('watch', folder, '--train', join(work, 'no-such-data'), '--quiet', ...FAST, '--exit-when-idle', '--out', join(work, 'nodata.json'));
+  assert.equal(noData.code, 1);
+  assert.match(noData.stderr, /^collapse-lens watch: .*no-such-data: no such file or directory$/m);
 });
 
 test('SIGINT mid-watch: exit 130 with one line, the JSON left whole', async () => {
