@@ -53,8 +53,13 @@ export class CompareApp {
   }
 
   handle(message: HostToComparePanel): void {
+    // A page rebuilt while hidden has no content yet, but its saved choices may be this trajectory's.
+    const wasTrajectory = this.model.content?.kind === 'trajectory' || this.prefsIdentity.startsWith('trajectory:');
     this.model = reduce(this.model, message);
-    if (message.kind === 'compare' || message.kind === 'trajectory') {
+    if (message.kind === 'trajectoryUpdate' && wasTrajectory) {
+      // A live trajectory grew: the same trajectory, so every choice stays (its identity moves with it).
+      this.prefsIdentity = contentIdentity(this.model.content);
+    } else if (message.kind === 'compare' || message.kind === 'trajectory' || message.kind === 'trajectoryUpdate') {
       const identity = contentIdentity(this.model.content);
       if (identity !== this.prefsIdentity) {
         // Hidden runs, the marked row and the chosen layers belong to what they were chosen on.

@@ -6,6 +6,6 @@ export { datasetDifferences } from './datasetMatch';
 export { summarizeRun } from './summary';
 export type { RunSummary } from './summary';
 export { epochFromName, orderByEpoch } from './epochs';
-export { buildTrajectory, TRAJECTORY_SCHEMA } from './trajectory';
+export { buildTrajectory, emptyTrajectory, TRAJECTORY_SCHEMA } from './trajectory';
 export type { TrajectoryResult } from './trajectory';
 export { listEpochCheckpoints } from './epochFolder';
