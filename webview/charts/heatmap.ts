@@ -110,9 +110,12 @@ export function renderHeatmap(container: HTMLElement, spec: HeatmapSpec, size: C
         .attr('height', cellH)
         .attr('fill', fill)
         .attr('stroke', theme.background)
-        .attr('stroke-width', Math.min(cellW, cellH) >= 8 ? 1 : 0);
+        .attr('stroke-width', Math.min(cellW, cellH) >= 8 ? 1 : 0)
+        .attr('class', rowNote !== undefined ? 'cl-heatmap-cell cl-dimmed' : 'cl-heatmap-cell')
+        .attr('data-row', r)
+        .attr('data-col', c);
       // A faded row (a deleted checkpoint) keeps its values but reads as "no longer there".
-      if (rowNote !== undefined) rect.attr('fill-opacity', 0.3).attr('class', 'cl-dimmed');
+      if (rowNote !== undefined) rect.attr('fill-opacity', 0.3);
       if (blank || value === null) {
         // Diagonal or undefined pair: a faint cross, distinct from a small value.
         const [cx, cy, d] = [x + cellW / 2, y + cellH / 2, Math.min(cellW, cellH) * 0.2];
