@@ -6,7 +6,7 @@
  */
 import * as d3 from 'd3';
 import type { Theme } from '../common/theme';
-import { formatExact, formatShort } from '../common/format';
+import { formatExact, formatPercentExact, formatShort } from '../common/format';
 import { cellLabeler } from './cellLabel';
 import { createSvg, enableKeyboard, gridNeighbour, isLight, styleAxis, textWidth, type ChartInteraction, type FocusableMark, type Group } from './chartKit';
 import type { ChartSize, HeatmapSpec, TooltipContent, TooltipRow } from './types';
@@ -244,7 +244,7 @@ function gridTooltip(spec: HeatmapSpec, grid: NonNullable<HeatmapSpec['grid']>, 
   const rows: TooltipRow[] = [
     { label: grid.rowName, value: spec.rowLabels[r] ?? '' },
     { label: grid.colName, value: grid.colTitles?.[c] ?? spec.colLabels[c] ?? '' },
-    { label: spec.valueLabel, value: value === null ? 'n/a (not computed)' : formatExact(value) },
+    { label: spec.valueLabel, value: value === null ? 'n/a (not computed)' : grid.percent === true ? formatPercentExact(value) : formatExact(value) },
   ];
   for (const note of notes) if (note !== undefined) rows.push({ label: 'Note', value: note });
   return { title: `${spec.rowLabels[r]} · ${spec.colLabels[c]}`, rows };

@@ -62,6 +62,7 @@ export function epochDepthHeatmap(trajectory: TrajectoryResult, metric: HeatmapM
       rowName: 'Epoch',
       colName: 'Layer (input → output)',
       colTitles: [...trajectory.layers],
+      ...(metric === 'nccAccuracy' ? { percent: true } : {}),
       ...(dimmedRows.length > 0 ? { dimmedRows } : {}),
       ...(cellNotes.length > 0 ? { cellNotes } : {}),
     },
