@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import { isMissingResultFile, readResultFile } from '../core/readResultFile';
 import { resultFilePath } from './panels/compareMessages';
-import type { RunView, CompareView } from '../protocol/webview';
+import type { RunView, CompareView, TrajectoryWatchStatus } from '../protocol/webview';
 import type { TrajectoryResult } from '../core/compare';
 import type { AnalysisObserver } from './analysisRunner';
 import type { RunStore } from './store/runStore';
@@ -78,6 +78,11 @@ export class PanelHub implements vscode.Disposable {
 
   showTrajectory(trajectory: TrajectoryResult): void {
     ComparePanel.show(this.context, { kind: 'trajectory', trajectory }, this.compareDeps);
+  }
+
+  /** A watched trajectory grew or a checkpoint changed state: updated in place, keeping the user's choices. */
+  updateTrajectory(trajectory: TrajectoryResult, watch?: TrajectoryWatchStatus): void {
+    ComparePanel.update(this.context, { kind: 'trajectoryUpdate', trajectory, ...(watch ? { watch } : {}) }, this.compareDeps);
   }
 
   /** Connects a running analysis to its panel and to the Layers view. */

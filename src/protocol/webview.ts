@@ -47,9 +47,40 @@ export interface CompareView {
   comparison: CompareResult;
 }
 
+/**
+ * Where one checkpoint of a watched training folder stands, as the trajectory panel shows it:
+ * 'analysed' (its epoch is in the trajectory), 'queued' / 'analysing' (pending), 'settling' (still being
+ * written), 'corrupt' (flagged and skipped; `reason` says why), 'deleted' (its file is gone; an analysed
+ * one stays plotted, greyed).
+ */
+export type WatchCheckpointState = 'analysed' | 'queued' | 'analysing' | 'settling' | 'corrupt' | 'deleted';
+
+export interface WatchCheckpointStatus {
+  epoch: number;
+  /** What the panel calls it: the file name (`epoch_012.onnx`, `checkpoint-3000`). */
+  label: string;
+  state: WatchCheckpointState;
+  /** Why it is corrupt (names the file and what is wrong); absent otherwise. */
+  reason?: string;
+}
+
+/** The watch behind a live trajectory: every checkpoint seen (epoch order), how many wait, whether it still watches. */
+export interface TrajectoryWatchStatus {
+  checkpoints: WatchCheckpointStatus[];
+  queued: number;
+  /** false once the watch is stopped: the panel keeps the trajectory and says it is no longer live. */
+  watching: boolean;
+}
+
 export type HostToComparePanel =
   | { kind: 'compare'; view: CompareView }
   | { kind: 'trajectory'; trajectory: TrajectoryResult }
+  /**
+   * A live trajectory grew (or a checkpoint changed state): shown in place, keeping the user's choices
+   * (layers, split, NC2 number, scroll). `trajectory` may have zero epochs (emptyTrajectory()): the panel
+   * then waits for the first checkpoint. Shown like 'trajectory' when the panel showed something else.
+   */
+  | { kind: 'trajectoryUpdate'; trajectory: TrajectoryResult; watch?: TrajectoryWatchStatus }
   | { kind: 'progress'; progress: ProgressInfo; label: string }
   | { kind: 'failed'; message: string };
 

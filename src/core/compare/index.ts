@@ -6,7 +6,7 @@ export { datasetDifferences } from './datasetMatch';
 export { summarizeRun } from './summary';
 export type { RunSummary } from './summary';
 export { epochFromName, orderByEpoch } from './epochs';
-export { buildTrajectory, TRAJECTORY_SCHEMA } from './trajectory';
+export { buildTrajectory, emptyTrajectory, TRAJECTORY_SCHEMA } from './trajectory';
 export type { TrajectoryResult } from './trajectory';
 export { listEpochCheckpoints, listCheckpointEntries } from './epochFolder';
 export type { CheckpointEntry } from './epochFolder';

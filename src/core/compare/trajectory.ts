@@ -45,6 +45,24 @@ export interface TrajectoryResult {
   watch?: TrajectoryWatch;
 }
 
+/**
+ * A trajectory with no analysed checkpoint yet: what a watch shows before its first analysis finishes
+ * (buildTrajectory refuses zero checkpoints, since a trajectory file must hold at least one).
+ */
+export function emptyTrajectory(): TrajectoryResult {
+  return {
+    schema: TRAJECTORY_SCHEMA,
+    createdAt: new Date().toISOString(),
+    epochs: [],
+    checkpoints: [],
+    layers: [],
+    series: {},
+    classifier: { nc3: [], nc4Train: [], nc4Test: [], weightsEtfDistance: [], weightsEquinorm: [] },
+    summaries: [],
+    warnings: [],
+  };
+}
+
 /** Per-layer metrics against epoch, for checkpoints of one training run (one architecture). */
 export function buildTrajectory(runs: { epoch: number; result: AnalysisResult }[]): TrajectoryResult {
   if (runs.length === 0) throw new Error('a trajectory needs at least one checkpoint');

@@ -29,7 +29,7 @@ export interface ComparePanelDeps {
   loadRun(runId: string): Promise<RunView | undefined>;
 }
 
-type ContentMessage = Extract<HostToComparePanel, { kind: 'compare' | 'trajectory' }>;
+type ContentMessage = Extract<HostToComparePanel, { kind: 'compare' | 'trajectory' | 'trajectoryUpdate' }>;
 
 /** What the webview was last told, replayed whenever it (re)loads. */
 interface Snapshot {
@@ -41,9 +41,10 @@ interface Snapshot {
 const TITLE_PREFIX = 'Collapse Lens: ';
 
 function titleOf(content: ContentMessage): string {
-  if (content.kind === 'trajectory') {
+  if (content.kind === 'trajectory' || content.kind === 'trajectoryUpdate') {
     const n = content.trajectory.epochs.length;
-    return `${TITLE_PREFIX}trajectory (${n} checkpoint${n === 1 ? '' : 's'})`;
+    const live = content.kind === 'trajectoryUpdate' && content.watch?.watching ? 'watching, ' : '';
+    return `${TITLE_PREFIX}trajectory (${live}${n} checkpoint${n === 1 ? '' : 's'})`;
   }
   const labels = content.view.comparison.runs.map((r) => r.label);
   return `${TITLE_PREFIX}${labels.length <= 3 ? labels.join(' vs ') : `${labels.length} runs compared`}`;
@@ -67,6 +68,21 @@ export class ComparePanel implements vscode.Disposable {
     } else {
       panel = new ComparePanel(createPanelWebview(context, ComparePanel.viewType, `${TITLE_PREFIX}compare`, false), context, deps);
     }
+    panel.send(message);
+    return panel;
+  }
+
+  /**
+   * A live trajectory grew: shown in place without revealing the panel (a watch must not steal the
+   * editor's focus at every checkpoint); opens the panel when none is open. A panel showing a comparison
+   * the user asked for is left alone (undefined): a watch's next checkpoint must not wipe it; the watch
+   * is shown again by showTrajectory when the user asks for it.
+   */
+  static update(context: vscode.ExtensionContext, message: Extract<HostToComparePanel, { kind: 'trajectoryUpdate' }>, deps: ComparePanelDeps): ComparePanel | undefined {
+    const panel = ComparePanel.current;
+    if (!panel) return ComparePanel.show(context, message, deps);
+    if (panel.snapshot.content?.kind === 'compare') return undefined;
+    panel.deps = deps;
     panel.send(message);
     return panel;
   }
@@ -113,6 +129,8 @@ export class ComparePanel implements vscode.Disposable {
     switch (message.kind) {
       case 'compare':
       case 'trajectory':
+      case 'trajectoryUpdate':
+        // The latest update is the whole content: a page that reloads gets it replayed.
         this.snapshot.content = message;
         this.snapshot.progress = null;
         this.snapshot.failure = null;

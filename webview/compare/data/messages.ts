@@ -13,6 +13,15 @@ function isCompareView(view: unknown): boolean {
   return Array.isArray(c.rows) && Array.isArray(c.runs) && Array.isArray(c.largestChanges) && typeof c.alignment === 'string';
 }
 
+const WATCH_STATES: ReadonlySet<unknown> = new Set(['analysed', 'queued', 'analysing', 'settling', 'corrupt', 'deleted']);
+
+function isWatchStatus(watch: unknown): boolean {
+  if (!isRecord(watch) || !Array.isArray(watch.checkpoints) || typeof watch.queued !== 'number' || typeof watch.watching !== 'boolean') return false;
+  return watch.checkpoints.every(
+    (c) => isRecord(c) && typeof c.epoch === 'number' && typeof c.label === 'string' && WATCH_STATES.has(c.state) && (c.reason === undefined || typeof c.reason === 'string'),
+  );
+}
+
 export function asCompareHostMessage(value: unknown): HostToComparePanel | null {
   if (!isRecord(value) || typeof value.kind !== 'string') return null;
   switch (value.kind) {
@@ -20,6 +29,8 @@ export function asCompareHostMessage(value: unknown): HostToComparePanel | null 
       return isCompareView(value.view) ? (value as unknown as HostToComparePanel) : null;
     case 'trajectory':
       return isTrajectoryResult(value.trajectory) ? (value as unknown as HostToComparePanel) : null;
+    case 'trajectoryUpdate':
+      return isTrajectoryResult(value.trajectory) && (value.watch === undefined || isWatchStatus(value.watch)) ? (value as unknown as HostToComparePanel) : null;
     case 'progress':
       return isRecord(value.progress) && typeof value.progress.stage === 'string' && typeof value.label === 'string' ? (value as unknown as HostToComparePanel) : null;
     case 'failed':

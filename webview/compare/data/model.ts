@@ -3,10 +3,11 @@
  * what it shows (a comparison or a trajectory), the progress of work that will replace it, a failure.
  */
 import type { ProgressInfo } from '../../../src/protocol/engine';
-import type { CompareView, HostToComparePanel } from '../../../src/protocol/webview';
+import type { CompareView, HostToComparePanel, TrajectoryWatchStatus } from '../../../src/protocol/webview';
 import type { TrajectoryResult } from '../../../src/core/compare/trajectory';
 
-export type CompareContent = { kind: 'compare'; view: CompareView } | { kind: 'trajectory'; trajectory: TrajectoryResult };
+/** `watch`: the live watch behind the trajectory (absent for a trajectory analysed once). */
+export type CompareContent = { kind: 'compare'; view: CompareView } | { kind: 'trajectory'; trajectory: TrajectoryResult; watch?: TrajectoryWatchStatus };
 
 export interface CompareModel {
   content: CompareContent | null;
@@ -24,6 +25,9 @@ export function reduce(model: CompareModel, message: HostToComparePanel): Compar
       return { content: { kind: 'compare', view: message.view }, progress: null, failure: null };
     case 'trajectory':
       return { content: { kind: 'trajectory', trajectory: message.trajectory }, progress: null, failure: null };
+    case 'trajectoryUpdate':
+      // Progress belongs to the work that produced this update: done now.
+      return { content: { kind: 'trajectory', trajectory: message.trajectory, ...(message.watch ? { watch: message.watch } : {}) }, progress: null, failure: null };
     case 'progress':
       return { ...model, progress: { progress: message.progress, label: message.label }, failure: null };
     case 'failed':
