@@ -74,3 +74,26 @@ test('a CIFAR batch under any name is recognised by content; a truncated one is 
     await assert.rejects(openDataset({ path: dir, split: 'train' }), /data_batch_1\.bin: truncated or not CIFAR-10/);
   });
 });
+
+test('a CIFAR-100 folder reads train.bin as train and test.bin as test; a wrong-size train.bin is refused, naming it', async () => {
+  await withTempDir('cifar100-folder', async (dir) => {
+    writeCifar(join(dir, 'train.bin'), [{ labels: [0, 3], image: image(1) }, { labels: [1, 98], image: image(2) }]);
+    writeCifar(join(dir, 'test.bin'), [{ labels: [2, 41], image: image(3) }]);
+    assert.deepEqual(await listSplits(dir), ['train', 'test']);
+    const train = await openDataset({ path: dir, split: 'train' });
+    assert.deepEqual([train.format, train.size], ['cifar100', 2]);
+    assert.deepEqual(Array.from(await train.labels()), [3, 98]);
+    assert.equal(train.classNames, null, 'no names file: no names guessed');
+    await train.close();
+    const coarse = await openDataset({ path: dir, split: 'test', labelKind: 'coarse' });
+    assert.deepEqual(Array.from(await coarse.labels()), [2]);
+    await coarse.close();
+
+    // One byte short of two records: a CIFAR-100 name with a size that is no whole number of 3,074-byte records.
+    writeBytes(join(dir, 'train.bin'), new Uint8Array(2 * 3074 - 1));
+    await assert.rejects(
+      openDataset({ path: dir, split: 'train' }),
+      /train\.bin: truncated or not CIFAR-100: 6147 bytes is not a whole number of 3074-byte records \(2 label byte\(s\) \+ 3x32x32 image\)/,
+    );
+  });
+});
