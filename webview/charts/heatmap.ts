@@ -8,32 +8,72 @@ import type { Theme } from '../common/theme';
 import { formatExact, formatShort } from '../common/format';
 import { cellLabeler } from './cellLabel';
 import { createSvg, enableKeyboard, gridNeighbour, isLight, styleAxis, textWidth, type ChartInteraction, type FocusableMark, type Group } from './chartKit';
+import { colourTable, drawRasterCells, rgbOf, type GridCell } from './heatmapRaster';
 import type { ChartSize, HeatmapSpec, TooltipContent } from './types';
 
 const LEGEND_WIDTH = 64;
 /** Labels closer than this (pixels) would overlap: every n-th class is labelled instead. Slanted column labels need more. */
 const MIN_ROW_LABEL_SPACING = 12;
 const MIN_COL_LABEL_SPACING = 17;
+/**
+ * Above this many classes the cells are painted as one bitmap (heatmapRaster.ts): K = 100 would be
+ * 10^4 SVG rects with a listener each, K = 1,000 a million, which no webview keeps responsive.
+ */
+export const RASTER_MIN_CLASSES = 40;
 
 let gradientCounter = 0;
 
 type ColorOf = (v: number) => string;
 
-function colorScale(spec: HeatmapSpec, theme: Theme): { color: ColorOf; legend: d3.ScaleContinuousNumeric<number, number>; domain: [number, number] } {
+interface ColourScale {
+  color: ColorOf;
+  /** The value's place along the scale, in [0, 1] (what `interpolate` takes). */
+  position: (v: number) => number;
+  interpolate: (t: number) => string;
+  legend: d3.ScaleContinuousNumeric<number, number>;
+  domain: [number, number];
+}
+
+function colorScale(spec: HeatmapSpec, theme: Theme): ColourScale {
+  const identity = (t: number): number => t;
   if (spec.colorScale.kind === 'diverging') {
     const [lo, hi] = spec.colorScale.domain;
     const interpolate = d3.piecewise(d3.interpolateLab, [theme.colors.blue, theme.background, theme.colors.red]);
-    const scale = d3.scaleDiverging(interpolate).domain([lo, 0, hi]).clamp(true);
-    return { color: (v) => scale(v), legend: d3.scaleLinear().domain([lo, hi]), domain: [lo, hi] };
+    const position = d3.scaleDiverging(identity).domain([lo, 0, hi]).clamp(true);
+    return { color: (v) => interpolate(position(v)), position, interpolate, legend: d3.scaleLinear().domain([lo, hi]), domain: [lo, hi] };
   }
   const [lo, hi] = spec.colorScale.domain;
   const interpolate = d3.piecewise(d3.interpolateLab, [theme.background, theme.colors.orange, theme.colors.red]);
   if (spec.colorScale.log && lo > 0) {
-    const scale = d3.scaleSequentialLog(interpolate).domain([lo, hi]).clamp(true);
-    return { color: (v) => (v > 0 ? scale(v) : theme.background), legend: d3.scaleLog().domain([lo, hi]), domain: [lo, hi] };
+    const scale = d3.scaleSequentialLog(identity).domain([lo, hi]).clamp(true);
+    // A value <= 0 has no place on a log scale: it is painted as the background (the scale's low end).
+    const position = (v: number): number => (v > 0 ? scale(v) : 0);
+    return { color: (v) => (v > 0 ? interpolate(scale(v)) : theme.background), position, interpolate, legend: d3.scaleLog().domain([lo, hi]), domain: [lo, hi] };
   }
-  const scale = d3.scaleSequential(interpolate).domain([lo, hi]).clamp(true);
-  return { color: (v) => scale(v), legend: d3.scaleLinear().domain([lo, hi]), domain: [lo, hi] };
+  const position = d3.scaleSequential(identity).domain([lo, hi]).clamp(true);
+  return { color: (v) => interpolate(position(v)), position, interpolate, legend: d3.scaleLinear().domain([lo, hi]), domain: [lo, hi] };
+}
+
+/** The tooltip of one cell: the pair and the exact value, or why there is none. */
+function cellTooltip(spec: HeatmapSpec, r: number, c: number): TooltipContent {
+  const raw = spec.values[r]?.[c];
+  const value = typeof raw === 'number' && Number.isFinite(raw) ? raw : null;
+  const blank = spec.blankDiagonal === true && r === c;
+  return {
+    title: r === c ? spec.rowLabels[r]! : `${spec.rowLabels[r]} × ${spec.colLabels[c]}`,
+    rows: [{ label: spec.valueLabel, value: blank ? '— (diagonal)' : value === null ? 'n/a (undefined for this pair)' : formatExact(value) }],
+  };
+}
+
+/** The finite values a cell shows (the diagonal left out where it is blank). */
+function shownValues(spec: HeatmapSpec): number[] {
+  const k = spec.rowLabels.length;
+  const shown: number[] = [];
+  for (let r = 0; r < k; r++) for (let c = 0; c < k; c++) {
+    const raw = spec.values[r]?.[c];
+    if (typeof raw === 'number' && Number.isFinite(raw) && !(spec.blankDiagonal === true && r === c)) shown.push(raw);
+  }
+  return shown;
 }
 
 function labelEvery(cell: number, spacing: number): number {
@@ -50,86 +90,96 @@ export function renderHeatmap(container: HTMLElement, spec: HeatmapSpec, size: C
   const availableW = size.width - rowLabelWidth - LEGEND_WIDTH - 8;
   const availableH = size.height - top - colLabelHeight;
   const fit = Math.min(availableW, availableH) / Math.max(k, 1);
-  // Whole pixels while cells are large (crisp edges); fractional below that, so 100 classes still fit.
-  const cell = fit >= 6 ? Math.floor(fit) : Math.max(1, fit);
+  const raster = k > RASTER_MIN_CLASSES;
+  // Whole pixels while cells are large (crisp edges); fractional below that, so 100 classes still fit,
+  // and below one pixel for a bitmap (K = 1,000: the bitmap is shrunk, labels thinned, pairs listed below).
+  const cell = fit >= 6 ? Math.floor(fit) : raster ? Math.max(0.05, fit) : Math.max(1, fit);
   const rowEvery = labelEvery(cell, MIN_ROW_LABEL_SPACING);
   const colEvery = labelEvery(cell, MIN_COL_LABEL_SPACING);
   const left = rowLabelWidth;
   const gridSize = cell * k;
-  const { color, legend, domain } = colorScale(spec, theme);
+  const { color, position, interpolate, legend, domain } = colorScale(spec, theme);
   const highlighted = new Set((spec.highlighted ?? []).map(([r, c]) => `${r},${c}`));
   // Values are written in the cells of a small matrix, all in one form that fits, or none (cellLabel.ts).
-  const shown: number[] = [];
-  for (let r = 0; r < k; r++) for (let c = 0; c < k; c++) {
-    const raw = spec.values[r]?.[c];
-    if (typeof raw === 'number' && Number.isFinite(raw) && !(spec.blankDiagonal === true && r === c)) shown.push(raw);
-  }
-  const labeler = k <= 12 ? cellLabeler(shown, cell, spec.colorScale.kind === 'diverging') : null;
+  const labeler = k <= 12 ? cellLabeler(shownValues(spec), cell, spec.colorScale.kind === 'diverging') : null;
 
   const marks: FocusableMark[] = [];
-  const cells = root.append('g');
-  for (let r = 0; r < k; r++) {
-    for (let c = 0; c < k; c++) {
+  if (raster) {
+    const table = colourTable(interpolate);
+    const background = rgbOf(theme.background);
+    // An undefined pair (coincident means) is painted in the grid colour, apart from every value.
+    const undefinedPair = rgbOf(theme.grid);
+    const paint = (r: number, c: number): readonly [number, number, number] => {
+      if (spec.blankDiagonal === true && r === c) return background;
       const raw = spec.values[r]?.[c];
-      const value = typeof raw === 'number' && Number.isFinite(raw) ? raw : null;
-      const blank = spec.blankDiagonal === true && r === c;
-      const fill = blank || value === null ? theme.background : color(value);
-      const x = left + c * cell;
-      const y = top + r * cell;
-      const rect = cells
-        .append('rect')
-        .attr('x', x)
-        .attr('y', y)
-        .attr('width', cell)
-        .attr('height', cell)
-        .attr('fill', fill)
-        .attr('stroke', theme.background)
-        .attr('stroke-width', cell >= 8 ? 1 : 0);
-      if (blank || value === null) {
-        // Diagonal or undefined pair: a faint cross, distinct from a small value.
-        cells
-          .append('path')
-          .attr('d', `M${x + cell * 0.3},${y + cell * 0.3}L${x + cell * 0.7},${y + cell * 0.7}M${x + cell * 0.7},${y + cell * 0.3}L${x + cell * 0.3},${y + cell * 0.7}`)
-          .attr('stroke', theme.grid)
-          .attr('stroke-width', 1)
-          .attr('pointer-events', 'none');
-      }
-      const label = labeler !== null && value !== null && !blank ? labeler(value) : null;
-      if (label !== null) {
-        cells
-          .append('text')
-          .attr('x', x + cell / 2)
-          .attr('y', y + cell / 2)
-          .attr('dy', '0.35em')
-          .attr('text-anchor', 'middle')
-          .attr('class', 'cl-cell-value')
-          .attr('pointer-events', 'none')
-          .attr('fill', isLight(fill) === isLight(theme.background) ? theme.foreground : theme.background)
-          .text(label);
-      }
-      const tooltip: TooltipContent = {
-        title: r === c ? spec.rowLabels[r]! : `${spec.rowLabels[r]} × ${spec.colLabels[c]}`,
-        rows: [{ label: spec.valueLabel, value: blank ? '— (diagonal)' : value === null ? 'n/a (undefined for this pair)' : formatExact(value) }],
-      };
-      const node = rect.node();
-      if (node) {
-        rect
-          .on('pointerenter', (event: PointerEvent) => interaction.tooltip?.show(tooltip, event.clientX, event.clientY))
-          .on('pointermove', (event: PointerEvent) => interaction.tooltip?.show(tooltip, event.clientX, event.clientY))
-          .on('pointerleave', () => interaction.tooltip?.hide());
-        marks.push({ element: node, tooltip, cx: x + cell / 2, cy: y + cell / 2, ringRadius: Math.max(4, cell * 0.6) });
+      return typeof raw === 'number' && Number.isFinite(raw) ? table(position(raw)) : undefinedPair;
+    };
+    drawRasterCells(root, { left, top, cell, k }, paint, (at: GridCell) => cellTooltip(spec, at.row, at.col), theme, interaction);
+  } else {
+    const cells = root.append('g');
+    for (let r = 0; r < k; r++) {
+      for (let c = 0; c < k; c++) {
+        const raw = spec.values[r]?.[c];
+        const value = typeof raw === 'number' && Number.isFinite(raw) ? raw : null;
+        const blank = spec.blankDiagonal === true && r === c;
+        const fill = blank || value === null ? theme.background : color(value);
+        const x = left + c * cell;
+        const y = top + r * cell;
+        const rect = cells
+          .append('rect')
+          .attr('x', x)
+          .attr('y', y)
+          .attr('width', cell)
+          .attr('height', cell)
+          .attr('fill', fill)
+          .attr('stroke', theme.background)
+          .attr('stroke-width', cell >= 8 ? 1 : 0);
+        if (blank || value === null) {
+          // Diagonal or undefined pair: a faint cross, distinct from a small value.
+          cells
+            .append('path')
+            .attr('d', `M${x + cell * 0.3},${y + cell * 0.3}L${x + cell * 0.7},${y + cell * 0.7}M${x + cell * 0.7},${y + cell * 0.3}L${x + cell * 0.3},${y + cell * 0.7}`)
+            .attr('stroke', theme.grid)
+            .attr('stroke-width', 1)
+            .attr('pointer-events', 'none');
+        }
+        const label = labeler !== null && value !== null && !blank ? labeler(value) : null;
+        if (label !== null) {
+          cells
+            .append('text')
+            .attr('x', x + cell / 2)
+            .attr('y', y + cell / 2)
+            .attr('dy', '0.35em')
+            .attr('text-anchor', 'middle')
+            .attr('class', 'cl-cell-value')
+            .attr('pointer-events', 'none')
+            .attr('fill', isLight(fill) === isLight(theme.background) ? theme.foreground : theme.background)
+            .text(label);
+        }
+        const tooltip = cellTooltip(spec, r, c);
+        const node = rect.node();
+        if (node) {
+          rect
+            .on('pointerenter', (event: PointerEvent) => interaction.tooltip?.show(tooltip, event.clientX, event.clientY))
+            .on('pointermove', (event: PointerEvent) => interaction.tooltip?.show(tooltip, event.clientX, event.clientY))
+            .on('pointerleave', () => interaction.tooltip?.hide());
+          marks.push({ element: node, tooltip, cx: x + cell / 2, cy: y + cell / 2, ringRadius: Math.max(4, cell * 0.6) });
+        }
       }
     }
   }
   // Highlighted cells are outlined after all cells, so no neighbour paints over the outline.
+  // Cells smaller than a few pixels get an outline larger than the cell, centred on it, so it stays visible.
+  const outline = Math.max(cell - 2, 7);
   for (const key of highlighted) {
     const [r, c] = key.split(',').map(Number) as [number, number];
     root
       .append('rect')
-      .attr('x', left + c * cell + 1)
-      .attr('y', top + r * cell + 1)
-      .attr('width', Math.max(0, cell - 2))
-      .attr('height', Math.max(0, cell - 2))
+      .attr('class', 'cl-heatmap-highlight')
+      .attr('x', left + c * cell + cell / 2 - outline / 2)
+      .attr('y', top + r * cell + cell / 2 - outline / 2)
+      .attr('width', outline)
+      .attr('height', outline)
       .attr('fill', 'none')
       .attr('stroke', theme.foreground)
       .attr('stroke-width', 2)
@@ -186,7 +236,7 @@ export function renderHeatmap(container: HTMLElement, spec: HeatmapSpec, size: C
   styleAxis(axis, theme);
   axis.select('.domain').remove();
 
-  enableKeyboard(svg, marks, 0, gridNeighbour(marks.length, k), theme, interaction);
+  if (!raster) enableKeyboard(svg, marks, 0, gridNeighbour(marks.length, k), theme, interaction);
   const node = svg.node();
   if (!node) throw new Error('heatmap: d3 did not create an <svg>');
   container.append(node);
