@@ -6,9 +6,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cellAt, colourTable, moveCursor, rasterPixels, type GridGeometry } from '../../webview/charts/heatmapRaster';
-import { RASTER_MIN_CLASSES } from '../../webview/charts/heatmap';
-import { scatterLegend } from '../../webview/charts/scatter';
+import { cellAt, colourTable, moveCursor, RASTER_MIN_CLASSES, rasterPixels, type GridGeometry } from '../../webview/charts/gridLookup';
+import { scatterLegend } from '../../webview/charts/scatterLegend';
 import { featuredClasses, findClass, mostConfusedPairs, projectionScatter } from '../../webview/analysis/data/layerDetail';
 import type { ScatterSpec } from '../../webview/charts/types';
 import { layer, tinyResult } from './helpers';

@@ -8,18 +8,14 @@ import type { Theme } from '../common/theme';
 import { formatExact, formatShort } from '../common/format';
 import { cellLabeler } from './cellLabel';
 import { createSvg, enableKeyboard, gridNeighbour, isLight, styleAxis, textWidth, type ChartInteraction, type FocusableMark, type Group } from './chartKit';
-import { colourTable, drawRasterCells, rgbOf, type GridCell } from './heatmapRaster';
+import { colourTable, RASTER_MIN_CLASSES, rgbOf, type GridCell } from './gridLookup';
+import { drawRasterCells } from './heatmapRaster';
 import type { ChartSize, HeatmapSpec, TooltipContent } from './types';
 
 const LEGEND_WIDTH = 64;
 /** Labels closer than this (pixels) would overlap: every n-th class is labelled instead. Slanted column labels need more. */
 const MIN_ROW_LABEL_SPACING = 12;
 const MIN_COL_LABEL_SPACING = 17;
-/**
- * Above this many classes the cells are painted as one bitmap (heatmapRaster.ts): K = 100 would be
- * 10^4 SVG rects with a listener each, K = 1,000 a million, which no webview keeps responsive.
- */
-export const RASTER_MIN_CLASSES = 40;
 
 let gradientCounter = 0;
 

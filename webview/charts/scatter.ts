@@ -7,6 +7,7 @@ import type { Theme } from '../common/theme';
 import { classColors } from '../common/palette';
 import { formatExact } from '../common/format';
 import { axisTitle, createSvg, enableKeyboard, haloText, styleAxis, textWidth, type ChartInteraction, type FocusableMark, type Group } from './chartKit';
+import { scatterLegend } from './scatterLegend';
 import type { ChartSize, ScatterSpec, TooltipContent } from './types';
 
 interface Box {
@@ -17,33 +18,6 @@ interface Box {
 }
 
 const overlaps = (a: Box, b: Box): boolean => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
-
-/** What the legend lists: every class, or the featured ones (plus the searched one) and a row for the rest. */
-export interface LegendRow {
-  label: string;
-  /** The class, or null for the row standing for the classes not listed. */
-  group: number | null;
-}
-
-/**
- * Which classes are drawn in colour and named, and the legend's rows. Without `featured` every class is
- * (up to 20 classes: above that a 20-row legend is the most the card holds, and the caller passes `featured`).
- */
-export function scatterLegend(spec: ScatterSpec): { named: Set<number>; rows: LegendRow[] } {
-  const k = spec.groupLabels.length;
-  const label = (g: number): string => spec.groupLabels[g] ?? `class ${g}`;
-  if (spec.featured === undefined) {
-    const all = Array.from({ length: k }, (_, g) => g);
-    return { named: new Set(all), rows: k <= 20 ? all.map((g) => ({ label: label(g), group: g })) : [] };
-  }
-  const named = new Set(spec.featured.filter((g) => g >= 0 && g < k));
-  const highlight = spec.highlight ?? null;
-  if (highlight !== null && highlight >= 0 && highlight < k) named.add(highlight);
-  const rows: LegendRow[] = [...named].map((g) => ({ label: label(g), group: g }));
-  const others = k - named.size;
-  if (others > 0) rows.push({ label: `${others} other ${others === 1 ? 'class' : 'classes'}`, group: null });
-  return { named, rows };
-}
 
 /** Colours by class: the named classes get the class palette, the others the neutral colour. */
 function groupColours(spec: ScatterSpec, named: Set<number>, theme: Theme): { colourOf: (g: number) => string; neutral: string } {

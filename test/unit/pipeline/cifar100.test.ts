@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { analyzeCheckpoint } from '../../../src/engine/analyze/pipeline';
+import type { SplitLayerMetrics } from '../../../src/core/result';
 import { seededRandom } from '../../../src/core/dataset/sampling';
 import { buildModel, floatTensor, intAttr, node, valueInfo } from '../model/onnx/builders';
 import { bruteForceSplit, classMeans, logitsOf, nc3Reference, nc4Reference } from '../metrics/brute-force';
@@ -98,7 +99,7 @@ test('CIFAR-100 (K = 100, fine labels and names) through the engine: every metri
     // Same float32 features on both sides: only the float64 summation order differs.
     const tolerance = 1e-8;
     for (const [name, data] of [['train', train.data], ['test', held.data]] as const) {
-      const got = layer.metrics[name];
+      const got: SplitLayerMetrics | undefined = layer.metrics[name];
       assert.ok(got, `${name} metrics`);
       const expected = bruteForceSplit(data, trainMeans);
       assert.equal(got.nc1Rank, expected.rank, `${name} Sigma_B rank`);

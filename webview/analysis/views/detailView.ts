@@ -5,7 +5,8 @@
  */
 import type { AnalysisResult, LayerResult, SplitName } from '../../../src/core/result';
 import { renderBarChart } from '../../charts/barChart';
-import { RASTER_MIN_CLASSES, renderHeatmap } from '../../charts/heatmap';
+import { renderHeatmap } from '../../charts/heatmap';
+import { RASTER_MIN_CLASSES } from '../../charts/gridLookup';
 import { renderScatter } from '../../charts/scatter';
 import type { HeatmapSpec } from '../../charts/types';
 import { button, h } from '../../common/dom';
