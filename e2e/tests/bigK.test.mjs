@@ -55,7 +55,7 @@ function shownMetrics(result) {
   return result.layers[result.layers.length - 1].metrics.train;
 }
 
-/** The top `count` unordered pairs by CDNV (mean of both halves), highest first, ties by class index. */
+/** The top `count` unordered pairs of a matrix (mean of both halves), highest first, ties by class index. */
 function topPairs(matrix, count) {
   const pairs = [];
   for (let a = 0; a < matrix.length; a++) {
@@ -134,6 +134,10 @@ for (const { k } of CASES) {
     assertShown(shown.value, metrics.meanCosines[r][c], `cos(${r}, ${c})`);
     await wb.screenshot(`k${k}-cosines-hover`);
     await wb.page.mouse.move(5, 5);
+    // With a bitmap no cell carries its value: the most similar means (highest cosine) are listed under it.
+    const similar = await cosines.locator('.cl-pairs li .cl-pair-names').allTextContents();
+    const expectedSimilar = k > BITMAP_ABOVE ? topPairs(metrics.meanCosines, 10).map((p) => `${result.classes.names[p.a]} ↔ ${result.classes.names[p.b]}`) : [];
+    assert.deepEqual(similar, expectedSimilar);
 
     // CDNV: the listed pairs are the result's top pairs, in order.
     const cdnv = chartCard(frame, 'CDNV between classes');

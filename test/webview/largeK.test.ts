@@ -170,3 +170,16 @@ test('class search: exact name first (any case), then a prefix, then a substring
   assert.equal(findClass(names, '   '), null);
   assert.equal(findClass(names, 'zebra'), null);
 });
+
+test('the most similar class means: the largest cosines off the diagonal (the 1s of the diagonal are never a pair)', () => {
+  const k = 50;
+  const cos = Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => (i === j ? 1 : -1 / (k - 1)) as number | null));
+  cos[7]![31] = 0.8;
+  cos[31]![7] = 0.8;
+  cos[2]![3] = 0.5;
+  cos[3]![2] = 0.5;
+  assert.deepEqual(mostConfusedPairs(cos, 2), [
+    { a: 7, b: 31, value: 0.8 },
+    { a: 2, b: 3, value: 0.5 },
+  ]);
+});

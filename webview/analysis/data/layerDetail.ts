@@ -42,9 +42,10 @@ export interface ConfusedPair {
 }
 
 /**
- * The class pairs with the largest CDNV (the hardest to tell apart), each unordered pair once. The matrix
- * is symmetric by definition; when both halves are present their mean is used, so a writer's rounding
- * in one half does not change the order.
+ * The class pairs with the largest CDNV (the hardest to tell apart), each unordered pair once; also used
+ * for the largest cosines of the centred means (the diagonal is never a pair). The matrix is symmetric by
+ * definition; when both halves are present their mean is used, so a writer's rounding in one half does
+ * not change the order.
  */
 export function mostConfusedPairs(matrix: (number | null)[][] | null, count: number): ConfusedPair[] {
   if (!matrix || count <= 0) return [];

@@ -20,6 +20,7 @@ import {
   idealEtfHeatmap,
   mostConfusedPairs,
   projectionScatter,
+  type ConfusedPair,
   variabilityBars,
   worstEtfDeviation,
   type ClassifierFacts,
@@ -67,9 +68,8 @@ function heatmapCard(context: ViewContext, spec: HeatmapSpec, footer?: HTMLEleme
   });
 }
 
-function confusedPairsList(result: AnalysisResult, layer: LayerResult, split: SplitName): HTMLElement {
-  const names = classNames(result);
-  const pairs = mostConfusedPairs(layer.metrics[split]?.cdnvMatrix ?? null, confusedPairsShown(result.classes.count));
+/** A numbered list of class pairs with their values, under a heading. */
+function pairsFooter(heading: string, names: string[], pairs: ConfusedPair[]): HTMLElement {
   const list = h('ol', { className: 'cl-pairs' });
   for (const p of pairs) {
     list.append(
@@ -79,7 +79,23 @@ function confusedPairsList(result: AnalysisResult, layer: LayerResult, split: Sp
       ]),
     );
   }
-  return h('div', { className: 'cl-card-footer' }, [h('h4', { text: 'Most confused pairs (highest CDNV, outlined above)' }), list]);
+  return h('div', { className: 'cl-card-footer' }, [h('h4', { text: heading }), list]);
+}
+
+function confusedPairsList(result: AnalysisResult, layer: LayerResult, split: SplitName): HTMLElement {
+  const pairs = mostConfusedPairs(layer.metrics[split]?.cdnvMatrix ?? null, confusedPairsShown(result.classes.count));
+  return pairsFooter('Most confused pairs (highest CDNV, outlined above)', classNames(result), pairs);
+}
+
+/**
+ * With a bitmap heatmap (K > 40) no cell carries its value: the pairs whose centred means point the most
+ * alike (highest cosine, i.e. farthest above the ETF's −1/(K−1)) are listed under it.
+ */
+function closestMeansList(result: AnalysisResult, layer: LayerResult, split: SplitName): HTMLElement | undefined {
+  if (result.classes.count <= RASTER_MIN_CLASSES) return undefined;
+  const pairs = mostConfusedPairs(layer.metrics[split]?.meanCosines ?? null, confusedPairsShown(result.classes.count));
+  if (pairs.length === 0) return undefined;
+  return pairsFooter('Most similar class means (highest cosine)', classNames(result), pairs);
 }
 
 /** A search box over the class names (with the names as suggestions); `onPick` gets the class found, or null. */
@@ -191,7 +207,7 @@ export function detailView(context: ViewContext, result: AnalysisResult, layer: 
 
   const grid = h('div', { className: 'cl-grid cl-grid-detail' });
   const cosine = cosineHeatmap(result, layer, split);
-  grid.append(cosine ? heatmapCard(context, cosine) : unavailableCard('Cosines of the centred class means', layer, split, 'meanCosines'));
+  grid.append(cosine ? heatmapCard(context, cosine, closestMeansList(result, layer, split)) : unavailableCard('Cosines of the centred class means', layer, split, 'meanCosines'));
   const ideal = idealEtfHeatmap(result);
   if (ideal) grid.append(heatmapCard(context, ideal, etfDeviationNote(result, layer, split)));
   const cdnv = cdnvHeatmap(result, layer, split, confusedPairsShown(result.classes.count));
