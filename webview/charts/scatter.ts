@@ -125,8 +125,8 @@ export function renderScatter(container: HTMLElement, spec: ScatterSpec, size: C
   // Each mean keeps a margin around it, so a label never sits nearer another class's mean than its own.
   const placed: Box[] = spec.centres.filter((c) => named.has(c.group)).map((c) => ({ x: x(c.x) - 10, y: y(c.y) - 10, w: 20, h: 20 }));
   const labels = root.append('g').attr('class', 'cl-scatter-labels');
-  // The searched class is labelled first, so it always gets a spot.
-  for (const c of [...centreOrder].reverse()) {
+  // The searched class is labelled first, so it always gets a spot; the others in class order.
+  for (const c of [...spec.centres.filter((m) => m.group === highlight), ...spec.centres.filter((m) => m.group !== highlight)]) {
     if (!named.has(c.group)) continue;
     const text = spec.groupLabels[c.group] ?? `class ${c.group}`;
     const w = textWidth(text);
