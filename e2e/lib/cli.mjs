@@ -58,3 +58,8 @@ export function compareWithCli(entry, resultFiles, { labels, timeoutMs = 120_000
 export function trajectoryWithCli(entry, folder, args, { timeoutMs = 300_000 } = {}) {
   return runCliJson(entry, 'trajectory', [folder, ...args, '--quiet'], { timeoutMs });
 }
+
+/** `collapse-lens metrics <features.npz> ...` and the parsed result JSON (kept at `out` when given). */
+export function metricsWithCli(entry, args, { timeoutMs = 300_000, out } = {}) {
+  return runCliJson(entry, 'metrics', [...args, '--quiet'], { timeoutMs, out });
+}

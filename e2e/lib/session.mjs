@@ -96,6 +96,7 @@ export async function openSession({
   theme = DARK_THEME,
   settings = {},
   workspaceFiles = {},
+  userDataFiles = {},
   extension = extensionFromEnv(),
   readyWhenActivityBarShows = 'Collapse Lens',
 }) {
@@ -120,6 +121,8 @@ export async function openSession({
   }]);
   try {
     writeWorkspace(workspace, workspaceFiles);
+    // Files VS Code finds in its user data at start, e.g. stored runs under User/globalStorage/<extension id>/runs.
+    writeWorkspace(path.join(home, 'user-data'), userDataFiles);
     const extensionsDir = path.join(home, 'extensions');
     const extensionDir = await timed('install extension', () => prepareExtension(extension, extensionsDir, home));
 

@@ -96,3 +96,13 @@ test('the node text: an unreadable checkpoint and a classifier without a bias ar
   assert.deepEqual(noBias.rows.find((r) => r.label === 'Bias')?.description, 'no bias term');
   assert.match(noBias.rows.find((r) => r.label === 'Max-angle')?.tooltip ?? '', /not computed: a centred row is zero/);
 });
+
+test('at K = 1,000 the row-norms tooltip lists the first 20 norms and says how many more, the range still over all of them', () => {
+  const rowNorms = Array.from({ length: 1000 }, (_, i) => 1 + i / 1000);
+  const text = classifierNodeText({ ...ENTRY, classifier: { ...ENTRY.classifier!, numClasses: 1000, rowNorms } });
+  const row = text.rows.find((r) => r.label === 'Row norms');
+  assert.ok(row, 'a Row norms row');
+  assert.match(row.tooltip, /, … \(980 more: the classifier card in the panel has them all\)$/);
+  assert.equal(row.tooltip.split(': ')[1]!.split(', ').length, 21, 'twenty norms and the ellipsis');
+  assert.match(row.description, /^1\.00+ – 2\.00/);
+});

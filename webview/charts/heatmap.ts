@@ -9,6 +9,8 @@ import type { Theme } from '../common/theme';
 import { formatExact, formatPercentExact, formatShort } from '../common/format';
 import { cellLabeler } from './cellLabel';
 import { createSvg, enableKeyboard, gridNeighbour, isLight, styleAxis, textWidth, type ChartInteraction, type FocusableMark, type Group } from './chartKit';
+import { colourTable, RASTER_MIN_CLASSES, rgbOf, type GridCell } from './gridLookup';
+import { drawRasterCells } from './heatmapRaster';
 import type { ChartSize, HeatmapSpec, TooltipContent, TooltipRow } from './types';
 
 const LEGEND_WIDTH = 64;
@@ -25,22 +27,55 @@ let gradientCounter = 0;
 
 type ColorOf = (v: number) => string;
 
-function colorScale(spec: HeatmapSpec, theme: Theme): { color: ColorOf; legend: d3.ScaleContinuousNumeric<number, number>; domain: [number, number] } {
+interface ColourScale {
+  color: ColorOf;
+  /** The value's place along the scale, in [0, 1] (what `interpolate` takes). */
+  position: (v: number) => number;
+  interpolate: (t: number) => string;
+  legend: d3.ScaleContinuousNumeric<number, number>;
+  domain: [number, number];
+}
+
+function colorScale(spec: HeatmapSpec, theme: Theme): ColourScale {
+  const identity = (t: number): number => t;
   if (spec.colorScale.kind === 'diverging') {
     const [lo, hi] = spec.colorScale.domain;
     const interpolate = d3.piecewise(d3.interpolateLab, [theme.colors.blue, theme.background, theme.colors.red]);
-    const scale = d3.scaleDiverging(interpolate).domain([lo, 0, hi]).clamp(true);
-    return { color: (v) => scale(v), legend: d3.scaleLinear().domain([lo, hi]), domain: [lo, hi] };
+    const position = d3.scaleDiverging(identity).domain([lo, 0, hi]).clamp(true);
+    return { color: (v) => interpolate(position(v)), position, interpolate, legend: d3.scaleLinear().domain([lo, hi]), domain: [lo, hi] };
   }
   const [lo, hi] = spec.colorScale.domain;
   const stops = [theme.background, theme.colors.orange, theme.colors.red];
   const interpolate = d3.piecewise(d3.interpolateLab, spec.colorScale.reversed === true ? stops.reverse() : stops);
   if (spec.colorScale.log && lo > 0) {
-    const scale = d3.scaleSequentialLog(interpolate).domain([lo, hi]).clamp(true);
-    return { color: (v) => (v > 0 ? scale(v) : theme.background), legend: d3.scaleLog().domain([lo, hi]), domain: [lo, hi] };
+    const scale = d3.scaleSequentialLog(identity).domain([lo, hi]).clamp(true);
+    // A value <= 0 has no place on a log scale: it is painted as the background (the scale's low end).
+    const position = (v: number): number => (v > 0 ? scale(v) : 0);
+    return { color: (v) => (v > 0 ? interpolate(scale(v)) : theme.background), position, interpolate, legend: d3.scaleLog().domain([lo, hi]), domain: [lo, hi] };
   }
-  const scale = d3.scaleSequential(interpolate).domain([lo, hi]).clamp(true);
-  return { color: (v) => scale(v), legend: d3.scaleLinear().domain([lo, hi]), domain: [lo, hi] };
+  const position = d3.scaleSequential(identity).domain([lo, hi]).clamp(true);
+  return { color: (v) => interpolate(position(v)), position, interpolate, legend: d3.scaleLinear().domain([lo, hi]), domain: [lo, hi] };
+}
+
+/** The tooltip of one cell: the pair and the exact value, or why there is none. */
+function cellTooltip(spec: HeatmapSpec, r: number, c: number): TooltipContent {
+  const raw = spec.values[r]?.[c];
+  const value = typeof raw === 'number' && Number.isFinite(raw) ? raw : null;
+  const blank = spec.blankDiagonal === true && r === c;
+  return {
+    title: r === c ? spec.rowLabels[r]! : `${spec.rowLabels[r]} × ${spec.colLabels[c]}`,
+    rows: [{ label: spec.valueLabel, value: blank ? '— (diagonal)' : value === null ? 'n/a (undefined for this pair)' : formatExact(value) }],
+  };
+}
+
+/** The finite values a cell shows (the diagonal left out where it is blank). */
+function shownValues(spec: HeatmapSpec): number[] {
+  const shown: number[] = [];
+  for (let r = 0; r < spec.rowLabels.length; r++) for (let c = 0; c < spec.colLabels.length; c++) {
+    const raw = spec.values[r]?.[c];
+    if (typeof raw === 'number' && Number.isFinite(raw) && !(spec.blankDiagonal === true && r === c)) shown.push(raw);
+  }
+  return shown;
 }
 
 function labelEvery(cell: number, spacing: number): number {
@@ -60,6 +95,8 @@ export function renderHeatmap(container: HTMLElement, spec: HeatmapSpec, size: C
   const longestColLabel = Math.max(...spec.colLabels.map((l) => textWidth(l)), 10);
   const top = 8;
   const availableW = size.width - rowLabelWidth - LEGEND_WIDTH - 8;
+  // Many classes: one bitmap instead of K x K elements (heatmapRaster.ts); epoch x depth grids stay elements.
+  const raster = !grid && rows > RASTER_MIN_CLASSES;
   let cellW: number;
   let cellH: number;
   let slanted = true;
@@ -71,100 +108,110 @@ export function renderHeatmap(container: HTMLElement, spec: HeatmapSpec, size: C
     if (!slanted) colLabelHeight = 20;
     cellH = crisp(Math.min(MAX_GRID_CELL_HEIGHT, (size.height - top - colLabelHeight - GRID_CAPTION_HEIGHT) / Math.max(rows, 1)));
   } else {
-    cellW = cellH = crisp(Math.min(availableW, size.height - top - colLabelHeight) / Math.max(rows, 1));
+    const fit = Math.min(availableW, size.height - top - colLabelHeight) / Math.max(rows, 1);
+    // Below one pixel for a bitmap (K = 1,000: the bitmap is shrunk, labels thinned, pairs listed below).
+    cellW = cellH = raster && fit < 6 ? Math.max(0.05, fit) : crisp(fit);
   }
   const rowEvery = labelEvery(cellH, MIN_ROW_LABEL_SPACING);
   const colEvery = slanted ? labelEvery(cellW, MIN_COL_LABEL_SPACING) : 1;
   const left = rowLabelWidth;
   const gridW = cellW * cols;
   const gridH = cellH * rows;
-  const { color, legend, domain } = colorScale(spec, theme);
+  const { color, position, interpolate, legend, domain } = colorScale(spec, theme);
   const highlighted = new Set((spec.highlighted ?? []).map(([r, c]) => `${r},${c}`));
   const dimmed = new Map((grid?.dimmedRows ?? []).map((d) => [d.row, d.note]));
   const notes = new Map((grid?.cellNotes ?? []).map(([r, c, note]) => [`${r},${c}`, note]));
   // Values are written in the cells of a small matrix, all in one form that fits, or none (cellLabel.ts).
-  const shown: number[] = [];
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) {
-    const raw = spec.values[r]?.[c];
-    if (typeof raw === 'number' && Number.isFinite(raw) && !(spec.blankDiagonal === true && r === c)) shown.push(raw);
-  }
   const writable = grid ? cols <= 16 && cellH >= 14 : rows <= 12;
-  const labeler = writable ? cellLabeler(shown, cellW, spec.colorScale.kind === 'diverging') : null;
+  const labeler = writable ? cellLabeler(shownValues(spec), cellW, spec.colorScale.kind === 'diverging') : null;
 
   const marks: FocusableMark[] = [];
-  const cells = root.append('g');
-  for (let r = 0; r < rows; r++) {
-    const rowNote = dimmed.get(r);
-    for (let c = 0; c < cols; c++) {
+  if (raster) {
+    const table = colourTable(interpolate);
+    const background = rgbOf(theme.background);
+    // An undefined pair (coincident means) is painted in the grid colour, apart from every value.
+    const undefinedPair = rgbOf(theme.grid);
+    const paint = (r: number, c: number): readonly [number, number, number] => {
+      if (spec.blankDiagonal === true && r === c) return background;
       const raw = spec.values[r]?.[c];
-      const value = typeof raw === 'number' && Number.isFinite(raw) ? raw : null;
-      const blank = spec.blankDiagonal === true && r === c;
-      const fill = blank || value === null ? theme.background : color(value);
-      const x = left + c * cellW;
-      const y = top + r * cellH;
-      const rect = cells
-        .append('rect')
-        .attr('x', x)
-        .attr('y', y)
-        .attr('width', cellW)
-        .attr('height', cellH)
-        .attr('fill', fill)
-        .attr('stroke', theme.background)
-        .attr('stroke-width', Math.min(cellW, cellH) >= 8 ? 1 : 0)
-        .attr('class', rowNote !== undefined ? 'cl-heatmap-cell cl-dimmed' : 'cl-heatmap-cell')
-        .attr('data-row', r)
-        .attr('data-col', c);
-      // A faded row (a deleted checkpoint) keeps its values but reads as "no longer there".
-      if (rowNote !== undefined) rect.attr('fill-opacity', 0.3);
-      if (blank || value === null) {
-        // Diagonal or undefined pair: a faint cross, distinct from a small value.
-        const [cx, cy, d] = [x + cellW / 2, y + cellH / 2, Math.min(cellW, cellH) * 0.2];
-        cells
-          .append('path')
-          .attr('d', `M${cx - d},${cy - d}L${cx + d},${cy + d}M${cx + d},${cy - d}L${cx - d},${cy + d}`)
-          .attr('stroke', theme.grid)
-          .attr('stroke-width', 1)
-          .attr('pointer-events', 'none');
-      }
-      const label = labeler !== null && value !== null && !blank ? labeler(value) : null;
-      if (label !== null) {
-        cells
-          .append('text')
-          .attr('x', x + cellW / 2)
-          .attr('y', y + cellH / 2)
-          .attr('dy', '0.35em')
-          .attr('text-anchor', 'middle')
-          .attr('class', 'cl-cell-value')
-          .attr('pointer-events', 'none')
-          .attr('fill', isLight(fill) === isLight(theme.background) || rowNote !== undefined ? theme.foreground : theme.background)
-          .attr('fill-opacity', rowNote !== undefined ? 0.55 : 1)
-          .text(label);
-      }
-      const tooltip: TooltipContent = grid
-        ? gridTooltip(spec, grid, r, c, value, [rowNote, notes.get(`${r},${c}`)])
-        : {
-            title: r === c ? spec.rowLabels[r]! : `${spec.rowLabels[r]} × ${spec.colLabels[c]}`,
-            rows: [{ label: spec.valueLabel, value: blank ? '— (diagonal)' : value === null ? 'n/a (undefined for this pair)' : formatExact(value) }],
-          };
-      const node = rect.node();
-      if (node) {
-        rect
-          .on('pointerenter', (event: PointerEvent) => interaction.tooltip?.show(tooltip, event.clientX, event.clientY))
-          .on('pointermove', (event: PointerEvent) => interaction.tooltip?.show(tooltip, event.clientX, event.clientY))
-          .on('pointerleave', () => interaction.tooltip?.hide());
-        marks.push({ element: node, tooltip, cx: x + cellW / 2, cy: y + cellH / 2, ringRadius: Math.max(4, Math.min(cellW, cellH) * 0.6) });
+      return typeof raw === 'number' && Number.isFinite(raw) ? table(position(raw)) : undefinedPair;
+    };
+    drawRasterCells(root, { left, top, cell: cellW, k: rows }, paint, (at: GridCell) => cellTooltip(spec, at.row, at.col), theme, interaction);
+  } else {
+    const cells = root.append('g');
+    for (let r = 0; r < rows; r++) {
+      const rowNote = dimmed.get(r);
+      for (let c = 0; c < cols; c++) {
+        const raw = spec.values[r]?.[c];
+        const value = typeof raw === 'number' && Number.isFinite(raw) ? raw : null;
+        const blank = spec.blankDiagonal === true && r === c;
+        const fill = blank || value === null ? theme.background : color(value);
+        const x = left + c * cellW;
+        const y = top + r * cellH;
+        const rect = cells
+          .append('rect')
+          .attr('x', x)
+          .attr('y', y)
+          .attr('width', cellW)
+          .attr('height', cellH)
+          .attr('fill', fill)
+          .attr('stroke', theme.background)
+          .attr('stroke-width', Math.min(cellW, cellH) >= 8 ? 1 : 0)
+          .attr('class', rowNote !== undefined ? 'cl-heatmap-cell cl-dimmed' : 'cl-heatmap-cell')
+          .attr('data-row', r)
+          .attr('data-col', c);
+        // A faded row (a deleted checkpoint) keeps its values but reads as "no longer there".
+        if (rowNote !== undefined) rect.attr('fill-opacity', 0.3);
+        if (blank || value === null) {
+          // Diagonal or undefined pair: a faint cross, distinct from a small value.
+          const [cx, cy, d] = [x + cellW / 2, y + cellH / 2, Math.min(cellW, cellH) * 0.2];
+          cells
+            .append('path')
+            .attr('d', `M${cx - d},${cy - d}L${cx + d},${cy + d}M${cx + d},${cy - d}L${cx - d},${cy + d}`)
+            .attr('stroke', theme.grid)
+            .attr('stroke-width', 1)
+            .attr('pointer-events', 'none');
+        }
+        const label = labeler !== null && value !== null && !blank ? labeler(value) : null;
+        if (label !== null) {
+          cells
+            .append('text')
+            .attr('x', x + cellW / 2)
+            .attr('y', y + cellH / 2)
+            .attr('dy', '0.35em')
+            .attr('text-anchor', 'middle')
+            .attr('class', 'cl-cell-value')
+            .attr('pointer-events', 'none')
+            .attr('fill', isLight(fill) === isLight(theme.background) || rowNote !== undefined ? theme.foreground : theme.background)
+            .attr('fill-opacity', rowNote !== undefined ? 0.55 : 1)
+            .text(label);
+        }
+        const tooltip: TooltipContent = grid
+          ? gridTooltip(spec, grid, r, c, value, [rowNote, notes.get(`${r},${c}`)])
+          : cellTooltip(spec, r, c);
+        const node = rect.node();
+        if (node) {
+          rect
+            .on('pointerenter', (event: PointerEvent) => interaction.tooltip?.show(tooltip, event.clientX, event.clientY))
+            .on('pointermove', (event: PointerEvent) => interaction.tooltip?.show(tooltip, event.clientX, event.clientY))
+            .on('pointerleave', () => interaction.tooltip?.hide());
+          marks.push({ element: node, tooltip, cx: x + cellW / 2, cy: y + cellH / 2, ringRadius: Math.max(4, Math.min(cellW, cellH) * 0.6) });
+        }
       }
     }
   }
   // Highlighted cells are outlined after all cells, so no neighbour paints over the outline.
+  // Cells smaller than a few pixels get an outline larger than the cell, centred on it, so it stays visible.
+  const [outlineW, outlineH] = [Math.max(cellW - 2, 7), Math.max(cellH - 2, 7)];
   for (const key of highlighted) {
     const [r, c] = key.split(',').map(Number) as [number, number];
     root
       .append('rect')
-      .attr('x', left + c * cellW + 1)
-      .attr('y', top + r * cellH + 1)
-      .attr('width', Math.max(0, cellW - 2))
-      .attr('height', Math.max(0, cellH - 2))
+      .attr('class', 'cl-heatmap-highlight')
+      .attr('x', left + c * cellW + cellW / 2 - outlineW / 2)
+      .attr('y', top + r * cellH + cellH / 2 - outlineH / 2)
+      .attr('width', outlineW)
+      .attr('height', outlineH)
       .attr('fill', 'none')
       .attr('stroke', theme.foreground)
       .attr('stroke-width', 2)
@@ -232,7 +279,7 @@ export function renderHeatmap(container: HTMLElement, spec: HeatmapSpec, size: C
   styleAxis(axis, theme);
   axis.select('.domain').remove();
 
-  enableKeyboard(svg, marks, 0, gridNeighbour(marks.length, cols), theme, interaction);
+  if (!raster) enableKeyboard(svg, marks, 0, gridNeighbour(marks.length, cols), theme, interaction);
   const node = svg.node();
   if (!node) throw new Error('heatmap: d3 did not create an <svg>');
   container.append(node);

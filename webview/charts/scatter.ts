@@ -7,6 +7,7 @@ import type { Theme } from '../common/theme';
 import { classColors } from '../common/palette';
 import { formatExact } from '../common/format';
 import { axisTitle, createSvg, enableKeyboard, haloText, styleAxis, textWidth, type ChartInteraction, type FocusableMark, type Group } from './chartKit';
+import { scatterLegend } from './scatterLegend';
 import type { ChartSize, ScatterSpec, TooltipContent } from './types';
 
 interface Box {
@@ -18,12 +19,28 @@ interface Box {
 
 const overlaps = (a: Box, b: Box): boolean => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 
+/** Colours by class: the named classes get the class palette, the others the neutral colour. */
+function groupColours(spec: ScatterSpec, named: Set<number>, theme: Theme): { colourOf: (g: number) => string; neutral: string } {
+  const k = spec.groupLabels.length;
+  const neutral = theme.grid;
+  if (spec.featured === undefined) {
+    const colors = classColors(theme, k);
+    return { colourOf: (g) => colors[g] ?? theme.foreground, neutral };
+  }
+  const order = [...named];
+  const colors = classColors(theme, Math.max(order.length, 1));
+  const byGroup = new Map(order.map((g, i) => [g, colors[i]!]));
+  return { colourOf: (g) => byGroup.get(g) ?? neutral, neutral };
+}
+
 export function renderScatter(container: HTMLElement, spec: ScatterSpec, size: ChartSize, theme: Theme, interaction: ChartInteraction = {}): SVGSVGElement {
   const svg = createSvg(size, spec.title, theme);
   const root = svg.append('g') as unknown as Group;
   const k = spec.groupLabels.length;
-  const colors = classColors(theme, k);
-  const legendWidth = k <= 20 ? Math.min(140, Math.max(...spec.groupLabels.map((l) => textWidth(l)), 30) + 26) : 0;
+  const { named, rows } = scatterLegend(spec);
+  const { colourOf } = groupColours(spec, named, theme);
+  const highlight = spec.highlight ?? null;
+  const legendWidth = rows.length > 0 ? Math.min(160, Math.max(...rows.map((r) => textWidth(r.label)), 30) + 26) : 0;
   const margin = { top: 10, right: 12 + legendWidth, bottom: 38, left: 48 };
   const all = [...spec.points, ...spec.centres];
   const xExtent = d3.extent(all, (p) => p.x) as [number, number] | [undefined, undefined];
@@ -60,23 +77,26 @@ export function renderScatter(container: HTMLElement, spec: ScatterSpec, size: C
   axisTitle(svg, spec.xLabel, margin.left + plotW / 2, size.height - 6);
   axisTitle(svg, spec.yLabel, 14, margin.top + plotH / 2, true);
 
+  // Neutral classes first, so the named ones (and the searched one last) are drawn over them.
+  const drawOrder = (g: number): number => (g === highlight ? 2 : named.has(g) ? 1 : 0);
   root
     .append('g')
     .selectAll('circle')
-    .data(spec.points)
+    .data([...spec.points].sort((a, b) => drawOrder(a.group) - drawOrder(b.group)))
     .join('circle')
     .attr('cx', (p) => x(p.x))
     .attr('cy', (p) => y(p.y))
     .attr('r', 2.2)
-    .attr('fill', (p) => colors[p.group] ?? theme.foreground)
-    .attr('fill-opacity', 0.5)
+    .attr('fill', (p) => colourOf(p.group))
+    .attr('fill-opacity', (p) => (named.has(p.group) ? 0.5 : 0.3))
     .attr('pointer-events', 'none');
 
   const counts = new Array<number>(k).fill(0);
   for (const p of spec.points) if (p.group >= 0 && p.group < k) counts[p.group]!++;
   const marks: FocusableMark[] = [];
   const centres = root.append('g');
-  for (const c of spec.centres) {
+  const centreOrder = [...spec.centres].sort((a, b) => drawOrder(a.group) - drawOrder(b.group));
+  for (const c of centreOrder) {
     const label = spec.groupLabels[c.group] ?? `class ${c.group}`;
     const tooltip: TooltipContent = {
       title: `${label} (class mean)`,
@@ -90,10 +110,11 @@ export function renderScatter(container: HTMLElement, spec: ScatterSpec, size: C
       .append('circle')
       .attr('cx', x(c.x))
       .attr('cy', y(c.y))
-      .attr('r', 6)
-      .attr('fill', colors[c.group] ?? theme.foreground)
-      .attr('stroke', theme.foreground)
-      .attr('stroke-width', 1.5)
+      .attr('r', c.group === highlight ? 8 : named.has(c.group) ? 6 : 3.5)
+      .attr('fill', colourOf(c.group))
+      .attr('stroke', c.group === highlight ? theme.focus : named.has(c.group) ? theme.foreground : 'none')
+      .attr('stroke-width', c.group === highlight ? 3 : 1.5)
+      .attr('class', c.group === highlight ? 'cl-scatter-highlight' : named.has(c.group) ? 'cl-scatter-named' : 'cl-scatter-other')
       .on('pointerenter', (event: PointerEvent) => interaction.tooltip?.show(tooltip, event.clientX, event.clientY))
       .on('pointerleave', () => interaction.tooltip?.hide())
       .node();
@@ -102,9 +123,11 @@ export function renderScatter(container: HTMLElement, spec: ScatterSpec, size: C
 
   // Labels beside the means, greedily placed where they overlap neither another label nor a mean.
   // Each mean keeps a margin around it, so a label never sits nearer another class's mean than its own.
-  const placed: Box[] = spec.centres.map((c) => ({ x: x(c.x) - 10, y: y(c.y) - 10, w: 20, h: 20 }));
+  const placed: Box[] = spec.centres.filter((c) => named.has(c.group)).map((c) => ({ x: x(c.x) - 10, y: y(c.y) - 10, w: 20, h: 20 }));
   const labels = root.append('g').attr('class', 'cl-scatter-labels');
-  for (const c of spec.centres) {
+  // The searched class is labelled first, so it always gets a spot; the others in class order.
+  for (const c of [...spec.centres.filter((m) => m.group === highlight), ...spec.centres.filter((m) => m.group !== highlight)]) {
+    if (!named.has(c.group)) continue;
     const text = spec.groupLabels[c.group] ?? `class ${c.group}`;
     const w = textWidth(text);
     const h = 13;
@@ -127,11 +150,19 @@ export function renderScatter(container: HTMLElement, spec: ScatterSpec, size: C
 
   if (legendWidth > 0) {
     const lx = size.width - legendWidth + 4;
-    const rowH = Math.min(18, Math.max(12, plotH / Math.max(k, 1)));
-    spec.groupLabels.forEach((label, i) => {
-      const item = root.append('g').attr('transform', `translate(${lx},${margin.top + 6 + i * rowH})`);
-      item.append('circle').attr('r', 5).attr('cx', 5).attr('fill', colors[i] ?? theme.foreground).attr('stroke', theme.foreground).attr('stroke-width', 1);
-      item.append('text').attr('x', 15).attr('dy', '0.35em').attr('fill', 'currentColor').text(label);
+    const rowH = Math.min(18, Math.max(12, plotH / Math.max(rows.length, 1)));
+    const legend = root.append('g').attr('class', 'cl-scatter-legend');
+    rows.forEach((row, i) => {
+      const item = legend.append('g').attr('transform', `translate(${lx},${margin.top + 6 + i * rowH})`);
+      const isHighlight = row.group !== null && row.group === highlight;
+      item
+        .append('circle')
+        .attr('r', row.group === null ? 3.5 : 5)
+        .attr('cx', 5)
+        .attr('fill', row.group === null ? theme.grid : colourOf(row.group))
+        .attr('stroke', isHighlight ? theme.focus : row.group === null ? 'none' : theme.foreground)
+        .attr('stroke-width', isHighlight ? 2.5 : 1);
+      item.append('text').attr('x', 15).attr('dy', '0.35em').attr('fill', 'currentColor').attr('font-weight', isHighlight ? 'bold' : null).text(row.label);
     });
   }
 

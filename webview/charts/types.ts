@@ -137,4 +137,11 @@ export interface ScatterSpec {
   centres: { x: number; y: number; group: number }[];
   xLabel: string;
   yLabel: string;
+  /**
+   * With many classes (K > 20), the classes drawn in colour, named beside their mean and listed in the
+   * legend (at most ~10); every other class is drawn small in a neutral colour. Absent: every class in colour.
+   */
+  featured?: number[];
+  /** A class picked in the search box: drawn on top, ringed in the focus colour, named and listed. */
+  highlight?: number | null;
 }

@@ -35,6 +35,14 @@ export function failedClassifierText(message: string): ClassifierNodeText {
 /** fmtMetric is for metrics (never negative); a bias has a sign. */
 const fmtSigned = (v: number): string => (v < 0 ? `-${fmtMetric(-v)}` : fmtMetric(v));
 
+/** Norms listed one by one in the tooltip; K = 1,000 would be a thousand numbers nobody reads in a hover. */
+const NORMS_LISTED = 20;
+
+function normsList(norms: number[]): string {
+  const shown = norms.slice(0, NORMS_LISTED).map(fmtMetric).join(', ');
+  return norms.length > NORMS_LISTED ? `${shown}, … (${norms.length - NORMS_LISTED} more: the classifier card in the panel has them all)` : shown;
+}
+
 const range = (values: number[]): string => (values.length ? `${fmtMetric(Math.min(...values))} – ${fmtMetric(Math.max(...values))}` : '—');
 
 export function classifierNodeText(entry: CheckpointClassifierEntry): ClassifierNodeText {
@@ -46,7 +54,7 @@ export function classifierNodeText(entry: CheckpointClassifierEntry): Classifier
   const why = (name: string) => (c.unavailable?.[name] ? ` (not computed: ${c.unavailable[name]})` : '');
   const rows: ClassifierRow[] = [
     ...CLASSIFIER_NUMBERS.map((n) => ({ label: n.label, description: fmtMetric(c[n.id]), tooltip: `${n.meaning}${why(n.id)}` })),
-    { label: 'Row norms', description: range(c.rowNorms), tooltip: `‖w_c − w̄‖ per class, smallest – largest: ${c.rowNorms.map(fmtMetric).join(', ')}` },
+    { label: 'Row norms', description: range(c.rowNorms), tooltip: `‖w_c − w̄‖ per class, smallest – largest: ${normsList(c.rowNorms)}` },
     c.bias
       ? { label: 'Bias', description: `std ${fmtMetric(c.bias.std)}, [${fmtSigned(c.bias.min)}, ${fmtSigned(c.bias.max)}]`, tooltip: `b over the classes: mean ${fmtSigned(c.bias.mean)}, population std ${fmtMetric(c.bias.std)}, smallest ${fmtSigned(c.bias.min)}, largest ${fmtSigned(c.bias.max)}` }
       : { label: 'Bias', description: 'no bias term', tooltip: 'The classifier has no bias term.' },

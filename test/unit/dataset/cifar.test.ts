@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { listSplits, openDataset } from '../../../src/core/dataset';
+import { describeWorkspaceDatasets, listSplits, openDataset } from '../../../src/core/dataset';
 import { withTempDir, writeBytes, writeCifar } from './helpers/writers';
 
 /** A CIFAR image whose planes are recognisable: R = id, G = id + 1, B = id + 2 (plus position). */
@@ -72,5 +72,56 @@ test('a CIFAR batch under any name is recognised by content; a truncated one is 
     // In a folder, a truncated batch among good ones is reported, not silently left out.
     writeCifar(join(dir, 'data_batch_2.bin'), [{ labels: [1], image: image(1) }]);
     await assert.rejects(openDataset({ path: dir, split: 'train' }), /data_batch_1\.bin: truncated or not CIFAR-10/);
+  });
+});
+
+test('a CIFAR-100 folder reads train.bin as train and test.bin as test; a wrong-size train.bin is refused, naming it', async () => {
+  await withTempDir('cifar100-folder', async (dir) => {
+    writeCifar(join(dir, 'train.bin'), [{ labels: [0, 3], image: image(1) }, { labels: [1, 98], image: image(2) }]);
+    writeCifar(join(dir, 'test.bin'), [{ labels: [2, 41], image: image(3) }]);
+    assert.deepEqual(await listSplits(dir), ['train', 'test']);
+    const train = await openDataset({ path: dir, split: 'train' });
+    assert.deepEqual([train.format, train.size], ['cifar100', 2]);
+    assert.deepEqual(Array.from(await train.labels()), [3, 98]);
+    assert.equal(train.classNames, null, 'no names file: no names guessed');
+    await train.close();
+    const coarse = await openDataset({ path: dir, split: 'test', labelKind: 'coarse' });
+    assert.deepEqual(Array.from(await coarse.labels()), [2]);
+    await coarse.close();
+
+    // One byte short of two records: a CIFAR-100 name with a size that is no whole number of 3,074-byte records.
+    writeBytes(join(dir, 'train.bin'), new Uint8Array(2 * 3074 - 1));
+    await assert.rejects(
+      openDataset({ path: dir, split: 'train' }),
+      /train\.bin: truncated or not CIFAR-100: 6147 bytes is not a whole number of 3074-byte records \(2 label byte\(s\) \+ 3x32x32 image\)/,
+    );
+  });
+});
+
+test('collapse-lens.json picks CIFAR-100 coarse labels with "labelKind"; any other value is refused naming the file', async () => {
+  await withTempDir('cifar100-config', async (dir) => {
+    writeCifar(join(dir, 'cifar-100-binary', 'train.bin'), [{ labels: [7, 55], image: image(1) }]);
+    writeCifar(join(dir, 'cifar-100-binary', 'test.bin'), [{ labels: [12, 90], image: image(2) }]);
+    const file = writeBytes(
+      join(dir, 'collapse-lens.json'),
+      JSON.stringify({
+        datasets: [{
+          name: 'CIFAR-100 superclasses',
+          train: { path: 'cifar-100-binary', split: 'train', labelKind: 'coarse' },
+          test: { path: 'cifar-100-binary', split: 'test', labelKind: 'coarse' },
+        }],
+      }),
+    );
+    const [entry] = await describeWorkspaceDatasets(file);
+    assert.equal(entry?.train.labelKind, 'coarse');
+    const train = await openDataset(entry!.train);
+    assert.deepEqual(Array.from(await train.labels()), [7], 'the coarse byte, not the fine one (55)');
+    await train.close();
+    const test = await openDataset(entry!.test!);
+    assert.deepEqual(Array.from(await test.labels()), [12]);
+    await test.close();
+
+    writeBytes(file, JSON.stringify({ datasets: [{ name: 'x', train: { path: 'cifar-100-binary', labelKind: 'superclass' } }] }));
+    await assert.rejects(describeWorkspaceDatasets(file), /collapse-lens\.json: datasets\[0\]\.train\.labelKind: must be "fine" or "coarse"/);
   });
 });

@@ -42,21 +42,64 @@ export interface ConfusedPair {
 }
 
 /**
- * The class pairs with the largest CDNV (the hardest to tell apart), each unordered pair once. The matrix
- * is symmetric by definition; when both halves are present their mean is used, so a writer's rounding
- * in one half does not change the order.
+ * The class pairs with the largest CDNV (the hardest to tell apart), each unordered pair once; also used
+ * for the largest cosines of the centred means (the diagonal is never a pair). The matrix is symmetric by
+ * definition; when both halves are present their mean is used, so a writer's rounding in one half does
+ * not change the order.
  */
 export function mostConfusedPairs(matrix: (number | null)[][] | null, count: number): ConfusedPair[] {
-  if (!matrix) return [];
-  const pairs: ConfusedPair[] = [];
+  if (!matrix || count <= 0) return [];
+  // Only the top `count` are kept while scanning (K = 1,000 has 499,500 pairs; sorting them all per draw is waste).
+  const top: ConfusedPair[] = [];
+  const before = (x: ConfusedPair, y: ConfusedPair): boolean => x.value > y.value || (x.value === y.value && (x.a < y.a || (x.a === y.a && x.b < y.b)));
   for (let a = 0; a < matrix.length; a++) {
     for (let b = a + 1; b < matrix.length; b++) {
-      const values = [matrix[a]?.[b], matrix[b]?.[a]].filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
-      if (values.length === 0) continue;
-      pairs.push({ a, b, value: values.reduce((s, v) => s + v, 0) / values.length });
+      const ab = matrix[a]?.[b];
+      const ba = matrix[b]?.[a];
+      const okAb = typeof ab === 'number' && Number.isFinite(ab);
+      const okBa = typeof ba === 'number' && Number.isFinite(ba);
+      if (!okAb && !okBa) continue;
+      const pair = { a, b, value: okAb && okBa ? (ab + ba) / 2 : okAb ? ab : (ba as number) };
+      if (top.length === count && !before(pair, top[count - 1]!)) continue;
+      let at = top.length;
+      while (at > 0 && before(pair, top[at - 1]!)) at--;
+      top.splice(at, 0, pair);
+      if (top.length > count) top.pop();
     }
   }
-  return pairs.sort((x, y) => y.value - x.value || x.a - y.a || x.b - y.b).slice(0, Math.max(0, count));
+  return top;
+}
+
+/**
+ * The classes the 2-D projection colours and names when there are too many to tell apart (K > 20): the
+ * classes of the most confused pairs, in order, then the lowest class indices, up to `count`.
+ */
+export function featuredClasses(matrix: (number | null)[][] | null, k: number, count: number): number[] {
+  const chosen: number[] = [];
+  const add = (c: number): void => {
+    if (chosen.length < count && c >= 0 && c < k && !chosen.includes(c)) chosen.push(c);
+  };
+  for (const pair of mostConfusedPairs(matrix, count)) {
+    add(pair.a);
+    add(pair.b);
+  }
+  for (let c = 0; c < k && chosen.length < count; c++) add(c);
+  return chosen;
+}
+
+/**
+ * The class a search box names: an exact name (case-insensitive), else the first name that starts with
+ * the text, else the first that contains it; null for empty text or no match.
+ */
+export function findClass(names: readonly string[], query: string): number | null {
+  const q = query.trim().toLowerCase();
+  if (q === '') return null;
+  const lower = names.map((n) => n.toLowerCase());
+  for (const test of [(n: string) => n === q, (n: string) => n.startsWith(q), (n: string) => n.includes(q)]) {
+    const at = lower.findIndex(test);
+    if (at >= 0) return at;
+  }
+  return null;
 }
 
 /** Positive, finite off-diagonal entries: what a log colour scale can show. */
@@ -118,8 +161,13 @@ export function cdnvHeatmap(result: AnalysisResult, layer: LayerResult, split: S
   const matrix = layer.metrics[split]?.cdnvMatrix;
   if (!matrix) return null;
   const positive = positiveOffDiagonal(matrix);
-  let lo = positive.length > 0 ? Math.min(...positive) : 0.01;
-  let hi = positive.length > 0 ? Math.max(...positive) : 1;
+  // A loop, not Math.min(...positive): K = 1,000 gives 999,000 values, past the engine's argument limit.
+  let lo = positive.length > 0 ? Infinity : 0.01;
+  let hi = positive.length > 0 ? -Infinity : 1;
+  for (const v of positive) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
   if (hi <= lo) {
     lo /= 2;
     hi *= 2;
@@ -158,6 +206,10 @@ export function variabilityBars(result: AnalysisResult, layer: LayerResult): Bar
 }
 
 /** The projection of the split asked for, or the training one (the only one a writer must provide). */
+/** Above this many classes the projection colours and names only the featured ones (and a searched one). */
+export const FEATURED_ABOVE = 20;
+const FEATURED_CLASSES = 10;
+
 export function projectionScatter(result: AnalysisResult, layer: LayerResult, split: SplitName): { spec: ScatterSpec; split: SplitName } | null {
   const order: SplitName[] = split === 'test' ? ['test', 'train'] : ['train'];
   for (const s of order) {
@@ -173,6 +225,7 @@ export function projectionScatter(result: AnalysisResult, layer: LayerResult, sp
         points: (projection.points ?? []).map((p) => ({ x: p.x, y: p.y, group: p.label })),
         xLabel: 'PC 1 of the centred class means',
         yLabel: 'PC 2',
+        ...(result.classes.count > FEATURED_ABOVE ? { featured: featuredClasses(layer.metrics[s]?.cdnvMatrix ?? null, result.classes.count, FEATURED_CLASSES) } : {}),
       },
     };
   }

@@ -18,6 +18,8 @@ export interface ChartCardOptions {
   /** Extra content under the chart (e.g. the list of most confused pairs). */
   footer?: HTMLElement;
   className?: string;
+  /** Receives a function that redraws the chart at its current size (for controls that change what it shows). */
+  bindRedraw?(redraw: () => void): void;
 }
 
 export function chartCard(context: ViewContext, options: ChartCardOptions): HTMLElement {
@@ -46,7 +48,9 @@ export function chartCard(context: ViewContext, options: ChartCardOptions): HTML
   if (options.note) card.append(h('p', { className: 'cl-note', text: options.note }));
   if (options.footer) card.append(options.footer);
 
+  let lastWidth: number | null = null;
   const redraw = (width: number): void => {
+    lastWidth = width;
     // Keep keyboard focus on the same chart across a redraw (a resize or a theme change).
     const hadFocus = body.contains(document.activeElement);
     clear(body);
@@ -54,6 +58,9 @@ export function chartCard(context: ViewContext, options: ChartCardOptions): HTML
     if (hadFocus) svg.querySelector<SVGElement>('[tabindex="0"]')?.focus();
   };
   context.resize.watch(body, redraw);
+  options.bindRedraw?.(() => {
+    if (lastWidth !== null) redraw(lastWidth);
+  });
   return card;
 }
 

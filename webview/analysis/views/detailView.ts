@@ -6,6 +6,7 @@
 import type { AnalysisResult, LayerResult, SplitName } from '../../../src/core/result';
 import { renderBarChart } from '../../charts/barChart';
 import { renderHeatmap } from '../../charts/heatmap';
+import { RASTER_MIN_CLASSES } from '../../charts/gridLookup';
 import { renderScatter } from '../../charts/scatter';
 import type { HeatmapSpec } from '../../charts/types';
 import { button, h } from '../../common/dom';
@@ -15,9 +16,11 @@ import {
   classifierFacts,
   classNames,
   cosineHeatmap,
+  findClass,
   idealEtfHeatmap,
   mostConfusedPairs,
   projectionScatter,
+  type ConfusedPair,
   variabilityBars,
   worstEtfDeviation,
   type ClassifierFacts,
@@ -28,7 +31,8 @@ import { chartCard, segmented } from './chartCard';
 import type { ViewContext } from './context';
 import { lowRankNc1Reason, lowRankOf } from '../../../src/core/lowRankNc1';
 
-const CONFUSED_PAIRS_SHOWN = 5;
+/** Pairs outlined and listed; with a bitmap heatmap (K > 40) the list carries the detail, so it is longer. */
+const confusedPairsShown = (k: number): number => (k > RASTER_MIN_CLASSES ? 10 : 5);
 
 export interface DetailPrefs {
   split: SplitName;
@@ -64,9 +68,8 @@ function heatmapCard(context: ViewContext, spec: HeatmapSpec, footer?: HTMLEleme
   });
 }
 
-function confusedPairsList(result: AnalysisResult, layer: LayerResult, split: SplitName): HTMLElement {
-  const names = classNames(result);
-  const pairs = mostConfusedPairs(layer.metrics[split]?.cdnvMatrix ?? null, CONFUSED_PAIRS_SHOWN);
+/** A numbered list of class pairs with their values, under a heading. */
+function pairsFooter(heading: string, names: string[], pairs: ConfusedPair[]): HTMLElement {
   const list = h('ol', { className: 'cl-pairs' });
   for (const p of pairs) {
     list.append(
@@ -76,8 +79,43 @@ function confusedPairsList(result: AnalysisResult, layer: LayerResult, split: Sp
       ]),
     );
   }
-  return h('div', { className: 'cl-card-footer' }, [h('h4', { text: 'Most confused pairs (highest CDNV, outlined above)' }), list]);
+  return h('div', { className: 'cl-card-footer' }, [h('h4', { text: heading }), list]);
 }
+
+function confusedPairsList(result: AnalysisResult, layer: LayerResult, split: SplitName): HTMLElement {
+  const pairs = mostConfusedPairs(layer.metrics[split]?.cdnvMatrix ?? null, confusedPairsShown(result.classes.count));
+  return pairsFooter('Most confused pairs (highest CDNV, outlined above)', classNames(result), pairs);
+}
+
+/**
+ * With a bitmap heatmap (K > 40) no cell carries its value: the pairs whose centred means point the most
+ * alike (highest cosine, i.e. farthest above the ETF's −1/(K−1)) are listed under it.
+ */
+function closestMeansList(result: AnalysisResult, layer: LayerResult, split: SplitName): HTMLElement | undefined {
+  if (result.classes.count <= RASTER_MIN_CLASSES) return undefined;
+  const pairs = mostConfusedPairs(layer.metrics[split]?.meanCosines ?? null, confusedPairsShown(result.classes.count));
+  if (pairs.length === 0) return undefined;
+  return pairsFooter('Most similar class means (highest cosine)', classNames(result), pairs);
+}
+
+/** A search box over the class names (with the names as suggestions); `onPick` gets the class found, or null. */
+function classSearch(names: string[], onPick: (group: number | null) => void): HTMLElement {
+  const listId = `cl-class-names-${++searchCounter}`;
+  const datalist = h('datalist', { attrs: { id: listId } }, names.map((n) => h('option', { attrs: { value: n } })));
+  const input = h('input', {
+    className: 'cl-class-search',
+    attrs: { type: 'search', list: listId, placeholder: 'Find a class…', 'aria-label': 'Find a class in the projection', 'data-focus-key': 'class-search' },
+  });
+  const status = h('span', { className: 'cl-hint', attrs: { role: 'status', 'aria-live': 'polite' } });
+  input.addEventListener('input', () => {
+    const found = findClass(names, input.value);
+    status.textContent = input.value.trim() === '' ? '' : found === null ? 'no class matches' : `showing ${names[found]}`;
+    onPick(found);
+  });
+  return h('div', { className: 'cl-card-controls cl-class-search-row' }, [input, datalist, status]);
+}
+
+let searchCounter = 0;
 
 function etfDeviationNote(result: AnalysisResult, layer: LayerResult, split: SplitName): HTMLElement | undefined {
   const worst = worstEtfDeviation(layer.metrics[split]?.meanCosines ?? null);
@@ -169,10 +207,10 @@ export function detailView(context: ViewContext, result: AnalysisResult, layer: 
 
   const grid = h('div', { className: 'cl-grid cl-grid-detail' });
   const cosine = cosineHeatmap(result, layer, split);
-  grid.append(cosine ? heatmapCard(context, cosine) : unavailableCard('Cosines of the centred class means', layer, split, 'meanCosines'));
+  grid.append(cosine ? heatmapCard(context, cosine, closestMeansList(result, layer, split)) : unavailableCard('Cosines of the centred class means', layer, split, 'meanCosines'));
   const ideal = idealEtfHeatmap(result);
   if (ideal) grid.append(heatmapCard(context, ideal, etfDeviationNote(result, layer, split)));
-  const cdnv = cdnvHeatmap(result, layer, split, CONFUSED_PAIRS_SHOWN);
+  const cdnv = cdnvHeatmap(result, layer, split, confusedPairsShown(result.classes.count));
   grid.append(cdnv ? heatmapCard(context, cdnv, confusedPairsList(result, layer, split)) : unavailableCard('CDNV between classes', layer, split, 'cdnvMatrix'));
   const bars = variabilityBars(result, layer);
   if (bars) {
@@ -188,13 +226,26 @@ export function detailView(context: ViewContext, result: AnalysisResult, layer: 
   const projection = projectionScatter(result, layer, split);
   if (projection) {
     const axes = 'Axes: the top two principal directions of the centred class means; large dots are the means, small ones sampled points.';
-    const note = projection.split !== split ? `${axes} Only the training split has a projection in this result; it is shown.` : axes;
+    const featured = projection.spec.featured
+      ? ` In colour: the ${projection.spec.featured.length} classes of the most confused pairs (by CDNV); the others in grey. Search a class to pick it out.`
+      : '';
+    const note = (projection.split !== split ? `${axes} Only the training split has a projection in this result; it is shown.` : axes) + featured;
+    let highlight: number | null = null;
+    let redraw = (): void => undefined;
+    const search = projection.spec.featured
+      ? classSearch(projection.spec.groupLabels, (group) => {
+          highlight = group;
+          redraw();
+        })
+      : undefined;
     grid.append(
       chartCard(context, {
         title: `${projection.spec.title} (${projection.split})`,
         exportId: projection.spec.id,
         height: (width) => Math.round(Math.min(Math.max(width * 0.72, 280), 520)),
-        draw: (container, size) => renderScatter(container, projection.spec, size, context.theme, { tooltip: context.tooltip }),
+        draw: (container, size) => renderScatter(container, { ...projection.spec, highlight }, size, context.theme, { tooltip: context.tooltip }),
+        controls: search,
+        bindRedraw: (r) => (redraw = r),
         note,
       }),
     );
