@@ -10,6 +10,7 @@ const SIZE_ORIGIN: Record<string, string> = {
   'train-split': "the training split's size",
   'most-common': 'the most common size among the images',
   'first-image': "the first image's size",
+  transform: "the transform's centre crop",
 };
 
 export const CONVERSION_WORDS: Record<ImageConversion, string> = { 'grey-to-rgb': 'grey -> RGB', 'rgb-to-grey': 'RGB -> grey', 'alpha-dropped': 'transparency dropped' };
