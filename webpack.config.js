@@ -61,6 +61,9 @@ module.exports = (_env, argv) => {
       output: { path: path.join(__dirname, 'dist'), filename: '[name].js', libraryTarget: 'commonjs2' },
       externals: {
         'onnxruntime-node': 'commonjs onnxruntime-node',
+        // The image decoder of ImageNet-style folders (native libvips): shipped in the .vsix for its
+        // platform, required lazily; where it does not load the JavaScript decoders run (the result says so).
+        sharp: 'commonjs sharp',
         // Optional: used only where they install (never on this network); resolved at run time.
         '@tensorflow/tfjs-node': 'commonjs @tensorflow/tfjs-node',
         '@tensorflow/tfjs-node-gpu': 'commonjs @tensorflow/tfjs-node-gpu',
