@@ -51,7 +51,8 @@ module.exports = (_env, argv) => {
       name: 'extension',
       entry: { extension: './src/extension/main.ts' },
       output: { path: path.join(__dirname, 'dist'), filename: '[name].js', libraryTarget: 'commonjs2' },
-      externals: { vscode: 'commonjs vscode' },
+      // sharp: the core's image reader requires it lazily (never at load); bundled it would drag in its binaries.
+      externals: { vscode: 'commonjs vscode', sharp: 'commonjs sharp' },
     },
     {
       ...node,

@@ -6,7 +6,7 @@ import { openDataset } from '../../../src/core/dataset';
 import { resizeCropAntialiased } from '../../../src/core/dataset/images/antialiasResize';
 import { decodeImage } from '../../../src/core/dataset/images/decodeImage';
 import { normalizeTransform, planTransform, roundHalfEven, transformProblem } from '../../../src/core/dataset/images/imageTransform';
-import { decodeWithSharp, loadSharp } from '../../../src/core/dataset/images/sharpDecoder';
+import { decodeWithSharp, loadSharp, sharpFrom } from '../../../src/core/dataset/images/sharpDecoder';
 import type { DatasetSource } from '../../../src/core/dataset/types';
 import { describePreprocessing } from '../../../src/core/preprocessingLine';
 import { resolvePreprocessing } from '../../../src/core/dataset/config/resolve';
@@ -175,4 +175,13 @@ test('colour 4:2:0 JPEG (as PIL and cameras write them): sharp gives PIL\'s pixe
   // measured gap. The bound keeps the documented number honest if jpeg-js changes.
   const gap = compare(viaJs, pil);
   assert.ok(gap.max <= 8, `jpeg-js vs PIL on a smooth 4:2:0 JPEG: ${JSON.stringify(gap)}`);
+});
+
+test('where sharp does not load, the JavaScript decoders run and the reason is kept for the result', () => {
+  const missing = sharpFrom(() => {
+    throw new Error("Could not load the \"sharp\" module using the darwin-arm64 runtime\nPossible solutions:\n- Install ...");
+  });
+  assert.equal(missing.sharp, null);
+  assert.deepEqual(missing.info, { name: 'javascript', reason: 'sharp did not load (Could not load the "sharp" module using the darwin-arm64 runtime)' });
+  if (sharp) assert.match(String(loadSharp().info.version), /^sharp \d+\.\d+\.\d+, libvips \d+\.\d+/);
 });

@@ -21,19 +21,24 @@ export interface ImageDecoderInfo {
   reason?: string;
 }
 
-let loaded: { sharp: Sharp; info: ImageDecoderInfo } | { sharp: null; info: ImageDecoderInfo } | undefined;
+let loaded: { sharp: Sharp | null; info: ImageDecoderInfo } | undefined;
+
+/** sharp from `load` (require, or a test's stand-in); null with the reason where it throws. */
+export function sharpFrom(load: () => unknown): { sharp: Sharp | null; info: ImageDecoderInfo } {
+  try {
+    const sharp = load() as Sharp;
+    return { sharp, info: { name: 'sharp', version: `sharp ${sharp.versions.sharp ?? '?'}, libvips ${sharp.versions.vips}` } };
+  } catch (err) {
+    // A missing native binary's message runs to a dozen lines of install advice: its first line says what.
+    const message = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+    return { sharp: null, info: { name: 'javascript', reason: `sharp did not load (${message})` } };
+  }
+}
 
 /** sharp, loaded once; null (with the reason in `info`) where it cannot load. */
 export function loadSharp(): { sharp: Sharp | null; info: ImageDecoderInfo } {
-  if (loaded) return loaded;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const sharp = require('sharp') as Sharp;
-    loaded = { sharp, info: { name: 'sharp', version: `sharp ${sharp.versions.sharp ?? '?'}, libvips ${sharp.versions.vips}` } };
-  } catch (err) {
-    const message = (err as Error).message.split('\n')[0] ?? String(err);
-    loaded = { sharp: null, info: { name: 'javascript', reason: `sharp did not load (${message})` } };
-  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  loaded ??= sharpFrom(() => require('sharp'));
   return loaded;
 }
 
