@@ -36,6 +36,12 @@ export function imageReadWarnings(split: string, info: DatasetSourceInfo | undef
     const kinds = conversionKinds(info);
     out.push(`${split}: ${converted.count} image(s) converted to ${converted.to === 'rgb' ? 'RGB' : 'grey'}${kinds ? ` (${kinds})` : ''}${examplesOf(converted.examples)}`);
   }
+  // The fallback gives torchvision's transform on other pixels for colour JPEGs: said, with how far.
+  if (info.transform && info.decoder?.name === 'javascript') {
+    out.push(
+      `${split}: images decoded by the JavaScript fallback (${info.decoder.reason ?? 'sharp unavailable'}): colour JPEGs come out about a level from PIL/torchvision's pixels on photos and tens of levels at sharp colour edges (jpeg-js replicates subsampled chroma); PNGs and grey JPEGs are exact. With sharp installed they match`,
+    );
+  }
   return out;
 }
 

@@ -77,7 +77,7 @@ function kernelFields(kernel: MetricsKernel): { metricsKernel: MetricsKernel['ki
 function decoderFields(info: DatasetSourceInfo): { imageDecoder?: 'sharp' | 'javascript'; imageDecoderNote?: string } {
   const decoder = info.decoder;
   if (!decoder) return {};
-  const note = decoder.name === 'sharp' ? decoder.version : `JavaScript decoders (slower; JPEG pixels may differ from libjpeg's by a few levels): ${decoder.reason ?? 'sharp unavailable'}`;
+  const note = decoder.name === 'sharp' ? decoder.version : `JavaScript decoders (slower; colour JPEG pixels differ from PIL's, see the warnings): ${decoder.reason ?? 'sharp unavailable'}`;
   return { imageDecoder: decoder.name, ...(note ? { imageDecoderNote: note } : {}) };
 }
 

@@ -61,6 +61,8 @@ test('an analysis with the transform equals one on the transformed images, with 
     assert.equal(viaAuto.runtime?.imageDecoder, sharp ? 'sharp' : 'javascript');
     assert.equal(viaJs.runtime?.imageDecoder, 'javascript');
     assert.match(String(viaJs.runtime?.imageDecoderNote), /JavaScript decoders .*asked for/);
+    assert.ok((viaJs.warnings ?? []).some((w) => /^train: images decoded by the JavaScript fallback \(the JavaScript decoders were asked for\): colour JPEGs/.test(w)), (viaJs.warnings ?? []).join('\n'));
+    if (sharp) assert.ok(!(viaAuto.warnings ?? []).some((w) => /JavaScript fallback/.test(w)));
     if (sharp) assert.match(String(viaAuto.runtime?.imageDecoderNote), /^sharp \d+\.\d+\.\d+, libvips \d+/);
 
     const table = formatLayerTable(viaAuto);
