@@ -11,7 +11,7 @@ import type { DatasetSource } from '../../../src/core/dataset/types';
 import { describePreprocessing } from '../../../src/core/preprocessingLine';
 import { resolvePreprocessing } from '../../../src/core/dataset/config/resolve';
 import { buildAnalyzeRequest } from '../../../src/engine/cli/commands/analyze';
-import { withTempDir, writePng } from './helpers/writers';
+import { withTempDir, writeBytes, writePng } from './helpers/writers';
 
 interface Case {
   width: number;
@@ -184,4 +184,25 @@ test('where sharp does not load, the JavaScript decoders run and the reason is k
   assert.equal(missing.sharp, null);
   assert.deepEqual(missing.info, { name: 'javascript', reason: 'sharp did not load (Could not load the "sharp" module using the darwin-arm64 runtime)' });
   if (sharp) assert.match(String(loadSharp().info.version), /^sharp \d+\.\d+\.\d+, libvips \d+\.\d+/);
+});
+
+test('with the transform, a truncated JPEG is skipped and counted by either decoder (strict: the read fails naming it)', async () => {
+  await withTempDir('imgtransformcorrupt', async (dir) => {
+    const rgb = FIXTURE.jpegs.find((j) => j.channels === 3)!;
+    const bytes = Buffer.from(rgb.jpeg!, 'base64');
+    writeBytes(join(dir, 'a', 'good.jpg'), bytes);
+    writeBytes(join(dir, 'b', 'cut.jpg'), bytes.subarray(0, Math.floor(bytes.length / 2)));
+    for (const decoder of ['auto', 'javascript'] as const) {
+      const source = await openTransformed(dir, { resizeShorter: 32, centerCrop: 28 }, decoder);
+      const batch = await source.read(Int32Array.from([0, 1]));
+      assert.equal(batch.count, 1, decoder);
+      const skipped = source.describe().skipped as { count: number; examples: string[] };
+      assert.equal(skipped.count, 1);
+      assert.match(skipped.examples[0]!, /^b\/cut\.jpg \(/);
+      await source.close();
+    }
+    const strict = await openDataset({ path: dir, strict: true });
+    await strict.conformImages!({ height: 28, width: 28, channels: 3, fixedBy: 'model-input', resize: true, indices: Int32Array.from([0, 1]), transform: normalizeTransform({ resizeShorter: 32, centerCrop: 28 }) });
+    await assert.rejects(strict.read(Int32Array.from([0, 1])), /cut\.jpg: corrupt image/);
+  });
 });
