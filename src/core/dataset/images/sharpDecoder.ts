@@ -52,6 +52,9 @@ export function loadSharp(): { sharp: Sharp | null; info: ImageDecoderInfo } {
 export async function decodeWithSharp(sharp: Sharp, bytes: Uint8Array): Promise<DecodedImage & { alpha?: true }> {
   // sharp turns grey into sRGB on output unless asked to keep it; the header says which the file holds.
   const grey = readImageHeader(bytes)?.channels === 1;
+  // failOn 'error' (truncated data included) rather than sharp's default 'warning': libjpeg warns on
+  // files PIL opens without a word (extraneous bytes before a marker, found in real ImageNet files).
+  // The pixel limit was checked on the header already (MAX_IMAGE_PIXELS), so libvips's own is off.
   const pipeline = sharp(bytes, { ignoreIcc: true, failOn: 'error', limitInputPixels: false });
   const { data, info } = await (grey ? pipeline.toColourspace('b-w') : pipeline)
     .raw({ depth: 'uchar' })
