@@ -51,7 +51,8 @@ module.exports = (_env, argv) => {
       name: 'extension',
       entry: { extension: './src/extension/main.ts' },
       output: { path: path.join(__dirname, 'dist'), filename: '[name].js', libraryTarget: 'commonjs2' },
-      externals: { vscode: 'commonjs vscode' },
+      // sharp: the core's image reader requires it lazily (never at load); bundled it would drag in its binaries.
+      externals: { vscode: 'commonjs vscode', sharp: 'commonjs sharp' },
     },
     {
       ...node,
@@ -61,6 +62,9 @@ module.exports = (_env, argv) => {
       output: { path: path.join(__dirname, 'dist'), filename: '[name].js', libraryTarget: 'commonjs2' },
       externals: {
         'onnxruntime-node': 'commonjs onnxruntime-node',
+        // The image decoder of ImageNet-style folders (native libvips): shipped in the .vsix for its
+        // platform, required lazily; where it does not load the JavaScript decoders run (the result says so).
+        sharp: 'commonjs sharp',
         // Optional: used only where they install (never on this network); resolved at run time.
         '@tensorflow/tfjs-node': 'commonjs @tensorflow/tfjs-node',
         '@tensorflow/tfjs-node-gpu': 'commonjs @tensorflow/tfjs-node-gpu',

@@ -6,12 +6,16 @@
  * inference rate with onnxruntime-node on the same 28x28 batches, when test/fixtures/models/cnn.onnx exists.
  * Goal: decoding at least 3x faster than CPU inference.
  *
- *   npm run bench:data            (node --import tsx bench/data.ts)
+ * Then the ImageNet-style section (bench/lib/imagenetData.ts): 500x375 JPEGs through resize 256 + crop
+ * 224 with sharp and with the JavaScript fallback, beside a 224 px ResNet-18's CPU inference rate.
+ *
+ *   npm run bench:data                 (node --import tsx bench/data.ts)
+ *   npm run bench:data -- --imagenet   the ImageNet-style section alone
  *
  * Each measurement runs in its own child process so that its peak RSS is its own.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { writeNpz, writePng } from '../test/unit/dataset/helpers/writers';
@@ -21,6 +25,7 @@ import { median } from './lib/table';
 import { buildPreprocessor, openDataset, resolvePreprocessing, selectIndices, streamBatches, type DatasetSource, type DatasetSpec } from '../src/core/dataset';
 import { ImageFolderSource } from '../src/core/dataset/images/imageFolderSource';
 import { sharedDecodePool } from '../src/core/dataset/images/decodePool';
+import { ensureResnet18, imagenetRounds, imagenetTable, prepareJpegs, type ImagenetRounds } from './lib/imagenetData';
 
 const TRAIN_IMAGES = join(FASHION_MNIST_DIR, 'train-images-idx3-ubyte.gz');
 const TRAIN_LABELS = join(FASHION_MNIST_DIR, 'train-labels-idx1-ubyte.gz');
@@ -241,6 +246,11 @@ async function runPhase(phase: string, dir: string): Promise<PhaseResult | { pre
       return interleavedPhase(dir) as unknown as PhaseResult;
     case 'pipeline-png':
       return pipelinePhase({ path: join(dir, 'png') }, 'PNG folder -> CNN, end to end', 'decoding workers beside inference, prefetch 2');
+    case 'imagenet-prepare':
+      await prepareJpegs(dir);
+      return { prepared: 0 };
+    case 'imagenet':
+      return (await imagenetRounds(join(dir, 'jpeg'))) as unknown as PhaseResult;
     case 'pipeline-idx':
       return pipelinePhase({ path: TRAIN_IMAGES }, 'IDX .gz -> CNN, end to end', 'decode and inference on one thread, prefetch 2');
     default:
@@ -258,6 +268,10 @@ function runPhaseChild<T = PhaseReport>(phase: string, dir: string): T {
 async function main(): Promise<void> {
   if (process.argv[2] === '--phase') {
     sendReport((await runPhase(process.argv[3]!, process.argv[4]!)) as unknown as Report);
+    return;
+  }
+  if (process.argv[2] === '--imagenet') {
+    imagenetSection();
     return;
   }
   if (!existsSync(TRAIN_IMAGES)) {
@@ -310,6 +324,25 @@ async function main(): Promise<void> {
       console.log(`  median speed-up of the decoding workers: ${median(rounds.map((r) => r.png / r.pngHere)).toFixed(2)}x`);
     }
     console.log(`batch ${BATCH}, prefetch 2, input [batch, 1, 28, 28], Node ${process.version}, ${cpus().length} cores (shared machine: rates vary between runs)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  imagenetSection();
+}
+
+/** The ImageNet-style folder against a 224 px ResNet-18, in its own temp dir and child processes. */
+function imagenetSection(): void {
+  const missing = ensureResnet18();
+  if (missing) {
+    console.log(`\nImageNet-style section skipped: ${missing}`);
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'cl-bench-imagenet-'));
+  try {
+    runPhaseChild('imagenet-prepare', dir);
+    const rounds = runPhaseChild<ImagenetRounds>('imagenet', dir);
+    console.log(`\nImageNet-style folder, ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end:\n`);
+    console.log(imagenetTable(rounds));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

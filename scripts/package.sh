@@ -14,5 +14,10 @@ build_if_stale
 cp .vscodeignore .vscodeignore.orig
 trap 'mv .vscodeignore.orig .vscodeignore' EXIT
 sed -i "s#napi-v6/linux/x64/#napi-v6/$os/$arch/#" .vscodeignore
+# sharp's native packages are per platform (@img/sharp-<os>-<arch>, and its libvips where separate);
+# npm installs only this machine's. Without the target's, the .vsix decodes images in JavaScript
+# (slower; the result says so): said here, not left to be found later.
+sed -i "s#@img/sharp-linux-x64/#@img/sharp-$target/#; s#@img/sharp-libvips-linux-x64/#@img/sharp-libvips-$target/#" .vscodeignore
+[[ -d "node_modules/@img/sharp-$target" ]] || echo "package.sh: warning: no @img/sharp-$target in node_modules: this .vsix will decode images with the JavaScript fallback (install it with npm install --os=$os --cpu=$arch to ship sharp)" >&2
 version=$(node -p "require('./package.json').version")
 npx vsce package --target "$target" --allow-missing-repository --skip-license --no-rewrite-relative-links -o "collapse-lens-$target-$version.vsix" 2>&1 | grep -v "^npm warn Unknown user config"

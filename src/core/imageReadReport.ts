@@ -10,6 +10,7 @@ const SIZE_ORIGIN: Record<string, string> = {
   'train-split': "the training split's size",
   'most-common': 'the most common size among the images',
   'first-image': "the first image's size",
+  transform: "the transform's centre crop",
 };
 
 export const CONVERSION_WORDS: Record<ImageConversion, string> = { 'grey-to-rgb': 'grey -> RGB', 'rgb-to-grey': 'RGB -> grey', 'alpha-dropped': 'transparency dropped' };
@@ -34,6 +35,12 @@ export function imageReadWarnings(split: string, info: DatasetSourceInfo | undef
   if (converted && converted.count > 0) {
     const kinds = conversionKinds(info);
     out.push(`${split}: ${converted.count} image(s) converted to ${converted.to === 'rgb' ? 'RGB' : 'grey'}${kinds ? ` (${kinds})` : ''}${examplesOf(converted.examples)}`);
+  }
+  // The fallback gives torchvision's transform on other pixels for colour JPEGs: said, with how far.
+  if (info.transform && info.decoder?.name === 'javascript') {
+    out.push(
+      `${split}: images decoded by the JavaScript fallback (${info.decoder.reason ?? 'sharp unavailable'}): colour JPEGs come out about a level from PIL/torchvision's pixels on photos and tens of levels at sharp colour edges (jpeg-js replicates subsampled chroma); PNGs and grey JPEGs are exact. With sharp installed they match`,
+    );
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import type { PreprocessingInfo } from './result';
+import { describeTransform, normalizeTransform } from './dataset/images/imageTransform';
 
 /** Origins in the words a reader knows them by (the flag, the file, the setting, ...). */
 const ORIGIN_WORDS: Record<string, string> = {
@@ -45,6 +46,7 @@ export function describePreprocessing(info: PreprocessingInfo): string | null {
   }
   if (info.channelOrder === 'bgr') parts.push(`channels BGR (${origin('channelOrder')})`);
   if (info.layout) parts.push(`layout ${info.layout} (${origin('layout')})`);
+  if (info.transform) parts.push(`${describeTransform(normalizeTransform(info.transform))} (${origin('transform')})`);
   if (info.resize) parts.push(`resized to ${info.resize[0]}x${info.resize[1]}`);
   if (info.grayscale) parts.push(info.grayscale === 'to-rgb' ? 'grey repeated to RGB' : 'RGB converted to grey');
   return `preprocessing: ${parts.join(', ')}${info.configFile ? `; collapse-lens.json: ${info.configFile}` : ''}`;

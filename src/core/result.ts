@@ -40,6 +40,14 @@ export interface DatasetSourceInfo {
   resized?: { count: number; examples: string[]; to: { width: number; height: number } };
   /** Image folders: images whose channels were converted (grey <-> RGB) or whose transparency was dropped. */
   converted?: { count: number; examples: string[]; to: 'grey' | 'rgb'; kinds: Partial<Record<ImageConversion, number>> };
+  /**
+   * Image folders read with the evaluation transform: resize the shorter side to resizeShorter (null:
+   * no resize), then the centre centerCrop x centerCrop square; interpolation 'pil-bilinear' (Pillow's
+   * antialiased bilinear, as torchvision's Resize on PIL images).
+   */
+  transform?: { resizeShorter: number | null; centerCrop: number; interpolation: 'pil-bilinear' };
+  /** Image folders read with the transform: the decoder that ran ('sharp' or 'javascript'), its version, or why sharp did not. */
+  decoder?: { name: 'sharp' | 'javascript'; version?: string; reason?: string };
   [extra: string]: unknown;
 }
 
@@ -61,9 +69,10 @@ export interface ImageSizeInfo {
   /**
    * 'model-input': the model's fixed input; 'train-split': the training split's (a test split under a
    * model whose size is open); 'most-common': the most common size among the selected images' headers;
-   * 'first-image': the first image's (a source read without a model).
+   * 'first-image': the first image's (a source read without a model); 'transform': the evaluation
+   * transform's centre crop (a model whose size is open).
    */
-  from: 'model-input' | 'train-split' | 'most-common' | 'first-image';
+  from: 'model-input' | 'train-split' | 'most-common' | 'first-image' | 'transform';
   /** With 'most-common': headers read, and how many had the chosen size. */
   headersRead?: number;
   ofSize?: number;
@@ -79,6 +88,8 @@ export interface PreprocessingInfo {
   grayscale?: 'to-rgb' | 'from-rgb' | null;
   perClass?: number | null;
   seed?: number;
+  /** Image folders: the evaluation transform (resize shorter side, centre crop) or null; its origin is origin.transform. */
+  transform?: { resizeShorter: number | null; centerCrop: number } | null;
   /**
    * Where each setting came from: 'flag', 'collapse-lens.json' (the file is `configFile`),
    * 'vscode-settings', 'default', 'model-input' (the model's input shape decided), or for
@@ -200,7 +211,18 @@ export interface AnalysisResult {
    * `metricsKernel`: what reduced the features, 'webassembly-simd' or the slower 'javascript' fallback
    * (same numbers), with `metricsKernelNote` saying why the fallback ran.
    */
-  runtime?: { name: string; version: string; threads?: number; note?: string; metricsKernel?: 'webassembly-simd' | 'javascript'; metricsKernelNote?: string };
+  runtime?: {
+    name: string;
+    version: string;
+    threads?: number;
+    note?: string;
+    metricsKernel?: 'webassembly-simd' | 'javascript';
+    metricsKernelNote?: string;
+    /** Image folders read with the evaluation transform: which decoder read the images (the training split's). */
+    imageDecoder?: 'sharp' | 'javascript';
+    /** The decoder's version (sharp and libvips), or why the JavaScript decoders ran. */
+    imageDecoderNote?: string;
+  };
   classes: { count: number; names: string[] };
   dataset: {
     train: DatasetSourceInfo;

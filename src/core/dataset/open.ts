@@ -71,7 +71,7 @@ async function openFolder(spec: DatasetSpec): Promise<DatasetSource> {
       return withDetails(sub, { root: dir, split });
     }
     case 'image-folder':
-      return ImageFolderSource.open(dir, spec.strict ?? false, details);
+      return ImageFolderSource.open(dir, spec.strict ?? false, details, undefined, spec.imageDecoder ?? 'auto');
     case 'idx': {
       const images = onlyFile(dir, filesOf(plan, split), `IDX images${split ? ` (${split})` : ''}`);
       return openIdxSource(images, await findLabelsFile(images, spec.labelsPath), details);

@@ -1,3 +1,5 @@
+import type { ImageTransform } from './images/imageTransform';
+
 /**
  * A labelled dataset as it sits on disk, read lazily so memory does not grow with N. Readers are
  * detected by content (see detect.ts); each gives raw samples, and preprocessing turns them into the
@@ -61,6 +63,11 @@ export interface ImageShapeRequest {
   resize: boolean;
   /** The samples whose headers decide what is left open: the split's selection. */
   indices: Int32Array;
+  /**
+   * The evaluation transform (resize the shorter side, centre-crop), applied to every image as it is
+   * decoded; the crop then is the size every image is brought to. Null or absent: none.
+   */
+  transform?: ImageTransform | null;
 }
 
 /** A dataset as the user named it; the engine detects the format by content. */
@@ -77,6 +84,11 @@ export interface DatasetSpec {
   labelKind?: 'fine' | 'coarse';
   /** Fail on the first corrupt image instead of skipping it (skips are counted in describe()). */
   strict?: boolean;
+  /**
+   * Image folders: 'auto' (default) decodes with sharp where it loads, else with the JavaScript
+   * decoders; 'javascript' always uses the JavaScript decoders. The result says which ran.
+   */
+  imageDecoder?: 'auto' | 'javascript';
 }
 
 /** Preprocessing overrides; anything left out comes from collapse-lens.json, then settings, then defaults. */
@@ -93,4 +105,9 @@ export interface PreprocessingOptions {
    * shape cannot tell (e.g. [batch, 3, 3, 3] or fully dynamic dims).
    */
   layout?: 'nchw' | 'nhwc' | 'flat';
+  /**
+   * Image folders: torchvision's Resize(resizeShorter) + CenterCrop(centerCrop), see
+   * images/imageTransform.ts. null: none (the default).
+   */
+  transform?: { resizeShorter?: number | null; centerCrop: number } | null;
 }

@@ -1,4 +1,4 @@
-import { RESULT_SCHEMA, type AnalysisResult, type ClassifierResult, type LayerResult, type PreprocessingInfo, type SplitLayerMetrics } from '../../core/result';
+import { RESULT_SCHEMA, type AnalysisResult, type ClassifierResult, type DatasetSourceInfo, type LayerResult, type PreprocessingInfo, type SplitLayerMetrics } from '../../core/result';
 import type { LayerInfo, ModelGraph, ModelRunner } from '../../core/model/types';
 import type { AnalyzeRequest } from '../../protocol/engine';
 import { classifierWeightFields, effectiveDepth, METRIC_CONVENTIONS, type ClassifierMetrics } from '../../core/metrics';
@@ -70,6 +70,17 @@ function kernelFields(kernel: MetricsKernel): { metricsKernel: MetricsKernel['ki
   return kernel.kind === 'javascript' ? { metricsKernel: kernel.kind, metricsKernelNote: `JavaScript fallback, slower, same numbers: ${kernel.reason}` } : { metricsKernel: kernel.kind };
 }
 
+/**
+ * Which decoder read an image folder under the evaluation transform: sharp, or the JavaScript fallback
+ * (slower, and its JPEG pixels differ slightly from libjpeg's), said with why.
+ */
+function decoderFields(info: DatasetSourceInfo): { imageDecoder?: 'sharp' | 'javascript'; imageDecoderNote?: string } {
+  const decoder = info.decoder;
+  if (!decoder) return {};
+  const note = decoder.name === 'sharp' ? decoder.version : `JavaScript decoders (slower; colour JPEG pixels differ from PIL's, see the warnings): ${decoder.reason ?? 'sharp unavailable'}`;
+  return { imageDecoder: decoder.name, ...(note ? { imageDecoderNote: note } : {}) };
+}
+
 /** The result JSON from the finished splits (a partial one has no test outcome yet). */
 export function assembleResult(input: AssemblyInput): AnalysisResult {
   const { graph, train, test } = input;
@@ -112,7 +123,7 @@ export function assembleResult(input: AssemblyInput): AnalysisResult {
     tool: { name: 'collapse-lens', version: TOOL_VERSION },
     checkpoint: { path: input.request.checkpoint, format: graph.format, sha256: input.sha256 },
     provider: input.provider,
-    runtime: { ...input.runtime, ...kernelFields(input.train.kernel) },
+    runtime: { ...input.runtime, ...kernelFields(input.train.kernel), ...decoderFields(train.split.info) },
     classes: { count: input.numClasses, names: classNames(input) },
     dataset: {
       train: train.split.info,

@@ -1,4 +1,5 @@
 import { readModelInput, type ModelInputGeometry, type ResolvedPreprocessing } from '../../core/dataset';
+import { normalizeTransform } from '../../core/dataset/images/imageTransform';
 import { sampleGeometry } from '../../core/dataset/layout';
 import type { PreparedSplit } from './splits';
 
@@ -15,11 +16,17 @@ const channelCount = (c: number | null): 1 | 3 | null => (c === 1 || c === 3 ? c
 export async function conformSplitImages(
   split: PreparedSplit,
   input: { shape: readonly (number | string | null)[] },
-  options: Pick<ResolvedPreprocessing, 'layout' | 'resize'>,
+  options: Pick<ResolvedPreprocessing, 'layout' | 'resize'> & { transform?: ResolvedPreprocessing['transform'] },
   train?: PreparedSplit,
 ): Promise<void> {
   const source = split.source;
-  if (!source.conformImages) return;
+  if (!source.conformImages) {
+    // A transform that cannot apply is refused, not ignored: the user asked for pixels they would not get.
+    if (options.transform) {
+      throw new Error(`${source.source}: the evaluation transform (resizeShorter/centerCrop) applies to image folders only, and this is ${source.format} data; remove it from the flags or collapse-lens.json`);
+    }
+    return;
+  }
   let model: ModelInputGeometry;
   try {
     model = readModelInput(input.shape, options.layout, sampleGeometry(source.sampleShape, source.sampleLayout) ?? undefined);
@@ -37,5 +44,6 @@ export async function conformSplitImages(
     channels ??= channelCount(trainGeometry.c);
     fixedBy = 'train-split';
   }
-  await source.conformImages({ height, width, channels, fixedBy, resize: options.resize !== false, indices: split.indices });
+  const transform = options.transform ? normalizeTransform(options.transform) : null;
+  await source.conformImages({ height, width, channels, fixedBy, resize: options.resize !== false, indices: split.indices, transform });
 }

@@ -172,6 +172,7 @@ test('info records the settings used and where each came from', () => {
     normalizeFloats: 'default',
     perClass: 'vscode-settings',
     seed: 'default',
+    transform: 'default',
     inputShape: 'model-input',
     grayscale: 'model-input',
     layout: 'model-input',

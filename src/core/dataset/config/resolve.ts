@@ -13,6 +13,7 @@ export interface ResolvedPreprocessing extends PreprocessorOptions {
   normalizeFloats: boolean;
   perClass: number | null;
   seed: number;
+  transform: { resizeShorter?: number | null; centerCrop: number } | null;
   origin: Record<string, SettingOrigin>;
 }
 
@@ -25,6 +26,7 @@ export const PREPROCESSING_DEFAULTS = {
   normalizeFloats: false,
   perClass: null,
   seed: 0,
+  transform: null,
 } as const;
 
 /**

@@ -1,4 +1,5 @@
 import type { DatasetSpec, PreprocessingOptions } from '../types';
+import { transformProblem } from '../images/imageTransform';
 
 /** Preprocessing and sampling settings as they may appear in flags, collapse-lens.json or VS Code settings. */
 export interface PreprocessingSettings extends PreprocessingOptions {
@@ -48,6 +49,7 @@ const SETTING_CHECKS: Record<keyof PreprocessingSettings, Check> = {
   layout: (v) => (v === 'nchw' || v === 'nhwc' || v === 'flat' ? null : '"nchw", "nhwc" or "flat"'),
   perClass: (v) => (v === null || (typeof v === 'number' && Number.isInteger(v) && v > 0) ? null : 'a positive integer or null'),
   seed: (v) => (typeof v === 'number' && Number.isInteger(v) ? null : 'an integer'),
+  transform: (v) => (v === null ? null : transformProblem(v)),
 };
 
 export const SETTING_KEYS = Object.keys(SETTING_CHECKS) as (keyof PreprocessingSettings)[];

@@ -8,6 +8,9 @@ import { ImageTooLargeError } from './imageHeader';
 import { listImageFolder, type ImageFolderListing } from './listing';
 import { loadImage, loadImages, type ImageOutcome } from './loadImages';
 import { censusOfSizes } from './sizeCensus';
+import { describeTransform, type ImageTransform } from './imageTransform';
+import { loadTransformedImages } from './loadTransformed';
+import { loadSharp, type ImageDecoderInfo } from './sharpDecoder';
 import { CONVERSION_WORDS } from '../../imageReadReport';
 import type { ImageConversion, ImageSizeInfo } from '../../result';
 
@@ -60,6 +63,7 @@ export class ImageFolderSource implements DatasetSource {
   private census: { headersRead: number; ofSize: number } | null = null;
   private resize = true;
   private reading = false;
+  private transform: ImageTransform | null = null;
 
   private constructor(
     readonly source: string,
@@ -71,6 +75,7 @@ export class ImageFolderSource implements DatasetSource {
     private readonly fingerprint: string,
     private readonly details: Record<string, unknown>,
     private readonly pool: ImageDecodePool | null,
+    private readonly decoderChoice: 'auto' | 'javascript',
   ) {
     this.size = listing.files.length;
     this.classNames = listing.classNames;
@@ -88,7 +93,13 @@ export class ImageFolderSource implements DatasetSource {
    * `pool`: the worker threads that read and decode the files of a batch (the process's shared pool by
    * default; null decodes on this thread). The result is the same either way.
    */
-  static async open(root: string, strict = false, details: Record<string, unknown> = {}, pool: ImageDecodePool | null = sharedDecodePool()): Promise<ImageFolderSource> {
+  static async open(
+    root: string,
+    strict = false,
+    details: Record<string, unknown> = {},
+    pool: ImageDecodePool | null = sharedDecodePool(),
+    decoder: 'auto' | 'javascript' = 'auto',
+  ): Promise<ImageFolderSource> {
     const listing = await listImageFolder(root);
     if (listing.classNames.length === 0) throw new Error(`${root}: no class sub-folders (expected one folder of images per class)`);
     if (listing.files.length === 0) {
@@ -111,7 +122,7 @@ export class ImageFolderSource implements DatasetSource {
     const hash = createHash('sha256');
     for (const file of listing.files) hash.update(`${relative(root, file)}\n`);
     const fingerprint = `sha256:${hash.digest('hex').slice(0, 32)}`;
-    return new ImageFolderSource(root, listing, probe.height, probe.width, probe.channels, strict, fingerprint, details, pool);
+    return new ImageFolderSource(root, listing, probe.height, probe.width, probe.channels, strict, fingerprint, details, pool, decoder);
   }
 
   /**
@@ -124,6 +135,10 @@ export class ImageFolderSource implements DatasetSource {
    */
   async conformImages(request: ImageShapeRequest): Promise<void> {
     if (this.reading) throw new Error(`${this.source}: the image shape is set before the first read`);
+    if (request.transform) {
+      this.conformToTransform(request, request.transform);
+      return;
+    }
     const leftOpen = request.height === null || request.width === null || request.channels === null;
     const census = leftOpen ? await censusOfSizes(Array.from(request.indices, (i) => this.listing.files[i]!)) : null;
     if (request.height !== null && request.width !== null) {
@@ -140,6 +155,32 @@ export class ImageFolderSource implements DatasetSource {
     this.resize = request.resize;
   }
 
+  /**
+   * With the evaluation transform every image comes out as the crop: that is the size. A model that fixes
+   * another size is refused rather than resized a second time (torchvision's pipeline would not run on
+   * it either, and a silent second resize changes every feature).
+   */
+  private conformToTransform(request: ImageShapeRequest, transform: ImageTransform): void {
+    const size = transform.centerCrop;
+    if (request.height !== null && request.width !== null && (request.height !== size || request.width !== size)) {
+      const whose = request.fixedBy === 'model-input' ? 'the model input takes' : 'the training split was brought to';
+      throw new Error(`${this.source}: the transform (${describeTransform(transform)}) makes ${size}x${size} images, but ${whose} ${request.width}x${request.height}; set transform.centerCrop to ${request.height === request.width ? request.height : 'the model input'}`);
+    }
+    this.height = size;
+    this.width = size;
+    this.sizeOrigin = request.height !== null && request.width !== null ? request.fixedBy : 'transform';
+    this.channels = request.channels ?? this.channels;
+    this.resize = request.resize;
+    this.transform = transform;
+  }
+
+  /** The decoder that reads the images: sharp with the transform where it loads, else JavaScript, and why. */
+  get decoder(): ImageDecoderInfo {
+    if (!this.transform) return { name: 'javascript', reason: 'sharp serves the evaluation transform; without one the folder is read by the built-in decoders' };
+    if (this.decoderChoice === 'javascript') return { name: 'javascript', reason: 'the JavaScript decoders were asked for' };
+    return loadSharp().info;
+  }
+
   labels(): Promise<Int32Array> {
     return Promise.resolve(this.listing.labels);
   }
@@ -151,7 +192,9 @@ export class ImageFolderSource implements DatasetSource {
       if (!(index >= 0 && index < this.size)) throw new Error(`${this.source}: sample index ${index} is outside 0..${this.size - 1}`);
       return this.listing.files[index]!;
     });
-    const outcomes = await loadImages(paths, this.pool);
+    const outcomes = this.transform
+      ? await loadTransformedImages(paths, this.transform, this.decoderChoice === 'auto' ? loadSharp().sharp : null)
+      : await loadImages(paths, this.pool);
     const decoded = outcomes.map((outcome, i) => this.accept(indices[i]!, outcome));
     const kept = decoded.filter((d) => d !== null).length;
     const data = new Uint8Array(kept * sampleSize);
@@ -224,6 +267,8 @@ export class ImageFolderSource implements DatasetSource {
       ...(this.skipped.count ? { skipped: this.skipped.toJSON() } : {}),
       ...(this.resized.count ? { resized: { ...this.resized.toJSON(), to: { width: this.width, height: this.height } } } : {}),
       ...(this.converted.count ? { converted: { ...this.converted.toJSON(), to: this.channels === 3 ? 'rgb' : 'grey', kinds } } : {}),
+      // The decoder is named with the transform, the path sharp serves; without it the folder is read as before.
+      ...(this.transform ? { transform: { ...this.transform, interpolation: 'pil-bilinear' }, decoder: this.decoder } : {}),
       ...(this.listing.ignored ? { ignoredFiles: { count: this.listing.ignored, examples: this.listing.ignoredExamples } } : {}),
     };
   }

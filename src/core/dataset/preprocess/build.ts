@@ -187,6 +187,7 @@ export function buildPreprocessor(
     grayscale: plan.grayscale,
     ...(options.perClass !== undefined ? { perClass: options.perClass } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(options.transform !== undefined ? { transform: options.transform ? { resizeShorter: options.transform.resizeShorter ?? null, centerCrop: options.transform.centerCrop } : null } : {}),
     origin,
     ...(fromConfig && options.configFile ? { configFile: options.configFile } : {}),
     storedShape: source.sampleShape,

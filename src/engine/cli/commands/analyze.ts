@@ -1,12 +1,13 @@
 import type { CliCommand } from '../cli';
-import { choiceFlag, intFlag, listFlag, listItems, numberFlag, parse, stringFlag, type FlagSpec, type Parsed } from '../args';
+import { choiceFlag, intFlag, listItems, numberFlag, parse, stringFlag, type FlagSpec, type Parsed } from '../args';
 import { UsageError } from '../../errors';
 import { checkOutputTarget, writeJsonOutput } from '../outputFile';
+import { imageDecoderFlag, parsePreprocessingFlags, PREPROCESSING_FLAGS, PREPROCESSING_USAGE } from '../preprocessingFlags';
 import { stderrProgress } from '../progressBar';
 import { formatLayerTable, runNotes } from '../table';
 import { throttleProgress } from '../../progress';
 import { analyzeCheckpoint } from '../../analyze/pipeline';
-import type { AnalyzeRequest, DatasetSpec, PreprocessingOptions } from '../../../protocol/engine';
+import type { AnalyzeRequest, DatasetSpec } from '../../../protocol/engine';
 import type { LayerSelection } from '../../../core/model/types';
 import { parseReductionRequest, type ReductionRequest } from '../../../core/model/reduction';
 import { messageOf } from '../../../core/messageOf';
@@ -26,12 +27,7 @@ const FLAGS: FlagSpec = {
   threads: { type: 'string' },
   seed: { type: 'string' },
   epsilon: { type: 'string' },
-  scale: { type: 'string' },
-  mean: { type: 'string' },
-  std: { type: 'string' },
-  'channel-order': { type: 'string' },
-  'normalize-floats': { type: 'boolean' },
-  'no-resize': { type: 'boolean' },
+  ...PREPROCESSING_FLAGS,
   strict: { type: 'boolean' },
   out: { type: 'string', short: 'o' },
   table: { type: 'boolean' },
@@ -70,11 +66,7 @@ Options:
   --threads T               intra-op threads (default 0 = every available core)
   --seed S                  subsampling seed (default 0)
   --epsilon E               NCC error threshold of the effective depth (default 0.01)
-  --scale s --mean a,b,c --std a,b,c --channel-order rgb|bgr --normalize-floats --no-resize
-                            preprocessing; overrides collapse-lens.json next to the data or checkpoint.
-                            On float data an explicit scale/mean/std is applied (it implies
-                            --normalize-floats, with scale 1 unless given). The preprocessing used, and
-                            where each value came from, is printed above the table (or on stderr)
+${PREPROCESSING_USAGE}
   --strict                  fail on the first corrupt image instead of skipping it
   --out, -o <file>          write the result JSON there (and print the per-layer table)
   --table                   print the per-layer table even without --out (on stderr)
@@ -89,6 +81,7 @@ function datasetSpec(path: string, labels: string | undefined, flags: Parsed['fl
     spec.arrays = { x: arrays[0], y: arrays[1] };
   }
   if (flags['cifar-labels'] !== undefined) spec.labelKind = choiceFlag(flags, 'cifar-labels', ['fine', 'coarse'] as const, 'fine');
+  if (flags['image-decoder'] !== undefined) spec.imageDecoder = imageDecoderFlag(flags);
   return spec;
 }
 
@@ -109,16 +102,7 @@ export function buildAnalyzeRequest(argv: string[], extra: FlagSpec = {}): { req
   const train = stringFlag(flags, 'train');
   if (!train) throw new UsageError('analyze needs --train <dataset> (see collapse-lens analyze --help)');
   const test = stringFlag(flags, 'test');
-  const preprocessing: PreprocessingOptions = {};
-  const scale = flags.scale === undefined ? undefined : numberFlag(flags, 'scale', 1, (n) => n > 0, 'a positive number');
-  if (scale !== undefined) preprocessing.scale = scale;
-  const mean = listFlag(flags, 'mean');
-  if (mean) preprocessing.mean = mean;
-  const std = listFlag(flags, 'std', (s) => s > 0, 'positive numbers');
-  if (std) preprocessing.std = std;
-  if (flags['channel-order'] !== undefined) preprocessing.channelOrder = choiceFlag(flags, 'channel-order', ['rgb', 'bgr'] as const, 'rgb');
-  if (flags['normalize-floats']) preprocessing.normalizeFloats = true;
-  if (flags['no-resize']) preprocessing.resize = false;
+  const preprocessing = parsePreprocessingFlags(flags);
   const reduceText = stringFlag(flags, 'reduce');
   let reduction: ReductionRequest | undefined;
   try {
