@@ -8,4 +8,5 @@ export type { RunSummary } from './summary';
 export { epochFromName, orderByEpoch } from './epochs';
 export { buildTrajectory, emptyTrajectory, TRAJECTORY_SCHEMA } from './trajectory';
 export type { TrajectoryResult } from './trajectory';
-export { listEpochCheckpoints } from './epochFolder';
+export { listEpochCheckpoints, listCheckpointEntries } from './epochFolder';
+export type { CheckpointEntry } from './epochFolder';

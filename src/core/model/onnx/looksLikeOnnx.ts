@@ -10,8 +10,13 @@ const MODEL_FIELDS: Record<number, number> = { 1: 0, 2: 2, 3: 2, 4: 2, 5: 0, 6: 
 /** GraphProto's fields, to check that the graph body starts like one. */
 const GRAPH_FIELDS: Record<number, number> = { 1: 2, 2: 2, 5: 2, 10: 2, 11: 2, 12: 2, 13: 2, 14: 2, 15: 2 };
 const GRAPH_FIELD = 7;
+const OPSET_IMPORT_FIELD = 8;
 
-export type OnnxCheck = { onnx: true } | { onnx: false; reason: string };
+/**
+ * `opsetImport`: the model lists its operator sets (field 8). Serialisers write fields in number order, so
+ * a file cut right after its graph lacks it: the checkpoint watcher uses that to tell a half-written file.
+ */
+export type OnnxCheck = { onnx: true; opsetImport: boolean } | { onnx: false; reason: string };
 
 function readVarint(bytes: Uint8Array, at: number): { value: number; next: number } | null {
   let value = 0;
@@ -29,6 +34,7 @@ export async function checkOnnxOutline(handle: FileHandle, size: number): Promis
   const head = new Uint8Array(32);
   let position = 0;
   let sawGraph = false;
+  let sawOpsetImport = false;
   while (position < size) {
     const { bytesRead } = await handle.read(head, 0, head.length, position);
     const bytes = head.subarray(0, bytesRead);
@@ -62,11 +68,12 @@ export async function checkOnnxOutline(handle: FileHandle, size: number): Promis
         }
         sawGraph = length.value > 0;
       }
+      if (field === OPSET_IMPORT_FIELD) sawOpsetImport = true;
     } else {
       next = position + tag.next + (wire === 1 ? 8 : 4);
     }
     if (next > size) return { onnx: false, reason: `truncated at byte ${position}` };
     position = next;
   }
-  return sawGraph ? { onnx: true } : notOnnx('no graph inside');
+  return sawGraph ? { onnx: true, opsetImport: sawOpsetImport } : notOnnx('no graph inside');
 }
