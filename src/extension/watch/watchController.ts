@@ -85,6 +85,8 @@ export class WatchController {
   private readonly failed = new Map<string, { key: string; reason: string }>();
   private readonly warnedCorrupt = new Set<string>();
   private queue: WatchedCheckpoint[] = [];
+  /** Taken from the queue, waiting for its engine turn or analysed (`current` only once its turn came). */
+  private taken: WatchedCheckpoint | undefined;
   private current: WatchedCheckpoint | undefined;
   private pumping: Promise<void> | undefined;
   private abort = new AbortController();
@@ -137,7 +139,8 @@ export class WatchController {
       folder: this.deps.folder,
       watching: this.watching,
       checkpoints: this.latest.map((c) => this.statusOf(c)),
-      queued: this.queue.length,
+      // A checkpoint taken from the queue still waits while another watch has the engine.
+      queued: this.queue.length + (this.taken && !this.current ? 1 : 0),
       ...(this.current ? { analysing: this.current.epoch } : {}),
       stored: this.stored,
       analysed: this.analysed,
@@ -160,7 +163,7 @@ export class WatchController {
   private needsWork(c: WatchedCheckpoint): boolean {
     if (this.points.get(c.file)?.key === c.key) return false;
     if (this.failed.get(c.file)?.key === c.key) return false;
-    return !(this.current?.file === c.file && this.current.key === c.key);
+    return !(this.taken?.file === c.file && this.taken.key === c.key);
   }
 
   private heard(list: WatchedCheckpoint[]): void {
@@ -204,6 +207,7 @@ export class WatchController {
   private async work(c: WatchedCheckpoint): Promise<void> {
     const signal = this.abort.signal;
     const label = `${checkpointLabel(c.file)} (epoch ${c.epoch})`;
+    this.taken = c;
     try {
       const outcome = await this.deps.exclusive(async () => {
         if (signal.aborted) throw new Error('stopped');
@@ -230,7 +234,10 @@ export class WatchController {
       }
     } finally {
       if (this.current === c) this.current = undefined;
-      this.publish();
+      this.taken = undefined;
+      // Stopped and resumed before this cancelled job ended: the checkpoint goes back in the queue.
+      if (signal.aborted && this.watching) this.heard(this.deps.watcher.snapshot());
+      else this.publish();
     }
   }
 
