@@ -31,7 +31,11 @@ export function watchAnalyser(deps: WatchAnalysisDeps): (checkpoint: WatchedChec
       deps.warn(`the stored analysis of ${checkpoint.file} cannot be read (${error instanceof Error ? error.message : String(error)}); analysing it again`);
       return undefined;
     });
-    return result ? { runId, result, source: 'stored' } : undefined;
+    if (!result) return undefined;
+    // The same bytes stored under another file (a checkpoint copied or renamed): the same numbers, but
+    // the trajectory must name the file watched, not the one first analysed.
+    const named = result.checkpoint.path === checkpoint.file ? result : { ...result, checkpoint: { ...result.checkpoint, path: checkpoint.file } };
+    return { runId, result: named, source: 'stored' };
   };
 
   return async (checkpoint, signal) => {

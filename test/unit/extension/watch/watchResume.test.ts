@@ -134,3 +134,17 @@ test('the watch memory forgets the remembered runs when the folder is watched wi
   memento.values.set('collapseLens.watches', [{ folder: 42 }, ...(memento.values.get('collapseLens.watches') as unknown[])]);
   assert.deepEqual(memory.all().map((w) => w.folder), ['/run'], 'a torn entry is dropped, not trusted');
 });
+
+test('a checkpoint with the same bytes as a stored one is read back under its own path, not the first file\'s', async () => {
+  await withTempDir('watch-resume', async (dir) => {
+    const first = await session(join(dir, 'store'), new MapMemento(), dir);
+    const [one] = checkpoints(dir, [1]);
+    await first.run([one]);
+    const copy = join(dir, 'epoch_9.onnx');
+    writeFileSync(copy, 'weights of epoch 1');
+    const second = await session(join(dir, 'store'), new MapMemento(), dir);
+    const watch = await second.run([one, { file: copy, epoch: 9, key: `${copy}:9`, state: 'ready' }]);
+    assert.deepEqual(second.analysed, []);
+    assert.deepEqual(watch.view().trajectory?.checkpoints, [one.file, copy]);
+  });
+});
