@@ -16,7 +16,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareResults } from '../src/core/compare/compareResult';
-import type { TrajectoryResult } from '../src/core/compare/trajectory';
+import { emptyTrajectory, type TrajectoryResult } from '../src/core/compare/trajectory';
 import type { AnalysisResult } from '../src/core/result';
 import { validateResult } from '../src/core/resultValidation';
 import type { HostToComparePanel, RunView } from '../src/protocol/webview';
@@ -25,7 +25,7 @@ import { THEME_VARIABLES, type PreviewTheme } from '../test/webview/preview/them
 
 // compare.css imports panel.css (the page links one stylesheet).
 const PANEL: PreviewPanel = { entry: 'webview/compare/main.ts', script: 'compare.js', styles: ['compare.css', 'panel.css'] };
-const SCENARIOS = ['name', 'three', 'relative', 'mismatch', 'trajectory', 'epochs', 'progress', 'failed'] as const;
+const SCENARIOS = ['name', 'three', 'relative', 'mismatch', 'trajectory', 'epochs', 'watch', 'watchEmpty', 'progress', 'failed'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 const INTERACTIONS = ['', 'hide', 'select', 'focus', 'test', 'export'] as const;
 
@@ -111,6 +111,32 @@ function messages(scenario: Scenario, dir: string): HostToComparePanel[] {
       return [{ kind: 'trajectory', trajectory: trajectory(dir) }];
     case 'epochs':
       return [{ kind: 'trajectory', trajectory: moreEpochs(trajectory(dir)) }];
+    case 'watch': {
+      // A live watch: the first update, then one more checkpoint analysed, one deleted, one corrupt, two pending.
+      const t = moreEpochs(trajectory(dir));
+      const label = (e: number) => `epoch_${String(e).padStart(3, '0')}.onnx`;
+      const first = { ...t, epochs: t.epochs.slice(0, 4), checkpoints: t.checkpoints.slice(0, 4) };
+      return [
+        { kind: 'trajectoryUpdate', trajectory: emptyTrajectory(), watch: { checkpoints: [], queued: 0, watching: true } },
+        { kind: 'trajectoryUpdate', trajectory: first, watch: { checkpoints: first.epochs.map((e) => ({ epoch: e, label: label(e), state: 'analysed' as const })), queued: 4, watching: true } },
+        {
+          kind: 'trajectoryUpdate',
+          trajectory: t,
+          watch: {
+            checkpoints: [
+              ...t.epochs.map((e) => ({ epoch: e, label: label(e), state: e === 5 ? ('deleted' as const) : ('analysed' as const) })),
+              { epoch: 300, label: label(300), state: 'corrupt', reason: 'epoch_300.onnx: the protobuf ends inside a tensor (truncated at byte 81920)' },
+              { epoch: 400, label: label(400), state: 'analysing' },
+              { epoch: 500, label: label(500), state: 'settling' },
+            ],
+            queued: 1,
+            watching: true,
+          },
+        },
+      ];
+    }
+    case 'watchEmpty':
+      return [{ kind: 'trajectoryUpdate', trajectory: emptyTrajectory(), watch: { checkpoints: [{ epoch: 1, label: 'epoch_001.onnx', state: 'settling' }], queued: 0, watching: true } }];
     case 'progress':
       return [progress];
     case 'failed':

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fake, fakeContext, FakeLog, FakePanel, FakeUri, flush, fromWebview, postedKinds, resetFake } from './fakeVscode';
 import { compareResults } from '../../src/core/compare/compareResult';
-import { buildTrajectory } from '../../src/core/compare/trajectory';
+import { buildTrajectory, emptyTrajectory } from '../../src/core/compare/trajectory';
 import type { ProgressInfo } from '../../src/protocol/engine';
 import type { CompareView, HostToComparePanel, RunView } from '../../src/protocol/webview';
 import { tinyResult } from './helpers';
@@ -115,6 +115,29 @@ test('a hidden panel is replayed the content, then the failure (or the progress)
   panel.show();
   fromWebview(panel, { kind: 'ready' });
   assert.deepEqual(postedKinds(panel), ['progress', 'compare', 'progress', 'failed', 'compare', 'failed']);
+});
+
+test('a live trajectory is updated in place without revealing the panel; the last update is what a reloaded page gets', () => {
+  const h = harness();
+  const t = (...epochs: number[]) => buildTrajectory(epochs.map((epoch) => ({ epoch, result: tinyResult() })));
+  const watch = { checkpoints: [{ epoch: 1, label: 'epoch_1.onnx', state: 'analysed' as const }], queued: 1, watching: true };
+  // No panel yet: the first update opens one.
+  const p = ComparePanel.update(context(), { kind: 'trajectoryUpdate', trajectory: emptyTrajectory(), watch }, h.deps);
+  const panel = fake.panels[0]!;
+  assert.equal(panel.title, 'Collapse Lens: trajectory (watching, 0 checkpoints)');
+  fromWebview(panel, { kind: 'ready' });
+  const reveals = panel.reveals;
+  assert.equal(ComparePanel.update(context(), { kind: 'trajectoryUpdate', trajectory: t(1, 2), watch }, h.deps), p);
+  assert.equal(panel.reveals, reveals, 'an update must not steal the focus');
+  assert.equal(panel.title, 'Collapse Lens: trajectory (watching, 2 checkpoints)');
+  ComparePanel.update(context(), { kind: 'trajectoryUpdate', trajectory: t(1, 2, 3), watch: { ...watch, watching: false } }, h.deps);
+  assert.equal(panel.title, 'Collapse Lens: trajectory (3 checkpoints)');
+  panel.hide();
+  panel.show();
+  fromWebview(panel, { kind: 'ready' });
+  const replayed = panel.webview.posted.at(-1) as HostToComparePanel;
+  assert.equal(replayed.kind, 'trajectoryUpdate');
+  assert.deepEqual(replayed.kind === 'trajectoryUpdate' ? [replayed.trajectory.epochs, replayed.watch?.watching] : null, [[1, 2, 3], false]);
 });
 
 test('"open run" reaches the deps for runs of the comparison only; malformed messages are logged', () => {

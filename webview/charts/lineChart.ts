@@ -207,9 +207,10 @@ export function renderLineChart(container: HTMLElement, spec: LineChartSpec, siz
       .attr('cx', (m) => m.px)
       .attr('cy', (m) => m.py)
       .attr('r', (m) => (m.point.key === spec.selectedKey ? 5 : 3.5))
-      .attr('fill', s.dashed ? theme.background : color)
-      .attr('stroke', color)
-      .attr('stroke-width', 1.5);
+      .attr('fill', (m) => (s.dashed || m.point.dimmed === true ? theme.background : color))
+      .attr('stroke', (m) => (m.point.dimmed === true ? theme.colors.muted : color))
+      .attr('stroke-width', 1.5)
+      .attr('class', (m) => (m.point.dimmed === true ? 'cl-dimmed' : null));
     // A marked value (a low-rank NC1) gets a dashed ring in the text colour: seen in every theme and
     // without colour, and kept in the exported image.
     root

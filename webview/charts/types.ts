@@ -35,6 +35,8 @@ export interface LinePoint {
    * over a low-rank Σ_B, which can be small while the classes overlap).
    */
   marked?: boolean;
+  /** Drawn faded and hollow: the value stays but its source is gone (a deleted checkpoint of a watch). */
+  dimmed?: boolean;
 }
 
 export interface LineSeries {
@@ -87,8 +89,11 @@ export interface HeatmapSpec {
   rowLabels: string[];
   colLabels: string[];
   values: (number | null)[][];
-  /** diverging: centred on zero over [-1, 1] (cosines); sequential: low to high (CDNV), log when asked. */
-  colorScale: { kind: 'diverging'; domain: [number, number] } | { kind: 'sequential'; domain: [number, number]; log: boolean };
+  /**
+   * diverging: centred on zero over [-1, 1] (cosines); sequential: low to high (CDNV), log when asked;
+   * `reversed`: the strong colour at the low end (a low NC1 is the collapsed end).
+   */
+  colorScale: { kind: 'diverging'; domain: [number, number] } | { kind: 'sequential'; domain: [number, number]; log: boolean; reversed?: boolean };
   /** Name of the value for the tooltip, e.g. "cos" or "CDNV". */
   valueLabel: string;
   /** Cells drawn with a strong outline, [row, col]. */
@@ -97,6 +102,21 @@ export interface HeatmapSpec {
   blankDiagonal?: boolean;
   /** Legend caption under the colour bar. */
   legendLabel: string;
+  /**
+   * A grid of any shape (rows and columns of different things, e.g. epochs x layers): cells fill the
+   * width and are as tall as fits, not square; the tooltip names the row and the column with these
+   * names. Absent: a K x K matrix of square cells.
+   */
+  grid?: {
+    rowName: string;
+    colName: string;
+    /** The full name each column label stands for (a layer's tensor name), for the tooltip. */
+    colTitles?: string[];
+    /** Rows drawn faded, with this note in their tooltip (a deleted checkpoint: kept, greyed). */
+    dimmedRows?: { row: number; note: string }[];
+    /** A caveat shown in one cell's tooltip, [row, col, note] (a low-rank NC1). */
+    cellNotes?: [number, number, string][];
+  };
 }
 
 export interface BarSpec {

@@ -15,8 +15,8 @@ import { ProgressBar } from '../analysis/views/progressBar';
 import { ResizeHub } from '../analysis/views/resizeHub';
 import { differencesCsv } from './data/differences';
 import { exportStem } from './data/exportNames';
-import { contentIdentity, EMPTY_MODEL, reduce, type CompareModel } from './data/model';
-import { prefsFrom, stateFor, stateIdentity, type ComparePrefs, type CompareWebviewState } from './data/webviewState';
+import { EMPTY_MODEL, reduce, type CompareModel } from './data/model';
+import { choicesAfter, prefsFrom, stateFor, stateIdentity, type ComparePrefs, type CompareWebviewState } from './data/webviewState';
 import { compareView } from './views/compareView';
 import type { CompareViewContext } from './views/context';
 import { failureBanner, headerView, type HeaderActions } from './views/header';
@@ -53,20 +53,9 @@ export class CompareApp {
   }
 
   handle(message: HostToComparePanel): void {
-    // A page rebuilt while hidden has no content yet, but its saved choices may be this trajectory's.
-    const wasTrajectory = this.model.content?.kind === 'trajectory' || this.prefsIdentity.startsWith('trajectory:');
+    const before = this.model.content;
     this.model = reduce(this.model, message);
-    if (message.kind === 'trajectoryUpdate' && wasTrajectory) {
-      // A live trajectory grew: the same trajectory, so every choice stays (its identity moves with it).
-      this.prefsIdentity = contentIdentity(this.model.content);
-    } else if (message.kind === 'compare' || message.kind === 'trajectory' || message.kind === 'trajectoryUpdate') {
-      const identity = contentIdentity(this.model.content);
-      if (identity !== this.prefsIdentity) {
-        // Hidden runs, the marked row and the chosen layers belong to what they were chosen on.
-        this.prefs = { ...this.prefs, hiddenRuns: [], selectedKey: null, trajectoryLayers: null };
-        this.prefsIdentity = identity;
-      }
-    }
+    ({ prefs: this.prefs, identity: this.prefsIdentity } = choicesAfter(message, before, this.model.content, this.prefs, this.prefsIdentity));
     if (message.kind === 'progress' && this.model.content !== null) {
       // Progress comes often: with a comparison on screen only the bar changes.
       this.showProgress();
@@ -131,6 +120,10 @@ export class CompareApp {
 
   private render(): void {
     const restoreFocus = rememberFocus();
+    // A live trajectory re-renders at each checkpoint: the page must stay where the user scrolled it
+    // (the charts are empty for a moment between the rebuild and their draw, which would clamp it).
+    const scroller = document.scrollingElement;
+    const scrollTop = scroller?.scrollTop ?? 0;
     this.tooltip.hide();
     this.resize.clear();
     const content = this.model.content;
@@ -148,9 +141,10 @@ export class CompareApp {
     const sections =
       content.kind === 'compare'
         ? compareView(context, content.view, { prefs: this.prefs, setPrefs, exportCsv: () => this.actions.exportCsv?.() })
-        : trajectoryView(context, content.trajectory, { prefs: this.prefs, setPrefs });
+        : trajectoryView(context, content.trajectory, { prefs: this.prefs, setPrefs }, content.watch);
     this.content.append(...sections);
     this.resize.drawPending();
+    if (scroller && scroller.scrollTop !== scrollTop) scroller.scrollTop = scrollTop;
     restoreFocus();
   }
 }

@@ -6,7 +6,7 @@
 import type { TrajectoryResult } from '../../../src/core/compare/trajectory';
 import { isTrajectoryResult } from '../../../src/core/compare/trajectoryShape';
 import type { SplitName } from '../../../src/core/result';
-import type { ComparePanelState } from '../../../src/protocol/webview';
+import type { ComparePanelState, HostToComparePanel } from '../../../src/protocol/webview';
 import { NC2_METRICS, type Nc2Metric } from '../../analysis/data/overview';
 import { contentIdentity, type CompareContent } from './model';
 
@@ -86,4 +86,25 @@ export function stateIdentity(state: CompareWebviewState | undefined): string {
   if (state?.trajectory) return contentIdentity({ kind: 'trajectory', trajectory: state.trajectory });
   if (state?.runIds) return `compare:${state.runIds.join('\u0000')}`;
   return '';
+}
+
+/**
+ * The user's choices after `message` changed what is shown from `before` to `after`, and the identity they
+ * now belong to. Hidden runs, the marked row and the chosen layers belong to what they were chosen on, so
+ * new content drops them; a live trajectory's update is the same trajectory grown by a checkpoint, so
+ * every choice stays (also in a page rebuilt while hidden, whose saved choices were a trajectory's).
+ */
+export function choicesAfter(
+  message: HostToComparePanel,
+  before: CompareContent | null,
+  after: CompareContent | null,
+  prefs: ComparePrefs,
+  identity: string,
+): { prefs: ComparePrefs; identity: string } {
+  if (message.kind === 'progress' || message.kind === 'failed') return { prefs, identity };
+  const next = contentIdentity(after);
+  const sameTrajectory = before?.kind === 'trajectory' || (before === null && identity.startsWith('trajectory:'));
+  if (message.kind === 'trajectoryUpdate' && sameTrajectory) return { prefs, identity: next };
+  if (next === identity) return { prefs, identity };
+  return { prefs: { ...prefs, hiddenRuns: [], selectedKey: null, trajectoryLayers: null }, identity: next };
 }

@@ -25,7 +25,9 @@ function describe(content: CompareContent | null): { title: string; chip: string
   const t = content.trajectory;
   const span = t.epochs.length > 0 ? ` (epoch ${t.epochs[0]} → ${t.epochs[t.epochs.length - 1]})` : '';
   const first = t.checkpoints[0] ?? '';
-  return { title: `Training trajectory · ${t.epochs.length} checkpoint${t.epochs.length === 1 ? '' : 's'}${span}`, chip: null, subtitle: first.replace(/[\\/][^\\/]*$/, '') || null };
+  // A watched trajectory says whether it is still live: a stopped watch no longer grows.
+  const chip = content.watch ? (content.watch.watching ? 'Live: watching the folder' : 'Watch stopped') : null;
+  return { title: `Training trajectory · ${t.epochs.length} checkpoint${t.epochs.length === 1 ? '' : 's'}${span}`, chip, subtitle: first.replace(/[\\/][^\\/]*$/, '') || null };
 }
 
 export function headerView(content: CompareContent | null, actions: HeaderActions): HTMLElement {
