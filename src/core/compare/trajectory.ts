@@ -3,6 +3,7 @@ import { COMPARED_METRICS, type ComparedMetric } from './align';
 import { datasetDifferences } from './datasetMatch';
 import { summarizeRun, type RunSummary } from './summary';
 import { nc1RankDeficient } from '../lowRankNc1';
+import type { TrajectoryWatch } from '../watch/types';
 
 export const TRAJECTORY_SCHEMA = 'collapse-lens/trajectory@1' as const;
 
@@ -36,6 +37,12 @@ export interface TrajectoryResult {
   };
   summaries: RunSummary[];
   warnings: string[];
+  /**
+   * Written by `collapse-lens watch` (absent from `trajectory`'s output): the watched folder, the analysis
+   * settings, and every checkpoint's key and state (analysed, deleted, corrupt with its reason), with
+   * where its analysis result is kept. What a resume reads to skip what is already analysed.
+   */
+  watch?: TrajectoryWatch;
 }
 
 /**

@@ -49,3 +49,35 @@ export interface CheckpointWatcherLike {
   start(): void;
   stop(): void;
 }
+
+/** Where a checkpoint of a watched folder ended up, as recorded in the trajectory JSON (what a resume reads). */
+export type WatchRecordState = 'analysed' | 'deleted' | 'corrupt';
+
+export interface WatchRecord {
+  /** The checkpoint's path, as WatchedCheckpoint.file. */
+  file: string;
+  epoch: number;
+  /** WatchedCheckpoint.key of the bytes analysed (or found corrupt): a resume skips a checkpoint whose key is unchanged. */
+  key: string;
+  /** `deleted`: gone from the folder; its analysis (if it had one) is kept in the trajectory. */
+  state: WatchRecordState;
+  /** Why it is corrupt: the file and what is wrong (unparsable, a shard missing or short, an analysis that failed on it). */
+  reason?: string;
+  /** Its analysis result JSON (collapse-lens/result@1), relative to the trajectory JSON's folder; absent when never analysed. */
+  result?: string;
+  /** When it was analysed (ISO 8601): unchanged by a resume that reuses the analysis. */
+  analysedAt?: string;
+}
+
+/** The `watch` block of a trajectory written by `collapse-lens watch` (or the extension's watch). */
+export interface TrajectoryWatch {
+  /** The watched folder, absolute. */
+  folder: string;
+  /**
+   * The settings every checkpoint was analysed with (datasets, layers, reduction, samples per class, seed,
+   * epsilon, preprocessing, strict): a resume with other settings is refused rather than mixing them.
+   */
+  settings: Record<string, unknown>;
+  /** Every checkpoint seen, in epoch order: analysed, deleted (kept) and corrupt (with the reason). */
+  checkpoints: WatchRecord[];
+}

@@ -5,6 +5,7 @@ import { metricsCommand } from './commands/metrics';
 import { compareCommand } from './commands/compare';
 import { trajectoryCommand } from './commands/trajectory';
 import { classifierCommand } from './commands/classifier';
+import { watchCommand } from './commands/watch';
 import { TOOL_VERSION } from '../version';
 import { closeNames } from '../../core/closeNames';
 
@@ -15,7 +16,7 @@ export interface CliCommand {
   run(argv: string[]): Promise<number>;
 }
 
-const COMMANDS: CliCommand[] = [analyzeCommand, layersCommand, metricsCommand, compareCommand, trajectoryCommand, classifierCommand];
+const COMMANDS: CliCommand[] = [analyzeCommand, layersCommand, metricsCommand, compareCommand, trajectoryCommand, watchCommand, classifierCommand];
 
 function topHelp(): string {
   return [

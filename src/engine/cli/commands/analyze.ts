@@ -99,8 +99,12 @@ function layerSelection(flags: Parsed['flags']): LayerSelection {
   return listItems(flags, 'layers') ?? 'auto';
 }
 
-export function buildAnalyzeRequest(argv: string[]): { request: AnalyzeRequest; quiet: boolean; table: boolean } {
-  const { positionals, flags } = parse(argv, FLAGS);
+/**
+ * The analysis request the command line asks for. `extra`: flags of a command built on analyze (watch's
+ * --poll-ms...), accepted here and handed back in `flags` for that command to read.
+ */
+export function buildAnalyzeRequest(argv: string[], extra: FlagSpec = {}): { request: AnalyzeRequest; quiet: boolean; table: boolean; flags: Parsed['flags'] } {
+  const { positionals, flags } = parse(argv, { ...FLAGS, ...extra });
   if (positionals.length !== 1) throw new UsageError(`analyze takes one checkpoint, got ${positionals.length === 0 ? 'none' : positionals.join(' ')} (see collapse-lens analyze --help)`);
   const train = stringFlag(flags, 'train');
   if (!train) throw new UsageError('analyze needs --train <dataset> (see collapse-lens analyze --help)');
@@ -141,7 +145,7 @@ export function buildAnalyzeRequest(argv: string[]): { request: AnalyzeRequest; 
   if (test) request.test = datasetSpec(test, stringFlag(flags, 'test-labels'), flags, 'test');
   const out = stringFlag(flags, 'out');
   if (out) request.out = out;
-  return { request, quiet: flags.quiet === true, table: flags.table === true };
+  return { request, quiet: flags.quiet === true, table: flags.table === true, flags };
 }
 
 export const analyzeCommand: CliCommand = {

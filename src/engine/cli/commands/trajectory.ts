@@ -7,6 +7,8 @@ import { analyzeCheckpoint } from '../../analyze/pipeline';
 import { buildAnalyzeRequest } from './analyze';
 import { buildTrajectory, listEpochCheckpoints, type TrajectoryResult } from '../../../core/compare';
 import type { AnalysisResult } from '../../../core/result';
+import type { AnalyzeRequest } from '../../../protocol/engine';
+import type { FlagSpec } from '../args';
 
 const USAGE = `Usage: collapse-lens trajectory <folder> --train <dataset> [--test <dataset>] [analyze options] [--out trajectory.json]
 
@@ -15,24 +17,43 @@ epoch_010.onnx, ckpt-e30.onnx, ...; TF.js checkpoints as <name>/model.json) on t
 writes each metric against epoch for every layer (Papyan et al.'s figures, per depth).
 Takes every option of collapse-lens analyze.`;
 
+/**
+ * The command line of a command over a folder of epoch checkpoints (trajectory, watch): the folder first,
+ * then analyze's flags (and the command's own, `extra`). The flags are checked before the folder is read,
+ * so a typo fails at once, not after the first epoch. `requestFor` builds one checkpoint's request.
+ */
+export function parseFolderCommand(command: string, argv: string[], extra: FlagSpec = {}) {
+  const [folder, ...rest] = argv;
+  if (folder === undefined || folder.startsWith('-')) throw new UsageError(`${command} needs the folder of checkpoints first (see collapse-lens ${command} --help)`);
+  const base = buildAnalyzeRequest([folder, ...rest], extra);
+  return {
+    folder,
+    /** The request as given on the command line (its checkpoint is the folder): the settings every epoch shares. */
+    request: base.request,
+    out: base.request.out,
+    quiet: base.quiet,
+    flags: base.flags,
+    /** One checkpoint's request; without `out` (that is the trajectory's, not each analysis's). */
+    requestFor(file: string): AnalyzeRequest {
+      const { request } = buildAnalyzeRequest([file, ...rest], extra);
+      delete request.out;
+      return request;
+    },
+  };
+}
+
 export const trajectoryCommand: CliCommand = {
   name: 'trajectory',
   summary: 'analyse a folder of epoch checkpoints and write each metric against epoch',
   usage: USAGE,
   async run(argv) {
-    // The folder comes first, as in the usage line; the rest are analyze's own flags.
-    const [folder, ...rest] = argv;
-    if (folder === undefined || folder.startsWith('-')) throw new UsageError('trajectory needs the folder of checkpoints first (see collapse-lens trajectory --help)');
-    // The flags are checked before the folder is read, and every request is built before the first
-    // analysis, so a typo or an --out that cannot be written fails at once, not after the first epoch.
-    buildAnalyzeRequest([folder, ...rest]);
+    const { folder, out, quiet, requestFor } = parseFolderCommand('trajectory', argv);
+    // Every request is built before the first analysis, and --out checked: no failure after the first epoch.
     const checkpoints = await listEpochCheckpoints(folder);
-    const requests = checkpoints.map((c) => ({ epoch: c.epoch, ...buildAnalyzeRequest([c.file, ...rest]) }));
-    const { out } = requests[0].request;
+    const requests = checkpoints.map((c) => ({ epoch: c.epoch, request: requestFor(c.file) }));
     if (out) await checkOutputTarget(out);
     const runs: { epoch: number; result: AnalysisResult }[] = [];
-    for (const [i, { epoch, request, quiet }] of requests.entries()) {
-      delete request.out;
+    for (const [i, { epoch, request }] of requests.entries()) {
       if (!quiet) process.stderr.write(`epoch ${epoch} (${i + 1}/${requests.length}): ${request.checkpoint}\n`);
       runs.push({ epoch, result: await analyzeCheckpoint(request, { onProgress: throttleProgress(stderrProgress(quiet)) }) });
     }
