@@ -45,6 +45,7 @@ test('a missing file reads "<path>: no such file or directory" and exits 1, whic
       [['metrics', FEATURES, '--test', gone('test.npz'), '--quiet'], 'metrics', gone('test.npz')],
       [['compare', result, gone('other.json')], 'compare', gone('other.json')],
       [['trajectory', gone('run'), '--train', FASHION_SLICE, '--quiet'], 'trajectory', gone('run')],
+      [['watch', gone('run'), '--train', FASHION_SLICE, '--quiet', '--exit-when-idle', '--out', gone('t.json')], 'watch', gone('run')],
     ];
     for (const [args, command, path] of cases) {
       const r = await cli(...args);
@@ -64,6 +65,7 @@ test('an unknown option is one line naming it, with the closest known option, an
     [['compare', 'a.json', 'b.json', '--lables', 'x,y'], 'collapse-lens compare: unknown option --lables (did you mean --labels?)'],
     // Before the folder is read: a typo is reported even when the folder is also wrong.
     [['trajectory', '/no/such/run', '--train', FASHION_SLICE, '--batch-sise', '8'], 'collapse-lens trajectory: unknown option --batch-sise (did you mean --batch-size?)'],
+    [['watch', '/no/such/run', '--train', FASHION_SLICE, '--pol-ms', '8'], 'collapse-lens watch: unknown option --pol-ms (did you mean --poll-ms?)'],
   ];
   for (const [args, line] of cases) {
     const r = await cli(...args);

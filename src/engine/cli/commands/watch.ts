@@ -120,6 +120,7 @@ export const watchCommand: CliCommand = {
             const message = messageOf(err);
             if (!failedOnCheckpoint(message, next)) throw err;
             store.records.set(next.file, { file: next.file, epoch: next.epoch, key: next.key, state: 'corrupt', reason: `analysis failed: ${message}` });
+            store.results.delete(next.file);
             process.stderr.write(`warning: corrupt checkpoint skipped: ${next.file}: analysis failed: ${message}\n`);
           }
           if (stopping) return 130;
@@ -163,7 +164,8 @@ function reconcile(store: WatchStore, snapshot: WatchedCheckpoint[]): boolean {
   const present = new Set(snapshot.filter((c) => c.state !== 'deleted').map((c) => c.file));
   for (const r of store.records.values()) {
     if (!present.has(r.file) && r.state !== 'deleted') {
-      store.records.set(r.file, { ...r, state: 'deleted' });
+      const { reason: _corruptBecause, ...kept } = r;
+      store.records.set(r.file, { ...kept, state: 'deleted' });
       changed = true;
     }
   }
@@ -174,6 +176,8 @@ function reconcile(store: WatchStore, snapshot: WatchedCheckpoint[]): boolean {
       changed = true;
     } else if (c.state === 'corrupt' && !(r?.state === 'corrupt' && r.key === c.key)) {
       store.records.set(c.file, { file: c.file, epoch: c.epoch, key: c.key, state: 'corrupt', reason: c.reason });
+      // The analysis of the bytes it held before is not of these bytes: it leaves the trajectory.
+      store.results.delete(c.file);
       process.stderr.write(`warning: corrupt checkpoint skipped: ${c.reason ?? c.file}\n`);
       changed = true;
     } else if (c.state === 'ready' && r?.key === c.key && r.state === 'deleted' && store.results.has(c.file)) {
