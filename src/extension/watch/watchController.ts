@@ -178,6 +178,8 @@ export class WatchController {
     });
     for (const c of list) {
       if (c.state === 'ready' && this.needsWork(c) && !this.queue.some((q) => q.file === c.file)) this.queue.push(c);
+      // A checkpoint rewritten into a corrupt one: its earlier point is not of the bytes there now (as the CLI).
+      if (c.state === 'corrupt' && this.points.has(c.file) && this.points.get(c.file)?.key !== c.key) this.points.delete(c.file);
       if (c.state === 'corrupt' && !this.warnedCorrupt.has(c.key)) {
         this.warnedCorrupt.add(c.key);
         this.deps.log.warn(`watch ${this.deps.folder}: ${checkpointLabel(c.file)} (epoch ${c.epoch}) is corrupt and skipped: ${c.reason ?? 'it does not parse'}`);
@@ -230,6 +232,8 @@ export class WatchController {
         // One checkpoint the engine cannot analyse must not stop the watch: flagged, and the next one goes.
         const reason = messageOf(error);
         this.failed.set(c.file, { key: c.key, reason });
+        // An older analysis of this file is not of the bytes the engine just failed on.
+        if (this.points.get(c.file)?.key !== c.key) this.points.delete(c.file);
         this.deps.log.warn(`watch ${this.deps.folder}: the analysis of ${label} failed: ${reason}; the watch goes on`);
       }
     } finally {

@@ -190,3 +190,18 @@ test('resumed before the cancelled analysis ended: its checkpoint is queued agai
   await watch.idle();
   assert.deepEqual(watch.view().trajectory?.epochs, [1]);
 });
+
+test('a checkpoint rewritten into a corrupt one loses its earlier point (not of the bytes there now), as in the CLI', async () => {
+  const { watch, watcher, engine } = controller();
+  watch.start();
+  watcher.set([checkpoint(1), checkpoint(2)]);
+  await settle();
+  engine.jobs[0].finish();
+  await settle();
+  engine.jobs[1].finish();
+  await watch.idle();
+  watcher.set([checkpoint(1, 'corrupt', 'k1-torn', '/run/epoch_1.onnx: truncated'), checkpoint(2)]);
+  await settle();
+  assert.deepEqual(watch.view().trajectory?.epochs, [2]);
+  assert.equal(stateOf(watch.view(), 1), 'corrupt');
+});
