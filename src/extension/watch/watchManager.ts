@@ -87,6 +87,11 @@ export class WatchManager implements vscode.Disposable {
     this.run(remembered, true);
   }
 
+  /** Resolves once no watch has anything queued or under analysis. */
+  async idle(): Promise<void> {
+    await Promise.all([...this.controllers.values()].map((c) => c.idle()));
+  }
+
   /** Brings the trajectory panel of a watch (the one shown last, else the first) to the front. */
   reveal(folder = this.shown ?? [...this.views.keys()][0]): void {
     const view = folder ? this.views.get(folder) : undefined;

@@ -6,6 +6,7 @@ import type { CheckpointState, CheckpointWatcherLike, WatchedCheckpoint } from '
 import type { AnalysisResult } from '../../../../src/core/result';
 import { WatchController, type WatchControllerDeps, type WatchOutcome } from '../../../../src/extension/watch/watchController';
 import { syntheticResult } from '../../helpers/syntheticResult';
+import type { MementoLike } from '../../../../src/extension/watch/watchMemory';
 
 export class FakeWatcher implements CheckpointWatcherLike {
   private list: WatchedCheckpoint[] = [];
@@ -118,4 +119,16 @@ export function controller(overrides: Partial<WatchControllerDeps> = {}) {
     ...overrides,
   };
   return { watch: new WatchController(deps), watcher, engine, lines, remembered };
+}
+
+/** workspaceState as VS Code keeps it: values copied through JSON, so a test sees what a reload would. */
+export class MapMemento implements MementoLike {
+  readonly values = new Map<string, unknown>();
+  get<T>(key: string, defaultValue: T): T {
+    return this.values.has(key) ? (this.values.get(key) as T) : defaultValue;
+  }
+  update(key: string, value: unknown): Promise<void> {
+    this.values.set(key, JSON.parse(JSON.stringify(value)));
+    return Promise.resolve();
+  }
 }

@@ -11,23 +11,12 @@ import { join } from 'node:path';
 import { withTempDir } from '../../dataset/helpers/writers';
 import { RunStore } from '../../../../src/extension/store/runStore';
 import { watchAnalyser } from '../../../../src/extension/watch/watchAnalysis';
-import { WatchMemory, type MementoLike } from '../../../../src/extension/watch/watchMemory';
+import { WatchMemory } from '../../../../src/extension/watch/watchMemory';
 import type { AnalysisChoices } from '../../../../src/extension/commands/choices';
 import type { CollapseLensSettings } from '../../../../src/extension/settings';
 import type { WatchedCheckpoint } from '../../../../src/core/watch/types';
 import type { AnalyzeRequest } from '../../../../src/protocol/engine';
-import { controller, resultFor } from './fakeWatch';
-
-class MapMemento implements MementoLike {
-  readonly values = new Map<string, unknown>();
-  get<T>(key: string, defaultValue: T): T {
-    return this.values.has(key) ? (this.values.get(key) as T) : defaultValue;
-  }
-  update(key: string, value: unknown): Promise<void> {
-    this.values.set(key, JSON.parse(JSON.stringify(value)));
-    return Promise.resolve();
-  }
-}
+import { controller, MapMemento, resultFor } from './fakeWatch';
 
 const choices: AnalysisChoices = { train: { path: '/data/fashion', split: 'train' }, test: null, perClass: 100, layers: 'auto' };
 const settings = (epsilon = 0.01): CollapseLensSettings => ({ provider: 'cpu', batchSize: 64, samplesPerClass: 200, threads: 0, epsilon, preprocessing: {} });
