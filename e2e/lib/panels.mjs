@@ -101,6 +101,11 @@ export async function hoverChartPoint(frame, card, index) {
   // Neighbouring series may draw their hover targets over this one; the mouse is moved to its centre
   // either way, and whichever target is on top there belongs to the same layer (same x).
   await target.hover({ force: true, timeout: UI_TIMEOUT_MS });
+  return readTooltip(frame);
+}
+
+/** The tooltip the pointer shows now: { title, rows: { [label]: value } }. */
+export async function readTooltip(frame) {
   const tooltip = frame.locator('#cl-tooltip.visible');
   await tooltip.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
   return tooltip.evaluate((element) => {

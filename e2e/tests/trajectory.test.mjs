@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { cliEntry, trajectoryWithCli } from '../lib/cli.mjs';
 import { assertShown } from '../lib/displayedNumber.mjs';
-import { chartCard, chartLegend, chartSeriesPoints, hoverChartPoint } from '../lib/panels.mjs';
+import { chartCard, chartLegend, chartSeriesPoints, hoverChartPoint, readTooltip, scrollIntoPanelView } from '../lib/panels.mjs';
 import { fixtureFiles } from '../lib/paths.mjs';
 import { LIGHT_THEME, openSession } from '../lib/session.mjs';
 import { ANALYSIS_TIMEOUT_MS, UI_TIMEOUT_MS } from '../lib/timeouts.mjs';
@@ -17,6 +17,8 @@ const EPOCHS = { 'epoch_002.onnx': 'mlp_early.onnx', 'epoch_300.onnx': 'mlp.onnx
 const PER_CLASS = 100;
 const DATASET_NAME = 'Fashion-MNIST demo slice';
 const NC1_CHART = 'NC1 against epoch (train)';
+const NC1_HEATMAP = 'NC1 by epoch and depth (train)';
+const NCC_HEATMAP = 'NCC accuracy by epoch and depth (train)';
 
 let session;
 let expected;
@@ -88,4 +90,33 @@ test("hovering the last epoch shows every shown layer's NC1 as the CLI computed 
     assertShown(shown, value, `${layer} at epoch ${expected.epochs[epochIndex]}`);
   }
   await session.workbench.screenshot('trajectory-tooltip');
+});
+
+test('the epoch x depth heatmaps: a cell per epoch and layer, each the CLI value; the effective depth per epoch is drawn', async () => {
+  const nc1 = chartCard(frame, NC1_HEATMAP);
+  await scrollIntoPanelView(frame, nc1);
+  for (const title of [NC1_HEATMAP, NCC_HEATMAP]) {
+    const cells = chartCard(frame, title).locator('rect.cl-heatmap-cell');
+    assert.equal(await cells.count(), expected.epochs.length * expected.layers.length, `${title}: one cell per epoch and layer`);
+  }
+  // The last epoch's deepest layer: where collapse shows first.
+  const row = expected.epochs.length - 1;
+  const col = expected.layers.length - 1;
+  for (const [title, metric, label] of [[NC1_HEATMAP, 'nc1', 'train NC1'], [NCC_HEATMAP, 'nccAccuracy', 'train NCC accuracy']]) {
+    await chartCard(frame, title).locator(`rect.cl-heatmap-cell[data-row="${row}"][data-col="${col}"]`).hover({ force: true, timeout: UI_TIMEOUT_MS });
+    const tooltip = await readTooltip(frame);
+    assert.equal(tooltip.rows.Epoch, `epoch ${expected.epochs[row]}`, `${title}: tooltip ${JSON.stringify(tooltip)}`);
+    assert.equal(tooltip.rows['Layer (input → output)'], expected.layers[col]);
+    assertShown(tooltip.rows[label], expected.series[expected.layers[col]][metric].train[row], `${title} at epoch ${expected.epochs[row]}, ${expected.layers[col]}`);
+  }
+  // With the last cell's tooltip up: the picture shows what a hover reads.
+  await session.workbench.screenshot('trajectory-heatmaps');
+  await session.workbench.page.mouse.move(5, 5);
+  const depth = chartCard(frame, 'Effective depth against epoch');
+  await depth.locator('svg').first().waitFor({ state: 'attached', timeout: UI_TIMEOUT_MS });
+  // One point per epoch where some layer reaches the NCC threshold: the epochs whose own analysis (same
+  // default ε) found an effective depth.
+  const points = await chartSeriesPoints(depth);
+  const reached = expected.summaries.filter((s) => s.effectiveDepth !== null).length;
+  assert.deepEqual([points.length, points[0].length], [1, reached], 'effective depth: one point per epoch where it is reached');
 });

@@ -140,6 +140,21 @@ test('a live trajectory is updated in place without revealing the panel; the las
   assert.deepEqual(replayed.kind === 'trajectoryUpdate' ? [replayed.trajectory.epochs, replayed.watch?.watching] : null, [[1, 2, 3], false]);
 });
 
+test("a watch's update does not replace a comparison the panel shows", () => {
+  const h = harness();
+  const p = ComparePanel.show(context(), compare(run('r1', 'a'), run('r2', 'b')), h.deps);
+  const panel = fake.panels[0]!;
+  fromWebview(panel, { kind: 'ready' });
+  const update: HostToComparePanel = { kind: 'trajectoryUpdate', trajectory: buildTrajectory([{ epoch: 1, result: tinyResult() }]) };
+  assert.equal(ComparePanel.update(context(), update, h.deps), undefined);
+  assert.deepEqual(postedKinds(panel), ['compare']);
+  assert.equal(panel.title, 'Collapse Lens: a vs b');
+  // Shown on purpose (showTrajectory), the live trajectory takes the panel and later updates land.
+  p.send({ kind: 'trajectory', trajectory: buildTrajectory([{ epoch: 1, result: tinyResult() }]) });
+  assert.equal(ComparePanel.update(context(), update, h.deps), p);
+  assert.deepEqual(postedKinds(panel), ['compare', 'trajectory', 'trajectoryUpdate']);
+});
+
 test('"open run" reaches the deps for runs of the comparison only; malformed messages are logged', () => {
   const h = harness();
   ComparePanel.show(context(), compare(run('r1', 'a'), run('r2', 'b')), h.deps);

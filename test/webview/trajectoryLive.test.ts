@@ -102,6 +102,8 @@ test('NCC accuracy heatmap: linear from 0 to 1, not reversed; a missing value st
   assert.deepEqual(spec.values, [ACCURACY[1], ACCURACY[10], ACCURACY[100]]);
   assert.deepEqual(spec.colorScale, { kind: 'sequential', domain: [0, 1], log: false });
   assert.equal(spec.id, 'ncc-heatmap-epochs');
+  assert.equal(spec.grid?.percent, true, 'an accuracy reads as a percentage, as in the line chart');
+  assert.equal(epochDepthHeatmap(trajectory, 'nc1', 'train').grid?.percent, undefined);
   const holed = structuredClone(trajectory);
   holed.series.l1!.nccAccuracy.train[1] = null;
   holed.series.l2!.nccAccuracy.train[0] = Number.NaN;

@@ -6,7 +6,7 @@
  */
 import * as d3 from 'd3';
 import type { Theme } from '../common/theme';
-import { formatExact, formatShort } from '../common/format';
+import { formatExact, formatPercentExact, formatShort } from '../common/format';
 import { cellLabeler } from './cellLabel';
 import { createSvg, enableKeyboard, gridNeighbour, isLight, styleAxis, textWidth, type ChartInteraction, type FocusableMark, type Group } from './chartKit';
 import type { ChartSize, HeatmapSpec, TooltipContent, TooltipRow } from './types';
@@ -110,9 +110,12 @@ export function renderHeatmap(container: HTMLElement, spec: HeatmapSpec, size: C
         .attr('height', cellH)
         .attr('fill', fill)
         .attr('stroke', theme.background)
-        .attr('stroke-width', Math.min(cellW, cellH) >= 8 ? 1 : 0);
+        .attr('stroke-width', Math.min(cellW, cellH) >= 8 ? 1 : 0)
+        .attr('class', rowNote !== undefined ? 'cl-heatmap-cell cl-dimmed' : 'cl-heatmap-cell')
+        .attr('data-row', r)
+        .attr('data-col', c);
       // A faded row (a deleted checkpoint) keeps its values but reads as "no longer there".
-      if (rowNote !== undefined) rect.attr('fill-opacity', 0.3).attr('class', 'cl-dimmed');
+      if (rowNote !== undefined) rect.attr('fill-opacity', 0.3);
       if (blank || value === null) {
         // Diagonal or undefined pair: a faint cross, distinct from a small value.
         const [cx, cy, d] = [x + cellW / 2, y + cellH / 2, Math.min(cellW, cellH) * 0.2];
@@ -241,7 +244,7 @@ function gridTooltip(spec: HeatmapSpec, grid: NonNullable<HeatmapSpec['grid']>, 
   const rows: TooltipRow[] = [
     { label: grid.rowName, value: spec.rowLabels[r] ?? '' },
     { label: grid.colName, value: grid.colTitles?.[c] ?? spec.colLabels[c] ?? '' },
-    { label: spec.valueLabel, value: value === null ? 'n/a (not computed)' : formatExact(value) },
+    { label: spec.valueLabel, value: value === null ? 'n/a (not computed)' : grid.percent === true ? formatPercentExact(value) : formatExact(value) },
   ];
   for (const note of notes) if (note !== undefined) rows.push({ label: 'Note', value: note });
   return { title: `${spec.rowLabels[r]} · ${spec.colLabels[c]}`, rows };

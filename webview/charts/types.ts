@@ -114,6 +114,8 @@ export interface HeatmapSpec {
     colTitles?: string[];
     /** Rows drawn faded, with this note in their tooltip (a deleted checkpoint: kept, greyed). */
     dimmedRows?: { row: number; note: string }[];
+    /** Values are fractions shown as percentages in the tooltip (an accuracy), as the line charts show them. */
+    percent?: boolean;
     /** A caveat shown in one cell's tooltip, [row, col, note] (a low-rank NC1). */
     cellNotes?: [number, number, string][];
   };

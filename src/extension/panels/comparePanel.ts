@@ -74,11 +74,14 @@ export class ComparePanel implements vscode.Disposable {
 
   /**
    * A live trajectory grew: shown in place without revealing the panel (a watch must not steal the
-   * editor's focus at every checkpoint); opens the panel when none is open.
+   * editor's focus at every checkpoint); opens the panel when none is open. A panel showing a comparison
+   * the user asked for is left alone (undefined): a watch's next checkpoint must not wipe it; the watch
+   * is shown again by showTrajectory when the user asks for it.
    */
-  static update(context: vscode.ExtensionContext, message: Extract<HostToComparePanel, { kind: 'trajectoryUpdate' }>, deps: ComparePanelDeps): ComparePanel {
+  static update(context: vscode.ExtensionContext, message: Extract<HostToComparePanel, { kind: 'trajectoryUpdate' }>, deps: ComparePanelDeps): ComparePanel | undefined {
     const panel = ComparePanel.current;
     if (!panel) return ComparePanel.show(context, message, deps);
+    if (panel.snapshot.content?.kind === 'compare') return undefined;
     panel.deps = deps;
     panel.send(message);
     return panel;

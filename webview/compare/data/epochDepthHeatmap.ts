@@ -9,10 +9,9 @@ import { layerNamer } from '../../../src/core/layerNames';
 import type { SplitName } from '../../../src/core/result';
 import type { HeatmapSpec } from '../../charts/types';
 import { textWidth } from '../../charts/textWidth';
+import { finite } from './trajectory';
 
 export type HeatmapMetric = 'nc1' | 'nccAccuracy';
-
-const finite = (v: number | null | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 /** The row label of an epoch; a deleted checkpoint says so (its row is greyed, its values kept). */
 export function epochRowLabel(epoch: number, deleted: boolean): string {
@@ -63,6 +62,7 @@ export function epochDepthHeatmap(trajectory: TrajectoryResult, metric: HeatmapM
       rowName: 'Epoch',
       colName: 'Layer (input → output)',
       colTitles: [...trajectory.layers],
+      ...(metric === 'nccAccuracy' ? { percent: true } : {}),
       ...(dimmedRows.length > 0 ? { dimmedRows } : {}),
       ...(cellNotes.length > 0 ? { cellNotes } : {}),
     },

@@ -116,7 +116,8 @@ export interface TrajectoryChartOptions {
   nc2Metric: Nc2Metric;
 }
 
-const finite = (v: number | null | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+/** A plottable value: a finite number, else null (a gap). */
+export const finite = (v: number | null | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 /** One series per chosen layer (coloured by its place among all layers, so a choice never recolours), one point per epoch. */
 export function trajectorySeries(trajectory: TrajectoryResult, metric: ComparedMetric, split: SplitName, layers: readonly string[]): LineSeries[] {
