@@ -11,6 +11,9 @@ import type { Services } from './services';
 import type { RunEntry } from './store/runStore';
 import { batchedClassifierSource } from './classifierBatch';
 import { checkpointFromEditor } from './commands/analyze';
+import { WatchManager } from './watch/watchManager';
+import { folderWatcher } from './watch/folderWatcher';
+import { resumeWatchingCommand, stopWatchingCommand, watchTrainingFolderCommand } from './commands/watch';
 
 let engine: EngineClient | undefined;
 
@@ -74,6 +77,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     void vscode.window.setStatusBarMessage(`Copied ${node.layer.name}`, 2000);
   });
   registerCommand('collapseLens.showLog', () => log.channel.show(true));
+
+  const watches = new WatchManager(services, hub, folderWatcher);
+  context.subscriptions.push(watches);
+  registerCommand('collapseLens.watchTrainingFolder', (folder?: vscode.Uri) => watchTrainingFolderCommand(services, watches, folder));
+  registerCommand('collapseLens.stopWatching', () => stopWatchingCommand(watches));
+  registerCommand('collapseLens.resumeWatching', () => resumeWatchingCommand(watches));
+  registerCommand('collapseLens.showWatchedTrajectory', () => watches.reveal());
+  // The watches active when the window closed go on (activation event onStartupFinished), reading back what is stored.
+  watches.resumeRemembered();
 }
 
 export function deactivate(): void {

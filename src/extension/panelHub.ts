@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { basename } from 'node:path';
+import { basename, relative, isAbsolute } from 'node:path';
 import { isMissingResultFile, readResultFile } from '../core/readResultFile';
 import { resultFilePath } from './panels/compareMessages';
 import type { RunView, CompareView, TrajectoryWatchStatus } from '../protocol/webview';
@@ -11,6 +11,11 @@ import { AnalysisPanel, registerAnalysisPanelSerializer, type AnalysisPanelDeps 
 import { ComparePanel, registerComparePanelSerializer, type ComparePanelDeps } from './panels/comparePanel';
 import type { LayersViewProvider } from './views/layersView';
 import { messageOf } from '../core/messageOf';
+
+const isInside = (folder: string, file: string) => {
+  const rel = relative(folder, file);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+};
 
 /**
  * Routes runs to their panels: opens stored runs, streams an analysis' progress and partial results
@@ -108,5 +113,20 @@ export class PanelHub implements vscode.Disposable {
   dispose(): void {
     for (const p of AnalysisPanel.all()) p.dispose();
     ComparePanel.disposeAll();
+  }
+
+  /**
+   * A watched folder's trajectory: revealed (the panel opened if closed) when `reveal`; otherwise updated
+   * only where the panel is open on this folder's trajectory (or an empty one), so a watch neither
+   * replaces a comparison the user opened since nor reopens a panel the user closed.
+   */
+  showWatch(folder: string, trajectory: TrajectoryResult, watch: TrajectoryWatchStatus, reveal: boolean): void {
+    const message = { kind: 'trajectoryUpdate', trajectory, watch } as const;
+    if (reveal) {
+      ComparePanel.show(this.context, message, this.compareDeps);
+      return;
+    }
+    const shown = ComparePanel.get()?.shownTrajectoryCheckpoints;
+    if (shown && shown.every((file) => isInside(folder, file))) ComparePanel.update(this.context, message, this.compareDeps);
   }
 }

@@ -99,8 +99,34 @@ export class FakePanel {
   }
 }
 
+/** A status bar item: a test reads its text, tooltip, command and whether it shows. */
+export class FakeStatusBarItem {
+  text = '';
+  tooltip: unknown;
+  command: unknown;
+  name?: string;
+  accessibilityInformation?: { label: string };
+  visible = false;
+  disposed = false;
+  constructor(readonly id: string) {}
+  show(): void {
+    this.visible = true;
+  }
+  hide(): void {
+    this.visible = false;
+  }
+  dispose(): void {
+    this.disposed = true;
+  }
+}
+
 export interface FakeWindowState {
   panels: FakePanel[];
+  statusBarItems: FakeStatusBarItem[];
+  /** setContext calls, as key -> last value. */
+  contextKeys: Map<string, unknown>;
+  /** collapseLens.* settings a test sets; others read as their defaults. */
+  settings: Map<string, unknown>;
   serializers: Map<string, { deserializeWebviewPanel(panel: unknown, state: unknown): Promise<void> }>;
   saveDialogAnswer: FakeUri | undefined;
   saveDialogOptions: { defaultUri?: FakeUri; filters?: Record<string, string[]> }[];
@@ -111,6 +137,9 @@ export interface FakeWindowState {
 
 export const fake: FakeWindowState = {
   panels: [],
+  statusBarItems: [],
+  contextKeys: new Map(),
+  settings: new Map(),
   serializers: new Map(),
   saveDialogAnswer: undefined,
   saveDialogOptions: [],
@@ -156,7 +185,19 @@ const vscodeModule = {
   EventEmitter: FakeEventEmitter,
   ViewColumn: { Active: -1, Beside: -2, One: 1 },
   ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
+  StatusBarAlignment: { Left: 1, Right: 2 },
+  commands: {
+    executeCommand(command: string, ...args: unknown[]): Promise<undefined> {
+      if (command === 'setContext') fake.contextKeys.set(args[0] as string, args[1]);
+      return Promise.resolve(undefined);
+    },
+  },
   window: {
+    createStatusBarItem(id: string): FakeStatusBarItem {
+      const item = new FakeStatusBarItem(id);
+      fake.statusBarItems.push(item);
+      return item;
+    },
     /** Runs the task at once, with a progress that records nothing and a token never cancelled. */
     withProgress<T>(_options: unknown, task: (progress: { report(value: unknown): void }, token: { isCancellationRequested: boolean; onCancellationRequested(): { dispose(): void } }) => Promise<T>): Promise<T> {
       return task({ report: () => undefined }, { isCancellationRequested: false, onCancellationRequested: () => ({ dispose: () => undefined }) });
@@ -185,6 +226,9 @@ const vscodeModule = {
   },
   workspace: {
     workspaceFolders: [{ uri: FakeUri.file('/workspace') }],
+    getConfiguration(section: string) {
+      return { get: <T>(key: string, defaultValue: T): T => (fake.settings.has(`${section}.${key}`) ? (fake.settings.get(`${section}.${key}`) as T) : defaultValue) };
+    },
     fs: {
       writeFile(uri: FakeUri, bytes: Uint8Array): Promise<void> {
         fake.written.push({ uri, bytes });
@@ -225,6 +269,9 @@ export function fakeContext(): { extensionUri: FakeUri; subscriptions: { dispose
 /** Forgets the previous test's panels, file writes, dialogs and notices. */
 export function resetFake(): void {
   fake.panels.length = 0;
+  fake.statusBarItems.length = 0;
+  fake.contextKeys.clear();
+  fake.settings.clear();
   fake.written.length = 0;
   fake.saveDialogOptions.length = 0;
   fake.infos.length = 0;

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import type { Services } from '../services';
-import type { AnalyzeRequest } from '../../protocol/engine';
 import { EngineError } from '../engineClient';
 import { readSettings } from '../settings';
 import { RunStore, rerunRequest } from '../store/runStore';
@@ -9,6 +8,9 @@ import { runAnalysis } from '../analysisRunner';
 import { recentDatasets, rememberChoices, rememberedChoices, type AnalysisChoices } from './choices';
 import { pickTestDataset, pickTrainDataset } from './pickDataset';
 import { pickLayers, pickPerClass, pickReduction } from './pickOptions';
+import { requestFrom } from './request';
+
+export { requestFrom } from './request';
 
 /** The checkpoint open in the editor, else one picked in a file dialog. */
 export async function checkpointFromEditor(): Promise<vscode.Uri | undefined> {
@@ -20,25 +22,6 @@ export async function checkpointFromEditor(): Promise<vscode.Uri | undefined> {
 
 async function resolveCheckpoint(uri: vscode.Uri | undefined): Promise<vscode.Uri | undefined> {
   return uri instanceof vscode.Uri ? uri : checkpointFromEditor();
-}
-
-/** Builds the engine request from the user's choices and the collapseLens.* settings. */
-export function requestFrom(checkpoint: string, choices: AnalysisChoices, settings: ReturnType<typeof readSettings>): AnalyzeRequest {
-  const request: AnalyzeRequest = {
-    checkpoint,
-    train: choices.train,
-    layers: choices.layers,
-    perClass: choices.perClass,
-    batchSize: settings.batchSize,
-    provider: settings.provider,
-    threads: settings.threads,
-    seed: 0,
-    epsilon: settings.epsilon,
-    preprocessingSettings: settings.preprocessing,
-    ...(choices.reduction ?? settings.reduction ? { reduction: choices.reduction ?? settings.reduction } : {}),
-  };
-  if (choices.test) request.test = choices.test;
-  return request;
 }
 
 /** "Analyze neural collapse": right-click a checkpoint, answer four quick picks, watch the panel fill in. */

@@ -47,9 +47,11 @@ async function pickStoredRuns(services: Services, preselected: RunEntry | undefi
   return picked.map((p) => p.entry);
 }
 
-/** Asks once for the data that every unanalysed checkpoint will be run on. */
-async function pickSharedChoices(services: Services, first: string): Promise<AnalysisChoices | undefined> {
-  const previous = rememberedChoices(services.context.globalState, first);
+/**
+ * Asks once for the data that every unanalysed checkpoint will be run on; `previous` (by default the
+ * picks last made for `first`) is offered first.
+ */
+export async function pickSharedChoices(services: Services, first: string, previous = rememberedChoices(services.context.globalState, first)): Promise<AnalysisChoices | undefined> {
   const train = await pickTrainDataset(first, previous?.train, recentDatasets(services.context.globalState), (line) => services.log.channel.warn(line));
   if (!train) return undefined;
   const test = await pickTestDataset(train.train, train.suggestedTest, previous?.test);

@@ -123,6 +123,12 @@ export class ComparePanel implements vscode.Disposable {
     return this.panel.visible;
   }
 
+  /** The checkpoints of the trajectory shown (none for an empty live one); undefined when it shows a comparison or nothing. */
+  get shownTrajectoryCheckpoints(): string[] | undefined {
+    const content = this.snapshot.content;
+    return content?.kind === 'trajectory' || content?.kind === 'trajectoryUpdate' ? content.trajectory.checkpoints : undefined;
+  }
+
   /** Updates the snapshot and tells the page (now, or at its next `ready`). */
   send(message: HostToComparePanel): void {
     if (this.disposed) return;
