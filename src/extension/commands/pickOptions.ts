@@ -31,7 +31,7 @@ interface LayerItem extends vscode.QuickPickItem {
 export async function pickLayers(layers: LayerInfo[], previous: LayerSelection | undefined): Promise<LayerSelection | undefined> {
   const autoCount = layers.filter((l) => l.auto).length;
   const items: LayerModeItem[] = [
-    { label: 'Default probes', description: `${autoCount} layers: activations, residual adds, pooling, flatten, classifier input, logits`, mode: 'auto' },
+    { label: 'Default probes', description: `${autoCount} layers: block outputs, activations, pooling, flatten, classifier input, logits`, mode: 'auto' },
     { label: 'Every layer', description: `${layers.length} float tensors`, mode: 'all' },
     { label: 'Choose layers…', description: Array.isArray(previous) ? `last: ${previous.length} chosen` : undefined, mode: 'pick' },
   ];
