@@ -61,6 +61,11 @@ export function reducedShape(shape: readonly number[], reduction: Reduction): nu
   }
 }
 
+/** A C x H x W map with more than one position: what `gap` shrinks (by H x W), never a vector or a 1 x 1 pool. */
+export function isSpatialMap(shape: readonly (number | null)[]): boolean {
+  return shape.length === 3 && shape.every((d) => d !== null) && (shape[1] as number) * (shape[2] as number) > 1;
+}
+
 /** A T x D tensor of a model with attention: the transformer's token sequence (tokens on the first axis). */
 export function isTokenTensor(shape: readonly number[], tokens: TokenModelInfo | undefined): boolean {
   return tokens !== undefined && shape.length === 2 && shape[0] > 1;
