@@ -66,6 +66,7 @@ test('layers lists the probes and names the classifier', () => {
   assert.match(r.stdout, /^\*\s+\d+\s+\/block\/relu_out\/Relu_output_0\s+Relu\s+16x14x14$/m);
   assert.match(r.stdout, /^ \s+\d+\s+\/block\/add\/Add_output_0\s+Add\s+16x14x14$/m);
   assert.match(r.stdout, /: \d+ layers, 9 probed by default/);
+  assert.match(r.stdout, /^\* = a default probe \(--layers auto\): one per block/m);
   assert.match(r.stdout, /classifier: \/relu_fc\/Relu_output_0 -> logits \(Gemm/);
 });
 
