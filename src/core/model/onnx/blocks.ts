@@ -205,16 +205,26 @@ export function blockStructure(index: OnnxGraphIndex): BlockStructure {
   const inside = new Set<string>();
   const residuals = residualBlocks(index);
   const forks = new Map(residuals.map((r) => [r.fork, r]));
+  const firstHalves = new Set<string>();
   for (const r of residuals) {
-    for (const name of r.inside) inside.add(name);
-    if (r.output !== r.merge) inside.add(r.merge);
     const next = forks.get(r.output);
-    if (r.attention && next && !next.attention) inside.add(r.output);
-    else outputs.add(r.output);
+    if (r.attention && next && !next.attention) firstHalves.add(r.output);
   }
   for (const b of linearBottlenecks(index)) {
     outputs.add(b.output);
     for (const name of insideOf(index, b.input, [b.output])) if (name !== b.output) inside.add(name);
+  }
+  for (const r of residuals) {
+    for (const name of r.inside) inside.add(name);
+    if (r.output !== r.merge) inside.add(r.merge);
+    if (firstHalves.has(r.output)) inside.add(r.output);
+  }
+  // A residual block inside a bigger one (a skip around a whole stage, a multi-scale sum) stays a block:
+  // the outer skip must not hide the blocks the stage is made of.
+  for (const r of residuals) {
+    if (firstHalves.has(r.output)) continue;
+    outputs.add(r.output);
+    inside.delete(r.output);
   }
   for (const name of inside) outputs.delete(name);
   return { outputs, inside };

@@ -107,3 +107,15 @@ test('a pre-norm transformer block (x + attention, then + MLP) is one probe: the
   }));
   assert.deepEqual(autoNames(model), ['o0', 'o1', 'pooled', 'out']);
 });
+
+test('a skip around a whole stage does not hide the blocks inside it: each inner block output stays a probe', async () => {
+  const model = await loadModelBytes(convNet([
+    pointwise('x', 'W0', 't0'), node('Relu', ['t0'], ['t1']),
+    // Stage: two residual blocks on t1 ...
+    pointwise('t1', 'W1', 't2'), node('Add', ['t2', 't1'], ['t3']), node('Relu', ['t3'], ['t4']),
+    pointwise('t4', 'W2', 't5'), node('Add', ['t5', 't4'], ['t6']), node('Relu', ['t6'], ['t7']),
+    // ... and a skip around the stage.
+    node('Add', ['t7', 't1'], ['t8']), node('Relu', ['t8'], ['t9']),
+  ], [conv1x1('W0'), conv1x1('W1'), conv1x1('W2')], 't9'));
+  assert.deepEqual(autoNames(model), ['t1', 't4', 't7', 't9', 'gp', 'fl', 'out']);
+});
