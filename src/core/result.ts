@@ -157,7 +157,7 @@ export interface LayerResult {
   /**
    * How the probed tensor became the feature vector: flatten (the whole tensor), gap (channel means of a
    * C x H x W map), cls (token 0 of T x D), mean (mean over the T tokens). Absent in results written
-   * before reductions existed and for a features .npz (taken as stored): read as flatten.
+   * before reductions existed and for a features .npz read without --reduce (taken as stored): read as flatten.
    */
   reduction?: LayerReduction;
   /** The probed tensor's per-sample shape before the reduction; present when reduction is not flatten. */

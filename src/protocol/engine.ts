@@ -41,6 +41,8 @@ export interface FeaturesRequest {
   test?: string;
   epsilon: number;
   out?: string;
+  /** How each array becomes a feature vector (`--reduce`); absent = every array flattened as stored. */
+  reduction?: ReductionRequest;
 }
 
 export type EngineStage = 'load' | 'layers' | 'pass1' | 'pass2' | 'metrics' | 'write';

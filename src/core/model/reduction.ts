@@ -61,6 +61,11 @@ export function reducedShape(shape: readonly number[], reduction: Reduction): nu
   }
 }
 
+/** A C x H x W map with more than one position: what `gap` shrinks (by H x W), never a vector or a 1 x 1 pool. */
+export function isSpatialMap(shape: readonly (number | null)[]): boolean {
+  return shape.length === 3 && shape.every((d) => d !== null) && (shape[1] as number) * (shape[2] as number) > 1;
+}
+
 /** A T x D tensor of a model with attention: the transformer's token sequence (tokens on the first axis). */
 export function isTokenTensor(shape: readonly number[], tokens: TokenModelInfo | undefined): boolean {
   return tokens !== undefined && shape.length === 2 && shape[0] > 1;
@@ -142,14 +147,14 @@ export function planReductions(
 
 /**
  * Applies a reduction to `rows` samples laid out row-major (rows x prod(tensorShape)), returning
- * rows x dim. `flatten` returns the input itself. Sums in float64, then stored as float32 like the
- * fetched values.
+ * rows x dim. `flatten` returns the input itself. Sums in float64, then stored in the input's type:
+ * float32 like the fetched values, float64 for a features .npz saved in float64 (never narrowed).
  */
-export function reduceRows(values: Float32Array, rows: number, planned: PlannedReduction): Float32Array {
+export function reduceRows<T extends Float32Array | Float64Array>(values: T, rows: number, planned: PlannedReduction): T {
   if (planned.reduction === 'flatten') return values;
   const size = product(planned.tensorShape);
   if (values.length !== rows * size) throw new Error(`reduction ${planned.reduction}: ${values.length} values are not ${rows} samples of [${planned.tensorShape.join(', ')}]`);
-  const out = new Float32Array(rows * planned.dim);
+  const out = (values instanceof Float64Array ? new Float64Array(rows * planned.dim) : new Float32Array(rows * planned.dim)) as T;
   if (planned.reduction === 'cls') {
     const d = planned.tensorShape[1];
     for (let r = 0; r < rows; r++) out.set(values.subarray(r * size, r * size + d), r * d);

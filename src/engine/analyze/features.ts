@@ -13,6 +13,7 @@ import { checkMemoryFits, estimateAnalysisMemory } from './memoryEstimate';
 import { lowRankNc1Warning, withLowRankFlags } from '../../core/lowRankNc1';
 import { FeatureFrame } from './featureFrame';
 import type { FeatureRows, LinearClassifier } from '../../core/metrics';
+import { describeReductionRequest, planReductions, reduceRows, type PlannedReduction } from '../../core/model/reduction';
 
 const classifierIn = (frame: FeatureFrame | null | undefined, classifier: LinearClassifier): LinearClassifier => (frame ? frame.classifier(classifier) : classifier);
 
@@ -97,6 +98,32 @@ function checkFeatureLabels(train: FeatureFile, test: FeatureFile | undefined, K
 }
 
 /**
+ * Each layer's reduction (`--reduce`): a dumped N x T x D token array read at its class token (`cls`) or
+ * its token mean (`mean`), an N x C x H x W map at its channel means (`gap`). Null without a request: every
+ * array is flattened, as before reductions existed. A per-layer choice that does not fit is refused.
+ */
+function planFeatureReductions(request: FeaturesRequest, train: FeatureFile, test: FeatureFile | undefined): Map<string, PlannedReduction> | null {
+  if (!request.reduction) return null;
+  const layers = train.layers.map((l, index) => ({ name: l.name, op: 'features', shape: l.shape, index, auto: true }));
+  let plan: Map<string, PlannedReduction>;
+  try {
+    plan = planReductions(request.features, layers, request.reduction, undefined);
+  } catch (err) {
+    throw new UserError(messageOf(err));
+  }
+  // The same width is not enough once a layer is reduced: [4, 8] read at token 0 is not [8, 4] read there.
+  const reshaped = test?.layers.filter((t) => {
+    const p = plan.get(t.name);
+    return p !== undefined && p.reduction !== 'flatten' && t.shape.join('x') !== p.tensorShape.join('x');
+  }) ?? [];
+  if (reshaped.length > 0) {
+    const what = reshaped.map((t) => `${t.name} is [${t.shape.join(', ')}] there, [${plan.get(t.name)!.tensorShape.join(', ')}] in ${request.features}`).join('; ');
+    throw new UserError(`${request.test}: reduced layers must have the training file's per-sample shape: ${what}`);
+  }
+  return plan;
+}
+
+/**
  * `collapse-lens metrics`: the same analysis from features the user dumped (numpy.savez), for models
  * that cannot be exported. Two passes per layer over row ranges read straight from the file.
  */
@@ -115,6 +142,12 @@ export async function analyzeFeatures(request: FeaturesRequest, hooks: AnalysisH
       const mixed = train.layers.filter((l) => held.layers.some((t) => t.name === l.name && t.float64 !== l.float64)).map((l) => l.name);
       if (mixed.length) throw new UserError(`${request.test}: layer(s) ${mixed.join(', ')} are float64 in one of ${request.features} and ${request.test} and float32 in the other; save both with the same dtype`);
     }
+    const reductions = planFeatureReductions(request, train, test);
+    // The layers as the metrics see them: reduced where a reduction was asked for, as stored otherwise.
+    const probes = train.layers.map((l) => {
+      const planned = reductions?.get(l.name);
+      return { ...l, dim: planned?.dim ?? l.dim, shape: planned?.shape ?? l.shape, fetchedDim: l.dim, planned };
+    });
     const W = await readMatrix(train, 'W');
     const b = await readMatrix(train, 'b');
     let K = 0;
@@ -126,9 +159,9 @@ export async function analyzeFeatures(request: FeaturesRequest, hooks: AnalysisH
     if (K < 2) throw new UserError(`${request.features}: the labels name ${K} class; neural collapse needs at least 2`);
     const warnings = checkFeatureLabels(train, test, K, W ? `the ${K} rows of W` : `the largest label + 1 (number the classes 0..K-1)`);
     // One layer's rows are read at a time (BYTES_PER_STEP at most): what counts is the class means.
-    checkMemoryFits(request.features, estimateAnalysisMemory(train.layers, K, test !== undefined, 0), K);
-    // The classifier's input: the last layer whose width equals W's columns.
-    const classifierInput = W ? [...train.layers].reverse().find((l) => l.name !== 'logits' && l.dim * K === W.length)?.name : undefined;
+    checkMemoryFits(request.features, estimateAnalysisMemory(probes, K, test !== undefined, 0), K);
+    // The classifier's input: the last layer whose (reduced) width equals W's columns.
+    const classifierInput = W ? [...probes].reverse().find((l) => l.name !== 'logits' && l.dim * K === W.length)?.name : undefined;
     if (W && !classifierInput) warnings.push(`no layer is ${W.length / K} wide, the width of W's rows: NC3 and NC4 are not computed`);
 
     // float64 layers are analysed in their own frame (featureFrame.ts), set from the first training rows.
@@ -140,9 +173,11 @@ export async function analyzeFeatures(request: FeaturesRequest, hooks: AnalysisH
         for (let start = 0; start < N; start += step) {
           throwIfCancelled(hooks.signal);
           const end = Math.min(N, start + step);
-          const rows = await readFeatureRows(file, layer.name, start, end);
+          const planned = reductions?.get(layer.name);
+          const stored = await readFeatureRows(file, layer.name, start, end);
+          const rows = planned ? reduceRows(stored, end - start, planned) : stored;
           if (rows instanceof Float64Array) {
-            if (!frames.has(layer.name)) frames.set(layer.name, FeatureFrame.fromFirstRows(rows, layer.dim));
+            if (!frames.has(layer.name)) frames.set(layer.name, FeatureFrame.fromFirstRows(rows, planned?.dim ?? layer.dim));
             frames.get(layer.name)?.apply(rows);
           }
           const logits = stage === 'pass2' && layer.name === classifierInput && file.npz.has('logits') ? await readFeatureRows(file, 'logits', start, end) : undefined;
@@ -156,11 +191,11 @@ export async function analyzeFeatures(request: FeaturesRequest, hooks: AnalysisH
 
     const trainStats = new Map<string, ClassStats>();
     const analyse = async (file: FeatureFile) => {
-      const acc1 = new Map(train.layers.map((l) => [l.name, new ClassStatsAccumulator(l.name, K, l.dim)]));
+      const acc1 = new Map(probes.map((l) => [l.name, new ClassStatsAccumulator(l.name, K, l.dim)]));
       await pass(file, 'pass1', (name, rows, labels, start) => acc1.get(name)?.add(rows, labels, { firstIndex: start }));
       const own = new Map([...acc1].map(([n, a]) => [n, a.finish()]));
       if (file === train) for (const [n, s] of own) trainStats.set(n, s);
-      const acc2 = new Map(train.layers.map((l) => [l.name, new ProjectionAccumulator(own.get(l.name) as ClassStats, trainStats.get(l.name) as ClassStats, { classifier: l.name === classifierInput && W && b ? classifierIn(frames.get(l.name), { W, b }) : null })]));
+      const acc2 = new Map(probes.map((l) => [l.name, new ProjectionAccumulator(own.get(l.name) as ClassStats, trainStats.get(l.name) as ClassStats, { classifier: l.name === classifierInput && W && b ? classifierIn(frames.get(l.name), { W, b }) : null })]));
       let correct = 0;
       let seen = 0;
       await pass(file, 'pass2', (name, rows, labels, start, logits) => {
@@ -185,9 +220,10 @@ export async function analyzeFeatures(request: FeaturesRequest, hooks: AnalysisH
     const testOut = test ? await analyse(test) : undefined;
     const c = W && b && classifierInput ? classifierMetrics(W, b, trainStats.get(classifierInput) as ClassStats) : null;
     const layers = withLowRankFlags(
-      train.layers.map((l, depth): LayerResult => {
+      probes.map((l, depth): LayerResult => {
         const t = testOut?.metrics.get(l.name);
-        return { name: l.name, op: 'features', shape: l.shape, dim: l.dim, depth, metrics: t ? { train: trainOut.metrics.get(l.name) as SplitLayerMetrics, test: t } : { train: trainOut.metrics.get(l.name) as SplitLayerMetrics } };
+        const reduction = l.planned ? { reduction: l.planned.reduction, ...(l.planned.reduction !== 'flatten' ? { tensorShape: l.planned.tensorShape } : {}) } : {};
+        return { name: l.name, op: 'features', shape: l.shape, dim: l.dim, depth, ...reduction, metrics: t ? { train: trainOut.metrics.get(l.name) as SplitLayerMetrics, test: t } : { train: trainOut.metrics.get(l.name) as SplitLayerMetrics } };
       }),
       K,
     );
@@ -226,7 +262,7 @@ export async function analyzeFeatures(request: FeaturesRequest, hooks: AnalysisH
       effectiveDepth: { epsilon: depth.epsilon, layer: depth.layer, depth: depth.depth },
       conventions: [...METRIC_CONVENTIONS],
       timing: { totalSeconds: (performance.now() - started) / 1000 },
-      settings: { layers: 'all', perClass: null, batchSize: ROWS_PER_STEP, seed: 0, epsilon: request.epsilon },
+      settings: { layers: 'all', perClass: null, batchSize: ROWS_PER_STEP, seed: 0, epsilon: request.epsilon, ...(request.reduction ? { reduction: describeReductionRequest(request.reduction) } : {}) },
       warnings,
     };
   } finally {

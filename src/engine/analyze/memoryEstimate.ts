@@ -2,7 +2,8 @@ import { totalmem } from 'node:os';
 import { UserError } from '../errors';
 import { MAX_BATCHES_IN_FLIGHT } from './reduceMessages';
 import type { ReducerSetup } from './reducer';
-import type { PlannedReduction } from '../../core/model/reduction';
+import { isSpatialMap, type PlannedReduction } from '../../core/model/reduction';
+import { GAP_CHOICE_LABEL } from '../../core/model/gapChoice';
 
 /**
  * What an analysis will hold in memory, estimated before it starts. Memory does not grow with the
@@ -75,7 +76,7 @@ const gib = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(bytes < 10 *
 
 /** Flattened C x H x W maps (H x W > 1): what `gap` would shrink by a factor of H x W, named in a memory refusal. */
 export function gapCandidates(plan: ReadonlyMap<string, PlannedReduction>): string[] {
-  return [...plan].filter(([, p]) => p.reduction === 'flatten' && p.tensorShape.length === 3 && p.tensorShape[1] * p.tensorShape[2] > 1).map(([name]) => name);
+  return [...plan].filter(([, p]) => p.reduction === 'flatten' && isSpatialMap(p.tensorShape)).map(([name]) => name);
 }
 
 /**
@@ -99,7 +100,7 @@ export function checkMemoryFits(checkpoint: string, estimate: MemoryEstimate, nu
   const gapFor = heavyNames.filter((n) => gapOffers.includes(n));
   const gapHint = gapFor.length > 0
     ? `Or reduce the conv map${gapFor.length > 1 ? 's' : ''} to ${gapFor.length > 1 ? 'their' : 'its'} channel means with gap (spatial mean of C x H x W: --reduce gap for every conv map, ` +
-      `or --reduce "${gapFor[0]}=gap"; the "collapseLens.reduction" setting in the editor). `
+      `or --reduce "${gapFor[0]}=gap"; in the editor, "${GAP_CHOICE_LABEL}" in the layers step, or the "collapseLens.reduction" setting). `
     : '';
   throw new UserError(
     `${checkpoint}: this analysis would need about ${gib(estimate.bytes)} of memory, more than the ${gib(usable)} it may use ` +

@@ -58,11 +58,12 @@ export async function analyzeCommand(services: Services, target?: vscode.Uri): P
   if (test === undefined) return;
   const perClass = await pickPerClass(previous?.perClass, settings.samplesPerClass);
   if (perClass === undefined) return;
-  const selection = await pickLayers(layers.layers, previous?.layers);
+  const selection = await pickLayers(layers.layers, previous?.layers, layers.tokens, previous?.reduction);
   if (selection === undefined) return;
-  const reduction = await pickReduction(layers.tokens, previous?.reduction, settings.reduction);
+  // The layers step's gap choice sets the reduction itself; otherwise a transformer gets its token step.
+  const reduction = selection.reduction ? { reduction: selection.reduction } : await pickReduction(layers.tokens, previous?.reduction, settings.reduction);
   if (reduction === undefined) return;
-  const choices: AnalysisChoices = { train: train.train, test, perClass, layers: selection, ...(reduction.reduction ? { reduction: reduction.reduction } : {}) };
+  const choices: AnalysisChoices = { train: train.train, test, perClass, layers: selection.layers, ...(reduction.reduction ? { reduction: reduction.reduction } : {}) };
   await rememberChoices(context.globalState, checkpoint, choices);
 
   const request = requestFrom(checkpoint, choices, settings);

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { LayerInfo, LayerSelection } from '../../core/model/types';
-import { describeReductionRequest, type ReductionRequest } from '../../core/model/reduction';
+import { describeReductionRequest, type ReductionRequest, type TokenModelInfo } from '../../core/model/reduction';
+import { GAP_CHOICE_LABEL, gapChoice, gapChoiceDescription } from '../../core/model/gapChoice';
 
 interface PerClassItem extends vscode.QuickPickItem {
   value: number | null;
@@ -21,25 +22,38 @@ export async function pickPerClass(previous: number | null | undefined, fallback
 }
 
 interface LayerModeItem extends vscode.QuickPickItem {
-  mode: 'auto' | 'all' | 'pick';
+  mode: 'auto' | 'auto-gap' | 'all' | 'pick';
 }
 
 interface LayerItem extends vscode.QuickPickItem {
   layer: LayerInfo;
 }
 
-export async function pickLayers(layers: LayerInfo[], previous: LayerSelection | undefined): Promise<LayerSelection | undefined> {
+/**
+ * The layers step. A conv net (no tokens) with conv maps among its default probes is also offered those
+ * probes with every map read at its channel means (gap), which then sets the reduction. undefined = cancelled.
+ */
+export async function pickLayers(
+  layers: LayerInfo[],
+  previous: LayerSelection | undefined,
+  tokens: TokenModelInfo | undefined,
+  previousReduction: ReductionRequest | undefined,
+): Promise<{ layers: LayerSelection; reduction?: ReductionRequest } | undefined> {
   const autoCount = layers.filter((l) => l.auto).length;
+  const gap = gapChoice(layers, tokens);
   const items: LayerModeItem[] = [
-    { label: 'Default probes', description: `${autoCount} layers: activations, residual adds, pooling, flatten, classifier input, logits`, mode: 'auto' },
+    { label: 'Default probes', description: `${autoCount} layers: block outputs, activations, pooling, flatten, classifier input, logits`, mode: 'auto' },
+    ...(gap ? [{ label: GAP_CHOICE_LABEL, description: gapChoiceDescription(gap, autoCount), mode: 'auto-gap' as const }] : []),
     { label: 'Every layer', description: `${layers.length} float tensors`, mode: 'all' },
     { label: 'Choose layers…', description: Array.isArray(previous) ? `last: ${previous.length} chosen` : undefined, mode: 'pick' },
   ];
-  if (previous === 'all') items.unshift(items.splice(1, 1)[0]);
-  if (Array.isArray(previous)) items.unshift(items.splice(2, 1)[0]);
+  const lastMode = previous === 'all' ? 'all' : Array.isArray(previous) ? 'pick' : gap && previousReduction?.all === 'gap' ? 'auto-gap' : 'auto';
+  const last = items.findIndex((i) => i.mode === lastMode);
+  if (last > 0) items.unshift(...items.splice(last, 1));
   const mode = await vscode.window.showQuickPick(items, { title: 'Collapse Lens: layers (4/4)', placeHolder: 'Which layers to probe', ignoreFocusOut: true });
   if (!mode) return undefined;
-  if (mode.mode !== 'pick') return mode.mode;
+  if (mode.mode === 'auto-gap') return { layers: 'auto', reduction: { all: 'gap' } };
+  if (mode.mode !== 'pick') return { layers: mode.mode };
   const chosen = new Set(Array.isArray(previous) ? previous : layers.filter((l) => l.auto).map((l) => l.name));
   const layerItems: LayerItem[] = layers.map((l) => ({
     label: l.name,
@@ -49,7 +63,7 @@ export async function pickLayers(layers: LayerInfo[], previous: LayerSelection |
   }));
   const picked = await vscode.window.showQuickPick(layerItems, { title: 'Collapse Lens: choose layers', canPickMany: true, ignoreFocusOut: true, matchOnDescription: true });
   if (!picked || picked.length === 0) return undefined;
-  return picked.map((p) => p.layer.name);
+  return { layers: picked.map((p) => p.layer.name) };
 }
 
 interface ReductionItem extends vscode.QuickPickItem {
@@ -58,8 +72,9 @@ interface ReductionItem extends vscode.QuickPickItem {
 
 /**
  * For a transformer only (the layers list says so): how its T x D token tensors become features. Other
- * models skip the step (their conv maps are flattened; gap is in the collapseLens.reduction setting and
- * offered by a memory refusal), so the usual flow keeps its four steps. undefined = cancelled.
+ * models skip the step (their conv maps are flattened; gap is a choice of the layers step, the
+ * collapseLens.reduction setting, and offered by a memory refusal), so the usual flow keeps its four steps.
+ * undefined = cancelled.
  */
 export async function pickReduction(
   tokens: { classToken: boolean } | undefined,

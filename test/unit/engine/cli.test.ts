@@ -62,7 +62,11 @@ test('a missing file and a model.json that is not TF.js fail with the file named
 test('layers lists the probes and names the classifier', () => {
   const r = cli('layers', join(MODELS, 'cnn.onnx'));
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^\*\s+\d+\s+\/block\/add\/Add_output_0\s+Add\s+16x14x14$/m);
+  // The residual block is probed once, at the ReLU after its Add; the Add itself is listed, not a default.
+  assert.match(r.stdout, /^\*\s+\d+\s+\/block\/relu_out\/Relu_output_0\s+Relu\s+16x14x14$/m);
+  assert.match(r.stdout, /^ \s+\d+\s+\/block\/add\/Add_output_0\s+Add\s+16x14x14$/m);
+  assert.match(r.stdout, /: \d+ layers, 9 probed by default/);
+  assert.match(r.stdout, /^\* = a default probe \(--layers auto\): one per block/m);
   assert.match(r.stdout, /classifier: \/relu_fc\/Relu_output_0 -> logits \(Gemm/);
 });
 

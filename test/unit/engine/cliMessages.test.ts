@@ -155,6 +155,12 @@ test('--reduce: one reduction, per-layer ones, and a refusal naming what is wron
   assert.equal(r.code, 2);
 });
 
+test('metrics --reduce takes the same reductions and refuses anything else (exit 2)', async () => {
+  const r = await cli('metrics', 'features.npz', '--reduce', 'token0');
+  assert.equal(r.stderr, 'collapse-lens metrics: --reduce: "token0" is not a reduction (auto, flatten, gap, cls, mean, or <layer>=<reduction>)\n');
+  assert.equal(r.code, 2);
+});
+
 test('--reduce on a layer it does not fit is refused before the data are read (exit 1)', async () => {
   const r = await cli('analyze', modelPath('cnn'), '--train', '/nonexistent', '--reduce', '/relu_fc/Relu_output_0=gap', '--quiet');
   assert.match(r.stderr, /cnn\.onnx: layer "\/relu_fc\/Relu_output_0": gap needs a C x H x W map, and this tensor is \[64\]/);

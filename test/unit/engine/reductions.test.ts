@@ -12,6 +12,7 @@ import { createOnnxRunner } from '../../../src/engine/backends/onnxRunner';
 import { withReductions } from '../../../src/engine/analyze/reducingRunner';
 import { isOnnxModel } from '../../../src/core/model/onnx';
 import { parseReductionRequest, planReductions, reduceRows } from '../../../src/core/model/reduction';
+import { GAP_CHOICE_LABEL } from '../../../src/core/model/gapChoice';
 import { checkMemoryFits, estimateAnalysisMemory, gapCandidates } from '../../../src/engine/analyze/memoryEstimate';
 import { tempFolder, writeModel } from '../model/onnx/builders';
 import { CLS, convMapModel, tokenModel } from '../model/onnx/tokenModels';
@@ -144,4 +145,6 @@ test('a memory refusal over a wide conv map offers gap by name', () => {
   assert.deepEqual(offers, ['conv_map']);
   const estimate = estimateAnalysisMemory([{ name: 'conv_map', dim: 64 * 112 * 112 }], 1000, true, 0);
   assert.throws(() => checkMemoryFits('big.onnx', estimate, 1000, 8 * 2 ** 30, offers), /reduce the conv map to its channel means with gap .*--reduce "conv_map=gap"/);
+  // The editor's way to it is named by the layers step's label, so the user finds that choice.
+  assert.throws(() => checkMemoryFits('big.onnx', estimate, 1000, 8 * 2 ** 30, offers), (err: Error) => err.message.includes(`"${GAP_CHOICE_LABEL}" in the layers step`));
 });

@@ -10,6 +10,7 @@ import { analyzeCheckpoint } from '../../../src/engine/analyze/pipeline';
 import { fashionMnistMissing, writeFashionVariants } from '../dataset/helpers/fashionMnist';
 import { tempDir } from '../dataset/helpers/writers';
 import { fixtureRequest, silentHooks } from './helpers/analyze';
+import { CNN_DEFAULT_PROBES } from './helpers/defaultProbes';
 import { assertDeepClose } from './helpers/deepClose';
 
 const COUNT = 1000;
@@ -33,7 +34,7 @@ test('cnn on the same 1,000 Fashion-MNIST images as IDX, .npz and PNG folder: id
     assert.equal(idx.dataset.train.format, 'idx');
     assert.equal(idx.splits.train.samples, COUNT);
     assert.equal(idx.splits.test, undefined);
-    assert.equal(idx.layers.length, 11);
+    assert.equal(idx.layers.length, CNN_DEFAULT_PROBES.length);
     for (const [path, format] of [
       [data.npzStored, 'npz'],
       [data.pngFolder, 'image-folder'],
@@ -44,7 +45,7 @@ test('cnn on the same 1,000 Fashion-MNIST images as IDX, .npz and PNG folder: id
       // order changes; everything computed from all samples must agree.
       const skip = format === 'image-folder' ? ['$.layers.*.metrics.train.projection.points'] : [];
       const compared = assertDeepClose(comparable(other), comparable(idx), 1e-12, skip);
-      assert.ok(compared > 11 * 200, `${format}: only ${compared} numbers compared`);
+      assert.ok(compared > CNN_DEFAULT_PROBES.length * 200, `${format}: only ${compared} numbers compared`);
     }
   } finally {
     cleanup();

@@ -12,7 +12,7 @@ import { analyzeCheckpoint } from '../../../src/engine/analyze/pipeline';
 import { describeLayers } from '../../../src/engine/analyze/layers';
 import { fixtureRequest, silentHooks } from './helpers/analyze';
 import { assertMatchesExpected } from './helpers/compareFixture';
-import { readExpected } from './helpers/expected';
+import { readExpected, restrictExpected } from './helpers/expected';
 import { expectedPath, FASHION32, modelPath, REPO_ROOT } from './helpers/paths';
 
 const cache = new Map<string, Promise<AnalysisResult>>();
@@ -28,12 +28,54 @@ function analyzeArch(model: string): Promise<AnalysisResult> {
   return run;
 }
 
+/**
+ * The default probes, as a practitioner names them: one per block (the block output), plus the stem and
+ * the head. The expected files also hold the tensors inside the blocks (the reference's plan is a superset).
+ */
+const DEFAULT_PROBES: Record<string, string[]> = {
+  // The stem ReLU; each BasicBlock at the ReLU after its Add (its first ReLU and the Add are inside); the head.
+  resnet: [
+    '/relu/Relu_output_0',
+    '/layer1/relu_1/Relu_output_0',
+    '/layer2/relu_1/Relu_output_0',
+    '/layer3/relu_1/Relu_output_0',
+    '/avgpool/GlobalAveragePool_output_0',
+    '/flatten/Flatten_output_0',
+    'logits',
+  ],
+  // The stem ReLU6; each inverted residual at its Add (blocks 1 and 3) or, without a skip, its linear 1x1
+  // projection (blocks 2 and 4); the expansion and depthwise ReLU6s are inside; the 1x1 head conv's ReLU6; the head.
+  mobilenet: [
+    '/stem/stem.2/Clip_output_0',
+    '/block1/Add_output_0',
+    '/block2/conv/conv.2/Conv_output_0',
+    '/block3/Add_output_0',
+    '/block4/conv/conv.2/Conv_output_0',
+    '/head/head.2/Clip_output_0',
+    '/avgpool/GlobalAveragePool_output_0',
+    '/flatten/Flatten_output_0',
+    'logits',
+  ],
+  // Each encoder block at the sum that ends it (the attention sum and the GELU are inside), the class token
+  // of the final LayerNorm (the classifier input), the logits.
+  vit: [
+    '/encoder/layers/encoder_layer_0/Add_1_output_0',
+    '/encoder/layers/encoder_layer_1/Add_1_output_0',
+    '/encoder/layers/encoder_layer_2/Add_1_output_0',
+    '/encoder/layers/encoder_layer_3/Add_1_output_0',
+    '/Gather_4_output_0',
+    'logits',
+  ],
+};
+
 for (const model of ['resnet', 'mobilenet', 'vit']) {
-  test(`${model}: layers lists the reference's probes as the defaults, every one with a resolved shape`, async () => {
+  const probes = DEFAULT_PROBES[model]!;
+
+  test(`${model}: layers lists the block outputs as the defaults (${probes.length}), every one with a resolved shape and the reference's reduction`, async () => {
     const info = await describeLayers(modelPath(model));
-    const expected = readExpected(expectedPath(model));
+    const expected = restrictExpected(readExpected(expectedPath(model)), probes);
     const defaults = info.layers.filter((l) => l.auto);
-    assert.deepEqual(defaults.map((l) => l.name), expected.layers.map((l) => l.name));
+    assert.deepEqual(defaults.map((l) => l.name), probes);
     for (const [i, l] of defaults.entries()) {
       assert.ok(l.shape.every((d) => d !== null), `${l.name}: shape ${JSON.stringify(l.shape)}`);
       assert.deepEqual(l.shape, expected.layers[i]!.tensorShape, `${l.name}: shape`);
@@ -42,7 +84,7 @@ for (const model of ['resnet', 'mobilenet', 'vit']) {
   });
 
   test(`${model}: analyze with the default probes matches every metric of the NumPy reference (both splits, classifier, accuracy, effective depth)`, async () => {
-    assertMatchesExpected(await analyzeArch(model), readExpected(expectedPath(model)));
+    assertMatchesExpected(await analyzeArch(model), restrictExpected(readExpected(expectedPath(model)), probes));
   });
 
   test(`${model} (100% training accuracy): the classifier input's training NC1 is far below the first probe's, and its NCC accuracy is 100%`, async () => {
@@ -66,10 +108,10 @@ test('vit: the attention reshapes that merge batch and tokens are listed with th
   assert.deepEqual(info.tokens, { classToken: true });
 });
 
-test('vit: every encoder tensor is read at its class token (64 or 128 values, not 65 x 64), and the table says so', async () => {
+test('vit: every encoder block output is read at its class token (64 values, not 65 x 64), and the table says so', async () => {
   const result = await analyzeArch('vit');
   const encoder = result.layers.filter((l) => l.name.startsWith('/encoder/'));
-  assert.equal(encoder.length, 12);
+  assert.equal(encoder.length, 4);
   for (const l of encoder) {
     assert.equal(l.reduction, 'cls', l.name);
     assert.equal(l.tensorShape?.[0], 65, l.name);
@@ -85,7 +127,7 @@ test('resnet: --reduce gap turns every conv map into its channel means, and leav
   );
   const byName = new Map(result.layers.map((l) => [l.name, l]));
   assert.deepEqual([byName.get('/layer1/relu_1/Relu_output_0')?.reduction, byName.get('/layer1/relu_1/Relu_output_0')?.shape], ['gap', [16]]);
-  assert.deepEqual(byName.get('/layer3/Add_output_0')?.tensorShape, [64, 8, 8]);
+  assert.deepEqual(byName.get('/layer3/relu_1/Relu_output_0')?.tensorShape, [64, 8, 8]);
   // The global average pool is already 64 x 1 x 1: gap of it is the same 64 values as the flatten after it.
   const pool = byName.get('/avgpool/GlobalAveragePool_output_0')!;
   const flat = byName.get('/flatten/Flatten_output_0')!;
@@ -100,7 +142,10 @@ test('collapse-lens layers on the ViT prints the resolved token shapes with thei
   assert.equal(r.status, 0, r.stderr);
   const text = r.stdout;
   assert.match(text, /^\*\s+\d+\s+\/encoder\/layers\/encoder_layer_0\/Add_1_output_0\s+Add\s+65x64 -> cls 64$/m);
-  assert.match(text, /^\*\s+\d+\s+\/encoder\/layers\/encoder_layer_0\/mlp\/mlp\.1\/Mul_1_output_0\s+Mul\s+65x128 -> cls 128$/m);
+  // Inside the block: listed with the reduction it would get, not a default ("*" marks the defaults).
+  assert.match(text, /^ \s+\d+\s+\/encoder\/layers\/encoder_layer_0\/mlp\/mlp\.1\/Mul_1_output_0\s+Mul\s+65x128 -> cls 128$/m);
+  assert.match(text, /^ \s+\d+\s+\/encoder\/layers\/encoder_layer_0\/Add_output_0\s+Add\s+65x64 -> cls 64$/m);
+  assert.match(text, /: \d+ layers, 6 probed by default/);
   assert.match(text, /^\s+\d+\s+\/encoder\/layers\/encoder_layer_0\/self_attention\/Reshape_3_output_0\s+Reshape\s+\?\s+\(its shape is \[130, 64\] for a batch of 2/m);
   assert.match(text, /transformer: token tensors \(T x D\) are reduced to the class token/);
 });

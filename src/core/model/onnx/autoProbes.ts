@@ -1,33 +1,18 @@
 /**
  * The default probe rule (`auto`): the places where a network's representation is "finished" for a
- * stage, which is where neural-collapse papers measure it: activation outputs, residual sums, pooling,
+ * stage, which is where neural-collapse papers measure it: activation outputs, block outputs, pooling,
  * the flatten before the head, the classifier's input and the logits. Pre-activation tensors (Conv,
  * BatchNorm, Gemm outputs) are left to `all`, since the activation right after holds the same stage.
+ * Inside a residual block, a transformer block or an inverted residual only the block's output is
+ * probed (src/core/model/onnx/blocks.ts): a ResNet-18 gets its stem, 8 block outputs and its head, not
+ * three probes per block.
  */
 import { onnx } from 'onnx-proto';
 import type { OnnxGraphIndex } from './graphIndex';
-import { constantValues, isFlattenTo2D, reduceAxes } from './patterns';
-import { findAttribute } from './proto';
+import { ACTIVATIONS, blockStructure, firstOutput, gateOf, isReluLikeClip } from './blocks';
+import { isFlattenTo2D, reduceAxes } from './patterns';
 
-const ACTIVATIONS = new Set([
-  'Relu', 'LeakyRelu', 'PRelu', 'Gelu', 'Sigmoid', 'Tanh', 'Elu', 'Selu', 'Celu', 'HardSwish', 'HardSigmoid',
-  'Mish', 'Softplus', 'ThresholdedRelu',
-]);
 const POOLING = new Set(['MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'LpPool', 'GlobalLpPool']);
-
-const firstOutput = (node: onnx.INodeProto | undefined): string => node?.output?.[0] ?? '';
-
-/** For a gate g = f(x) inside x * g (SiLU, HardSwish, Mish), the gated tensor x and the gate's own nodes. */
-function gateOf(index: OnnxGraphIndex, gate: string): { root: string; parts: string[] } | null {
-  const node = index.producer.get(gate);
-  if (!node) return null;
-  if (node.opType === 'Sigmoid' || node.opType === 'HardSigmoid') return { root: node.input?.[0] ?? '', parts: [gate] };
-  if (node.opType === 'Tanh') {
-    const softplus = index.producer.get(node.input?.[0] ?? '');
-    if (softplus?.opType === 'Softplus') return { root: softplus.input?.[0] ?? '', parts: [gate, firstOutput(softplus)] };
-  }
-  return null;
-}
 
 const singleConsumer = (index: OnnxGraphIndex, name: string): onnx.INodeProto | null => {
   const list = index.consumers.get(name) ?? [];
@@ -51,14 +36,6 @@ function geluEnd(index: OnnxGraphIndex, node: onnx.INodeProto): string | null {
   return scale?.opType === 'Mul' && hasConstantInput(index, scale) ? firstOutput(scale) : firstOutput(mul);
 }
 
-function isReluLikeClip(index: OnnxGraphIndex, node: onnx.INodeProto): boolean {
-  if (node.opType !== 'Clip') return false;
-  const attribute = findAttribute(node, 'min');
-  if (attribute) return attribute.f === 0;
-  const min = constantValues(index, node.input?.[1]);
-  return min !== null && min.length === 1 && min[0] === 0;
-}
-
 function isPoolingReduce(index: OnnxGraphIndex, node: onnx.INodeProto): boolean {
   if (node.opType !== 'ReduceMean' && node.opType !== 'ReduceMax') return false;
   const axes = reduceAxes(index, node);
@@ -78,7 +55,6 @@ export function autoProbeNames(index: OnnxGraphIndex, special: string[]): Set<st
     const out = firstOutput(node);
     const op = node.opType ?? '';
     if (ACTIVATIONS.has(op) || isReluLikeClip(index, node) || POOLING.has(op) || isPoolingReduce(index, node)) auto.add(out);
-    if ((op === 'Add' || op === 'Sum') && (node.input ?? []).filter(dependent).length >= 2) auto.add(out);
     if (isFlattenTo2D(index, node) && dependent(node.input?.[0])) auto.add(out);
     if (op === 'Mul') {
       const [a, b] = [node.input?.[0] ?? '', node.input?.[1] ?? ''];
@@ -94,6 +70,8 @@ export function autoProbeNames(index: OnnxGraphIndex, special: string[]): Set<st
       suppressed.add(out);
     }
   }
-  for (const name of suppressed) if (!special.includes(name)) auto.delete(name);
+  const blocks = blockStructure(index);
+  for (const name of blocks.outputs) auto.add(name);
+  for (const name of [...suppressed, ...blocks.inside]) if (!special.includes(name)) auto.delete(name);
   return auto;
 }

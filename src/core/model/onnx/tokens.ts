@@ -3,6 +3,7 @@
  * reduction of its T x D tensors (src/core/model/reduction.ts): the class token where there is one
  * (ViT, DeiT: what the head reads), else the mean over tokens.
  */
+import type { onnx } from 'onnx-proto';
 import type { OnnxGraphIndex } from './graphIndex';
 import { FLOAT_TYPES, intAttribute } from './proto';
 import type { TokenModelInfo } from '../reduction';
@@ -22,11 +23,17 @@ function isLearnedConstant(index: OnnxGraphIndex, name: string, depth = 0): bool
  * Attention is a MatMul of two activations (queries x keys, weights x values); a plain Linear multiplies
  * an activation by a stored weight. Returns undefined for a graph without attention.
  */
+const computedActivation = (index: OnnxGraphIndex, name: string | undefined): boolean =>
+  name !== undefined && index.sampleDependent.has(name) && FLOAT_TYPES.has(index.elemType.get(name) ?? -1) && !isLearnedConstant(index, name);
+
+/** A MatMul of two activations (queries x keys, weights x values): attention, not a Linear layer. */
+export function isAttentionMatMul(index: OnnxGraphIndex, node: onnx.INodeProto): boolean {
+  return node.opType === 'MatMul' && computedActivation(index, node.input?.[0]) && computedActivation(index, node.input?.[1]);
+}
+
 export function detectTokenModel(index: OnnxGraphIndex): TokenModelInfo | undefined {
-  const activation = (name: string | undefined): boolean =>
-    name !== undefined && index.sampleDependent.has(name) && FLOAT_TYPES.has(index.elemType.get(name) ?? -1) && !isLearnedConstant(index, name);
-  const attention = index.nodes.some((n) => n.opType === 'MatMul' && activation(n.input?.[0]) && activation(n.input?.[1]));
-  if (!attention) return undefined;
+  const activation = (name: string | undefined): boolean => computedActivation(index, name);
+  if (!index.nodes.some((n) => isAttentionMatMul(index, n))) return undefined;
   // A learned token concatenated FIRST along the token axis of N x T x D: token 0 is the class token.
   const classToken = index.nodes.some((n) => {
     if (n.opType !== 'Concat' || (n.input ?? []).length < 2) return false;

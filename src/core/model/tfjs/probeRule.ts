@@ -1,6 +1,6 @@
 /**
- * The default probe rule (`auto`), the same as for ONNX: the outputs of activations, residual adds,
- * pooling and flatten, plus the classifier's input and the logits. A Dense or Conv layer with a fused
+ * The default probe rule (`auto`), the ONNX rule without its block rule (src/core/model/onnx/blocks.ts):
+ * the outputs of activations, residual adds, pooling and flatten, plus the classifier's input and the logits. A Dense or Conv layer with a fused
  * activation other than linear/softmax counts as an activation, since its output IS the activation.
  */
 

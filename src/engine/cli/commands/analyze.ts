@@ -50,8 +50,10 @@ Options:
   --train-labels <path>     labels file when it cannot be found by name (also --test-labels)
   --arrays x,y              array names inside an .npz
   --cifar-labels fine|coarse  CIFAR-100 label kind (default fine)
-  --layers auto|all|a,b,c   probes: activations, residual adds, pooling, flatten, classifier input and
-                            logits (auto, default); every float tensor (all); or tensor names
+  --layers auto|all|a,b,c   probes: one per block (a ResNet block at the activation after its Add, a
+                            transformer block at its last sum), other activations, pooling, flatten,
+                            classifier input and logits (auto, default; collapse-lens layers marks them *);
+                            every float tensor (all); or tensor names
   --reduce auto|flatten|gap|cls|mean[,<layer>=<reduction>...]
                             how each probed tensor becomes a feature vector: flatten (the whole tensor),
                             gap (channel means of a C x H x W map), cls (token 0 of a T x D token tensor),

@@ -44,6 +44,7 @@ export const layersCommand: CliCommand = {
     lines.push(`  ${'#'.padStart(3)}  ${'layer'.padEnd(nameWidth)}  ${'op'.padEnd(18)}  shape`);
     for (const l of info.layers) lines.push(`${l.auto ? '*' : ' '} ${String(l.index).padStart(3)}  ${l.name.padEnd(nameWidth)}  ${l.op.padEnd(18)}  ${shapeCell(l)}`);
     lines.push('');
+    lines.push('* = a default probe (--layers auto): one per block (the output of each residual, transformer or inverted-residual block), other activations, pooling, flatten, the classifier input and the logits; --layers all probes every tensor listed');
     if (info.tokens) lines.push(`transformer: token tensors (T x D) are reduced to ${info.tokens.classToken ? 'the class token (cls; token 0 is a learned token)' : 'their mean over tokens (mean; no class token found)'} by default`);
     lines.push(info.classifier ? `classifier: ${info.classifier}` : `classifier: none (${info.classifierUnavailable ?? 'no final linear layer found'})`);
     process.stdout.write(lines.join('\n') + '\n');

@@ -1,6 +1,8 @@
 import type { CliCommand } from '../cli';
 import { checkOutputTarget, writeJsonOutput } from '../outputFile';
 import { numberFlag, parse, stringFlag, type FlagSpec } from '../args';
+import { parseReductionRequest } from '../../../core/model/reduction';
+import { messageOf } from '../../../core/messageOf';
 import { UsageError } from '../../errors';
 import { stderrProgress } from '../progressBar';
 import { formatLayerTable, runNotes } from '../table';
@@ -8,9 +10,9 @@ import { throttleProgress } from '../../progress';
 import { analyzeFeatures } from '../../analyze/features';
 import type { FeaturesRequest } from '../../../protocol/engine';
 
-const FLAGS: FlagSpec = { test: { type: 'string' }, epsilon: { type: 'string' }, out: { type: 'string', short: 'o' }, quiet: { type: 'boolean', short: 'q' } };
+const FLAGS: FlagSpec = { test: { type: 'string' }, epsilon: { type: 'string' }, reduce: { type: 'string' }, out: { type: 'string', short: 'o' }, quiet: { type: 'boolean', short: 'q' } };
 
-const USAGE = `Usage: collapse-lens metrics <features.npz> [--test <features.npz>] [--out result.json]
+const USAGE = `Usage: collapse-lens metrics <features.npz> [--test <features.npz>] [--reduce cls|mean|gap] [--out result.json]
 
 Bring your own features: computes every metric from features you dumped yourself (no model needed).
 The .npz holds "labels" (N integers) and one N x ... float array per layer (the array name is the
@@ -26,6 +28,12 @@ layer name; the order in the file is the depth order; each sample is flattened),
 Options:
   --test <features.npz>  held-out features (same arrays)
   --epsilon E            NCC error threshold of the effective depth (default 0.01)
+  --reduce R[,<layer>=R...]
+                         how each array becomes a feature vector (default: flattened as stored):
+                         cls (token 0 of an N x T x D token array), mean (the mean over its T
+                         tokens), gap (channel means of an N x C x H x W map), flatten. One choice
+                         applies to every array it fits (the others stay flattened); <layer>=R
+                         sets one array and is refused where it does not fit
   --out, -o <file>       write the result JSON there (and print the per-layer table)
   --quiet, -q            no progress on stderr`;
 
@@ -39,6 +47,12 @@ export const metricsCommand: CliCommand = {
     const request: FeaturesRequest = { features: positionals[0], epsilon: numberFlag(flags, 'epsilon', 0.01, (n) => n >= 0 && n < 1, 'a number in [0, 1)') };
     const test = stringFlag(flags, 'test');
     if (test) request.test = test;
+    const reduce = stringFlag(flags, 'reduce');
+    try {
+      if (reduce !== undefined) request.reduction = parseReductionRequest(reduce);
+    } catch (err) {
+      throw new UsageError(messageOf(err));
+    }
     const out = stringFlag(flags, 'out');
     if (out) request.out = out;
     if (out) await checkOutputTarget(out);

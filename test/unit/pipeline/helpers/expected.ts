@@ -70,3 +70,22 @@ export function readExpected(path: string): ExpectedFixture {
   }
   return json as unknown as ExpectedFixture;
 }
+
+/**
+ * The reference restricted to the given probes, as an analysis of exactly those would report it: the
+ * expected files hold metrics per tensor (a layer's metrics depend on its own features only), a
+ * superset of the default probes, so only `depth` (the position among the probes) and the effective depth
+ * (the reference's rule: the first probe whose training NCC error is at most epsilon) are recomputed.
+ * A name the reference lacks fails: the reference must be regenerated, not the test loosened.
+ */
+export function restrictExpected(expected: ExpectedFixture, names: readonly string[]): ExpectedFixture {
+  const byName = new Map(expected.layers.map((l) => [l.name, l]));
+  const layers = names.map((name, depth) => {
+    const layer = byName.get(name);
+    if (!layer) throw new Error(`${expected.model}.expected.json has no reference metrics for "${name}": regenerate it (docs/fixtures.md)`);
+    return { ...layer, depth };
+  });
+  const { epsilon } = expected.effectiveDepth;
+  const depth = layers.findIndex((l) => 1 - l.metrics.train.nccAccuracy <= epsilon);
+  return { ...expected, layers, effectiveDepth: { epsilon, layer: depth < 0 ? null : layers[depth]!.name, depth: depth < 0 ? null : depth } };
+}
