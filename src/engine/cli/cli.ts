@@ -5,6 +5,7 @@ import { metricsCommand } from './commands/metrics';
 import { compareCommand } from './commands/compare';
 import { trajectoryCommand } from './commands/trajectory';
 import { classifierCommand } from './commands/classifier';
+import { mergeCommand } from './commands/merge';
 import { TOOL_VERSION } from '../version';
 import { closeNames } from '../../core/closeNames';
 
@@ -15,7 +16,7 @@ export interface CliCommand {
   run(argv: string[]): Promise<number>;
 }
 
-const COMMANDS: CliCommand[] = [analyzeCommand, layersCommand, metricsCommand, compareCommand, trajectoryCommand, classifierCommand];
+const COMMANDS: CliCommand[] = [analyzeCommand, mergeCommand, layersCommand, metricsCommand, compareCommand, trajectoryCommand, classifierCommand];
 
 function topHelp(): string {
   return [

@@ -1,0 +1,43 @@
+/**
+ * A sharded analysis (analyze --shard i/n --phase 1, merge, --phase 2, merge) gives the single run's
+ * result: every metric, matrix, count, point and warning, to 1e-12 relative (the float64 totals are
+ * merged in another order of summation, nothing else differs).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyzeCheckpoint } from '../../../src/engine/analyze/pipeline';
+import { validateResult } from '../../../src/core/resultValidation';
+import { withTempDir } from '../dataset/helpers/writers';
+import { fixtureRequest, silentHooks } from '../pipeline/helpers/analyze';
+import { assertSameResult, shardedRun } from './helpers';
+
+const request = fixtureRequest('mlp');
+const single = analyzeCheckpoint(request, silentHooks);
+
+for (const n of [1, 3, 7]) {
+  test(`mlp fixture in ${n} shard(s) merges to the single run's result within 1e-12 relative`, async () => {
+    await withTempDir('shards-', async (dir) => {
+      const merged = await shardedRun(request, n, dir);
+      validateResult(JSON.parse(JSON.stringify(merged)), 'merged');
+      assertSameResult(merged, await single, 1e-12);
+      assert.deepEqual({ passOne: merged.shards?.passOne, passTwo: merged.shards?.passTwo }, { passOne: n, passTwo: n });
+      assert.match(merged.shards?.means ?? '', /^[0-9a-f]{64}$/);
+    });
+  });
+}
+
+test('the comparison catches a wrong number: NC1 off by 1e-10, a point moved by 1e-10 of its cloud, a count off by one', async () => {
+  const base = await single;
+  const copy = () => JSON.parse(JSON.stringify(base)) as typeof base;
+  const nc1 = copy();
+  nc1.layers[0]!.metrics.train.nc1 = (nc1.layers[0]!.metrics.train.nc1 as number) * (1 + 1e-10);
+  assert.throws(() => assertSameResult(nc1, base, 1e-12), /layers\[0\]\.metrics\.train\.nc1/);
+  const point = copy();
+  const points = point.layers[0]!.metrics.train.projection!.points!;
+  const spread = Math.max(...points.map((p) => Math.max(Math.abs(p.x), Math.abs(p.y))));
+  points[0]!.x += 1e-10 * spread;
+  assert.throws(() => assertSameResult(point, base, 1e-12), /projection\.points\[0\]\.x/);
+  const counts = copy();
+  counts.splits.train.classCounts![0]! += 1;
+  assert.throws(() => assertSameResult(counts, base, 1e-12), /splits\.train\.classCounts\[0\]/);
+});
