@@ -37,6 +37,8 @@ export interface PassOneBody {
   shard: ShardSpec;
   splits: { train: PassOneSplit; test?: PassOneSplit };
   warnings: string[];
+  /** What ran the model (cpu, cuda, ...). */
+  provider: string;
   seconds: number;
 }
 
@@ -54,6 +56,8 @@ export interface MeansBody {
   passOne: string[];
   splits: { train: MeansSplit; test?: MeansSplit };
   warnings: string[];
+  /** What ran the model in each phase-1 shard, in shard order. */
+  providers: string[];
   seconds: number;
 }
 

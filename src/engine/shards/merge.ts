@@ -145,7 +145,7 @@ export function mergePassOne(given: ShardFile<PassOneBody>[], started: number): 
     if (warning) warnings.push(warning);
   }
   const seconds = files.reduce((a, f) => a + f.body.seconds, 0) + (performance.now() - started) / 1000;
-  return { identity, shards: files.length, passOne: files.map((f) => f.sha256), splits: test ? { train, test } : { train }, warnings, seconds };
+  return { identity, shards: files.length, passOne: files.map((f) => f.sha256), splits: test ? { train, test } : { train }, warnings, providers: files.map((f) => f.body.provider), seconds };
 }
 
 /** One split's metrics from every phase-2 shard's sums, against the means' statistics. */
@@ -166,6 +166,21 @@ function mergePassTwoSplit(parts: { path: string; split: PassTwoSplit }[], own: 
   const correct = parts.reduce((a, p) => a + p.split.correct, 0);
   const kernel: MetricsKernel = parts.find((p) => p.split.kernel.kind === 'javascript')?.split.kernel ?? parts[0]!.split.kernel;
   return { metrics, nc4, accuracy: seen > 0 ? correct / seen : null, kernel };
+}
+
+/**
+ * Shards whose model ran on different providers (CPU on some machines, CUDA on others): allowed, but
+ * their float32 features differ in the last bits, so the result equals a single run only to that noise.
+ */
+function providerWarning(passOne: string[], passTwo: string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const provider of [...passOne, ...passTwo]) counts.set(provider, (counts.get(provider) ?? 0) + 1);
+  if (counts.size < 2) return [];
+  const list = [...counts].map(([provider, n]) => `${provider} in ${n}`).join(', ');
+  return [
+    `the shards ran the model on different providers (${list} of the ${passOne.length + passTwo.length} shard runs); \`provider\` names the first phase-2 shard's. ` +
+      'Their features differ by float32 rounding, so the numbers match a single run to that precision, not to the last bit',
+  ];
 }
 
 /** The result JSON from every phase-2 shard and the means file they ran against. */
@@ -198,7 +213,7 @@ export function mergePassTwo(given: ShardFile<PassTwoBody>[], means: { path: str
   const result = assembleResult({
     ...base,
     reductions: reductions ? new Map(reductions) : undefined,
-    warnings: [...context.warnings, ...means.body.warnings],
+    warnings: [...context.warnings, ...means.body.warnings, ...providerWarning(means.body.providers, files.map((f) => f.body.context.provider))],
     train,
     ...(test ? { test } : {}),
     classifierNumbers,

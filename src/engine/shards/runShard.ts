@@ -61,7 +61,7 @@ export function runShardPassOne(request: AnalyzeRequest, spec: ShardSpec, hooks:
         digests: { hashes: encodeFloat64(recorded.hashes), indices: encodeInt32(recorded.indices) },
       };
     });
-    return { identity, shard: spec, splits, warnings: prepared.warnings, seconds: prepared.loadSeconds + seconds(started) };
+    return { identity, shard: spec, splits, warnings: prepared.warnings, provider: prepared.base.provider, seconds: prepared.loadSeconds + seconds(started) };
   });
 }
 

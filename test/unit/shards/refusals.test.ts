@@ -122,3 +122,18 @@ test('a file changed after it was written, cut short, or of another format versi
   writeFileSync(future, text.replace('"schema":"collapse-lens/shard-pass1@1"', '"schema":"collapse-lens/shard-pass1@2"'));
   await assert.rejects(mergeShardFiles([part1[0]!, future, part1[2]!], undefined), refusal(/future\.json: collapse-lens\/shard-pass1@2 is another version of the shard format than this collapse-lens reads \(collapse-lens\/shard-pass1@1\)/));
 });
+
+test('shards whose model ran on different providers merge with a warning that says so', async () => {
+  const file = JSON.parse(readFileSync(part2[2]!, 'utf8'));
+  file.body.context.provider = 'cuda';
+  const path = join(dir, 'cuda-3.json');
+  await writeShardFile(path, 'collapse-lens/shard-pass2@1', file.body);
+  const result = await mergeResult([part2[0]!, part2[1]!, path]);
+  assert.ok(
+    result.warnings?.includes(
+      'the shards ran the model on different providers (cpu in 5, cuda in 1 of the 6 shard runs); `provider` names the first phase-2 shard\'s. Their features differ by float32 rounding, so the numbers match a single run to that precision, not to the last bit',
+    ),
+    JSON.stringify(result.warnings),
+  );
+  assert.ok(!(await mergeResult(part2)).warnings?.some((w) => w.includes('different providers')));
+});
