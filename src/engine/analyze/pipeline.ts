@@ -66,17 +66,14 @@ function probesWithClassifierInput(graph: ModelGraph, selection: AnalyzeRequest[
  * training split, then over the held-out split, one inference per batch serving every probe.
  */
 export function analyzeCheckpoint(request: AnalyzeRequest, hooks: AnalysisHooks): Promise<AnalysisResult> {
-  return withPreparedAnalysis(request, hooks, { reducer: 'start' }, (prepared) => runBothPasses(prepared, hooks));
+  return withPreparedAnalysis(request, hooks, {}, (prepared) => runBothPasses(prepared, hooks));
 }
 
 /**
- * How an analysis is opened: with the metrics reducer started in the background (the whole analysis), or
- * without one (a shard of it, which keeps its raw sums on the main thread); and which slice of each split
- * it reads (every sample, or one shard's: applied once the splits are chosen, so a shard selects, sizes
- * and checks the same samples as the whole run).
+ * Which slice of each split an analysis reads: every sample, or one shard's (analyze --shard), applied
+ * once the splits are chosen, so a shard selects, sizes and checks the same samples as the whole run.
  */
 export interface AnalysisOpening {
-  reducer: 'start' | 'none';
   slice?: (split: PreparedSplit) => Promise<PreparedSplit>;
 }
 
@@ -111,11 +108,11 @@ export async function withPreparedAnalysis<T>(request: AnalyzeRequest, hooks: An
     logitsName: logitsName ?? null,
   };
   // The metrics worker starts now, while the data are opened and the session is created (~50 ms).
-  const reducerStarting = opening.reducer === 'start' ? createReducer(reducerSetup) : null;
+  const reducerStarting = createReducer(reducerSetup);
   try {
     return await analyzeWith(request, { graph, probes, layers, reductions, gapOffers, K, logitsName, reducerSetup, reducerStarting, started }, opening, body);
   } finally {
-    if (reducerStarting) await (await reducerStarting).dispose();
+    await (await reducerStarting).dispose();
   }
 }
 
@@ -129,7 +126,7 @@ interface LoadedAnalysis {
   K: number;
   logitsName: string | undefined;
   reducerSetup: ReducerSetup;
-  reducerStarting: Promise<Reducer> | null;
+  reducerStarting: Promise<Reducer>;
   started: number;
 }
 
@@ -225,7 +222,7 @@ async function runBothPasses(prepared: PreparedAnalysis, hooks: AnalysisHooks): 
   const { request, loaded, train, test, preprocess, preprocessTest, runner, warnings, base, loadSeconds } = prepared;
   const { started } = loaded;
   const seconds = (since: number) => (performance.now() - since) / 1000;
-  const reducer = await (loaded.reducerStarting as Promise<Reducer>);
+  const reducer = await loaded.reducerStarting;
   let classifierNumbers: ClassifierMetrics | null = null;
 
   // Content digests of the samples pass 1 reads anyway: held-out samples that are training samples.

@@ -5,7 +5,7 @@
  * engine's main thread or in the reduction worker (reduceWorker.ts) alike.
  */
 import type { SplitLayerMetrics } from '../../core/result';
-import { ClassStatsAccumulator, ProjectionAccumulator, classifierMetrics, type ClassStats, type ClassifierMetrics, type LinearClassifier, type PassOneTotals, type ProjectionTotals } from '../../core/metrics';
+import { ClassStatsAccumulator, ProjectionAccumulator, buildClassStats, classifierMetrics, type ClassStats, type ClassifierMetrics, type LinearClassifier, type PassOneTotals, type ProjectionTotals } from '../../core/metrics';
 import { countCorrect } from '../../core/metrics/projection-helpers';
 import { metricsKernel, type MetricsKernel } from '../../core/metrics/wasm/kernels';
 
@@ -45,6 +45,11 @@ export interface PassTwoSummary {
 }
 
 export type SplitName = 'train' | 'test';
+
+/** What opening pass 2 on merged totals gives: NC3 and the weight geometry (training split, classifier's reducer). */
+export interface PassTwoStart {
+  classifierNumbers: ClassifierMetrics | null;
+}
 
 /** Pass 2's sums of one shard of the data: per layer, and the network's own top-1 count. */
 export interface ShardPassTwoTotals {
@@ -127,14 +132,20 @@ export class SplitReducer {
   }
 
   /**
-   * Opens pass 2 on class statistics merged from every shard's pass 1: the split's own, and the training
-   * split's (the held-out split's reference; the same maps for the training split itself).
+   * Opens pass 2 on class totals merged from every shard's pass 1: the split's own, and the training
+   * split's (the held-out split's reference). Only this reducer's layers are built; on the training split
+   * its own statistics are its reference, the same objects, as in a whole run. Returns NC3 and the weight
+   * geometry on the training split.
    */
-  beginPassTwo(split: SplitName, own: ReadonlyMap<string, ClassStats>, train: ReadonlyMap<string, ClassStats>): void {
+  beginPassTwo(split: SplitName, own: readonly PassOneTotals[], train: readonly PassOneTotals[]): PassTwoStart {
     this.split = split;
     this.pass1 = null;
-    for (const [name, stats] of train) this.trainStats.set(name, stats);
-    this.openPassTwo(own);
+    const mine = new Set(this.setup.layers.map((l) => l.name));
+    const build = (totals: readonly PassOneTotals[]) => new Map(totals.filter((t) => mine.has(t.layer)).map((t) => [t.layer, buildClassStats(t)]));
+    const trainStats = build(train);
+    for (const [name, stats] of trainStats) this.trainStats.set(name, stats);
+    this.openPassTwo(split === 'train' ? trainStats : build(own));
+    return { classifierNumbers: split === 'train' ? this.classifierNumbers() : null };
   }
 
   /** NC3 and the weight geometry, from the training split's class means at the classifier input. */

@@ -1,9 +1,9 @@
 /**
- * The class statistics of a means file, built the one way both the phase-2 shards and the final merge
- * use: every pass-2 sum of a shard was taken against exactly these numbers, so they must come out the
- * same, to the bit, wherever they are rebuilt.
+ * The class statistics of a means file. The phase-2 reducers and the final merge build them with the same
+ * function (buildClassStats) from the same float64 totals: every pass-2 sum of a shard was taken against
+ * exactly these numbers, so they come out the same, to the bit, wherever they are rebuilt.
  */
-import { buildClassStats, type ClassStats } from '../../core/metrics';
+import { buildClassStats, type ClassStats, type PassOneTotals } from '../../core/metrics';
 import type { MeansBody, MeansSplit } from './bodies';
 import { loadPassOne } from './bodies';
 
@@ -21,5 +21,14 @@ export function meansStats(means: MeansBody, path: string): MeansStats {
   return {
     train: splitStats(means.splits.train, K, `${path}: training split`),
     test: means.splits.test ? splitStats(means.splits.test, K, `${path}: held-out split`) : null,
+  };
+}
+
+/** The totals of a means file, per split in probe order: what the phase-2 reducers build their statistics from. */
+export function meansTotals(means: MeansBody, path: string): { train: PassOneTotals[]; test: PassOneTotals[] | null } {
+  const K = means.identity.settings.numClasses;
+  return {
+    train: means.splits.train.layers.map((stored) => loadPassOne(stored, K, `${path}: training split`)),
+    test: means.splits.test ? means.splits.test.layers.map((stored) => loadPassOne(stored, K, `${path}: held-out split`)) : null,
   };
 }

@@ -1,8 +1,8 @@
 /**
  * One shard of an analysis, one phase at a time (collapse-lens analyze --shard i/n --phase 1|2): the
- * same loading, checks and preprocessing as a whole run (withPreparedAnalysis), on the shard's slice of
- * each split, keeping the raw sums a merge needs instead of finishing the metrics. The shard reduces on
- * the main thread: the parallelism is the shards themselves.
+ * same loading, checks, preprocessing and reducer (metrics workers for wide probes) as a whole run
+ * (withPreparedAnalysis), on the shard's slice of each split, keeping the raw sums a merge needs instead
+ * of finishing the metrics.
  */
 import { resolve } from 'node:path';
 import type { AnalyzeRequest } from '../../protocol/engine';
@@ -11,12 +11,13 @@ import { SampleDigests } from '../../core/dataset';
 import type { AnalysisHooks } from '../analyze/hooks';
 import { withPreparedAnalysis, type PreparedAnalysis } from '../analyze/pipeline';
 import { sweep } from '../analyze/passes';
-import { SplitReducer, type ShardPassTwoTotals } from '../analyze/reducer';
+import type { ShardPassTwoTotals } from '../analyze/reducer';
+import type { Reducer } from '../analyze/reducerClient';
 import { describeSplit, type PreparedSplit } from '../analyze/splits';
 import { UserError } from '../errors';
 import { storePassOne, storePassTwo, type AssemblyContext, type MeansBody, type PassOneBody, type PassOneSplit, type PassTwoBody, type PassTwoSplit } from './bodies';
 import { requireSameIdentity, shardIdentity, type ShardIdentity } from './identity';
-import { meansStats } from './meansStats';
+import { meansTotals } from './meansStats';
 import { encodeFloat64, encodeInt32, expectSchema, MEANS_SCHEMA, readShardFile } from './shardFile';
 import { sliceSplit, type ShardSpec } from './slice';
 
@@ -27,10 +28,12 @@ function withShard<T>(request: AnalyzeRequest, spec: ShardSpec, hooks: AnalysisH
     chosen[split.name] = split.indices.length;
     return sliceSplit(split, spec);
   };
-  return withPreparedAnalysis(request, hooks, { reducer: 'none', slice }, (prepared) =>
+  return withPreparedAnalysis(request, hooks, { slice }, (prepared) =>
     body(prepared, shardIdentity(prepared.base, prepared.loaded.reducerSetup, prepared, chosen)),
   );
 }
+
+const reducerOf = (prepared: PreparedAnalysis): Promise<Reducer> => prepared.loaded.reducerStarting;
 
 const seconds = (since: number) => (performance.now() - since) / 1000;
 
@@ -45,13 +48,14 @@ async function eachSplit<S>(prepared: PreparedAnalysis, run: (split: PreparedSpl
 export function runShardPassOne(request: AnalyzeRequest, spec: ShardSpec, hooks: AnalysisHooks): Promise<PassOneBody> {
   return withShard(request, spec, hooks, async (prepared, identity) => {
     const started = performance.now();
-    const reducer = new SplitReducer(prepared.loaded.reducerSetup);
+    const reducer = await reducerOf(prepared);
+    const owned = prepared.runner.ownsOutputs === true;
     const splits = await eachSplit(prepared, async (split, pre): Promise<PassOneSplit> => {
-      reducer.beginPassOne(split.name);
+      await reducer.beginPassOne(split.name);
       const digests = new SampleDigests();
-      await sweep(split, pre, prepared.runner, request.batchSize, 'pass1', hooks, (batch, progress) => reducer.add(batch, progress), (raw) => digests.add(raw));
+      await sweep(split, pre, prepared.runner, request.batchSize, 'pass1', hooks, (batch, progress) => reducer.add(batch, owned, progress), (raw) => digests.add(raw));
       await split.source.verify?.();
-      const totals = reducer.endPassOneTotals();
+      const totals = await reducer.endPassOneTotals();
       const recorded = digests.recorded();
       return {
         chosen: split.classCounts,
@@ -95,16 +99,17 @@ export async function runShardPassTwo(request: AnalyzeRequest, spec: ShardSpec, 
   return withShard(request, spec, hooks, async (prepared, identity) => {
     requireSameIdentity(identity, 'this run', means.body.identity, meansPath);
     const started = performance.now();
-    const stats = meansStats(means.body, meansPath);
-    const reducer = new SplitReducer(prepared.loaded.reducerSetup);
+    const totals = meansTotals(means.body, meansPath);
+    const reducer = await reducerOf(prepared);
+    const owned = prepared.runner.ownsOutputs === true;
     let classifierNumbers: AssemblyContext['classifierNumbers'] = null;
     const splits = await eachSplit(prepared, async (split, pre): Promise<PassTwoSplit> => {
-      const own = split.name === 'train' ? stats.train : stats.test;
+      const own = split.name === 'train' ? totals.train : totals.test;
       if (!own) throw new UserError(`${meansPath}: has no class means of the held-out split, and this run has one`);
-      reducer.beginPassTwo(split.name, own, stats.train);
-      if (split.name === 'train') classifierNumbers = reducer.classifierNumbers();
-      await sweep(split, pre, prepared.runner, request.batchSize, 'pass2', hooks, (batch, progress) => reducer.add(batch, progress));
-      return storeSplitTotals(reducer.endPassTwoTotals());
+      const start = await reducer.beginPassTwo(split.name, own, totals.train);
+      if (split.name === 'train') classifierNumbers = start.classifierNumbers;
+      await sweep(split, pre, prepared.runner, request.batchSize, 'pass2', hooks, (batch, progress) => reducer.add(batch, owned, progress));
+      return storeSplitTotals(await reducer.endPassTwoTotals());
     });
     return {
       identity,

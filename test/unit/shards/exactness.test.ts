@@ -41,3 +41,27 @@ test('the comparison catches a wrong number: NC1 off by 1e-10, a point moved by 
   counts.splits.train.classCounts![0]! += 1;
   assert.throws(() => assertSameResult(counts, base, 1e-12), /splits\.train\.classCounts\[0\]/);
 });
+
+/** Runs `body` with the reductions forced into metrics workers, in `groups` groups of layers. */
+async function inWorkers<T>(groups: number, body: () => Promise<T>): Promise<T> {
+  const saved = { place: process.env.COLLAPSE_LENS_REDUCE, shards: process.env.COLLAPSE_LENS_REDUCE_SHARDS };
+  process.env.COLLAPSE_LENS_REDUCE = 'worker';
+  process.env.COLLAPSE_LENS_REDUCE_SHARDS = String(groups);
+  try {
+    return await body();
+  } finally {
+    for (const [key, value] of [['COLLAPSE_LENS_REDUCE', saved.place], ['COLLAPSE_LENS_REDUCE_SHARDS', saved.shards]] as const) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
+}
+
+for (const groups of [1, 2]) {
+  test(`with the reductions in ${groups} metrics worker(s), 3 shards merge to the single run's result`, async () => {
+    await withTempDir('shards-workers-', async (dir) => {
+      const merged = await inWorkers(groups, () => shardedRun(request, 3, dir));
+      assertSameResult(merged, await single, 1e-12);
+    });
+  });
+}
