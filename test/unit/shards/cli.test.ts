@@ -4,30 +4,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../../../src/engine/cli/cli';
+import { cliInProcess, cliProcess } from '../helpers/cliRuns';
 import { validateResult } from '../../../src/core/resultValidation';
-import { FASHION_SLICE, modelPath, REPO_ROOT } from '../pipeline/helpers/paths';
+import { FASHION_SLICE, modelPath } from '../pipeline/helpers/paths';
 import { withTempDir } from '../dataset/helpers/writers';
 
-function cli(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'engine', 'main.ts'), ...args], { encoding: 'utf8', cwd: REPO_ROOT, timeout: 120_000 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** runCli in-process with stderr captured (these cases fail before writing to stdout). */
-async function failing(...args: string[]): Promise<{ code: number; stderr: string }> {
-  const err: string[] = [];
-  const write = process.stderr.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => err.push(String(chunk)) > 0) as typeof process.stderr.write;
-  try {
-    return { code: await runCli(args), stderr: err.join('') };
-  } finally {
-    process.stderr.write = write;
-  }
-}
+const cli = cliProcess;
+const failing = cliInProcess;
 
 const ANALYZE = ['analyze', modelPath('mlp'), '--train', FASHION_SLICE, '--test', FASHION_SLICE, '--per-class', '30', '--quiet'];
 

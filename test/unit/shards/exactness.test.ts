@@ -9,7 +9,7 @@ import { analyzeCheckpoint } from '../../../src/engine/analyze/pipeline';
 import { validateResult } from '../../../src/core/resultValidation';
 import { withTempDir } from '../dataset/helpers/writers';
 import { fixtureRequest, silentHooks } from '../pipeline/helpers/analyze';
-import { assertSameResult, shardedRun } from './helpers';
+import { assertSameResult, mergeResult, shardedRun, writeMeans, writePassOne, writePassTwo } from './helpers';
 
 const request = fixtureRequest('mlp');
 const single = analyzeCheckpoint(request, silentHooks);
@@ -65,3 +65,20 @@ for (const groups of [1, 2]) {
     });
   });
 }
+
+test('phase 2 may cut the data into another number of shards than phase 1 (3 then 2): the same result', async () => {
+  await withTempDir('shards-recut-', async (dir) => {
+    const means = await writeMeans(await writePassOne(request, 3, dir), dir);
+    const merged = await mergeResult(await writePassTwo(request, 2, means, dir));
+    assertSameResult(merged, await single, 1e-12);
+    assert.deepEqual({ passOne: merged.shards?.passOne, passTwo: merged.shards?.passTwo }, { passOne: 3, passTwo: 2 });
+  });
+});
+
+test('cnn fixture (wide probes: the reductions run in a metrics worker) in 3 shards merges to its single run', async () => {
+  const cnn = fixtureRequest('cnn', { perClass: 40 });
+  const whole = await analyzeCheckpoint(cnn, silentHooks);
+  await withTempDir('shards-cnn-', async (dir) => {
+    assertSameResult(await shardedRun(cnn, 3, dir), whole, 1e-12);
+  });
+});

@@ -137,3 +137,11 @@ test('shards whose model ran on different providers merge with a warning that sa
   );
   assert.ok(!(await mergeResult(part2)).warnings?.some((w) => w.includes('different providers')));
 });
+
+test('the final merge finds the means file where phase 2 recorded it, and says so when it is gone', async () => {
+  const sub = mkdtempSync(join(dir, 'moved-'));
+  const gone = await writeMeans(part1, sub, 'means-gone.json');
+  const parts = await writePassTwo(request, 1, gone, sub, 'gone');
+  rmSync(gone);
+  await assert.rejects(mergeShardFiles(parts, undefined), refusal(/the class-means file .*gone-1\.json ran against, .*means-gone\.json, is not there; give it with --means <file>/));
+});
