@@ -2,9 +2,11 @@
  * Symmetric eigensolver for the small K x K matrices of the metrics (K up to ~1000): Householder
  * reduction to tridiagonal form, then the implicit QL algorithm with Wilkinson-type shifts, all in
  * float64. The textbook algorithm (Householder 1958; Bowdler, Martin, Reinsch & Wilkinson 1968), written
- * here with every inner loop running along a row of the row-major storage so that K = 1000 stays in
- * cache-friendly territory.
+ * here with every inner loop running along a row of the row-major storage, and those row loops
+ * (eigen-row-ops.ts) run as WebAssembly SIMD where the runtime has it, with the same numbers.
  */
+import { createEigenRowOps, type EigenRowOps } from './eigen-row-ops';
+import type { KernelChoice } from './product-kernel';
 
 export interface SymmetricEigen {
   n: number;
@@ -20,7 +22,7 @@ const MAX_QL_ITERATIONS = 60;
  * Eigendecomposition A = V diag(values) V^T of a symmetric n x n row-major matrix. Only the lower
  * triangle is read; the input is not modified.
  */
-export function symmetricEigen(matrix: Float64Array, n: number): SymmetricEigen {
+export function symmetricEigen(matrix: Float64Array, n: number, kernel: KernelChoice = 'auto'): SymmetricEigen {
   if (!Number.isInteger(n) || n < 0) throw new Error(`symmetricEigen: size ${n} is not a non-negative integer`);
   if (matrix.length !== n * n) throw new Error(`symmetricEigen: matrix has ${matrix.length} entries, expected ${n} x ${n}`);
   for (let i = 0; i < matrix.length; i++) {
@@ -28,14 +30,14 @@ export function symmetricEigen(matrix: Float64Array, n: number): SymmetricEigen 
   }
   if (n === 0) return { n, values: new Float64Array(0), vectors: new Float64Array(0) };
 
-  const q = matrix.slice();
+  const ops = createEigenRowOps(matrix, n, kernel);
   const diagonal = new Float64Array(n);
   const offDiagonal = new Float64Array(n);
-  tridiagonalize(q, n, diagonal, offDiagonal);
+  tridiagonalize(ops, n, diagonal, offDiagonal);
   // QL rotates pairs of eigenvector columns; holding the vectors as rows makes each rotation contiguous.
-  const rowsOfVectors = transpose(q, n);
-  tridiagonalQl(diagonal, offDiagonal, rowsOfVectors, n);
-  return sortDescending(diagonal, rowsOfVectors, n);
+  transposeInPlace(ops.a, n);
+  tridiagonalQl(diagonal, offDiagonal, ops, n);
+  return sortDescending(diagonal, ops.a, n);
 }
 
 /**
@@ -43,8 +45,8 @@ export function symmetricEigen(matrix: Float64Array, n: number): SymmetricEigen 
  * orthogonal Q with Q^T A Q = T, `d` the diagonal of T and `e[i]` the sub-diagonal entry T[i][i-1]
  * (e[0] = 0).
  */
-function tridiagonalize(a: Float64Array, n: number, d: Float64Array, e: Float64Array): void {
-  const p = new Float64Array(n);
+function tridiagonalize(ops: EigenRowOps, n: number, d: Float64Array, e: Float64Array): void {
+  const { a, p, g: gathered } = ops;
   for (let i = n - 1; i > 0; i--) {
     const last = i - 1;
     const rowI = i * n;
@@ -70,12 +72,7 @@ function tridiagonalize(a: Float64Array, n: number, d: Float64Array, e: Float64A
         for (let j = 0; j <= last; j++) {
           const rowJ = j * n;
           const uj = a[rowI + j];
-          let s = 0;
-          for (let k = 0; k < j; k++) {
-            const ajk = a[rowJ + k];
-            s += ajk * a[rowI + k];
-            p[k] += ajk * uj;
-          }
+          const s = ops.dotAndAccumulate(rowJ, rowI, j, uj);
           p[j] += s + a[rowJ + j] * uj;
         }
         f = 0;
@@ -92,12 +89,7 @@ function tridiagonalize(a: Float64Array, n: number, d: Float64Array, e: Float64A
           p[j] = g;
         }
         // A <- A - u q^T - q u^T on the lower triangle, q = p - (u^T p / 2h) u.
-        for (let j = 0; j <= last; j++) {
-          const rowJ = j * n;
-          const uj = a[rowI + j];
-          const qj = p[j];
-          for (let k = 0; k <= j; k++) a[rowJ + k] -= uj * p[k] + qj * a[rowI + k];
-        }
+        for (let j = 0; j <= last; j++) ops.rankTwo(j * n, rowI, j + 1, a[rowI + j], p[j]);
       }
     } else {
       e[i] = a[rowI + last];
@@ -108,22 +100,13 @@ function tridiagonalize(a: Float64Array, n: number, d: Float64Array, e: Float64A
   e[0] = 0;
 
   // Accumulate Q = P_1 P_2 ... in place, growing the identity block one row and column at a time.
-  const g = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const rowI = i * n;
     if (d[i] !== 0) {
       // g_j = sum_k u_k Q[k][j], then Q[k][j] -= g_j (u_k / h), with u in row i and u/h in column i.
-      for (let j = 0; j < i; j++) g[j] = 0;
-      for (let k = 0; k < i; k++) {
-        const uk = a[rowI + k];
-        const rowK = k * n;
-        for (let j = 0; j < i; j++) g[j] += uk * a[rowK + j];
-      }
-      for (let k = 0; k < i; k++) {
-        const wk = a[k * n + i];
-        const rowK = k * n;
-        for (let j = 0; j < i; j++) a[rowK + j] -= g[j] * wk;
-      }
+      gathered.fill(0, 0, i);
+      ops.gatherRows(i, i, rowI, 1);
+      ops.subtractOuter(i, i, i, n);
     }
     d[i] = a[rowI + i];
     a[rowI + i] = 1;
@@ -138,7 +121,11 @@ function tridiagonalize(a: Float64Array, n: number, d: Float64Array, e: Float64A
  * Implicit QL iterations on the tridiagonal (d, e). `z` holds the eigenvectors as ROWS and is rotated
  * along; on return d holds the eigenvalues (unsorted) and row j of z the eigenvector of d[j].
  */
-function tridiagonalQl(d: Float64Array, e: Float64Array, z: Float64Array, n: number): void {
+function tridiagonalQl(d: Float64Array, e: Float64Array, z: EigenRowOps, n: number): void {
+  // A sweep's rotations are applied to z together once the sweep has computed them all (the
+  // recurrence on d and e never reads z): one pass over the rows instead of one per rotation.
+  const sines = new Float64Array(n);
+  const cosines = new Float64Array(n);
   for (let i = 1; i < n; i++) e[i - 1] = e[i];
   e[n - 1] = 0;
   for (let l = 0; l < n; l++) {
@@ -162,6 +149,7 @@ function tridiagonalQl(d: Float64Array, e: Float64Array, z: Float64Array, n: num
       let c = 1;
       let p = 0;
       let deflated = false;
+      let rotations = 0;
       for (let i = m - 1; i >= l; i--) {
         const f = s * e[i];
         const b = c * e[i];
@@ -181,8 +169,12 @@ function tridiagonalQl(d: Float64Array, e: Float64Array, z: Float64Array, n: num
         p = s * r;
         d[i + 1] = g + p;
         g = c * r - b;
-        rotateRows(z, n, i, s, c);
+        sines[rotations] = s;
+        cosines[rotations] = c;
+        rotations++;
       }
+      // Rotation t acted on rows m - 1 - t and m - t: the sweep covers rows m - rotations .. m.
+      z.rotateSweep(m - rotations, rotations, sines, cosines);
       if (deflated) continue;
       d[l] -= p;
       e[l] = g;
@@ -191,22 +183,14 @@ function tridiagonalQl(d: Float64Array, e: Float64Array, z: Float64Array, n: num
   }
 }
 
-/** Applies the plane rotation to rows i and i+1: (zi, zi1) <- (c zi - s zi1, s zi + c zi1). */
-function rotateRows(z: Float64Array, n: number, i: number, s: number, c: number): void {
-  const rowA = i * n;
-  const rowB = rowA + n;
-  for (let k = 0; k < n; k++) {
-    const f = z[rowB + k];
-    const zi = z[rowA + k];
-    z[rowB + k] = s * zi + c * f;
-    z[rowA + k] = c * zi - s * f;
+function transposeInPlace(a: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < i; j++) {
+      const x = a[i * n + j];
+      a[i * n + j] = a[j * n + i];
+      a[j * n + i] = x;
+    }
   }
-}
-
-function transpose(a: Float64Array, n: number): Float64Array {
-  const t = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) t[j * n + i] = a[i * n + j];
-  return t;
 }
 
 function sortDescending(values: Float64Array, rowsOfVectors: Float64Array, n: number): SymmetricEigen {

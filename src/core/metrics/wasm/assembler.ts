@@ -15,10 +15,12 @@ export const OP = {
   localGet: 0x20,
   localSet: 0x21,
   localTee: 0x22,
+  f64Load: 0x2b,
   f64Store: 0x39,
   i32Const: 0x41,
   i32Add: 0x6a,
   i32Sub: 0x6b,
+  i32Mul: 0x6c,
   f64Add: 0xa0,
   simdPrefix: 0xfd,
 } as const;
@@ -99,11 +101,16 @@ export const storeLaneSum = (base: number, local: number, offset: number): numbe
   ...memarg(offset),
 ];
 
+export interface LocalGroup {
+  count: number;
+  type: ValueType;
+}
+
 export interface WasmFunction {
   name: string;
   params: ValueType[];
-  /** Extra locals (after the parameters), all of one type. */
-  locals: { count: number; type: ValueType };
+  /** Extra locals (after the parameters): one group of one type, or several groups numbered in order. */
+  locals: LocalGroup | LocalGroup[];
   /** Instructions, without the final `end`. */
   body: number[];
 }
@@ -124,7 +131,8 @@ export function assembleModule(functions: WasmFunction[]): Uint8Array {
     vector([...functions.map((f, i) => [...name(f.name), 0x00, ...unsignedLeb(i)]), [...name('memory'), 0x02, 0]]),
   );
   const bodies = functions.map((f) => {
-    const code = [1, ...unsignedLeb(f.locals.count), f.locals.type, ...f.body, OP.end];
+    const groups = Array.isArray(f.locals) ? f.locals : [f.locals];
+    const code = [...unsignedLeb(groups.length), ...groups.flatMap((g) => [...unsignedLeb(g.count), g.type]), ...f.body, OP.end];
     return [...unsignedLeb(code.length), ...code];
   });
   const code = section(10, vector(bodies));

@@ -1,0 +1,215 @@
+/**
+ * The inner loops of the symmetric eigensolver (eigen.ts): each one runs along part of a row of the
+ * working matrix. Two implementations with the same numbers to the last bit: WebAssembly SIMD (two
+ * float64 per instruction, no bounds checks) and plain JavaScript. Every element gets the same IEEE
+ * operations in the same order in both; the one reduction (dotAndAccumulate) sums even and odd
+ * positions separately in both, as the two SIMD lanes do, then adds the odd tail.
+ */
+import type { KernelChoice } from './product-kernel';
+import { growTo, instantiateKernels, type KernelInstance } from './wasm/kernels';
+
+export interface EigenRowOps {
+  readonly kind: 'webassembly-simd' | 'javascript';
+  readonly n: number;
+  /** The n x n working matrix, row-major. Indices below (row, u, rowA, rowB) are offsets into it. */
+  readonly a: Float64Array;
+  /** Scratch vectors of n entries. */
+  readonly p: Float64Array;
+  readonly g: Float64Array;
+  /** Returns sum_k a[row+k] a[u+k] and adds scale a[row+k] to p[k], k < count. */
+  dotAndAccumulate(row: number, u: number, count: number, scale: number): number;
+  /** a[row+k] -= x p[k] + y a[u+k], k < count. */
+  rankTwo(row: number, u: number, count: number, x: number, y: number): void;
+  /** g[j] += a[coeff + r coeffStride] a[r n + j] for rows r < rows, j < count. */
+  gatherRows(rows: number, count: number, coeff: number, coeffStride: number): void;
+  /** a[r n + j] -= g[j] a[coeff + r coeffStride] for rows r < rows, j < count. */
+  subtractOuter(rows: number, count: number, coeff: number, coeffStride: number): void;
+  /**
+   * Rotation t < count, (sines[t], cosines[t]), on rows i = top + count - 1 - t and i + 1, in that order:
+   * (a_i, a_i+1) <- (c a_i - s a_i+1, s a_i + c a_i+1) over all n columns.
+   */
+  rotateSweep(top: number, count: number, sines: Float64Array, cosines: Float64Array): void;
+}
+
+/** Row operations over a copy of `matrix` (n x n): WebAssembly SIMD where available unless `choice` says otherwise. */
+export function createEigenRowOps(matrix: Float64Array, n: number, choice: KernelChoice = 'auto'): EigenRowOps {
+  if (choice !== 'javascript') {
+    const wasm = WasmRowOps.create(matrix, n);
+    if (wasm !== null) return wasm;
+    if (choice === 'wasm-simd') throw new Error('WebAssembly SIMD is not available in this runtime (or the matrix does not fit in its memory)');
+  }
+  return new JavaScriptRowOps(n, matrix.slice(), new Float64Array(n), new Float64Array(n));
+}
+
+class JavaScriptRowOps implements EigenRowOps {
+  readonly kind = 'javascript' as const;
+  constructor(
+    readonly n: number,
+    readonly a: Float64Array,
+    readonly p: Float64Array,
+    readonly g: Float64Array,
+  ) {}
+
+  dotAndAccumulate(row: number, u: number, count: number, scale: number): number {
+    const { a, p } = this;
+    let even = 0;
+    let odd = 0;
+    let k = 0;
+    for (; k + 1 < count; k += 2) {
+      const x0 = a[row + k];
+      const x1 = a[row + k + 1];
+      even += x0 * a[u + k];
+      odd += x1 * a[u + k + 1];
+      p[k] += x0 * scale;
+      p[k + 1] += x1 * scale;
+    }
+    return dotTail(this, row, u, count, scale, even + odd);
+  }
+
+  rankTwo(row: number, u: number, count: number, x: number, y: number): void {
+    const { a, p } = this;
+    for (let k = 0; k < count; k++) a[row + k] -= x * p[k] + y * a[u + k];
+  }
+
+  gatherRows(rows: number, count: number, coeff: number, coeffStride: number): void {
+    const { a, g, n } = this;
+    for (let r = 0; r < rows; r++) {
+      const alpha = a[coeff + r * coeffStride];
+      const row = r * n;
+      for (let j = 0; j < count; j++) g[j] += alpha * a[row + j];
+    }
+  }
+
+  subtractOuter(rows: number, count: number, coeff: number, coeffStride: number): void {
+    const { a, g, n } = this;
+    for (let r = 0; r < rows; r++) {
+      const w = a[coeff + r * coeffStride];
+      const row = r * n;
+      for (let j = 0; j < count; j++) a[row + j] -= g[j] * w;
+    }
+  }
+
+  rotateSweep(top: number, count: number, sines: Float64Array, cosines: Float64Array): void {
+    const n = this.n;
+    for (let t = 0; t < count; t++) rotateColumns(this.a, (top + count - 1 - t) * n, n, 0, n, sines[t], cosines[t]);
+  }
+}
+
+/** The rotation of rows starting at rowA and rowA + n, columns from .. to - 1. */
+function rotateColumns(a: Float64Array, rowA: number, n: number, from: number, to: number, s: number, c: number): void {
+  const rowB = rowA + n;
+  for (let k = from; k < to; k++) {
+    const x = a[rowA + k];
+    const y = a[rowB + k];
+    a[rowB + k] = s * x + c * y;
+    a[rowA + k] = c * x - s * y;
+  }
+}
+
+/** The odd last element of dotAndAccumulate, added after the lane sums. */
+function dotTail(ops: EigenRowOps, row: number, u: number, count: number, scale: number, sum: number): number {
+  if (count % 2 === 0) return sum;
+  const k = count - 1;
+  const x = ops.a[row + k];
+  ops.p[k] += x * scale;
+  return sum + x * ops.a[u + k];
+}
+
+/**
+ * Memory layout (bytes): the matrix (n x n float64) from 0, then p, then g (n float64 each), then two
+ * float64 for the lane sums, then a sweep's rotations (n x 4 float64: s, s, c, c). The kernels take
+ * counts in pairs; an odd last element or column is done here.
+ */
+class WasmRowOps implements EigenRowOps {
+  readonly kind = 'webassembly-simd' as const;
+  readonly a: Float64Array;
+  readonly p: Float64Array;
+  readonly g: Float64Array;
+  private readonly sums: Float64Array;
+  private readonly rotations: Float64Array;
+  private readonly pOffset: number;
+  private readonly gOffset: number;
+  private readonly sumsOffset: number;
+  private readonly rotationsOffset: number;
+
+  private constructor(
+    private readonly exports: KernelInstance,
+    readonly n: number,
+  ) {
+    const buffer = exports.memory.buffer;
+    this.pOffset = n * n * 8;
+    this.gOffset = this.pOffset + n * 8;
+    this.sumsOffset = this.gOffset + n * 8;
+    this.a = new Float64Array(buffer, 0, n * n);
+    this.p = new Float64Array(buffer, this.pOffset, n);
+    this.g = new Float64Array(buffer, this.gOffset, n);
+    this.rotationsOffset = this.sumsOffset + 16;
+    this.sums = new Float64Array(buffer, this.sumsOffset, 2);
+    this.rotations = new Float64Array(buffer, this.rotationsOffset, 4 * n);
+  }
+
+  static create(matrix: Float64Array, n: number): WasmRowOps | null {
+    const exports = instantiateKernels();
+    if (exports === null || !growTo(exports.memory, (n * n + 6 * n + 2) * 8)) return null;
+    const ops = new WasmRowOps(exports, n);
+    ops.a.set(matrix);
+    return ops;
+  }
+
+  dotAndAccumulate(row: number, u: number, count: number, scale: number): number {
+    const pairs = count >> 1;
+    let sum = 0;
+    if (pairs > 0) {
+      this.exports.dotAxpy(row * 8, u * 8, this.pOffset, pairs, scale, this.sumsOffset);
+      sum = this.sums[0] + this.sums[1];
+    }
+    return dotTail(this, row, u, count, scale, sum);
+  }
+
+  rankTwo(row: number, u: number, count: number, x: number, y: number): void {
+    const pairs = count >> 1;
+    if (pairs > 0) this.exports.rankTwo(row * 8, u * 8, this.pOffset, pairs, x, y);
+    if (count % 2 === 1) {
+      const k = count - 1;
+      this.a[row + k] -= x * this.p[k] + y * this.a[u + k];
+    }
+  }
+
+  gatherRows(rows: number, count: number, coeff: number, coeffStride: number): void {
+    const { a, g, n } = this;
+    const pairs = count >> 1;
+    if (pairs > 0 && rows > 0) this.exports.gatherRows(0, this.gOffset, coeff * 8, rows, pairs, n * 8, coeffStride * 8);
+    if (count % 2 === 1) {
+      const j = count - 1;
+      for (let r = 0; r < rows; r++) g[j] += a[coeff + r * coeffStride] * a[r * n + j];
+    }
+  }
+
+  subtractOuter(rows: number, count: number, coeff: number, coeffStride: number): void {
+    const { a, g, n } = this;
+    const pairs = count >> 1;
+    if (pairs > 0 && rows > 0) this.exports.subtractOuter(0, this.gOffset, coeff * 8, rows, pairs, n * 8, coeffStride * 8);
+    if (count % 2 === 1) {
+      const j = count - 1;
+      for (let r = 0; r < rows; r++) a[r * n + j] -= g[j] * a[coeff + r * coeffStride];
+    }
+  }
+
+  rotateSweep(top: number, count: number, sines: Float64Array, cosines: Float64Array): void {
+    if (count === 0) return;
+    const { a, n, rotations } = this;
+    for (let t = 0; t < count; t++) {
+      rotations[4 * t] = rotations[4 * t + 1] = sines[t];
+      rotations[4 * t + 2] = rotations[4 * t + 3] = cosines[t];
+    }
+    const rowBytes = n * 8;
+    // Blocks of eight columns (a cache line), then single column pairs, then an odd last column.
+    const blocks = n >> 3;
+    if (blocks > 0) this.exports.rotateSweep4(top * rowBytes, this.rotationsOffset, count, blocks, rowBytes);
+    const pairs = (n - 8 * blocks) >> 1;
+    if (pairs > 0) this.exports.rotateSweep1(top * rowBytes + blocks * 64, this.rotationsOffset, count, pairs, rowBytes);
+    if (n % 2 === 1) {
+      for (let t = 0; t < count; t++) rotateColumns(a, (top + count - 1 - t) * n, n, n - 1, n, sines[t], cosines[t]);
+    }
+  }
+}
