@@ -26,9 +26,12 @@ export interface EigenRowOps {
   subtractOuter(rows: number, count: number, coeff: number, coeffStride: number): void;
   /**
    * Rotation t < count, (sines[t], cosines[t]), on rows i = top + count - 1 - t and i + 1, in that order:
-   * (a_i, a_i+1) <- (c a_i - s a_i+1, s a_i + c a_i+1) over all n columns.
+   * (a_i, a_i+1) <- (c a_i - s a_i+1, s a_i + c a_i+1) over all n columns. It may be deferred until
+   * finishRotations(), and is then applied in the order given.
    */
   rotateSweep(top: number, count: number, sines: Float64Array, cosines: Float64Array): void;
+  /** Applies every rotation still deferred. */
+  finishRotations(): void;
 }
 
 /** Row operations over a copy of `matrix` (n x n): WebAssembly SIMD where available unless `choice` says otherwise. */
@@ -93,6 +96,8 @@ class JavaScriptRowOps implements EigenRowOps {
     const n = this.n;
     for (let t = 0; t < count; t++) rotateColumns(this.a, (top + count - 1 - t) * n, n, 0, n, sines[t], cosines[t]);
   }
+
+  finishRotations(): void {}
 }
 
 /** The rotation of rows starting at rowA and rowA + n, columns from .. to - 1. */
@@ -117,8 +122,14 @@ function dotTail(ops: EigenRowOps, row: number, u: number, count: number, scale:
 
 /**
  * Memory layout (bytes): the matrix (n x n float64) from 0, then p, then g (n float64 each), then two
- * float64 for the lane sums, then a sweep's rotations (n x 4 float64: s, s, c, c). The kernels take
- * counts in pairs; an odd last element or column is done here.
+ * float64 for the lane sums, then the rotation log (LOG_CAPACITY pairs s, c of float64) and its sweep
+ * table (i32 pairs: top row's byte offset, rotation count). The kernels take counts in pairs; an odd
+ * last element or column is done here.
+ *
+ * QL's rotations are logged rather than applied at once: the recurrence never reads the vectors, so a
+ * chunk of sweeps can be applied column block by column block, each block (n rows x 8 columns) staying
+ * in cache through the whole chunk instead of every sweep streaming the whole matrix through it. Each
+ * element still gets the same rotations in the same order, so the numbers do not change.
  */
 class WasmRowOps implements EigenRowOps {
   readonly kind = 'webassembly-simd' as const;
@@ -126,11 +137,16 @@ class WasmRowOps implements EigenRowOps {
   readonly p: Float64Array;
   readonly g: Float64Array;
   private readonly sums: Float64Array;
-  private readonly rotations: Float64Array;
+  private readonly log: Float64Array;
+  private readonly table: Int32Array;
+  private readonly logCapacity: number;
   private readonly pOffset: number;
   private readonly gOffset: number;
   private readonly sumsOffset: number;
-  private readonly rotationsOffset: number;
+  private readonly logOffset: number;
+  private readonly tableOffset: number;
+  private loggedRotations = 0;
+  private loggedSweeps = 0;
 
   private constructor(
     private readonly exports: KernelInstance,
@@ -143,14 +159,17 @@ class WasmRowOps implements EigenRowOps {
     this.a = new Float64Array(buffer, 0, n * n);
     this.p = new Float64Array(buffer, this.pOffset, n);
     this.g = new Float64Array(buffer, this.gOffset, n);
-    this.rotationsOffset = this.sumsOffset + 16;
+    this.logCapacity = logCapacity(n);
+    this.logOffset = this.sumsOffset + 16;
+    this.tableOffset = this.logOffset + this.logCapacity * 16;
     this.sums = new Float64Array(buffer, this.sumsOffset, 2);
-    this.rotations = new Float64Array(buffer, this.rotationsOffset, 4 * n);
+    this.log = new Float64Array(buffer, this.logOffset, 2 * this.logCapacity);
+    this.table = new Int32Array(buffer, this.tableOffset, 2 * this.logCapacity);
   }
 
   static create(matrix: Float64Array, n: number): WasmRowOps | null {
     const exports = instantiateKernels();
-    if (exports === null || !growTo(exports.memory, (n * n + 6 * n + 2) * 8)) return null;
+    if (exports === null || !growTo(exports.memory, (n * n + 2 * n + 2) * 8 + logCapacity(n) * 24)) return null;
     const ops = new WasmRowOps(exports, n);
     ops.a.set(matrix);
     return ops;
@@ -197,19 +216,43 @@ class WasmRowOps implements EigenRowOps {
 
   rotateSweep(top: number, count: number, sines: Float64Array, cosines: Float64Array): void {
     if (count === 0) return;
-    const { a, n, rotations } = this;
+    if (this.loggedRotations + count > this.logCapacity) this.finishRotations();
+    const { log, table } = this;
+    let at = 2 * this.loggedRotations;
     for (let t = 0; t < count; t++) {
-      rotations[4 * t] = rotations[4 * t + 1] = sines[t];
-      rotations[4 * t + 2] = rotations[4 * t + 3] = cosines[t];
+      log[at++] = sines[t];
+      log[at++] = cosines[t];
     }
+    table[2 * this.loggedSweeps] = top * this.n * 8;
+    table[2 * this.loggedSweeps + 1] = count;
+    this.loggedRotations += count;
+    this.loggedSweeps++;
+  }
+
+  finishRotations(): void {
+    const { a, n, log, table } = this;
+    const sweeps = this.loggedSweeps;
+    if (sweeps === 0) return;
     const rowBytes = n * 8;
     // Blocks of eight columns (a cache line), then single column pairs, then an odd last column.
     const blocks = n >> 3;
-    if (blocks > 0) this.exports.rotateSweep4(top * rowBytes, this.rotationsOffset, count, blocks, rowBytes);
+    if (blocks > 0) this.exports.rotateLog4(0, this.logOffset, this.tableOffset, sweeps, blocks, rowBytes);
     const pairs = (n - 8 * blocks) >> 1;
-    if (pairs > 0) this.exports.rotateSweep1(top * rowBytes + blocks * 64, this.rotationsOffset, count, pairs, rowBytes);
+    if (pairs > 0) this.exports.rotateLog1(blocks * 64, this.logOffset, this.tableOffset, sweeps, pairs, rowBytes);
     if (n % 2 === 1) {
-      for (let t = 0; t < count; t++) rotateColumns(a, (top + count - 1 - t) * n, n, n - 1, n, sines[t], cosines[t]);
+      let at = 0;
+      for (let w = 0; w < sweeps; w++) {
+        const top = table[2 * w] / 8;
+        const count = table[2 * w + 1];
+        for (let t = 0; t < count; t++, at += 2) rotateColumns(a, top + (count - 1 - t) * n, n, n - 1, n, log[at], log[at + 1]);
+      }
     }
+    this.loggedRotations = 0;
+    this.loggedSweeps = 0;
   }
+}
+
+/** Rotations per logged chunk: 256 KiB of log, so that it stays in cache across the column blocks; at least one sweep. */
+function logCapacity(n: number): number {
+  return Math.max(16384, n);
 }

@@ -122,8 +122,8 @@ function tridiagonalize(ops: EigenRowOps, n: number, d: Float64Array, e: Float64
  * along; on return d holds the eigenvalues (unsorted) and row j of z the eigenvector of d[j].
  */
 function tridiagonalQl(d: Float64Array, e: Float64Array, z: EigenRowOps, n: number): void {
-  // A sweep's rotations are applied to z together once the sweep has computed them all (the
-  // recurrence on d and e never reads z): one pass over the rows instead of one per rotation.
+  // A sweep's rotations are handed to z together once the sweep has computed them all (the recurrence
+  // on d and e never reads z), and z may defer them further (eigen-row-ops.ts).
   const sines = new Float64Array(n);
   const cosines = new Float64Array(n);
   for (let i = 1; i < n; i++) e[i - 1] = e[i];
@@ -181,6 +181,7 @@ function tridiagonalQl(d: Float64Array, e: Float64Array, z: EigenRowOps, n: numb
       e[m] = 0;
     }
   }
+  z.finishRotations();
 }
 
 function transposeInPlace(a: Float64Array, n: number): void {

@@ -15,6 +15,7 @@ export const OP = {
   localGet: 0x20,
   localSet: 0x21,
   localTee: 0x22,
+  i32Load: 0x28,
   f64Load: 0x2b,
   f64Store: 0x39,
   i32Const: 0x41,
@@ -30,6 +31,7 @@ export const SIMD = {
   v128Store: 0x0b,
   f64x2Splat: 0x14,
   f64x2ExtractLane: 0x21,
+  v128Load64Splat: 0x0a,
   v128Load64Zero: 0x5d,
   f64x2PromoteLowF32x4: 0x5f,
   f64x2Add: 0xf0,
@@ -68,6 +70,8 @@ export const get = (local: number): number[] => [OP.localGet, ...unsignedLeb(loc
 export const set = (local: number): number[] => [OP.localSet, ...unsignedLeb(local)];
 /** memarg: alignment exponent 3 (8 bytes; a hint only), then the static offset. */
 export const memarg = (offset = 0): number[] => [3, ...unsignedLeb(offset)];
+/** memarg of a 4-byte load: its alignment exponent may not exceed 2. */
+export const memarg32 = (offset = 0): number[] => [2, ...unsignedLeb(offset)];
 
 /** local += bytes (an i32 pointer). */
 export const advance = (local: number, bytes: number): number[] => [...get(local), OP.i32Const, ...signedLeb(bytes), OP.i32Add, ...set(local)];

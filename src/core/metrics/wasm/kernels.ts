@@ -15,6 +15,7 @@ import {
   get,
   loadTwoFloat32,
   memarg,
+  memarg32,
   set,
   simd,
   storeLaneSum,
@@ -47,13 +48,14 @@ export interface KernelInstance {
   /** For `rows` rows from `row`: row <- row - g * coefficient, the coefficients as in gatherRows. */
   subtractOuter(row: number, g: number, coeff: number, rows: number, pairs: number, rowBytes: number, coeffBytes: number): void;
   /**
-   * A QL sweep's plane rotations on rows top .. top + count (rowBytes apart), `blocks` blocks of four
-   * column pairs from `top`: rotation t (sines then cosines, splatted, 32 bytes each from `rotations`)
-   * acts on rows top + count - 1 - t and the one below: (x, y) <- (c x - s y, s x + c y).
+   * QL sweeps' plane rotations on `blocks` blocks of four column pairs, the first at byte z. Sweep w has
+   * the i32 pair (top byte offset from z, count) at table + 8 w; its rotations follow each other in the
+   * log as f64 pairs (s, c), rotation t acting on rows top + count - 1 - t and the one below:
+   * (x, y) <- (c x - s y, s x + c y). Each block stays in cache through all the sweeps.
    */
-  rotateSweep4(top: number, rotations: number, count: number, blocks: number, rowBytes: number): void;
-  /** rotateSweep4 one column pair per block. */
-  rotateSweep1(top: number, rotations: number, count: number, blocks: number, rowBytes: number): void;
+  rotateLog4(z: number, log: number, table: number, sweeps: number, blocks: number, rowBytes: number): void;
+  /** rotateLog4 with one column pair per block. */
+  rotateLog1(z: number, log: number, table: number, sweeps: number, blocks: number, rowBytes: number): void;
   memory: WasmMemory;
 }
 
@@ -132,7 +134,7 @@ export function copyPaddedBatch(batch: Float32Array, features: Float32Array, cou
 }
 
 function kernelModule(): Uint8Array {
-  return assembleModule([block3x3(), sum4(), scatter4(), dotAxpy(), rankTwo(), gatherRows(), subtractOuter(), rotateSweep(4), rotateSweep(1)]);
+  return assembleModule([block3x3(), sum4(), scatter4(), dotAxpy(), rankTwo(), gatherRows(), subtractOuter(), rotateLog(4), rotateLog(1)]);
 }
 
 function block3x3(): WasmFunction {
@@ -263,32 +265,36 @@ function subtractOuter(): WasmFunction {
   return rowsWithCoefficient('subtractOuter', (row, g, alpha) => [...get(row), ...load(row), ...times(load(g), get(alpha)), ...simd(SIMD.f64x2Sub), ...simd(SIMD.v128Store), ...memarg()]);
 }
 
-function rotateSweep(pairsPerBlock: number): WasmFunction {
-  const [top, rotations, count, blocks, rowBytes] = [0, 1, 2, 3, 4];
-  const [pointer, below, rotation, t] = [5, 6, 7, 8];
-  const [sV, cV, zi] = [9, 10, 11];
-  const carry = Array.from({ length: pairsPerBlock }, (_, b) => 12 + b);
+function rotateLog(pairsPerBlock: number): WasmFunction {
+  const [z, log, table, sweeps, blocks, rowBytes] = [0, 1, 2, 3, 4, 5];
+  const [entry, rotation, sweep, pointer, below, t] = [6, 7, 8, 9, 10, 11];
+  const [sV, cV, zi] = [12, 13, 14];
+  const carry = Array.from({ length: pairsPerBlock }, (_, b) => 15 + b);
   const body: number[] = [OP.loop, 0x40];
-  // pointer = top + count * rowBytes: the block's bottom row, whose entries start as the carries.
-  body.push(...get(top), ...get(count), ...get(rowBytes), OP.i32Mul, OP.i32Add, ...set(pointer));
+  body.push(...get(table), ...set(entry), ...get(log), ...set(rotation), ...get(sweeps), ...set(sweep));
+  body.push(OP.loop, 0x40);
+  // t = count; pointer = z + top + count * rowBytes: the sweep's bottom row, whose entries start as the carries.
+  body.push(...get(entry), OP.i32Load, ...memarg32(4), ...set(t));
+  body.push(...get(z), ...get(entry), OP.i32Load, ...memarg32(0), OP.i32Add, ...get(t), ...get(rowBytes), OP.i32Mul, OP.i32Add, ...set(pointer));
   carry.forEach((x, b) => body.push(...get(pointer), ...simd(SIMD.v128Load), ...memarg(16 * b), ...set(x)));
-  body.push(...get(rotations), ...set(rotation), ...get(count), ...set(t));
   body.push(OP.loop, 0x40);
   body.push(...get(pointer), ...set(below), ...get(pointer), ...get(rowBytes), OP.i32Sub, ...set(pointer));
-  body.push(...load(rotation), ...set(sV), ...get(rotation), ...simd(SIMD.v128Load), ...memarg(16), ...set(cV));
+  body.push(...get(rotation), ...simd(SIMD.v128Load64Splat), ...memarg(0), ...set(sV));
+  body.push(...get(rotation), ...simd(SIMD.v128Load64Splat), ...memarg(8), ...set(cV));
   carry.forEach((x, b) => {
     body.push(...get(pointer), ...simd(SIMD.v128Load), ...memarg(16 * b), ...set(zi));
     body.push(...get(below), ...times(get(sV), get(zi)), ...times(get(cV), get(x)), ...simd(SIMD.f64x2Add), ...simd(SIMD.v128Store), ...memarg(16 * b));
     body.push(...times(get(cV), get(zi)), ...times(get(sV), get(x)), ...simd(SIMD.f64x2Sub), ...set(x));
   });
-  body.push(...advance(rotation, 32), ...countDownAndRepeat(t), OP.end);
+  body.push(...advance(rotation, 16), ...countDownAndRepeat(t), OP.end);
   carry.forEach((x, b) => body.push(...get(pointer), ...get(x), ...simd(SIMD.v128Store), ...memarg(16 * b)));
-  body.push(...advance(top, 16 * pairsPerBlock), ...countDownAndRepeat(blocks), OP.end);
+  body.push(...advance(entry, 8), ...countDownAndRepeat(sweep), OP.end);
+  body.push(...advance(z, 16 * pairsPerBlock), ...countDownAndRepeat(blocks), OP.end);
   return {
-    name: `rotateSweep${pairsPerBlock}`,
-    params: [I32, I32, I32, I32, I32],
+    name: `rotateLog${pairsPerBlock}`,
+    params: [I32, I32, I32, I32, I32, I32],
     locals: [
-      { count: 4, type: I32 },
+      { count: 6, type: I32 },
       { count: 3 + pairsPerBlock, type: V128 },
     ],
     body,
