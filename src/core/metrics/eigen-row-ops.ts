@@ -34,9 +34,15 @@ export interface EigenRowOps {
   finishRotations(): void;
 }
 
+/**
+ * Below this size 'auto' keeps to JavaScript: a WebAssembly instance per matrix costs more than it saves,
+ * and the numbers are the same either way.
+ */
+const WASM_MIN_SIZE = 64;
+
 /** Row operations over a copy of `matrix` (n x n): WebAssembly SIMD where available unless `choice` says otherwise. */
 export function createEigenRowOps(matrix: Float64Array, n: number, choice: KernelChoice = 'auto'): EigenRowOps {
-  if (choice !== 'javascript') {
+  if (choice === 'wasm-simd' || (choice === 'auto' && n >= WASM_MIN_SIZE)) {
     const wasm = WasmRowOps.create(matrix, n);
     if (wasm !== null) return wasm;
     if (choice === 'wasm-simd') throw new Error('WebAssembly SIMD is not available in this runtime (or the matrix does not fit in its memory)');

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { symmetricEigen } from '../../../src/core/metrics';
-import { jacobiEigen } from './brute-force';
+import { centredGram, eigenResiduals as residuals, jacobiEigen } from './brute-force';
 import { gaussian, seededRandom } from './helpers';
 
 function randomSymmetric(n: number, seed: number): Float64Array {
@@ -112,31 +112,6 @@ test('known spectra: diagonal, zero, identity, centring matrix, low rank, graded
   checkDecomposition(graded, 3, 'graded');
 });
 
-/**
- * max |A v_j - lambda_j v_j| (relative to max |A|) and max |V^T V - I| with the vectors as contiguous rows:
- * checkDecomposition's column walks are too slow at K = 1000.
- */
-function residuals(a: Float64Array, n: number, values: Float64Array, vectors: Float64Array): { residual: number; orthogonality: number } {
-  const rows = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) rows[j * n + i] = vectors[i * n + j];
-  let residual = 0;
-  let orthogonality = 0;
-  for (let j = 0; j < n; j++) {
-    const v = j * n;
-    for (let i = 0; i < n; i++) {
-      let av = 0;
-      for (let k = 0; k < n; k++) av += a[i * n + k] * rows[v + k];
-      residual = Math.max(residual, Math.abs(av - values[j] * rows[v + i]));
-    }
-    for (let l = 0; l <= j; l++) {
-      let dot = 0;
-      for (let k = 0; k < n; k++) dot += rows[l * n + k] * rows[v + k];
-      orthogonality = Math.max(orthogonality, Math.abs(dot - (l === j ? 1 : 0)));
-    }
-  }
-  return { residual: residual / Math.max(maxAbs(a), 1e-300), orthogonality };
-}
-
 // A spread spectrum is checked up to n = 150 above; at K = 1000 the clustered one is the hard case.
 test('K = 1000 (ImageNet): exact on the simplex-ETF Gram (one eigenvalue 999 times)', () => {
   const n = 1000;
@@ -149,27 +124,6 @@ test('K = 1000 (ImageNet): exact on the simplex-ETF Gram (one eigenvalue 999 tim
   const etfCheck = residuals(etf, n, collapsed.values, collapsed.vectors);
   assert.ok(etfCheck.residual < 1e-12 && etfCheck.orthogonality < 1e-12, `ETF Gram: ${JSON.stringify(etfCheck)}`);
 });
-
-/** The centred Gram of K random means in D dimensions: PSD of rank K - 1 with the ones vector as null space, like Sigma_B's G. */
-function centredGram(K: number, D: number, seed: number): Float64Array {
-  const random = seededRandom(seed);
-  const means = Float64Array.from({ length: K * D }, () => gaussian(random));
-  for (let d = 0; d < D; d++) {
-    let mean = 0;
-    for (let c = 0; c < K; c++) mean += means[c * D + d];
-    mean /= K;
-    for (let c = 0; c < K; c++) means[c * D + d] -= mean;
-  }
-  const gram = new Float64Array(K * K);
-  for (let i = 0; i < K; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = 0;
-      for (let d = 0; d < D; d++) s += means[i * D + d] * means[j * D + d];
-      gram[i * K + j] = gram[j * K + i] = s;
-    }
-  }
-  return gram;
-}
 
 /**
  * Q diag(spectrum) Q^T with Q orthonormal and its first column the unit ones vector (given eigenvalue 0):
