@@ -8,6 +8,9 @@
 import type { KernelChoice } from './product-kernel';
 import { growTo, instantiateKernels, type KernelInstance } from './wasm/kernels';
 
+/** One of the two scratch vectors, p or g. */
+export type Scratch = 'p' | 'g';
+
 export interface EigenRowOps {
   readonly kind: 'webassembly-simd' | 'javascript';
   readonly n: number;
@@ -20,10 +23,15 @@ export interface EigenRowOps {
   dotAndAccumulate(row: number, u: number, count: number, scale: number): number;
   /** a[row+k] -= x p[k] + y a[u+k], k < count. */
   rankTwo(row: number, u: number, count: number, x: number, y: number): void;
-  /** g[j] += a[coeff + r coeffStride] a[r n + j] for rows r < rows, j < count. */
-  gatherRows(rows: number, count: number, coeff: number, coeffStride: number): void;
-  /** a[r n + j] -= g[j] a[coeff + r coeffStride] for rows r < rows, j < count. */
-  subtractOuter(rows: number, count: number, coeff: number, coeffStride: number): void;
+  /** into[j] += a[coeff + r coeffStride] a[r n + j] for rows r < rows, j < count. */
+  gatherRows(into: Scratch, rows: number, count: number, coeff: number, coeffStride: number): void;
+  /** a[r n + j] -= from[j] a[coeff + r coeffStride] for rows r < rows, j < count. */
+  subtractOuter(from: Scratch, rows: number, count: number, coeff: number, coeffStride: number): void;
+  /**
+   * Per row r < rows: subtractOuter's update of row r with (from, w), then gatherRows' update of `into`
+   * from that updated row with u: one pass over the rows for both.
+   */
+  subtractThenGather(from: Scratch, into: Scratch, rows: number, count: number, w: number, wStride: number, u: number, uStride: number): void;
   /**
    * Rotation t < count, (sines[t], cosines[t]), on rows i = top + count - 1 - t and i + 1, in that order:
    * (a_i, a_i+1) <- (c a_i - s a_i+1, s a_i + c a_i+1) over all n columns. It may be deferred until
@@ -80,8 +88,9 @@ class JavaScriptRowOps implements EigenRowOps {
     for (let k = 0; k < count; k++) a[row + k] -= x * p[k] + y * a[u + k];
   }
 
-  gatherRows(rows: number, count: number, coeff: number, coeffStride: number): void {
-    const { a, g, n } = this;
+  gatherRows(into: Scratch, rows: number, count: number, coeff: number, coeffStride: number): void {
+    const { a, n } = this;
+    const g = this[into];
     for (let r = 0; r < rows; r++) {
       const alpha = a[coeff + r * coeffStride];
       const row = r * n;
@@ -89,13 +98,18 @@ class JavaScriptRowOps implements EigenRowOps {
     }
   }
 
-  subtractOuter(rows: number, count: number, coeff: number, coeffStride: number): void {
-    const { a, g, n } = this;
+  subtractOuter(from: Scratch, rows: number, count: number, coeff: number, coeffStride: number): void {
+    const { a, n } = this;
+    const g = this[from];
     for (let r = 0; r < rows; r++) {
       const w = a[coeff + r * coeffStride];
       const row = r * n;
       for (let j = 0; j < count; j++) a[row + j] -= g[j] * w;
     }
+  }
+
+  subtractThenGather(from: Scratch, into: Scratch, rows: number, count: number, w: number, wStride: number, u: number, uStride: number): void {
+    subtractThenGatherColumns(this, from, into, rows, 0, count, w, wStride, u, uStride);
   }
 
   rotateSweep(top: number, count: number, sines: Float64Array, cosines: Float64Array): void {
@@ -104,6 +118,22 @@ class JavaScriptRowOps implements EigenRowOps {
   }
 
   finishRotations(): void {}
+}
+
+/** subtractThenGather on columns from .. to - 1. */
+function subtractThenGatherColumns(ops: EigenRowOps, from: Scratch, into: Scratch, rows: number, first: number, to: number, w: number, wStride: number, u: number, uStride: number): void {
+  const { a, n } = ops;
+  const old = ops[from];
+  const next = ops[into];
+  for (let r = 0; r < rows; r++) {
+    const wr = a[w + r * wStride];
+    const ur = a[u + r * uStride];
+    const row = r * n;
+    for (let j = first; j < to; j++) {
+      a[row + j] -= old[j] * wr;
+      next[j] += ur * a[row + j];
+    }
+  }
 }
 
 /** The rotation of rows starting at rowA and rowA + n, columns from .. to - 1. */
@@ -200,24 +230,39 @@ class WasmRowOps implements EigenRowOps {
     }
   }
 
-  gatherRows(rows: number, count: number, coeff: number, coeffStride: number): void {
-    const { a, g, n } = this;
+  gatherRows(into: Scratch, rows: number, count: number, coeff: number, coeffStride: number): void {
+    const { a, n } = this;
+    const g = this[into];
     const pairs = count >> 1;
-    if (pairs > 0 && rows > 0) this.exports.gatherRows(0, this.gOffset, coeff * 8, rows, pairs, n * 8, coeffStride * 8);
+    if (pairs > 0 && rows > 0) this.exports.gatherRows(0, this.offsetOf(into), coeff * 8, rows, pairs, n * 8, coeffStride * 8);
     if (count % 2 === 1) {
       const j = count - 1;
       for (let r = 0; r < rows; r++) g[j] += a[coeff + r * coeffStride] * a[r * n + j];
     }
   }
 
-  subtractOuter(rows: number, count: number, coeff: number, coeffStride: number): void {
-    const { a, g, n } = this;
+  subtractOuter(from: Scratch, rows: number, count: number, coeff: number, coeffStride: number): void {
+    const { a, n } = this;
+    const g = this[from];
     const pairs = count >> 1;
-    if (pairs > 0 && rows > 0) this.exports.subtractOuter(0, this.gOffset, coeff * 8, rows, pairs, n * 8, coeffStride * 8);
+    if (pairs > 0 && rows > 0) this.exports.subtractOuter(0, this.offsetOf(from), coeff * 8, rows, pairs, n * 8, coeffStride * 8);
     if (count % 2 === 1) {
       const j = count - 1;
       for (let r = 0; r < rows; r++) a[r * n + j] -= g[j] * a[coeff + r * coeffStride];
     }
+  }
+
+  subtractThenGather(from: Scratch, into: Scratch, rows: number, count: number, w: number, wStride: number, u: number, uStride: number): void {
+    const n = this.n;
+    const pairs = count >> 1;
+    if (pairs > 0 && rows > 0) {
+      this.exports.subtractThenGather(0, this.offsetOf(from), this.offsetOf(into), w * 8, u * 8, rows, pairs, n * 8, wStride * 8, uStride * 8);
+    }
+    if (count % 2 === 1) subtractThenGatherColumns(this, from, into, rows, count - 1, count, w, wStride, u, uStride);
+  }
+
+  private offsetOf(scratch: Scratch): number {
+    return scratch === 'p' ? this.pOffset : this.gOffset;
   }
 
   rotateSweep(top: number, count: number, sines: Float64Array, cosines: Float64Array): void {

@@ -5,7 +5,7 @@
  * here with every inner loop running along a row of the row-major storage, and those row loops
  * (eigen-row-ops.ts) run as WebAssembly SIMD where the runtime has it, with the same numbers.
  */
-import { createEigenRowOps, type EigenRowOps } from './eigen-row-ops';
+import { createEigenRowOps, type EigenRowOps, type Scratch } from './eigen-row-ops';
 import type { KernelChoice } from './product-kernel';
 
 export interface SymmetricEigen {
@@ -46,7 +46,7 @@ export function symmetricEigen(matrix: Float64Array, n: number, kernel: KernelCh
  * (e[0] = 0).
  */
 function tridiagonalize(ops: EigenRowOps, n: number, d: Float64Array, e: Float64Array): void {
-  const { a, p, g: gathered } = ops;
+  const { a, p } = ops;
   for (let i = n - 1; i > 0; i--) {
     const last = i - 1;
     const rowI = i * n;
@@ -99,14 +99,30 @@ function tridiagonalize(ops: EigenRowOps, n: number, d: Float64Array, e: Float64
   d[0] = 0;
   e[0] = 0;
 
-  // Accumulate Q = P_1 P_2 ... in place, growing the identity block one row and column at a time.
+  accumulateQ(ops, n, d);
+}
+
+/**
+ * Q = P_1 P_2 ... in place, growing the identity block one row and column at a time: for reflector i
+ * (u in row i, u/h in column i), g_j = sum_k u_k Q[k][j], then Q[k][j] -= g_j (u_k / h). Reflector i's
+ * update and reflector i+1's sums read the same rows, so one pass over them does both; each sum still
+ * runs over k = 0, 1, ... in order, so the numbers are those of two passes. On return d holds T's
+ * diagonal again (it held each reflector's h, 0 for none).
+ */
+function accumulateQ(ops: EigenRowOps, n: number, d: Float64Array): void {
+  const a = ops.a;
+  let current: Scratch = 'g';
+  let next: Scratch = 'p';
   for (let i = 0; i < n; i++) {
     const rowI = i * n;
+    const rowNext = rowI + n;
+    const followed = i + 1 < n && d[i + 1] !== 0;
+    if (followed) ops[next].fill(0, 0, i + 1);
     if (d[i] !== 0) {
-      // g_j = sum_k u_k Q[k][j], then Q[k][j] -= g_j (u_k / h), with u in row i and u/h in column i.
-      gathered.fill(0, 0, i);
-      ops.gatherRows(i, i, rowI, 1);
-      ops.subtractOuter(i, i, i, n);
+      if (followed) ops.subtractThenGather(current, next, i, i, i, n, rowNext, 1);
+      else ops.subtractOuter(current, i, i, i, n);
+    } else if (followed) {
+      ops.gatherRows(next, i, i, rowNext, 1);
     }
     d[i] = a[rowI + i];
     a[rowI + i] = 1;
@@ -114,6 +130,14 @@ function tridiagonalize(ops: EigenRowOps, n: number, d: Float64Array, e: Float64
       a[j * n + i] = 0;
       a[rowI + j] = 0;
     }
+    if (followed) {
+      // The rest of reflector i+1's sums, k = 0 .. i in order: column i of the rows k < i, then row i.
+      const g = ops[next];
+      for (let k = 0; k < i; k++) g[i] += a[rowNext + k] * a[k * n + i];
+      const ui = a[rowNext + i];
+      for (let j = 0; j <= i; j++) g[j] += ui * a[rowI + j];
+    }
+    [current, next] = [next, current];
   }
 }
 

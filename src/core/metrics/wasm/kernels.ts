@@ -48,6 +48,12 @@ export interface KernelInstance {
   /** For `rows` rows from `row`: row <- row - g * coefficient, the coefficients as in gatherRows. */
   subtractOuter(row: number, g: number, coeff: number, rows: number, pairs: number, rowBytes: number, coeffBytes: number): void;
   /**
+   * For `rows` rows from `row`: row <- row - gOld * w, then gNew <- gNew + u * row (the updated row), the
+   * coefficients w and u f64 wBytes and uBytes apart from `w` and `u`: one reflector applied and the
+   * next one's gather, in one pass over the rows.
+   */
+  subtractThenGather(row: number, gOld: number, gNew: number, w: number, u: number, rows: number, pairs: number, rowBytes: number, wBytes: number, uBytes: number): void;
+  /**
    * QL sweeps' plane rotations on `blocks` blocks of four column pairs, the first at byte z. Sweep w has
    * the i32 pair (top byte offset from z, count) at table + 8 w; its rotations follow each other in the
    * log as f64 pairs (s, c), rotation t acting on rows top + count - 1 - t and the one below:
@@ -134,7 +140,7 @@ export function copyPaddedBatch(batch: Float32Array, features: Float32Array, cou
 }
 
 function kernelModule(): Uint8Array {
-  return assembleModule([block3x3(), sum4(), scatter4(), dotAxpy(), rankTwo(), gatherRows(), subtractOuter(), rotateLog(4), rotateLog(1)]);
+  return assembleModule([block3x3(), sum4(), scatter4(), dotAxpy(), rankTwo(), gatherRows(), subtractOuter(), subtractThenGather(), rotateLog(4), rotateLog(1)]);
 }
 
 function block3x3(): WasmFunction {
@@ -296,6 +302,31 @@ function rotateLog(pairsPerBlock: number): WasmFunction {
     locals: [
       { count: 6, type: I32 },
       { count: 3 + pairsPerBlock, type: V128 },
+    ],
+    body,
+  };
+}
+
+function subtractThenGather(): WasmFunction {
+  const [row, gOld, gNew, w, u, rows, pairs, rowBytes, wBytes, uBytes] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const [rp, op, np, q] = [10, 11, 12, 13];
+  const [wV, uV, x] = [14, 15, 16];
+  const body: number[] = [OP.loop, 0x40];
+  body.push(...get(w), OP.f64Load, ...memarg(), ...simd(SIMD.f64x2Splat), ...set(wV));
+  body.push(...get(u), OP.f64Load, ...memarg(), ...simd(SIMD.f64x2Splat), ...set(uV));
+  body.push(...get(row), ...set(rp), ...get(gOld), ...set(op), ...get(gNew), ...set(np), ...get(pairs), ...set(q));
+  body.push(OP.loop, 0x40);
+  body.push(...load(rp), ...times(load(op), get(wV)), ...simd(SIMD.f64x2Sub), ...set(x));
+  body.push(...get(rp), ...get(x), ...simd(SIMD.v128Store), ...memarg());
+  body.push(...get(np), ...load(np), ...times(get(uV), get(x)), ...simd(SIMD.f64x2Add), ...simd(SIMD.v128Store), ...memarg());
+  body.push(...advance(rp, 16), ...advance(op, 16), ...advance(np, 16), ...countDownAndRepeat(q), OP.end);
+  body.push(...advanceBy(row, rowBytes), ...advanceBy(w, wBytes), ...advanceBy(u, uBytes), ...countDownAndRepeat(rows), OP.end);
+  return {
+    name: 'subtractThenGather',
+    params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32],
+    locals: [
+      { count: 4, type: I32 },
+      { count: 3, type: V128 },
     ],
     body,
   };
