@@ -19,10 +19,10 @@ export interface EigenRowOps {
   /** Scratch vectors of n entries. */
   readonly p: Float64Array;
   readonly g: Float64Array;
-  /** Returns sum_k a[row+k] a[u+k] and adds scale a[row+k] to p[k], k < count. */
-  dotAndAccumulate(row: number, u: number, count: number, scale: number): number;
-  /** a[row+k] -= x p[k] + y a[u+k], k < count. */
-  rankTwo(row: number, u: number, count: number, x: number, y: number): void;
+  /** Returns sum_k a[row+k] a[u+k] and adds scale a[row+k] to into[k], k < count. */
+  dotAndAccumulate(into: Scratch, row: number, u: number, count: number, scale: number): number;
+  /** a[row+k] -= x from[k] + y a[u+k], k < count. */
+  rankTwo(from: Scratch, row: number, u: number, count: number, x: number, y: number): void;
   /** into[j] += a[coeff + r coeffStride] a[r n + j] for rows r < rows, j < count. */
   gatherRows(into: Scratch, rows: number, count: number, coeff: number, coeffStride: number): void;
   /** a[r n + j] -= from[j] a[coeff + r coeffStride] for rows r < rows, j < count. */
@@ -67,8 +67,9 @@ class JavaScriptRowOps implements EigenRowOps {
     readonly g: Float64Array,
   ) {}
 
-  dotAndAccumulate(row: number, u: number, count: number, scale: number): number {
-    const { a, p } = this;
+  dotAndAccumulate(into: Scratch, row: number, u: number, count: number, scale: number): number {
+    const a = this.a;
+    const p = this[into];
     let even = 0;
     let odd = 0;
     let k = 0;
@@ -80,11 +81,12 @@ class JavaScriptRowOps implements EigenRowOps {
       p[k] += x0 * scale;
       p[k + 1] += x1 * scale;
     }
-    return dotTail(this, row, u, count, scale, even + odd);
+    return dotTail(p, a, row, u, count, scale, even + odd);
   }
 
-  rankTwo(row: number, u: number, count: number, x: number, y: number): void {
-    const { a, p } = this;
+  rankTwo(from: Scratch, row: number, u: number, count: number, x: number, y: number): void {
+    const a = this.a;
+    const p = this[from];
     for (let k = 0; k < count; k++) a[row + k] -= x * p[k] + y * a[u + k];
   }
 
@@ -148,12 +150,12 @@ function rotateColumns(a: Float64Array, rowA: number, n: number, from: number, t
 }
 
 /** The odd last element of dotAndAccumulate, added after the lane sums. */
-function dotTail(ops: EigenRowOps, row: number, u: number, count: number, scale: number, sum: number): number {
+function dotTail(p: Float64Array, a: Float64Array, row: number, u: number, count: number, scale: number, sum: number): number {
   if (count % 2 === 0) return sum;
   const k = count - 1;
-  const x = ops.a[row + k];
-  ops.p[k] += x * scale;
-  return sum + x * ops.a[u + k];
+  const x = a[row + k];
+  p[k] += x * scale;
+  return sum + x * a[u + k];
 }
 
 /**
@@ -211,22 +213,22 @@ class WasmRowOps implements EigenRowOps {
     return ops;
   }
 
-  dotAndAccumulate(row: number, u: number, count: number, scale: number): number {
+  dotAndAccumulate(into: Scratch, row: number, u: number, count: number, scale: number): number {
     const pairs = count >> 1;
     let sum = 0;
     if (pairs > 0) {
-      this.exports.dotAxpy(row * 8, u * 8, this.pOffset, pairs, scale, this.sumsOffset);
+      this.exports.dotAxpy(row * 8, u * 8, this.offsetOf(into), pairs, scale, this.sumsOffset);
       sum = this.sums[0] + this.sums[1];
     }
-    return dotTail(this, row, u, count, scale, sum);
+    return dotTail(this[into], this.a, row, u, count, scale, sum);
   }
 
-  rankTwo(row: number, u: number, count: number, x: number, y: number): void {
+  rankTwo(from: Scratch, row: number, u: number, count: number, x: number, y: number): void {
     const pairs = count >> 1;
-    if (pairs > 0) this.exports.rankTwo(row * 8, u * 8, this.pOffset, pairs, x, y);
+    if (pairs > 0) this.exports.rankTwo(row * 8, u * 8, this.offsetOf(from), pairs, x, y);
     if (count % 2 === 1) {
       const k = count - 1;
-      this.a[row + k] -= x * this.p[k] + y * this.a[u + k];
+      this.a[row + k] -= x * this[from][k] + y * this.a[u + k];
     }
   }
 

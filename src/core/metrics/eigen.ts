@@ -46,53 +46,65 @@ export function symmetricEigen(matrix: Float64Array, n: number, kernel: KernelCh
  * (e[0] = 0).
  */
 function tridiagonalize(ops: EigenRowOps, n: number, d: Float64Array, e: Float64Array): void {
-  const { a, p } = ops;
+  const a = ops.a;
+  // Step i's update A <- A - u q^T - q u^T is applied row by row during step i-1's product A u' (each
+  // row just before it is read there; rows are independent, so the order of rows does not change a
+  // number): one pass over the matrix per step instead of two. `pending` is the row of the step whose
+  // update is still owed to the rows below it, its q in the scratch vector `pendingQ`.
+  let pending = -1;
+  let pendingQ: Scratch = 'p';
   for (let i = n - 1; i > 0; i--) {
     const last = i - 1;
     const rowI = i * n;
+    const owed = pending >= 0;
+    const owedRow = pending * n;
+    const owedQ = ops[pendingQ];
+    if (owed) ops.rankTwo(pendingQ, rowI, owedRow, i + 1, a[owedRow + i], owedQ[i]);
     let h = 0;
-    if (last > 0) {
-      let scale = 0;
-      for (let k = 0; k <= last; k++) scale += Math.abs(a[rowI + k]);
-      if (scale === 0) {
-        e[i] = a[rowI + last];
-      } else {
-        // Scaling the row first keeps the sum of squares from overflowing or underflowing.
-        for (let k = 0; k <= last; k++) {
-          a[rowI + k] /= scale;
-          h += a[rowI + k] * a[rowI + k];
-        }
-        let f = a[rowI + last];
-        let g = f >= 0 ? -Math.sqrt(h) : Math.sqrt(h);
-        e[i] = scale * g;
-        h -= f * g;
-        a[rowI + last] = f - g;
-        // p = A u / h over the leading (last+1) block, reading only its lower triangle row by row.
-        for (let j = 0; j <= last; j++) p[j] = 0;
-        for (let j = 0; j <= last; j++) {
-          const rowJ = j * n;
-          const uj = a[rowI + j];
-          const s = ops.dotAndAccumulate(rowJ, rowI, j, uj);
-          p[j] += s + a[rowJ + j] * uj;
-        }
-        f = 0;
-        for (let j = 0; j <= last; j++) {
-          // u / h is kept in column i (upper triangle) for accumulating Q later.
-          a[j * n + i] = a[rowI + j] / h;
-          p[j] /= h;
-          f += p[j] * a[rowI + j];
-        }
-        const hh = f / (h + h);
-        for (let j = 0; j <= last; j++) {
-          const uj = a[rowI + j];
-          g = p[j] - hh * uj;
-          p[j] = g;
-        }
-        // A <- A - u q^T - q u^T on the lower triangle, q = p - (u^T p / 2h) u.
-        for (let j = 0; j <= last; j++) ops.rankTwo(j * n, rowI, j + 1, a[rowI + j], p[j]);
-      }
-    } else {
+    let scale = 0;
+    if (last > 0) for (let k = 0; k <= last; k++) scale += Math.abs(a[rowI + k]);
+    if (scale === 0) {
       e[i] = a[rowI + last];
+      if (owed) for (let j = 0; j <= last; j++) ops.rankTwo(pendingQ, j * n, owedRow, j + 1, a[owedRow + j], owedQ[j]);
+      pending = -1;
+    } else {
+      // Scaling the row first keeps the sum of squares from overflowing or underflowing.
+      for (let k = 0; k <= last; k++) {
+        a[rowI + k] /= scale;
+        h += a[rowI + k] * a[rowI + k];
+      }
+      let f = a[rowI + last];
+      let g = f >= 0 ? -Math.sqrt(h) : Math.sqrt(h);
+      e[i] = scale * g;
+      h -= f * g;
+      a[rowI + last] = f - g;
+      // p = A u / h over the leading (last+1) block, reading only its lower triangle row by row.
+      const q: Scratch = pendingQ === 'p' ? 'g' : 'p';
+      const p = ops[q];
+      for (let j = 0; j <= last; j++) p[j] = 0;
+      for (let j = 0; j <= last; j++) {
+        const rowJ = j * n;
+        if (owed) ops.rankTwo(pendingQ, rowJ, owedRow, j + 1, a[owedRow + j], owedQ[j]);
+        const uj = a[rowI + j];
+        const s = ops.dotAndAccumulate(q, rowJ, rowI, j, uj);
+        p[j] += s + a[rowJ + j] * uj;
+      }
+      f = 0;
+      for (let j = 0; j <= last; j++) {
+        // u / h is kept in column i (upper triangle) for accumulating Q later.
+        a[j * n + i] = a[rowI + j] / h;
+        p[j] /= h;
+        f += p[j] * a[rowI + j];
+      }
+      const hh = f / (h + h);
+      for (let j = 0; j <= last; j++) {
+        const uj = a[rowI + j];
+        g = p[j] - hh * uj;
+        p[j] = g;
+      }
+      // A <- A - u q^T - q u^T on the lower triangle, q = p - (u^T p / 2h) u: owed to rows 0 .. last.
+      pending = i;
+      pendingQ = q;
     }
     d[i] = h;
   }
