@@ -153,6 +153,18 @@ function prescribedSpectrum(spectrum: number[], seed: number): Float64Array {
   return a;
 }
 
+/** Two random diagonal blocks and a zero row and column: Householder steps with nothing to reduce between steps that have. */
+function splitWithZeroRow(n: number, seed: number): Float64Array {
+  const a = randomSymmetric(n, seed);
+  const zero = Math.floor(n / 3);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      if (i < n / 2 !== j < n / 2 || i === zero || j === zero) a[i * n + j] = 0;
+    }
+  }
+  return a;
+}
+
 function assertExact(a: Float64Array, n: number, label: string): ReturnType<typeof symmetricEigen> {
   const eigen = symmetricEigen(a, n);
   const check = residuals(a, n, eigen.values, eigen.vectors);
@@ -169,6 +181,7 @@ test('WebAssembly SIMD and JavaScript row loops give the same numbers to the las
     for (const [kind, a] of [
       ['symmetric', randomSymmetric(n, 100 + n)],
       ['centred Gram', centredGram(n, n + 3, 200 + n)],
+      ['split with a zero row', splitWithZeroRow(n, 300 + n)],
     ] as const) {
       const wasm = symmetricEigen(a, n, 'wasm-simd');
       const js = symmetricEigen(a, n, 'javascript');
@@ -176,6 +189,10 @@ test('WebAssembly SIMD and JavaScript row loops give the same numbers to the las
       assert.deepStrictEqual(wasm.vectors, js.vectors, `n=${n} ${kind}: eigenvectors differ`);
     }
   }
+});
+
+test('a split matrix with a zero row is decomposed exactly by the WebAssembly loops', () => {
+  for (const n of [64, 65, 130]) checkDecomposition(splitWithZeroRow(n, n), n, `split n=${n}`);
 });
 
 test('Sigma_B-like PSD matrices of rank K - 1 at K = 10 and 100: residuals, orthogonality, and Jacobi\'s eigenpairs', () => {
