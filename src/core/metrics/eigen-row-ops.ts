@@ -14,7 +14,7 @@ export type Scratch = 'p' | 'g';
 export interface EigenRowOps {
   readonly kind: 'webassembly-simd' | 'javascript';
   readonly n: number;
-  /** The n x n working matrix, row-major. Indices below (row, u, rowA, rowB) are offsets into it. */
+  /** The n x n working matrix, row-major. Indices below (row, u, top, coefficients) are offsets into it. */
   readonly a: Float64Array;
   /** Scratch vectors of n entries. */
   readonly p: Float64Array;

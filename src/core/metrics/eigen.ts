@@ -20,7 +20,8 @@ const MAX_QL_ITERATIONS = 60;
 
 /**
  * Eigendecomposition A = V diag(values) V^T of a symmetric n x n row-major matrix. Only the lower
- * triangle is read; the input is not modified.
+ * triangle is read; the input is not modified. `kernel` forces the row loops' implementation for tests
+ * and benchmarks ('wasm-simd' throws where it is unavailable); every choice returns the same numbers.
  */
 export function symmetricEigen(matrix: Float64Array, n: number, kernel: KernelChoice = 'auto'): SymmetricEigen {
   if (!Number.isInteger(n) || n < 0) throw new Error(`symmetricEigen: size ${n} is not a non-negative integer`);
