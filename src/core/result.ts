@@ -189,6 +189,9 @@ export interface BiasSpread {
   max: number;
 }
 
+/** Where the per-batch reductions ran (runtime.reductionPath). */
+export type ReductionPath = 'javascript-float64' | 'in-graph-float64';
+
 export interface AnalysisResult {
   schema: typeof RESULT_SCHEMA;
   createdAt: string;
@@ -199,8 +202,21 @@ export interface AnalysisResult {
   /**
    * `metricsKernel`: what reduced the features, 'webassembly-simd' or the slower 'javascript' fallback
    * (same numbers), with `metricsKernelNote` saying why the fallback ran.
+   * `reductionPath`: where each batch's sums and products were computed: 'javascript-float64' (the features
+   * fetched into JavaScript) or 'in-graph-float64' (nodes added to the ONNX graph, float64, merged in
+   * JavaScript in float64); `reductionPathNote` names the probes left to JavaScript, or why the graph
+   * path did not run when it was asked for. Absent in results written before it existed (JavaScript).
    */
-  runtime?: { name: string; version: string; threads?: number; note?: string; metricsKernel?: 'webassembly-simd' | 'javascript'; metricsKernelNote?: string };
+  runtime?: {
+    name: string;
+    version: string;
+    threads?: number;
+    note?: string;
+    metricsKernel?: 'webassembly-simd' | 'javascript';
+    metricsKernelNote?: string;
+    reductionPath?: ReductionPath;
+    reductionPathNote?: string;
+  };
   classes: { count: number; names: string[] };
   dataset: {
     train: DatasetSourceInfo;

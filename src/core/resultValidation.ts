@@ -279,6 +279,8 @@ function checkResult(value: unknown): AnalysisResult {
     optional(o, 'note', at, string);
     optional(o, 'metricsKernel', at, oneOf(['webassembly-simd', 'javascript']));
     optional(o, 'metricsKernelNote', at, string);
+    optional(o, 'reductionPath', at, oneOf(['javascript-float64', 'in-graph-float64']));
+    optional(o, 'reductionPathNote', at, string);
   });
   // K sizes every per-class array below, so it is checked first.
   required(r, 'classes', '', (c, at) => {

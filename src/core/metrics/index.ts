@@ -15,6 +15,7 @@ export type { ClassStats, Nc2Numbers } from './class-stats';
 export { ProjectionAccumulator } from './projection-accumulator';
 export type { LinearClassifier, NetworkMetrics, PassTwoBatchOptions, ProjectionOptions } from './projection-accumulator';
 export type { BatchOptions, FeatureRows } from './batch-input';
+export { NonFiniteReduction } from './batch-input';
 export type { KernelChoice } from './product-kernel';
 export { classifierMetrics } from './classifier-metrics';
 export type { ClassifierMetrics } from './classifier-metrics';

@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { AnalysisResult } from '../../core/result';
-import type { LayerInfo, ModelGraph } from '../../core/model/types';
+import type { LayerInfo, ModelGraph, ModelRunner } from '../../core/model/types';
 import type { AnalyzeRequest } from '../../protocol/engine';
 import { resolveProbes } from '../../core/model/onnx';
 import { buildPreprocessor, checkSplitsAgree, loadDatasetConfig, overlapWarning, refuseIdenticalSplits, resolvePreprocessing, SampleDigests } from '../../core/dataset';
@@ -15,7 +15,10 @@ import { checkNoClassEmptied, describeSplit, prepareSplit, type PreparedSplit } 
 import { conformSplitImages } from './imageShape';
 import { preprocessingWarning } from '../../core/imageReadReport';
 import { sweep } from './passes';
-import { createReducer, type Reducer } from './reducerClient';
+import { createReducer, MainThreadReducer, type Reducer } from './reducerClient';
+import type { ReducerBatch } from './reducer';
+import { inGraphPasses, planReductionPath, reductionsChoice, type ReductionPlan } from './inGraphPasses';
+import { isOnnxModel } from '../../core/model/onnx/types';
 import type { AnalysisHooks } from './hooks';
 import { assembleResult, type SplitOutcome } from './assemble';
 import { batchRowsInFlight, checkMemoryFits, estimateAnalysisMemory, gapCandidates, type ProbeSize } from './memoryEstimate';
@@ -83,18 +86,46 @@ export async function analyzeCheckpoint(request: AnalyzeRequest, hooks: Analysis
   // flight are added once the splits' sizes are known (below, in analyzeWith).
   checkMemoryFits(request.checkpoint, estimateAnalysisMemory(layers, K, request.test !== undefined, 0), K, undefined, gapOffers);
   // The metrics worker starts now, while the data are opened and the session is created (~50 ms).
-  const reducerStarting = createReducer({
+  let reductionPlan: ReductionPlan;
+  try {
+    reductionPlan = planReductionPath(reductionsChoice(request.reductions), graph, probes, reductions);
+  } catch (err) {
+    throw new UserError(messageOf(err));
+  }
+  const setup = {
     layers,
     numClasses: K,
     classifier: graph.classifier ? { W: graph.classifier.W, b: graph.classifier.b, ...(graph.classifier.biasless ? { biasless: true } : {}) } : null,
     classifierInput: graph.classifier?.inputLayer ?? null,
     logitsName: logitsName ?? null,
-  });
+  };
+  // In the graph only B x R numbers per probe reach JavaScript: no worker is worth starting for them.
+  const reducerStarting = reductionPlan.path === 'in-graph-float64' ? Promise.resolve(new MainThreadReducer(setup)) : createReducer(setup);
   try {
-    return await analyzeWith(request, hooks, { graph, probes, layers, reductions, gapOffers, K, logitsName, reducerStarting, started });
+    return await analyzeWith(request, hooks, { graph, probes, layers, reductions, gapOffers, K, logitsName, reducerStarting, reductionPlan, started });
   } finally {
     await (await reducerStarting).dispose();
   }
+}
+
+type AnalysisRunner = ModelRunner & { inGraph?: ReturnType<typeof inGraphPasses> };
+
+/** The in-graph path's runner: `run` is never called on it, the sweeps use its passes. */
+async function openInGraph(graph: ModelGraph, plan: ReductionPlan, fetch: string[], request: AnalyzeRequest, reducer: Reducer, loaded: LoadedAnalysis): Promise<AnalysisRunner> {
+  if (!isOnnxModel(graph) || !(reducer instanceof MainThreadReducer)) throw new Error('the in-graph reductions need an ONNX model and the main-thread reducer');
+  const { OnnxGraphRunner } = await import('../backends/onnxGraphRunner');
+  const inGraphNames = new Set(plan.inGraph.map((p) => p.name));
+  // The logits always come raw (accuracy, NC4), even when they are also a probe reduced in the graph.
+  const raw = fetch.filter((n) => !inGraphNames.has(n) || n === loaded.logitsName);
+  const runner = await OnnxGraphRunner.open(graph, plan.inGraph, loaded.K, { provider: request.provider, threads: request.threads, fetch: raw });
+  return {
+    provider: runner.provider,
+    runtime: runner.runtime,
+    ownsOutputs: true,
+    run: () => Promise.reject(new Error('the in-graph runner runs through its passes')),
+    dispose: () => runner.dispose(),
+    inGraph: inGraphPasses(runner, reducer.reducer, loaded.reductions, loaded.K),
+  };
 }
 
 interface LoadedAnalysis {
@@ -107,6 +138,7 @@ interface LoadedAnalysis {
   K: number;
   logitsName: string | undefined;
   reducerStarting: Promise<Reducer>;
+  reductionPlan: ReductionPlan;
   started: number;
 }
 
@@ -149,10 +181,11 @@ async function analyzeWith(request: AnalyzeRequest, hooks: AnalysisHooks, loaded
     }
     const sha256 = request.checkpointSha256 ?? (await checkpointSha256(request.checkpoint));
     const fetch = [...new Set([...probes.map((p) => p.name), ...(logitsName ? [logitsName] : [])])];
-    const runner = withReductions(await createRunner(graph, { provider: request.provider, threads: request.threads, fetch }), loaded.reductions);
+    const plan = loaded.reductionPlan;
+    const reducer = await loaded.reducerStarting;
+    const runner: AnalysisRunner = plan.path === 'in-graph-float64' ? await openInGraph(graph, plan, fetch, request, reducer, loaded) : withReductions(await createRunner(graph, { provider: request.provider, threads: request.threads, fetch }), loaded.reductions);
     const loadSeconds = seconds(started);
 
-    const reducer = await loaded.reducerStarting;
     let classifierNumbers: ClassifierMetrics | null = null;
 
     // Content digests of the samples pass 1 reads anyway: held-out samples that are training samples.
@@ -162,7 +195,10 @@ async function analyzeWith(request: AnalyzeRequest, hooks: AnalysisHooks, loaded
       const owned = runner.ownsOutputs === true;
       await reducer.beginPassOne(split.name);
       const seen = digests[split.name];
-      await sweep(split, pre, runner, request.batchSize, 'pass1', hooks, (batch, progress) => reducer.add(batch, owned, progress), (raw) => seen.add(raw));
+      const viaRunner = (input: Float32Array, count: number) => runner.run(input, count);
+      const reduce = (batch: ReducerBatch, progress: (layer: string) => void) => reducer.add(batch, owned, progress);
+      const graphPasses = runner.inGraph;
+      await sweep(split, pre, graphPasses?.passOne ?? viaRunner, request.batchSize, 'pass1', hooks, graphPasses?.reduce ?? reduce, (raw) => seen.add(raw));
       // A sampled split may stop short of the end of its file: the part it skipped is checked now (an .npz
       // member's CRC-32), before any number of it is reported.
       await split.source.verify?.();
@@ -174,7 +210,8 @@ async function analyzeWith(request: AnalyzeRequest, hooks: AnalysisHooks, loaded
       // Counted from what was read, so corrupt images skipped on the way are not counted.
       split.classCounts = passOne.classCounts;
       if (split.name === 'train') classifierNumbers = passOne.classifierNumbers;
-      await sweep(split, pre, runner, request.batchSize, 'pass2', hooks, (batch, progress) => reducer.add(batch, owned, progress));
+      await graphPasses?.beginPassTwo();
+      await sweep(split, pre, graphPasses?.passTwo ?? viaRunner, request.batchSize, 'pass2', hooks, graphPasses?.reduce ?? reduce);
       const { metrics, kernel, accuracy, nc4 } = await reducer.endPassTwo();
       return { split, metrics, kernel, accuracy, samples: split.classCounts.reduce((a, b) => a + b, 0), nc4, seconds: seconds(splitStarted) };
     };
@@ -194,7 +231,7 @@ async function analyzeWith(request: AnalyzeRequest, hooks: AnalysisHooks, loaded
       numClasses: K,
       sha256,
       provider: runner.provider,
-      runtime: runner.runtime,
+      runtime: { ...runner.runtime, reductionPath: plan.path, ...(plan.note ? { reductionPathNote: plan.note } : {}) },
       preprocessing: { ...preprocess.info, perClass, seed },
       warnings,
       configClassNames: config?.config.classNames ?? null,
