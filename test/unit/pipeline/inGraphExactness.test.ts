@@ -14,6 +14,7 @@ import { validateResult } from '../../../src/core/resultValidation';
 import { fixtureRequest, silentHooks } from './helpers/analyze';
 import { withTempDir, writeNpz } from '../dataset/helpers/writers';
 import { rejection } from '../helpers/rejection';
+import { buildAnalyzeRequest } from '../../../src/engine/cli/commands/analyze';
 import { FASHION32, REPO_ROOT } from './helpers/paths';
 
 const RELATIVE = 1e-5;
@@ -92,13 +93,27 @@ test('a NaN pixel on the in-graph path fails with the JavaScript path\'s message
   });
 });
 
-test('COLLAPSE_LENS_REDUCTIONS other than js or graph is refused, naming the value', async () => {
+test('by default an ONNX model\'s reductions run in the graph; COLLAPSE_LENS_REDUCTIONS=js chooses JavaScript; another value is refused', async () => {
   const before = process.env.COLLAPSE_LENS_REDUCTIONS;
-  process.env.COLLAPSE_LENS_REDUCTIONS = 'gpu';
   try {
+    delete process.env.COLLAPSE_LENS_REDUCTIONS;
+    const byDefault = await analyzeCheckpoint(fixtureRequest('mlp'), silentHooks);
+    assert.equal(byDefault.runtime?.reductionPath, 'in-graph-float64');
+    assert.equal(byDefault.runtime?.reductionPathNote, undefined);
+    process.env.COLLAPSE_LENS_REDUCTIONS = 'js';
+    assert.equal((await analyzeCheckpoint(fixtureRequest('mlp'), silentHooks)).runtime?.reductionPath, 'javascript-float64');
+    process.env.COLLAPSE_LENS_REDUCTIONS = 'gpu';
     await assert.rejects(analyzeCheckpoint(fixtureRequest('mlp'), silentHooks), /COLLAPSE_LENS_REDUCTIONS="gpu" is not one of js, graph/);
   } finally {
     if (before === undefined) delete process.env.COLLAPSE_LENS_REDUCTIONS;
     else process.env.COLLAPSE_LENS_REDUCTIONS = before;
   }
+});
+
+test('analyze --reductions js|graph sets the request; absent leaves it to COLLAPSE_LENS_REDUCTIONS; anything else is refused', () => {
+  const base = ['model.onnx', '--train', 'data.npz'];
+  assert.equal(buildAnalyzeRequest([...base, '--reductions', 'graph']).request.reductions, 'graph');
+  assert.equal(buildAnalyzeRequest([...base, '--reductions', 'js']).request.reductions, 'js');
+  assert.equal(buildAnalyzeRequest(base).request.reductions, undefined);
+  assert.throws(() => buildAnalyzeRequest([...base, '--reductions', 'gpu']), /--reductions: expected one of js, graph, got "gpu"/);
 });
