@@ -7,7 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { onnx } from 'onnx-proto';
 import { analyzeCheckpoint } from '../../../src/engine/analyze/pipeline';
 import type { AnalyzeRequest } from '../../../src/protocol/engine';
 import { validateResult } from '../../../src/core/resultValidation';
@@ -15,7 +16,7 @@ import { fixtureRequest, silentHooks } from './helpers/analyze';
 import { withTempDir, writeNpz } from '../dataset/helpers/writers';
 import { rejection } from '../helpers/rejection';
 import { buildAnalyzeRequest } from '../../../src/engine/cli/commands/analyze';
-import { FASHION32, REPO_ROOT } from './helpers/paths';
+import { FASHION32, modelPath, REPO_ROOT } from './helpers/paths';
 
 const RELATIVE = 1e-5;
 const ABSOLUTE = 1e-7;
@@ -78,6 +79,23 @@ for (const model of MODELS) {
     }
   });
 }
+
+test('a model of opset 18 (ReduceSumSquare takes its axes as an input there) gives the JavaScript path\'s numbers', async () => {
+  await withTempDir('opset18', async (dir) => {
+    const model = onnx.ModelProto.decode(readFileSync(modelPath('mlp')));
+    // The MLP's operators (Flatten, Gemm, Relu) mean the same at opset 18.
+    model.opsetImport = [onnx.OperatorSetIdProto.create({ domain: '', version: 18 })];
+    const path = join(dir, 'mlp18.onnx');
+    writeFileSync(path, onnx.ModelProto.encode(model).finish());
+    const run = (reductions: 'js' | 'graph') => analyzeCheckpoint(fixtureRequest('mlp', { checkpoint: path, perClass: 20, reductions }), silentHooks);
+    const graph = await run('graph');
+    assert.equal(graph.runtime?.reductionPath, 'in-graph-float64');
+    const js = await run('js');
+    const { timing: _t1, runtime: _r1, createdAt: _c1, checkpoint: _k1, ...a } = graph;
+    const { timing: _t2, runtime: _r2, createdAt: _c2, checkpoint: _k2, ...e } = js;
+    assert.ok(assertClose(a, e, '$') > 100);
+  });
+});
 
 test('a NaN pixel on the in-graph path fails with the JavaScript path\'s message: the layer, the sample and the feature', async () => {
   await withTempDir('nan-in-graph', async (dir) => {
