@@ -73,19 +73,25 @@ function defaultOpset(model: OnnxModel): number {
 }
 
 /** Nodes giving the probe's rows as float64, B x D: `${base}/rows`. */
-function rowsNodes(p: ProbeReductionNames, base: string, initializers: onnx.ITensorProto[]): onnx.INodeProto[] {
+function rowsNodes(p: ProbeReductionNames, base: string, initializers: onnx.ITensorProto[], elemType: number): onnx.INodeProto[] {
   initializers.push(int64Tensor(`${base}/row_shape`, [-1, p.dim]));
-  return [node('Cast', [p.probe], [`${base}/double`], [intAttribute('to', T.DOUBLE)]), node('Reshape', [`${base}/double`, `${base}/row_shape`], [`${base}/rows`])];
+  return [node('Cast', [p.probe], [`${base}/cast`], [intAttribute('to', elemType)]), node('Reshape', [`${base}/cast`, `${base}/row_shape`], [`${base}/rows`])];
 }
 
 export type ReductionPass = 'pass1' | 'pass2';
+/**
+ * The nodes' arithmetic. The engine uses float64 only; float32 exists for bench/inGraphParts.ts, which
+ * measures what float32 nodes would save (their numbers are not exact enough for the metrics as they are).
+ */
+export type ReductionDtype = 'float64' | 'float32';
 
 /**
  * The model with `pass`'s reductions of `probes` added, declaring as outputs those reductions plus
  * `rawOutputs` (tensors fetched as they are: the logits, probes left to JavaScript, and every probe so
  * that a batch with a non-finite value can be fetched again to name the sample).
  */
-export function encodeWithReductions(model: OnnxModel, probes: readonly ProbeReductionNames[], pass: ReductionPass, rawOutputs: string[]): Uint8Array {
+export function encodeWithReductions(model: OnnxModel, probes: readonly ProbeReductionNames[], pass: ReductionPass, rawOutputs: string[], dtype: ReductionDtype = 'float64'): Uint8Array {
+  const F = dtype === 'float64' ? T.DOUBLE : T.FLOAT;
   const graph = model.proto.graph;
   if (!graph) throw new Error(`${model.path}: the model has no graph`);
   const nodes: onnx.INodeProto[] = [];
@@ -94,13 +100,13 @@ export function encodeWithReductions(model: OnnxModel, probes: readonly ProbeRed
   const outputs: onnx.IValueInfoProto[] = [];
   const opset = defaultOpset(model);
   if (pass === 'pass1') {
-    inputs.push(valueInfo(PASS_ONE_INPUTS.onehotT, T.DOUBLE, ['classes', 'batch']));
-    inputs.push(valueInfo(PASS_ONE_INPUTS.invCounts, T.DOUBLE, ['classes', 1]));
+    inputs.push(valueInfo(PASS_ONE_INPUTS.onehotT, F, ['classes', 'batch']));
+    inputs.push(valueInfo(PASS_ONE_INPUTS.invCounts, F, ['classes', 1]));
     inputs.push(valueInfo(PASS_ONE_INPUTS.labels, T.INT64, ['batch']));
   }
   for (const [i, p] of probes.entries()) {
     const base = `${PREFIX}/${i}`;
-    nodes.push(...rowsNodes(p, base, initializers));
+    nodes.push(...rowsNodes(p, base, initializers, F));
     const rows = `${base}/rows`;
     if (pass === 'pass1') {
       nodes.push(node('MatMul', [PASS_ONE_INPUTS.onehotT, rows], [p.sums]));
@@ -113,12 +119,12 @@ export function encodeWithReductions(model: OnnxModel, probes: readonly ProbeRed
       } else {
         nodes.push(node('ReduceSumSquare', [`${base}/residuals`], [p.scatter], [intsAttribute('axes', [1]), intAttribute('keepdims', 0)]));
       }
-      outputs.push(valueInfo(p.sums, T.DOUBLE), valueInfo(p.scatter, T.DOUBLE));
+      outputs.push(valueInfo(p.sums, F), valueInfo(p.scatter, F));
     } else {
-      inputs.push(valueInfo(p.centre, T.DOUBLE, [p.dim]), valueInfo(p.rowsT, T.DOUBLE, [p.dim, `rows_${i}`]));
+      inputs.push(valueInfo(p.centre, F, [p.dim]), valueInfo(p.rowsT, F, [p.dim, `rows_${i}`]));
       nodes.push(node('Sub', [rows, p.centre], [`${base}/offsets`]));
       nodes.push(node('MatMul', [`${base}/offsets`, p.rowsT], [p.products]));
-      outputs.push(valueInfo(p.products, T.DOUBLE));
+      outputs.push(valueInfo(p.products, F));
     }
   }
   const declared = new Set((graph.output ?? []).map((o) => o.name));
