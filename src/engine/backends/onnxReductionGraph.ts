@@ -72,10 +72,14 @@ function defaultOpset(model: OnnxModel): number {
   return Number(entry?.version ?? 13);
 }
 
-/** Nodes giving the probe's rows as float64, B x D: `${base}/rows`. */
-function rowsNodes(p: ProbeReductionNames, base: string, initializers: onnx.ITensorProto[], elemType: number): onnx.INodeProto[] {
-  initializers.push(int64Tensor(`${base}/row_shape`, [-1, p.dim]));
-  return [node('Cast', [p.probe], [`${base}/cast`], [intAttribute('to', elemType)]), node('Reshape', [`${base}/cast`, `${base}/row_shape`], [`${base}/rows`])];
+/**
+ * Nodes giving the probe's rows, B x D: `${base}/rows`. Flatten (not a Reshape to [-1, D]) keeps the
+ * tensor's first dimension as the rows, so a tensor whose first dimension is not the batch fails in the
+ * MatMul with the one-hot (pass 1) and in the products' count (pass 2) instead of mixing samples, as
+ * the JavaScript path refuses it.
+ */
+function rowsNodes(p: ProbeReductionNames, base: string, elemType: number): onnx.INodeProto[] {
+  return [node('Cast', [p.probe], [`${base}/cast`], [intAttribute('to', elemType)]), node('Flatten', [`${base}/cast`], [`${base}/rows`], [intAttribute('axis', 1)])];
 }
 
 export type ReductionPass = 'pass1' | 'pass2';
@@ -106,7 +110,7 @@ export function encodeWithReductions(model: OnnxModel, probes: readonly ProbeRed
   }
   for (const [i, p] of probes.entries()) {
     const base = `${PREFIX}/${i}`;
-    nodes.push(...rowsNodes(p, base, initializers, F));
+    nodes.push(...rowsNodes(p, base, F));
     const rows = `${base}/rows`;
     if (pass === 'pass1') {
       nodes.push(node('MatMul', [PASS_ONE_INPUTS.onehotT, rows], [p.sums]));
