@@ -19,22 +19,29 @@ export const REDUCTIONS_CHOICES: readonly ReductionsChoice[] = ['js', 'graph'];
 
 /**
  * What was asked: the request's --reductions, else COLLAPSE_LENS_REDUCTIONS=js|graph, else the default
- * (`explicit` false). Anything else in the variable is refused rather than ignored.
+ * for the provider (`explicit` false). Anything else in the variable is refused rather than ignored.
  */
-export function reductionsChoice(requested: ReductionsChoice | undefined, env: NodeJS.ProcessEnv = process.env): { choice: ReductionsChoice; explicit: boolean } {
+export function reductionsChoice(
+  requested: ReductionsChoice | undefined,
+  provider: 'auto' | 'cpu' | 'cuda',
+  env: NodeJS.ProcessEnv = process.env,
+): { choice: ReductionsChoice; explicit: boolean } {
   if (requested !== undefined) return { choice: requested, explicit: true };
   const value = env.COLLAPSE_LENS_REDUCTIONS;
-  if (value === undefined || value === '') return { choice: DEFAULT_REDUCTIONS, explicit: false };
+  if (value === undefined || value === '') return { choice: defaultReductions(provider), explicit: false };
   if ((REDUCTIONS_CHOICES as readonly string[]).includes(value)) return { choice: value as ReductionsChoice, explicit: true };
   throw new Error(`COLLAPSE_LENS_REDUCTIONS="${value}" is not one of ${REDUCTIONS_CHOICES.join(', ')}`);
 }
 
 /**
- * In the graph by default, where it applies (ONNX models with a free batch dimension, flattened probes):
- * the numbers are the JavaScript path's (tested within 1e-5 on every fixture, 5e-10 measured), and the
- * features no longer cross into JavaScript (docs/benchmarks.md, docs/metrics-implementation.md).
+ * In the graph with `--provider cuda`, where the features would otherwise cross PCIe every batch; in
+ * JavaScript on the CPU (and with `auto`, which mostly ends on the CPU): there the float64 nodes cost
+ * onnxruntime about what the copies and the JavaScript reductions cost, and ~100-190 MB more memory
+ * (docs/benchmarks.md). The numbers are the same either way (tested within 1e-5, 5e-10 measured).
  */
-const DEFAULT_REDUCTIONS: ReductionsChoice = 'graph';
+function defaultReductions(provider: 'auto' | 'cpu' | 'cuda'): ReductionsChoice {
+  return provider === 'cuda' ? 'graph' : 'js';
+}
 
 export interface ReductionPlan {
   path: ReductionPath;

@@ -88,7 +88,7 @@ export async function analyzeCheckpoint(request: AnalyzeRequest, hooks: Analysis
   // The metrics worker starts now, while the data are opened and the session is created (~50 ms).
   let reductionPlan: ReductionPlan;
   try {
-    reductionPlan = planReductionPath(reductionsChoice(request.reductions), graph, probes, reductions);
+    reductionPlan = planReductionPath(reductionsChoice(request.reductions, request.provider), graph, probes, reductions);
   } catch (err) {
     throw new UserError(messageOf(err));
   }

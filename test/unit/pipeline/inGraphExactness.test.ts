@@ -16,6 +16,7 @@ import { fixtureRequest, silentHooks } from './helpers/analyze';
 import { withTempDir, writeNpz } from '../dataset/helpers/writers';
 import { rejection } from '../helpers/rejection';
 import { buildAnalyzeRequest } from '../../../src/engine/cli/commands/analyze';
+import { reductionsChoice } from '../../../src/engine/analyze/inGraphPasses';
 import { FASHION32, modelPath, REPO_ROOT } from './helpers/paths';
 
 const RELATIVE = 1e-5;
@@ -111,15 +112,19 @@ test('a NaN pixel on the in-graph path fails with the JavaScript path\'s message
   });
 });
 
-test('by default an ONNX model\'s reductions run in the graph; COLLAPSE_LENS_REDUCTIONS=js chooses JavaScript; another value is refused', async () => {
+test('the default: in the graph with --provider cuda, in JavaScript on the CPU; COLLAPSE_LENS_REDUCTIONS=graph chooses the graph; another value is refused', async () => {
+  assert.deepEqual(reductionsChoice(undefined, 'cuda', {}), { choice: 'graph', explicit: false });
+  assert.deepEqual(reductionsChoice(undefined, 'cpu', {}), { choice: 'js', explicit: false });
+  assert.deepEqual(reductionsChoice(undefined, 'auto', {}), { choice: 'js', explicit: false });
+  assert.deepEqual(reductionsChoice('js', 'cuda', { COLLAPSE_LENS_REDUCTIONS: 'graph' }), { choice: 'js', explicit: true });
   const before = process.env.COLLAPSE_LENS_REDUCTIONS;
   try {
     delete process.env.COLLAPSE_LENS_REDUCTIONS;
     const byDefault = await analyzeCheckpoint(fixtureRequest('mlp'), silentHooks);
-    assert.equal(byDefault.runtime?.reductionPath, 'in-graph-float64');
+    assert.equal(byDefault.runtime?.reductionPath, 'javascript-float64');
     assert.equal(byDefault.runtime?.reductionPathNote, undefined);
-    process.env.COLLAPSE_LENS_REDUCTIONS = 'js';
-    assert.equal((await analyzeCheckpoint(fixtureRequest('mlp'), silentHooks)).runtime?.reductionPath, 'javascript-float64');
+    process.env.COLLAPSE_LENS_REDUCTIONS = 'graph';
+    assert.equal((await analyzeCheckpoint(fixtureRequest('mlp'), silentHooks)).runtime?.reductionPath, 'in-graph-float64');
     process.env.COLLAPSE_LENS_REDUCTIONS = 'gpu';
     await assert.rejects(analyzeCheckpoint(fixtureRequest('mlp'), silentHooks), /COLLAPSE_LENS_REDUCTIONS="gpu" is not one of js, graph/);
   } finally {

@@ -72,9 +72,10 @@ Options:
   --reductions js|graph     where each batch's sums and products are computed: js (the features are
                             fetched into JavaScript, float64), or graph (float64 nodes added to the
                             ONNX model, so onnxruntime computes them, on the GPU with CUDA; same numbers
-                            to 1e-5). Default: COLLAPSE_LENS_REDUCTIONS, else graph where it applies:
-                            TF.js models, fixed-batch models and gap/cls/mean probes stay on js; the
-                            result says which path ran
+                            to 1e-5). Default: COLLAPSE_LENS_REDUCTIONS, else graph with --provider
+                            cuda and js otherwise (on the CPU graph measured no faster). TF.js models,
+                            fixed-batch models and gap/cls/mean probes stay on js; the result says
+                            which path ran
   --seed S                  subsampling seed (default 0)
   --epsilon E               NCC error threshold of the effective depth (default 0.01)
   --scale s --mean a,b,c --std a,b,c --channel-order rgb|bgr --normalize-floats --no-resize
