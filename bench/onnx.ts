@@ -107,6 +107,7 @@ export function benchModel(modelPath: string, kind: RunnerKind, options: BenchOp
     bareAccuracy: numberIn(bare[0]!, 'accuracy'),
     profile: middle.profile as unknown as AnalysisProfile,
     layers: numberIn(middle, 'layers'),
+    ...(typeof middle.reductionPath === 'string' ? { reductionPath: middle.reductionPath } : {}),
     ...(penultimate.length
       ? { penultimateOnly: { seconds: medianOf(penultimate, 'seconds'), fastestSeconds: fastestOf(penultimate), cpuSeconds: medianOf(penultimate, 'cpuSeconds'), rssMiB: Math.max(...penultimate.map((r) => numberIn(r, 'maxRssMiB'))), layers: numberIn(penultimate[0]!, 'layers') } }
       : {}),

@@ -14,6 +14,8 @@ export interface AnalyzeSideResult {
   images: number;
   accuracy: number | null;
   layers: number;
+  /** result.runtime.reductionPath: where the per-batch sums and products were computed. */
+  reductionPath: string;
   /** The engine's own timing section (load, train). */
   timing: Record<string, number>;
   profile: AnalysisProfile;
@@ -56,6 +58,7 @@ export async function analyzeSide(checkpoint: string, dataset: string, batchSize
     images: result.splits.train.samples,
     accuracy: result.splits.train.accuracy,
     layers: result.layers.length,
+    reductionPath: result.runtime?.reductionPath ?? 'unknown',
     timing: { ...result.timing },
     profile: recorder.profile(ended, reductionPlace({ layers: result.layers }) === 'worker'),
     ...(categories ? { cpu: categories } : {}),

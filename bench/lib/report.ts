@@ -9,6 +9,8 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 
 export interface BenchRow {
   model: string;
+  /** Where the analysis computed its per-batch sums and products (result.runtime.reductionPath). */
+  reductionPath?: string;
   kind: RunnerKind;
   images: number;
   batchSize: number;
@@ -58,6 +60,7 @@ export function printRows(rows: BenchRow[], ratioGoal: number): void {
     const verdict = (r: number) => (r <= ratioGoal ? 'met' : 'MISSED');
     console.log(`\n${row.model}: ${row.images} images, batch ${row.batchSize}, ${row.repeat} run(s) of each side: analyze/bare = ${fixed(ratio)} on medians, ${fixed(best)} on fastest runs (goal <= ${ratioGoal}: ${verdict(ratio)} / ${verdict(best)})`);
     const same = row.analyzeAccuracy === row.bareAccuracy;
+    if (row.reductionPath) console.log(`reductions: ${row.reductionPath} (--reductions / COLLAPSE_LENS_REDUCTIONS)`);
     console.log(`top-1 accuracy: analyze ${row.analyzeAccuracy ?? '-'}, bare ${row.bareAccuracy}${same ? ' (identical: both sides saw the same inputs)' : '  <-- DIFFERENT: the two sides did not compute the same thing'}`);
   }
 }

@@ -200,6 +200,9 @@ export interface BiasSpread {
   max: number;
 }
 
+/** Where the per-batch reductions ran (runtime.reductionPath). */
+export type ReductionPath = 'javascript-float64' | 'in-graph-float64';
+
 export interface AnalysisResult {
   schema: typeof RESULT_SCHEMA;
   createdAt: string;
@@ -210,6 +213,10 @@ export interface AnalysisResult {
   /**
    * `metricsKernel`: what reduced the features, 'webassembly-simd' or the slower 'javascript' fallback
    * (same numbers), with `metricsKernelNote` saying why the fallback ran.
+   * `reductionPath`: where each batch's sums and products were computed: 'javascript-float64' (the features
+   * fetched into JavaScript) or 'in-graph-float64' (nodes added to the ONNX graph, float64, merged in
+   * JavaScript in float64); `reductionPathNote` names the probes left to JavaScript, or why the graph
+   * path did not run when it was asked for. Absent in results written before it existed (JavaScript).
    */
   runtime?: {
     name: string;
@@ -222,6 +229,8 @@ export interface AnalysisResult {
     imageDecoder?: 'sharp' | 'javascript';
     /** The decoder's version (sharp and libvips), or why the JavaScript decoders ran. */
     imageDecoderNote?: string;
+    reductionPath?: ReductionPath;
+    reductionPathNote?: string;
   };
   classes: { count: number; names: string[] };
   dataset: {

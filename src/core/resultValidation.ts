@@ -281,6 +281,8 @@ function checkResult(value: unknown): AnalysisResult {
     optional(o, 'metricsKernelNote', at, string);
     optional(o, 'imageDecoder', at, oneOf(['sharp', 'javascript']));
     optional(o, 'imageDecoderNote', at, string);
+    optional(o, 'reductionPath', at, oneOf(['javascript-float64', 'in-graph-float64']));
+    optional(o, 'reductionPathNote', at, string);
   });
   // K sizes every per-class array below, so it is checked first.
   required(r, 'classes', '', (c, at) => {

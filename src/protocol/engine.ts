@@ -24,6 +24,11 @@ export interface AnalyzeRequest {
   batchSize: number;
   provider: 'auto' | 'cpu' | 'cuda';
   threads: number;
+  /**
+   * Where each batch's sums and products are computed: 'js' (features fetched into JavaScript, float64)
+   * or 'graph' (float64 nodes added to an ONNX model's graph); absent = COLLAPSE_LENS_REDUCTIONS, else 'js'.
+   */
+  reductions?: 'js' | 'graph';
   seed: number;
   epsilon: number;
   /** Preprocessing the user set for this run (CLI flags): wins over collapse-lens.json. */

@@ -131,3 +131,12 @@ test('the run fact announces the slower JavaScript metrics fallback, and says no
   result.runtime = { ...result.runtime, metricsKernel: 'javascript', metricsKernelNote: 'JavaScript fallback, slower, same numbers: no SIMD' };
   assert.match(run(), / · metrics on the JavaScript fallback \(slower, same numbers\)$/);
 });
+
+test('the run fact says when the reductions ran inside the ONNX graph, and nothing for the JavaScript default', () => {
+  const result = tinyResult();
+  result.runtime = { name: 'onnxruntime-node', version: '1.30.0', reductionPath: 'javascript-float64' };
+  const run = () => summaryFacts(result, true).find((f) => f.id === 'run')!.text;
+  assert.doesNotMatch(run(), /graph/);
+  result.runtime = { ...result.runtime, reductionPath: 'in-graph-float64' };
+  assert.match(run(), / · reductions inside the ONNX graph \(float64\)$/);
+});

@@ -35,13 +35,37 @@ export function checkBatch(
       `layer "${layer}": batch has ${features.length} feature values for ${count} labels; expected ${count} x ${dim} (samples x layer width)`,
     );
   }
+  checkBatchLabels(layer, labels, numClasses, indexOf);
+  return count;
+}
+
+/** Throws unless every label is in 0..numClasses-1, naming the sample. */
+export function checkBatchLabels(layer: string, labels: Int32Array, numClasses: number, indexOf: (i: number) => number): void {
+  const count = labels.length;
   for (let i = 0; i < count; i++) {
     const y = labels[i];
     if (!(y >= 0 && y < numClasses)) {
       throw new Error(`layer "${layer}": label ${y} of sample ${indexOf(i)} is outside 0..${numClasses - 1} (K = ${numClasses})`);
     }
   }
-  return count;
+}
+
+/**
+ * Thrown by the accumulators' entry points for runtime-reduced batches (in-graph sums or products) when
+ * a value came out non-finite: the sample cannot be named from the reductions, so the caller fetches
+ * that batch's features and runs them through add(), whose error names the sample and the feature.
+ */
+export class NonFiniteReduction extends Error {
+  constructor(readonly layer: string) {
+    super(`layer "${layer}": a batch's in-graph reductions are not finite (a NaN or infinite feature)`);
+    this.name = 'NonFiniteReduction';
+  }
+}
+
+export function allFinite(values: Float64Array): boolean {
+  let check = 0;
+  for (let i = 0; i < values.length; i++) check += values[i] * 0;
+  return check === 0;
 }
 
 /**

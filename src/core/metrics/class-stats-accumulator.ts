@@ -4,7 +4,7 @@
  * with Chan's pairwise formula, so nothing is ever computed as E||h||^2 - ||mu||^2 on raw sums (which
  * cancels badly). Memory: O(K*D) for the means plus O(D + batch) scratch; independent of N.
  */
-import { checkBatch, sampleIndexer, throwFirstNonFinite, type BatchOptions, type FeatureRows } from './batch-input';
+import { allFinite, checkBatch, checkBatchLabels, NonFiniteReduction, sampleIndexer, throwFirstNonFinite, type BatchOptions, type FeatureRows } from './batch-input';
 import { createClassKernel, type ClassKernel } from './class-kernel';
 import { buildClassStats, type ClassStats, type PassOneTotals } from './class-stats';
 import type { KernelChoice } from './product-kernel';
@@ -17,6 +17,7 @@ export class ClassStatsAccumulator {
   /** The JavaScript kernel for float64 batches when `kernel` is the float32-only WebAssembly one. */
   private float64Kernel: ClassKernel | null = null;
   private order = new Int32Array(0);
+  private batchMean: Float64Array | null = null;
   private readonly classStart: Int32Array;
   private nextIndex = 0;
 
@@ -80,6 +81,39 @@ export class ClassStatsAccumulator {
         shiftSq += moveMean(this.means, c * D, mean, 0, weight, from, Math.min(to, D));
       }
       this.addToTotals(c, nb, batchScatter, shiftSq);
+    }
+    this.nextIndex = indexOf(count - 1) + 1;
+  }
+
+  /**
+   * Adds one batch already reduced by the runtime (the in-graph path, engine/backends/onnxReductionGraph.ts):
+   * `sums` is K x D, each class's float64 sum over the batch, and `scatter` holds count values, each
+   * sample's ||h_i - m_{b,y_i}||^2 around its class's batch mean. From there on it is the same Chan merge
+   * as add(). A non-finite value cannot be traced to its sample here: the caller fetches that batch's
+   * features and hands them to add() on a fresh accumulator, whose error names the sample.
+   */
+  addClassSums(sums: Float64Array, scatter: Float64Array, labels: Int32Array, options?: BatchOptions): void {
+    const { layer, numClasses: K, dim: D } = this;
+    const indexOf = sampleIndexer(options, this.nextIndex);
+    const count = labels.length;
+    if (sums.length !== K * D || scatter.length !== count) {
+      throw new Error(`layer "${layer}": in-graph pass 1 gave ${sums.length} class sums and ${scatter.length} scatters for ${count} samples; expected ${K} x ${D} and ${count}`);
+    }
+    if (count === 0) return;
+    const start = this.classStart;
+    checkBatchLabels(layer, labels, K, indexOf);
+    if (!allFinite(sums) || !allFinite(scatter)) throw new NonFiniteReduction(layer);
+    const order = this.groupByClass(labels, count);
+    this.batchMean ??= new Float64Array(D);
+    const mean = this.batchMean;
+    for (let c = 0; c < K; c++) {
+      const first = start[c];
+      const nb = start[c + 1] - first;
+      if (nb === 0) continue;
+      let batchScatter = 0;
+      for (let s = first; s < first + nb; s++) batchScatter += scatter[order[s]];
+      for (let k = 0; k < D; k++) mean[k] = sums[c * D + k] / nb;
+      this.mergeClass(c, nb, mean, 0, batchScatter);
     }
     this.nextIndex = indexOf(count - 1) + 1;
   }

@@ -16,6 +16,7 @@ export { buildClassStats } from './class-stats';
 export { ProjectionAccumulator } from './projection-accumulator';
 export type { LinearClassifier, NetworkMetrics, PassTwoBatchOptions, ProjectionOptions, ProjectionTotals } from './projection-accumulator';
 export type { BatchOptions, FeatureRows } from './batch-input';
+export { NonFiniteReduction } from './batch-input';
 export type { KernelChoice } from './product-kernel';
 export { classifierMetrics } from './classifier-metrics';
 export type { ClassifierMetrics } from './classifier-metrics';

@@ -15,7 +15,7 @@
  */
 import type { SplitLayerMetrics } from '../result';
 import { concatArrays } from '../concatArrays';
-import { checkBatch, sampleIndexer, throwFirstNonFinite, type BatchOptions, type FeatureRows } from './batch-input';
+import { allFinite, checkBatch, checkBatchLabels, NonFiniteReduction, sampleIndexer, throwFirstNonFinite, type BatchOptions, type FeatureRows } from './batch-input';
 import type { ClassStats } from './class-stats';
 import { PointSample, sampleKey, type KeptPoints } from './point-sample';
 import { argmaxOfRow, argmaxShifted, classifierOffsets, fillCentredProducts, meanOfPresentMeans, referenceProblem, squaredDistancesTo } from './projection-helpers';
@@ -183,10 +183,53 @@ export class ProjectionAccumulator {
 
   /** Adds one batch (count x D features, count labels); pass the network's logits for NC4 when known. */
   add(features: FeatureRows, labels: Int32Array, options?: PassTwoBatchOptions): void {
-    const { numClasses: K, dim: D, own } = this;
+    const { dim: D, own } = this;
     const indexOf = sampleIndexer(options, this.nextIndex);
-    const count = checkBatch(own.layer, features, labels, K, D, indexOf);
+    const count = checkBatch(own.layer, features, labels, this.numClasses, D, indexOf);
     if (count === 0) return;
+    const used = this.checkPassTwoBatch(labels, indexOf, options);
+    if (this.products.length < count * used) this.products = new Float64Array(count * used);
+    const out = this.products;
+    this.kernelFor(features).project(features, count, used, out);
+    // Projections only (no stride gaps): the kernel packs `used` values per sample.
+    let check = 0;
+    for (let i = 0; i < count * used; i++) check += out[i];
+    if (!Number.isFinite(check)) throwFirstNonFinite(own.layer, features, count, D, indexOf);
+    this.addProductRows(out, used, labels, indexOf, options?.logits);
+  }
+
+  /**
+   * The centre g and the rows (rowCount x D) of the one product pass 2 needs: whoever computes
+   * (h_i - g) . row_r for every sample elsewhere (onnxruntime, engine/backends/onnxReductionGraph.ts)
+   * hands the results to addProducts().
+   */
+  productRows(): { centre: Float64Array; rows: Float64Array; rowCount: number } {
+    return { centre: this.centre, rows: this.rows, rowCount: this.ownRowCount + this.refRowCount + this.classifierRowCount };
+  }
+
+  /**
+   * Adds one batch whose products were computed by the runtime: `products` is count x productRows().rowCount
+   * row-major, out[i][r] = (h_i - g) . row_r. Everything after the products is add()'s code. A non-finite
+   * product throws NonFiniteReduction: the caller fetches the batch's features to name the sample.
+   */
+  addProducts(products: Float64Array, labels: Int32Array, options?: PassTwoBatchOptions): void {
+    const indexOf = sampleIndexer(options, this.nextIndex);
+    const count = labels.length;
+    const stride = this.ownRowCount + this.refRowCount + this.classifierRowCount;
+    if (products.length !== count * stride) {
+      throw new Error(`layer "${this.own.layer}": in-graph pass 2 gave ${products.length} products for ${count} samples; expected ${count} x ${stride}`);
+    }
+    checkBatchLabels(this.own.layer, labels, this.numClasses, indexOf);
+    if (count === 0) return;
+    this.checkPassTwoBatch(labels, indexOf, options);
+    if (!allFinite(products)) throw new NonFiniteReduction(this.own.layer);
+    this.addProductRows(products, stride, labels, indexOf, options?.logits);
+  }
+
+  /** Checks a batch's classes and logits; returns how many product rows it needs (no classifier rows when logits come). */
+  private checkPassTwoBatch(labels: Int32Array, indexOf: (i: number) => number, options: PassTwoBatchOptions | undefined): number {
+    const { numClasses: K, own } = this;
+    const count = labels.length;
     for (let i = 0; i < count; i++) {
       if (own.counts[labels[i]] === 0) {
         throw new Error(
@@ -198,18 +241,14 @@ export class ProjectionAccumulator {
     if (logits !== undefined && logits.length !== count * K) {
       throw new Error(`layer "${own.layer}": logits have ${logits.length} values for ${count} samples; expected ${count} x ${K}`);
     }
-    const stride = this.ownRowCount + this.refRowCount + this.classifierRowCount;
-    const used = logits !== undefined ? this.classifierRowStart : stride;
-    if (this.products.length < count * stride) this.products = new Float64Array(count * stride);
-    const out = this.products;
-    this.kernelFor(features).project(features, count, used, out);
-    // Projections only (no stride gaps): the kernel packs `used` values per sample.
-    let check = 0;
-    for (let i = 0; i < count * used; i++) check += out[i];
-    if (!Number.isFinite(check)) throwFirstNonFinite(own.layer, features, count, D, indexOf);
+    return logits !== undefined ? this.classifierRowStart : this.ownRowCount + this.refRowCount + this.classifierRowCount;
+  }
 
+  /** The metrics' part of a batch, from its products (`stride` per sample). */
+  private addProductRows(products: Float64Array, stride: number, labels: Int32Array, indexOf: (i: number) => number, logits: FeatureRows | undefined): void {
+    const count = labels.length;
     this.batchNc1.fill(0);
-    for (let i = 0; i < count; i++) this.addSample(i * used, labels[i], indexOf(i), logits, i);
+    for (let i = 0; i < count; i++) this.addSample(products, i * stride, labels[i], indexOf(i), logits, i);
     for (let j = 0; j < this.rank; j++) this.nc1Sums[j] += this.batchNc1[j];
     this.samples += count;
     this.nextIndex = indexOf(count - 1) + 1;
@@ -312,9 +351,8 @@ export class ProjectionAccumulator {
     return result;
   }
 
-  private addSample(base: number, y: number, index: number, logits: FeatureRows | undefined, i: number): void {
+  private addSample(out: Float64Array, base: number, y: number, index: number, logits: FeatureRows | undefined, i: number): void {
     const K = this.numClasses;
-    const out = this.products;
     if (this.ownRowCount > 0) fillCentredProducts(out, base, this.zOwn, K);
     if (this.ownProblem === null) {
       const z = this.zOwn;

@@ -41,7 +41,7 @@ export interface AssemblyInput {
   numClasses: number;
   sha256: string;
   provider: string;
-  runtime: ModelRunner['runtime'];
+  runtime: ModelRunner['runtime'] & Pick<NonNullable<AnalysisResult['runtime']>, 'reductionPath' | 'reductionPathNote'>;
   preprocessing: PreprocessingInfo;
   warnings: string[];
   /** Class names from collapse-lens.json, for data that do not carry them. */

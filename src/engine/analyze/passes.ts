@@ -1,4 +1,3 @@
-import type { ModelRunner } from '../../core/model/types';
 import type { Preprocessor, RawBatch } from '../../core/dataset';
 import { streamBatches } from '../../core/dataset';
 import type { PreparedSplit } from './splits';
@@ -8,13 +7,14 @@ import type { EngineStage } from '../../protocol/engine';
 import type { ReducerBatch } from './reducer';
 
 /**
- * One sweep over a split: decode a batch, run the model once for every probe, hand the outputs to
+ * One sweep over a split: decode a batch, run the model once for every probe (`run`: the runner, or the
+ * in-graph reductions' pass), hand the outputs to
  * `reduce` (which may take them to another thread), drop them. Memory is a few batches, whatever N is. Cancellation is checked per batch.
  */
 export async function sweep(
   split: PreparedSplit,
   preprocess: Preprocessor,
-  runner: ModelRunner,
+  run: (input: Float32Array, count: number, labels: Int32Array) => Promise<Map<string, Float32Array>>,
   batchSize: number,
   stage: EngineStage,
   hooks: AnalysisHooks,
@@ -27,7 +27,7 @@ export async function sweep(
   hooks.onProgress({ stage, split: split.name, done, total, message: `${split.name} ${label}` });
   for await (const batch of streamBatches(split.source, split.indices, batchSize, preprocess, { prefetch: 2, ...(onRaw ? { onRaw } : {}) })) {
     throwIfCancelled(hooks.signal);
-    const outputs = await runner.run(batch.input, batch.count);
+    const outputs = await run(batch.input, batch.count, batch.labels);
     let lastLayer: string | undefined;
     await reduce({ outputs, labels: batch.labels, indices: batch.indices, count: batch.count }, (layer) => {
       lastLayer = layer;

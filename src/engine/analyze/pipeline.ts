@@ -16,7 +16,10 @@ import { checkNoClassEmptied, describeSplit, prepareSplit, type PreparedSplit } 
 import { conformSplitImages } from './imageShape';
 import { preprocessingWarning } from '../../core/imageReadReport';
 import { sweep } from './passes';
-import { createReducer, type Reducer } from './reducerClient';
+import { createReducer, MainThreadReducer, type Reducer } from './reducerClient';
+import type { ReducerBatch } from './reducer';
+import { inGraphPasses, planReductionPath, reductionsChoice, type ReductionPlan } from './inGraphPasses';
+import { isOnnxModel } from '../../core/model/onnx/types';
 import type { AnalysisHooks } from './hooks';
 import { assembleResult, type AssemblyBase, type SplitOutcome } from './assemble';
 import type { ReducerSetup } from './reducer';
@@ -75,6 +78,8 @@ export function analyzeCheckpoint(request: AnalyzeRequest, hooks: AnalysisHooks)
  */
 export interface AnalysisOpening {
   slice?: (split: PreparedSplit) => Promise<PreparedSplit>;
+  /** The shard runners feed the runner's outputs to their own reducers: the JavaScript path only. */
+  reductionsInJavaScript?: boolean;
 }
 
 /**
@@ -100,6 +105,15 @@ export async function withPreparedAnalysis<T>(request: AnalyzeRequest, hooks: An
   // The class means alone, from the graph's shapes: refused before any data is opened. The batches in
   // flight are added once the splits' sizes are known (below, in analyzeWith).
   checkMemoryFits(request.checkpoint, estimateAnalysisMemory(layers, K, request.test !== undefined, 0), K, undefined, gapOffers);
+  let reductionPlan: ReductionPlan;
+  try {
+    // Shards merge the JavaScript path's totals (docs/shards.md): asking for the graph there is refused, not ignored.
+    if (opening.reductionsInJavaScript && request.reductions === 'graph') throw new Error('--reductions graph is not available for a sharded run (--shard); shards reduce on the JavaScript path');
+    const asked = opening.reductionsInJavaScript ? { choice: 'js' as const, explicit: false } : reductionsChoice(request.reductions, request.provider);
+    reductionPlan = planReductionPath(asked, graph, probes, reductions);
+  } catch (err) {
+    throw new UserError(messageOf(err));
+  }
   const reducerSetup: ReducerSetup = {
     layers,
     numClasses: K,
@@ -107,10 +121,11 @@ export async function withPreparedAnalysis<T>(request: AnalyzeRequest, hooks: An
     classifierInput: graph.classifier?.inputLayer ?? null,
     logitsName: logitsName ?? null,
   };
-  // The metrics worker starts now, while the data are opened and the session is created (~50 ms).
-  const reducerStarting = createReducer(reducerSetup);
+  // The metrics worker starts now, while the data are opened and the session is created (~50 ms). In the
+  // graph only B x R numbers per probe reach JavaScript: no worker is worth starting for them.
+  const reducerStarting = reductionPlan.path === 'in-graph-float64' ? Promise.resolve(new MainThreadReducer(reducerSetup)) : createReducer(reducerSetup);
   try {
-    return await analyzeWith(request, { graph, probes, layers, reductions, gapOffers, K, logitsName, reducerSetup, reducerStarting, started }, opening, body);
+    return await analyzeWith(request, { graph, probes, layers, reductions, gapOffers, K, logitsName, reducerSetup, reducerStarting, reductionPlan, started }, opening, body);
   } finally {
     await (await reducerStarting).dispose();
   }
@@ -127,7 +142,28 @@ interface LoadedAnalysis {
   logitsName: string | undefined;
   reducerSetup: ReducerSetup;
   reducerStarting: Promise<Reducer>;
+  reductionPlan: ReductionPlan;
   started: number;
+}
+
+type AnalysisRunner = ModelRunner & { inGraph?: ReturnType<typeof inGraphPasses> };
+
+/** The in-graph path's runner: `run` is never called on it, the sweeps use its passes. */
+async function openInGraph(graph: ModelGraph, plan: ReductionPlan, fetch: string[], request: AnalyzeRequest, reducer: Reducer, loaded: LoadedAnalysis): Promise<AnalysisRunner> {
+  if (!isOnnxModel(graph) || !(reducer instanceof MainThreadReducer)) throw new Error('the in-graph reductions need an ONNX model and the main-thread reducer');
+  const { OnnxGraphRunner } = await import('../backends/onnxGraphRunner');
+  const inGraphNames = new Set(plan.inGraph.map((p) => p.name));
+  // The logits always come raw (accuracy, NC4), even when they are also a probe reduced in the graph.
+  const raw = fetch.filter((n) => !inGraphNames.has(n) || n === loaded.logitsName);
+  const runner = await OnnxGraphRunner.open(graph, plan.inGraph, loaded.K, { provider: request.provider, threads: request.threads, fetch: raw });
+  return {
+    provider: runner.provider,
+    runtime: runner.runtime,
+    ownsOutputs: true,
+    run: () => Promise.reject(new Error('the in-graph runner runs through its passes')),
+    dispose: () => runner.dispose(),
+    inGraph: inGraphPasses(runner, reducer.reducer, loaded.reductions, loaded.K),
+  };
 }
 
 /** An analysis ready to run its passes: what withPreparedAnalysis hands to its body. */
@@ -138,7 +174,7 @@ export interface PreparedAnalysis {
   test: PreparedSplit | undefined;
   preprocess: Preprocessor;
   preprocessTest: Preprocessor | undefined;
-  runner: ModelRunner;
+  runner: AnalysisRunner;
   /** Warnings so far (split overlap, conversions); the passes add theirs. */
   warnings: string[];
   /** The result's inputs known before any pass (assembleResult takes them with the splits' outcomes). */
@@ -189,7 +225,11 @@ async function analyzeWith<T>(request: AnalyzeRequest, loaded: LoadedAnalysis, o
     }
     const sha256 = request.checkpointSha256 ?? (await checkpointSha256(request.checkpoint));
     const fetch = [...new Set([...probes.map((p) => p.name), ...(logitsName ? [logitsName] : [])])];
-    const runner = withReductions(await createRunner(graph, { provider: request.provider, threads: request.threads, fetch }), loaded.reductions);
+    const plan = loaded.reductionPlan;
+    const runner: AnalysisRunner =
+      plan.path === 'in-graph-float64'
+        ? await openInGraph(graph, plan, fetch, request, await loaded.reducerStarting, loaded)
+        : withReductions(await createRunner(graph, { provider: request.provider, threads: request.threads, fetch }), loaded.reductions);
     const loadSeconds = seconds(started);
     const base: AssemblyBase = {
       request,
@@ -199,7 +239,7 @@ async function analyzeWith<T>(request: AnalyzeRequest, loaded: LoadedAnalysis, o
       numClasses: K,
       sha256,
       provider: runner.provider,
-      runtime: runner.runtime,
+      runtime: { ...runner.runtime, reductionPath: plan.path, ...(plan.note ? { reductionPathNote: plan.note } : {}) },
       preprocessing: { ...preprocess.info, perClass, seed },
       warnings,
       configClassNames: config?.config.classNames ?? null,
@@ -232,7 +272,10 @@ async function runBothPasses(prepared: PreparedAnalysis, hooks: AnalysisHooks): 
     const owned = runner.ownsOutputs === true;
     await reducer.beginPassOne(split.name);
     const seen = digests[split.name];
-    await sweep(split, pre, runner, request.batchSize, 'pass1', hooks, (batch, progress) => reducer.add(batch, owned, progress), (raw) => seen.add(raw));
+    const viaRunner = (input: Float32Array, count: number) => runner.run(input, count);
+    const reduce = (batch: ReducerBatch, progress: (layer: string) => void) => reducer.add(batch, owned, progress);
+    const graphPasses = runner.inGraph;
+    await sweep(split, pre, graphPasses?.passOne ?? viaRunner, request.batchSize, 'pass1', hooks, graphPasses?.reduce ?? reduce, (raw) => seen.add(raw));
     // A sampled split may stop short of the end of its file: the part it skipped is checked now (an .npz
     // member's CRC-32), before any number of it is reported.
     await split.source.verify?.();
@@ -244,7 +287,8 @@ async function runBothPasses(prepared: PreparedAnalysis, hooks: AnalysisHooks): 
     // Counted from what was read, so corrupt images skipped on the way are not counted.
     split.classCounts = passOne.classCounts;
     if (split.name === 'train') classifierNumbers = passOne.classifierNumbers;
-    await sweep(split, pre, runner, request.batchSize, 'pass2', hooks, (batch, progress) => reducer.add(batch, owned, progress));
+    await graphPasses?.beginPassTwo();
+    await sweep(split, pre, graphPasses?.passTwo ?? viaRunner, request.batchSize, 'pass2', hooks, graphPasses?.reduce ?? reduce);
     const { metrics, kernel, accuracy, nc4 } = await reducer.endPassTwo();
     return { split, metrics, kernel, accuracy, samples: split.classCounts.reduce((a, b) => a + b, 0), nc4, seconds: seconds(splitStarted) };
   };

@@ -59,6 +59,12 @@ export interface ShardPassTwoTotals {
   kernel: MetricsKernel;
 }
 
+/** A batch's in-graph reductions, per probe reduced in the graph (the other probes come as features). */
+export interface ReducedBatch {
+  classSums?: ReadonlyMap<string, { sums: Float64Array; scatter: Float64Array }>;
+  products?: ReadonlyMap<string, Float64Array>;
+}
+
 /**
  * The kernels that reduced a split: the runtime's (metricsKernel), or the JavaScript fallback where a
  * layer's rows did not fit in WebAssembly memory, named, since that layer then ran slower.
@@ -107,6 +113,44 @@ export class SplitReducer {
       progress?.(name);
       acc.add(this.output(batch, name), batch.labels, { sampleIndices: batch.indices, ...(name === classifierInput && logits ? { logits } : {}) });
     }
+  }
+
+  /**
+   * Reduces one batch whose in-graph probes came reduced by the runtime (class sums in pass 1, products
+   * in pass 2: engine/backends/onnxGraphRunner.ts); the other probes' features are in batch.outputs and
+   * go through add()'s path. Throws NonFiniteReduction when a reduction is not finite.
+   */
+  addReduced(batch: ReducerBatch, reduced: ReducedBatch, progress?: (layer: string) => void): void {
+    const indices = { sampleIndices: batch.indices };
+    if (this.pass1) {
+      for (const [name, acc] of this.pass1) {
+        progress?.(name);
+        const sums = reduced.classSums?.get(name);
+        if (sums) acc.addClassSums(sums.sums, sums.scatter, batch.labels, indices);
+        else acc.add(this.output(batch, name), batch.labels, indices);
+      }
+      return;
+    }
+    if (!this.pass2) throw new Error('a batch arrived with no pass open');
+    const { logitsName, classifierInput, numClasses } = this.setup;
+    const logits = logitsName ? batch.outputs.get(logitsName) : undefined;
+    if (logits) {
+      this.correct += countCorrect(logits, batch.labels, numClasses);
+      this.seen += batch.count;
+    }
+    for (const [name, acc] of this.pass2) {
+      progress?.(name);
+      const options = { ...indices, ...(name === classifierInput && logits ? { logits } : {}) };
+      const products = reduced.products?.get(name);
+      if (products) acc.addProducts(products, batch.labels, options);
+      else acc.add(this.output(batch, name), batch.labels, options);
+    }
+  }
+
+  /** After endPassOne: each layer's pass-2 centre and rows, for a runtime that computes the products. */
+  productRows(): Map<string, ReturnType<ProjectionAccumulator['productRows']>> {
+    if (!this.pass2) throw new Error('pass 2 is not open');
+    return new Map([...this.pass2].map(([name, acc]) => [name, acc.productRows()]));
   }
 
   endPassOne(): PassOneSummary {

@@ -37,9 +37,10 @@ export interface Reducer {
 /** How long a starting worker may take to say it is ready before the main thread reduces instead. */
 const START_TIMEOUT_MS = 10_000;
 
-class MainThreadReducer implements Reducer {
+export class MainThreadReducer implements Reducer {
   readonly where = 'main-thread' as const;
-  private readonly reducer: SplitReducer;
+  /** The reducer itself: the in-graph path calls it directly (addReduced, productRows). */
+  readonly reducer: SplitReducer;
   constructor(setup: ReducerSetup) {
     this.reducer = new SplitReducer(setup);
   }

@@ -50,7 +50,7 @@ export function formatLayerTable(result: AnalysisResult): string {
   if (footnote) out.push(footnote);
   const acc = (a: number | null | undefined) => (a === null || a === undefined ? '—' : `${(a * 100).toFixed(2)}%`);
   out.push('');
-  out.push(`classes: ${result.classes.count}   provider: ${result.provider}${result.runtime?.metricsKernel ? `   metrics: ${result.runtime.metricsKernel}` : ''}${result.runtime?.imageDecoder ? `   images: ${result.runtime.imageDecoder}` : ''}   train: ${result.splits.train.samples} samples, accuracy ${acc(result.splits.train.accuracy)}` + (result.splits.test ? `   test: ${result.splits.test.samples} samples, accuracy ${acc(result.splits.test.accuracy)}` : ''));
+  out.push(`classes: ${result.classes.count}   provider: ${result.provider}${result.runtime?.metricsKernel ? `   metrics: ${result.runtime.metricsKernel}` : ''}${result.runtime?.reductionPath ? `   reductions: ${result.runtime.reductionPath}` : ''}${result.runtime?.imageDecoder ? `   images: ${result.runtime.imageDecoder}` : ''}   train: ${result.splits.train.samples} samples, accuracy ${acc(result.splits.train.accuracy)}` + (result.splits.test ? `   test: ${result.splits.test.samples} samples, accuracy ${acc(result.splits.test.accuracy)}` : ''));
   // What reading the images changed, as counts; the warnings below name example files.
   for (const split of ['train', 'test'] as const) {
     const counts = imageReadCounts(result.dataset[split]);
@@ -66,6 +66,7 @@ export function formatLayerTable(result: AnalysisResult): string {
   out.push(`time: ${result.timing.totalSeconds.toFixed(2)} s`);
   if (result.runtime?.metricsKernelNote) out.push(`note: ${result.runtime.metricsKernelNote}`);
   if (result.runtime?.imageDecoder) out.push(`image decoder: ${result.runtime.imageDecoder}${result.runtime.imageDecoderNote ? ` (${result.runtime.imageDecoderNote})` : ''}`);
+  if (result.runtime?.reductionPathNote) out.push(`note: ${result.runtime.reductionPathNote}`);
   for (const w of result.warnings ?? []) out.push(`warning: ${w}`);
   return out.join('\n');
 }

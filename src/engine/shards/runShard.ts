@@ -28,7 +28,7 @@ function withShard<T>(request: AnalyzeRequest, spec: ShardSpec, hooks: AnalysisH
     chosen[split.name] = split.indices.length;
     return sliceSplit(split, spec);
   };
-  return withPreparedAnalysis(request, hooks, { slice }, (prepared) =>
+  return withPreparedAnalysis(request, hooks, { slice, reductionsInJavaScript: true }, (prepared) =>
     body(prepared, shardIdentity(prepared.base, prepared.loaded.reducerSetup, prepared, chosen)),
   );
 }
@@ -53,7 +53,7 @@ export function runShardPassOne(request: AnalyzeRequest, spec: ShardSpec, hooks:
     const splits = await eachSplit(prepared, async (split, pre): Promise<PassOneSplit> => {
       await reducer.beginPassOne(split.name);
       const digests = new SampleDigests();
-      await sweep(split, pre, prepared.runner, request.batchSize, 'pass1', hooks, (batch, progress) => reducer.add(batch, owned, progress), (raw) => digests.add(raw));
+      await sweep(split, pre, (input, count) => prepared.runner.run(input, count), request.batchSize, 'pass1', hooks, (batch, progress) => reducer.add(batch, owned, progress), (raw) => digests.add(raw));
       await split.source.verify?.();
       const totals = await reducer.endPassOneTotals();
       const recorded = digests.recorded();
@@ -108,7 +108,7 @@ export async function runShardPassTwo(request: AnalyzeRequest, spec: ShardSpec, 
       if (!own) throw new UserError(`${meansPath}: has no class means of the held-out split, and this run has one`);
       const start = await reducer.beginPassTwo(split.name, own, totals.train);
       if (split.name === 'train') classifierNumbers = start.classifierNumbers;
-      await sweep(split, pre, prepared.runner, request.batchSize, 'pass2', hooks, (batch, progress) => reducer.add(batch, owned, progress));
+      await sweep(split, pre, (input, count) => prepared.runner.run(input, count), request.batchSize, 'pass2', hooks, (batch, progress) => reducer.add(batch, owned, progress));
       return storeSplitTotals(await reducer.endPassTwoTotals());
     });
     return {

@@ -96,6 +96,11 @@ function fallbackNote(result: AnalysisResult): string {
   return result.runtime?.metricsKernel === 'javascript' ? ` · metrics on the JavaScript fallback (slower, same numbers)` : '';
 }
 
+/** Where the per-batch sums and products ran, when not in JavaScript (the default goes unmentioned). */
+function reductionPathNote(result: AnalysisResult): string {
+  return result.runtime?.reductionPath === 'in-graph-float64' ? ' · reductions inside the ONNX graph (float64)' : '';
+}
+
 function runFact(result: AnalysisResult): SummaryFact {
   const runtime = result.runtime
     ? ` (${result.runtime.name} ${result.runtime.version}${result.runtime.threads ? `, ${result.runtime.threads} threads` : ''})`
@@ -110,7 +115,7 @@ function runFact(result: AnalysisResult): SummaryFact {
   return {
     id: 'run',
     label: 'Run',
-    text: `${result.provider}${runtime} in ${formatDuration(result.timing.totalSeconds)} · ${samples} samples · ${result.classes.count} classes · ${result.layers.length} layers${fallbackNote(result)}`,
+    text: `${result.provider}${runtime} in ${formatDuration(result.timing.totalSeconds)} · ${samples} samples · ${result.classes.count} classes · ${result.layers.length} layers${fallbackNote(result)}${reductionPathNote(result)}`,
   };
 }
 

@@ -28,6 +28,7 @@ const FLAGS: FlagSpec = {
   'batch-size': { type: 'string' },
   provider: { type: 'string' },
   threads: { type: 'string' },
+  reductions: { type: 'string' },
   seed: { type: 'string' },
   epsilon: { type: 'string' },
   ...PREPROCESSING_FLAGS,
@@ -72,6 +73,13 @@ Options:
   --batch-size B            inference batch size (default 64)
   --provider auto|cpu|cuda  onnxruntime execution provider (default auto: CUDA when present, else CPU)
   --threads T               intra-op threads (default 0 = every available core)
+  --reductions js|graph     where each batch's sums and products are computed: js (the features are
+                            fetched into JavaScript, float64), or graph (float64 nodes added to the
+                            ONNX model, so onnxruntime computes them, on the GPU with CUDA; same numbers
+                            to 1e-5). Default: COLLAPSE_LENS_REDUCTIONS, else graph with --provider
+                            cuda and js otherwise (on the CPU graph measured no faster). TF.js models,
+                            fixed-batch models and gap/cls/mean probes stay on js; the result says
+                            which path ran
   --seed S                  subsampling seed (default 0)
   --epsilon E               NCC error threshold of the effective depth (default 0.01)
 ${PREPROCESSING_USAGE}
@@ -155,6 +163,7 @@ export function buildAnalyzeRequest(argv: string[], extra: FlagSpec = {}): { req
     batchSize: intFlag(flags, 'batch-size', 64, 1),
     provider: choiceFlag(flags, 'provider', ['auto', 'cpu', 'cuda'] as const, 'auto'),
     threads: intFlag(flags, 'threads', 0, 0),
+    ...(flags.reductions !== undefined ? { reductions: choiceFlag(flags, 'reductions', ['js', 'graph'] as const, 'js') } : {}),
     // The sampler keeps 32 bits of the seed: a larger one would silently pick another seed's samples.
     seed: intFlag(flags, 'seed', 0, 0, 2 ** 32 - 1),
     epsilon: numberFlag(flags, 'epsilon', 0.01, (n) => n >= 0 && n < 1, 'a number in [0, 1)'),

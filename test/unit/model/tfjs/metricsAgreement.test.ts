@@ -45,6 +45,9 @@ function request(checkpoint: string, layers: string[]): AnalyzeRequest {
     threads: 1,
     seed: 0,
     epsilon: 0.01,
+    // Both formats on the JavaScript reduction path (TF.js always is): the flatten probe's numbers are
+    // compared bit for bit below, and the in-graph path sums in another order (same numbers to ~1e-15).
+    reductions: 'js',
   };
 }
 
