@@ -13,7 +13,7 @@
 export { ClassStatsAccumulator } from './class-stats-accumulator';
 export type { ClassStats, Nc2Numbers } from './class-stats';
 export { ProjectionAccumulator } from './projection-accumulator';
-export type { LinearClassifier, NetworkMetrics, PassTwoBatchOptions, ProjectionOptions } from './projection-accumulator';
+export type { ComputedSplitMetrics, LinearClassifier, NetworkMetrics, PassTwoBatchOptions, ProjectionOptions } from './projection-accumulator';
 export type { BatchOptions, FeatureRows } from './batch-input';
 export type { KernelChoice } from './product-kernel';
 export { classifierMetrics } from './classifier-metrics';
