@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { analyzeCheckpoint } from '../../../src/engine/analyze/pipeline';
 import type { SplitLayerMetrics } from '../../../src/core/result';
-import { isPackedMatrix, matrixRowsOrNull } from '../../../src/core/packedMatrix';
+import { isPackedMatrix, matrixRows, matrixRowsOrNull } from '../../../src/core/packedMatrix';
+import { describeCheckpointClassifier } from '../../../src/core/model/describeClassifier';
 import { seededRandom } from '../../../src/core/dataset/sampling';
 import { buildModel, floatTensor, intAttr, node, valueInfo } from '../model/onnx/builders';
 import { bruteForceSplit, classMeans, logitsOf, nc3Reference, nc4Reference } from '../metrics/brute-force';
@@ -92,6 +93,11 @@ test('CIFAR-100 (K = 100, fine labels and names) through the engine: every metri
     assert.equal(result.dataset.train.format, 'cifar100');
     assert.deepEqual([result.splits.train.samples, result.splits.test?.samples], [300, 200]);
     assert.equal(result.classifier?.input, 'features');
+    // The classifier's cosines, packed at K = 100 in the result and in the weights-only report, are the same doubles.
+    const fromWeights = (await describeCheckpointClassifier(checkpoint)).classifier?.cosines;
+    assert.ok(fromWeights && isPackedMatrix(fromWeights) && result.classifier?.cosines && isPackedMatrix(result.classifier.cosines));
+    assert.equal(fromWeights.data, result.classifier.cosines.data);
+    assert.equal(matrixRows(fromWeights)[3]?.length, K);
 
     const layer = result.layers.find((l) => l.name === 'features');
     assert.ok(layer, 'the features layer was probed');
