@@ -5,17 +5,19 @@
  *
  *   node --import tsx bench/metrics.ts            full table (N = 10,000, K = 10, D = 512 .. 65,536)
  *   node --import tsx bench/metrics.ts --quick    smaller N, for a smoke run
+ *   node --import tsx bench/metrics.ts --eigen    only the eigensolver table (K = 10, 100, 1000)
  *
  * Timings cover the accumulators only (feature generation is excluded). Peak memory is measured in
  * child processes (--memory-child N D) so each starts from a clean heap.
  */
 import { loadavg } from 'node:os';
-import { ClassStatsAccumulator, ProjectionAccumulator, symmetricEigen, type ClassStats, type KernelChoice } from '../src/core/metrics';
+import { ClassStatsAccumulator, ProjectionAccumulator, type ClassStats, type KernelChoice } from '../src/core/metrics';
 import type { SplitLayerMetrics } from '../src/core/result';
 // The tests' own reference eigensolver (plain cyclic Jacobi, shares no code with src/core/metrics): the
 // brute force below needs it only for the K x K projection of Sigma_B.
 import { jacobiEigen } from '../test/unit/metrics/brute-force';
 import { numberIn, runChild, sendReport } from './lib/childReport';
+import { eigenTable } from './lib/eigenTable';
 import { median } from './lib/table';
 
 const K = 10;
@@ -350,16 +352,6 @@ function peakRss(N: number, D: number): number {
   return median(runs);
 }
 
-function eigenTiming(n: number): number {
-  const centred = new Float64Array(n * 64);
-  for (let i = 0; i < centred.length; i++) centred[i] = uniform(i * 3 + 11);
-  const gram = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) gram[i * n + j] = dot(centred.subarray(i * 64, i * 64 + 64), centred.subarray(j * 64, j * 64 + 64));
-  const t = performance.now();
-  symmetricEigen(gram, n);
-  return (performance.now() - t) / 1000;
-}
-
 // ---------------------------------------------------------------------------------------------
 
 function relativeDifference(a: number | null, b: number): number {
@@ -378,6 +370,10 @@ function main(): void {
     return;
   }
   const quick = args.includes('--quick');
+  if (args.includes('--eigen')) {
+    eigenTable(quick);
+    return;
+  }
   const N = quick ? 2000 : 10000;
   const dims = quick ? [512, 2048, 8192] : [512, 2048, 8192, 65536];
   console.log(`Collapse Lens metrics benchmark: N = ${N}, K = ${K}, node ${process.version}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
@@ -461,8 +457,7 @@ function main(): void {
   console.log(
     `peak RSS (median of 3 child processes each, D = ${memoryD}, batch 256): N = ${N}: ${rssN.toFixed(1)} MB, N = ${2 * N}: ${rss2N.toFixed(1)} MB, change ${(rssChange * 100).toFixed(1)}%`,
   );
-  const eigenSeconds = eigenTiming(quick ? 300 : 1000);
-  console.log(`symmetricEigen on a ${quick ? 300 : 1000} x ${quick ? 300 : 1000} Gram matrix: ${eigenSeconds.toFixed(2)} s`);
+  eigenTable(quick);
 
   console.log('');
   const at2048 = summary[2048];

@@ -21,3 +21,8 @@ export async function sha256Files(paths: readonly string[]): Promise<string> {
   for (const path of paths) await streamInto(hash, path);
   return hash.digest('hex');
 }
+
+/** sha256 of a text's UTF-8 bytes (a shard file's body, checked when it is read back). */
+export function sha256Text(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}

@@ -263,4 +263,16 @@ export interface AnalysisResult {
   /** `reduction`: the reduction request as given (`auto`, `gap`, `auto,<layer>=gap`, ...); each layer states its own. */
   settings?: { layers: string; perClass: number | null; batchSize: number; seed: number; epsilon: number; reduction?: string };
   warnings?: string[];
+  /**
+   * Present when the result was merged from shard files (analyze --shard, then merge; docs/shards.md):
+   * the shards of pass 1 and of pass 2, and the checksum of the class-means file pass 2 ran against.
+   */
+  shards?: ShardRecord;
+}
+
+export interface ShardRecord {
+  passOne: number;
+  passTwo: number;
+  /** sha256 of the means file's body. */
+  means: string;
 }

@@ -357,6 +357,12 @@ function checkResult(value: unknown): AnalysisResult {
     optional(o, 'reduction', at, string);
   });
   optional(r, 'warnings', '', arrayOf(string));
+  optional(r, 'shards', '', (s, at) => {
+    const o = object(s, at);
+    required(o, 'passOne', at, count);
+    required(o, 'passTwo', at, count);
+    required(o, 'means', at, string);
+  });
   return value as AnalysisResult;
 }
 

@@ -50,10 +50,11 @@ export interface CompareView {
 /**
  * Where one checkpoint of a watched training folder stands, as the trajectory panel shows it:
  * 'analysed' (its epoch is in the trajectory), 'queued' / 'analysing' (pending), 'settling' (still being
- * written), 'corrupt' (flagged and skipped; `reason` says why), 'deleted' (its file is gone; an analysed
- * one stays plotted, greyed).
+ * written), 'corrupt' (flagged and skipped; `reason` says why), 'failed' (the file reads, but the engine
+ * refused or lost its analysis; `reason` says why; tried again when the file changes), 'deleted' (its file
+ * is gone; an analysed one stays plotted, greyed).
  */
-export type WatchCheckpointState = 'analysed' | 'queued' | 'analysing' | 'settling' | 'corrupt' | 'deleted';
+export type WatchCheckpointState = 'analysed' | 'queued' | 'analysing' | 'settling' | 'corrupt' | 'failed' | 'deleted';
 
 export interface WatchCheckpointStatus {
   epoch: number;

@@ -183,13 +183,18 @@ test('watch status: "watching · 3 analysed, 1 queued", pending and corrupt chec
         { epoch: 300, label: 'epoch_300.onnx', state: 'analysing' },
         { epoch: 400, label: 'epoch_400.onnx', state: 'queued' },
         { epoch: 500, label: 'epoch_500.onnx', state: 'settling' },
+        { epoch: 600, label: 'epoch_600.onnx', state: 'failed', reason: 'the engine ran out of memory' },
       ],
       1,
     ),
   );
-  assert.equal(view.header, 'watching · 3 analysed, 1 queued, 1 analysing, 1 being written, 1 corrupt, 1 deleted');
+  // An unreadable file and an analysis the engine lost are both skipped, and told apart.
+  assert.equal(view.header, 'watching · 3 analysed, 1 queued, 1 analysing, 1 being written, 1 corrupt, 1 failed, 1 deleted');
   assert.deepEqual([...view.deletedEpochs], [10]);
-  assert.deepEqual(view.corrupt, [{ epoch: 200, label: 'epoch_200.onnx', reason: 'epoch_200.onnx: the protobuf ends inside a tensor' }]);
+  assert.deepEqual(view.corrupt, [
+    { epoch: 200, label: 'epoch_200.onnx', reason: 'epoch_200.onnx: the protobuf ends inside a tensor', failed: false },
+    { epoch: 600, label: 'epoch_600.onnx', reason: 'the engine ran out of memory', failed: true },
+  ]);
   assert.deepEqual(view.pending.map((p) => [p.epoch, p.state]), [[300, 'analysing'], [400, 'queued'], [500, 'settling']]);
   assert.deepEqual(view.inconsistencies, []);
   assert.equal(watchView(trajectory, watch([analysed(1), analysed(10), analysed(100), { epoch: 200, label: 'e', state: 'queued' }], 1)).header, 'watching · 3 analysed, 1 queued');

@@ -12,7 +12,10 @@ import type { DatasetSource, RawBatch } from './types';
 const CONTENT_PROBES = 32;
 const EXAMPLES = 5;
 
-const sampleName = (source: DatasetSource, index: number): string => source.sampleName?.(index) ?? `#${index}`;
+/** What naming a sample takes: a source's own names, or none (then "#index"). */
+type SampleNamer = Pick<DatasetSource, 'sampleName'>;
+
+const sampleName = (source: SampleNamer, index: number): string => source.sampleName?.(index) ?? `#${index}`;
 
 async function canonical(path: string): Promise<string> {
   try {
@@ -121,6 +124,25 @@ export class SampleDigests {
     this.sorted = null;
   }
 
+  /** The digests and source indices recorded (copies), for a shard file. */
+  recorded(): { hashes: Float64Array; indices: Int32Array } {
+    return { hashes: this.hashes.slice(0, this.count), indices: this.indices.slice(0, this.count) };
+  }
+
+  /** Adds digests recorded elsewhere (another shard of the same split). */
+  addRecorded(hashes: Float64Array, indices: Int32Array): void {
+    if (hashes.length !== indices.length) throw new Error(`sample digests: ${hashes.length} digests for ${indices.length} indices`);
+    const grown = { hashes: new Float64Array(this.count + hashes.length), indices: new Int32Array(this.count + hashes.length) };
+    grown.hashes.set(this.hashes.subarray(0, this.count));
+    grown.hashes.set(hashes, this.count);
+    grown.indices.set(this.indices.subarray(0, this.count));
+    grown.indices.set(indices, this.count);
+    this.hashes = grown.hashes;
+    this.indices = grown.indices;
+    this.count += hashes.length;
+    this.sorted = null;
+  }
+
   /** The source index of a sample with this digest, or -1. */
   private find(hash: number): number {
     if (!this.sorted) {
@@ -142,7 +164,7 @@ export class SampleDigests {
   }
 
   /** How many of `heldOut`'s samples have the content of one of these (training) samples. */
-  overlap(heldOut: SampleDigests, train: DatasetSource, test: DatasetSource): SplitOverlap {
+  overlap(heldOut: SampleDigests, train: SampleNamer, test: SampleNamer): SplitOverlap {
     let samples = 0;
     const examples: string[] = [];
     for (let i = 0; i < heldOut.count; i++) {

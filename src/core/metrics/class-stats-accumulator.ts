@@ -6,7 +6,7 @@
  */
 import { checkBatch, sampleIndexer, throwFirstNonFinite, type BatchOptions, type FeatureRows } from './batch-input';
 import { createClassKernel, type ClassKernel } from './class-kernel';
-import { buildClassStats, type ClassStats } from './class-stats';
+import { buildClassStats, type ClassStats, type PassOneTotals } from './class-stats';
 import type { KernelChoice } from './product-kernel';
 
 export class ClassStatsAccumulator {
@@ -92,6 +92,14 @@ export class ClassStatsAccumulator {
 
   /** Adds another shard's totals (same layer, K and D), as if its batches had been added here. */
   merge(other: ClassStatsAccumulator): void {
+    this.mergeTotals(other.totals());
+  }
+
+  /**
+   * The same merge from totals alone: another worker's or another machine's share (a shard file of
+   * `collapse-lens analyze --shard`), read back exactly as it was kept.
+   */
+  mergeTotals(other: PassOneTotals): void {
     if (other.numClasses !== this.numClasses || other.dim !== this.dim) {
       throw new Error(
         `layer "${this.layer}": cannot merge pass-1 totals of K=${other.numClasses}, D=${other.dim} ("${other.layer}") into K=${this.numClasses}, D=${this.dim}`,
@@ -102,15 +110,13 @@ export class ClassStatsAccumulator {
     }
   }
 
+  /** The running totals (views, not copies: read them before the next add). */
+  totals(): PassOneTotals {
+    return { layer: this.layer, numClasses: this.numClasses, dim: this.dim, counts: this.counts, means: this.means, scatter: this.scatter };
+  }
+
   finish(): ClassStats {
-    return buildClassStats({
-      layer: this.layer,
-      numClasses: this.numClasses,
-      dim: this.dim,
-      counts: this.counts,
-      means: this.means,
-      scatter: this.scatter,
-    });
+    return buildClassStats(this.totals());
   }
 
   /** Chan et al.'s update of class c by another group (nb samples, mean at source[offset..], scatter). */

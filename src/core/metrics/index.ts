@@ -11,9 +11,10 @@
  *   const test2 = new ProjectionAccumulator(testStats, trainStats, { classifier });
  */
 export { ClassStatsAccumulator } from './class-stats-accumulator';
-export type { ClassStats, Nc2Numbers } from './class-stats';
+export type { ClassStats, Nc2Numbers, PassOneTotals } from './class-stats';
+export { buildClassStats } from './class-stats';
 export { ProjectionAccumulator } from './projection-accumulator';
-export type { ComputedSplitMetrics, LinearClassifier, NetworkMetrics, PassTwoBatchOptions, ProjectionOptions } from './projection-accumulator';
+export type { ComputedSplitMetrics, LinearClassifier, NetworkMetrics, PassTwoBatchOptions, ProjectionOptions, ProjectionTotals } from './projection-accumulator';
 export type { BatchOptions, FeatureRows } from './batch-input';
 export type { KernelChoice } from './product-kernel';
 export { classifierMetrics } from './classifier-metrics';

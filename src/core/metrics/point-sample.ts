@@ -11,6 +11,13 @@ export interface ProjectedPoint {
   label: number;
 }
 
+/** Per class: the kept points' keys and coordinates. */
+export interface KeptPoints {
+  keys: number[][];
+  xs: number[][];
+  ys: number[][];
+}
+
 export class PointSample {
   private readonly keys: number[][];
   private readonly xs: number[][];
@@ -48,8 +55,18 @@ export class PointSample {
   }
 
   merge(other: PointSample): void {
+    this.mergeKept(other.kept());
+  }
+
+  /** The points kept, per class, as plain arrays (what a shard file stores). */
+  kept(): KeptPoints {
+    return { keys: this.keys, xs: this.xs, ys: this.ys };
+  }
+
+  /** Offers another sample's kept points: the smallest keys win, whatever the order of the merges. */
+  mergeKept(other: KeptPoints): void {
     for (let c = 0; c < this.numClasses; c++) {
-      const keys = other.keys[c];
+      const keys = other.keys[c] ?? [];
       for (let j = 0; j < keys.length; j++) this.offer(c, keys[j], other.xs[c][j], other.ys[c][j]);
     }
   }

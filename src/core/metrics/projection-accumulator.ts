@@ -17,7 +17,7 @@ import type { MatrixCells, SplitLayerMetrics } from '../result';
 import { concatArrays } from '../concatArrays';
 import { checkBatch, sampleIndexer, throwFirstNonFinite, type BatchOptions, type FeatureRows } from './batch-input';
 import type { ClassStats } from './class-stats';
-import { PointSample, sampleKey } from './point-sample';
+import { PointSample, sampleKey, type KeptPoints } from './point-sample';
 import { argmaxOfRow, argmaxShifted, classifierOffsets, fillCentredProducts, meanOfPresentMeans, referenceProblem, squaredDistancesTo } from './projection-helpers';
 import { createProductKernel, type KernelChoice, type ProductKernel } from './product-kernel';
 
@@ -51,6 +51,18 @@ export interface NetworkMetrics {
   accuracy: number | null;
   nc4: number | null;
   unavailable: Record<string, string>;
+}
+
+/** Everything pass 2 sums over samples: what a shard of the data contributes, merged by mergeTotals. */
+export interface ProjectionTotals {
+  samples: number;
+  /** Per kept eigen-direction j: sum over samples of the j-th NC1 term. */
+  nc1Sums: Float64Array;
+  nccCorrect: number;
+  logitSamples: number;
+  networkCorrect: number;
+  disagreements: number;
+  points: KeptPoints;
 }
 
 const SPLIT_METRIC_KEYS = [
@@ -217,13 +229,30 @@ export class ProjectionAccumulator {
     if (other.own !== this.own || other.reference !== this.reference || other.classifierRowCount !== this.classifierRowCount) {
       throw new Error(`layer "${this.own.layer}": cannot merge pass-2 totals built on different class statistics or classifier`);
     }
+    this.mergeTotals(other.totals());
+  }
+
+  /**
+   * The same merge from totals alone (a shard file's). The caller vouches that they were reduced against
+   * the same class statistics: a shard file names the merged means it used, and the merge checks it.
+   */
+  mergeTotals(other: ProjectionTotals): void {
+    if (other.nc1Sums.length !== this.rank) {
+      throw new Error(`layer "${this.own.layer}": pass-2 totals of rank ${other.nc1Sums.length} do not fit class statistics of rank ${this.rank}`);
+    }
     this.samples += other.samples;
     for (let j = 0; j < this.rank; j++) this.nc1Sums[j] += other.nc1Sums[j];
     this.nccCorrect += other.nccCorrect;
     this.logitSamples += other.logitSamples;
     this.networkCorrect += other.networkCorrect;
     this.disagreements += other.disagreements;
-    this.pointSample.merge(other.pointSample);
+    this.pointSample.mergeKept(other.points);
+  }
+
+  /** The running totals (views, not copies). */
+  totals(): ProjectionTotals {
+    const { samples, nc1Sums, nccCorrect, logitSamples, networkCorrect, disagreements } = this;
+    return { samples, nc1Sums, nccCorrect, logitSamples, networkCorrect, disagreements, points: this.pointSample.kept() };
   }
 
   finish(): ComputedSplitMetrics {

@@ -1,6 +1,6 @@
 import { packResultMatrices } from '../../core/packResultMatrices';
 import { RESULT_SCHEMA, type AnalysisResult, type ClassifierResult, type DatasetSourceInfo, type LayerResult, type PreprocessingInfo, type SplitLayerMetrics } from '../../core/result';
-import type { LayerInfo, ModelGraph, ModelRunner } from '../../core/model/types';
+import type { ClassifierInfo, LayerInfo, ModelGraph, ModelRunner } from '../../core/model/types';
 import type { AnalyzeRequest } from '../../protocol/engine';
 import { classifierWeightFields, effectiveDepth, METRIC_CONVENTIONS, type ClassifierMetrics } from '../../core/metrics';
 import type { PreparedSplit } from './splits';
@@ -11,8 +11,20 @@ import { imageReadWarnings } from '../../core/imageReadReport';
 import { describeReductionRequest, type PlannedReduction } from '../../core/model/reduction';
 import type { MetricsKernel } from '../../core/metrics/wasm/kernels';
 
+/**
+ * What the result needs of a split: its dataset info, the samples per class used, and the class names
+ * its source carries (a PreparedSplit; a merge of shard files rebuilds just these).
+ */
+export type AssembledSplit = Pick<PreparedSplit, 'info' | 'classCounts'> & { source: Pick<PreparedSplit['source'], 'classNames'> };
+
+/** What the result needs of the model: its format and where its classifier is (or why there is none). */
+export type AssembledGraph = Pick<ModelGraph, 'format' | 'classifierUnavailable'> & { classifier: Pick<ClassifierInfo, 'inputLayer' | 'logitsLayer'> | null };
+
+/** What the result needs of a probe. */
+export type AssembledProbe = Pick<LayerInfo, 'name' | 'op' | 'shape'>;
+
 export interface SplitOutcome {
-  split: PreparedSplit;
+  split: AssembledSplit;
   metrics: Map<string, SplitLayerMetrics>;
   accuracy: number | null;
   samples: number;
@@ -23,8 +35,8 @@ export interface SplitOutcome {
 
 export interface AssemblyInput {
   request: AnalyzeRequest;
-  graph: ModelGraph;
-  probes: LayerInfo[];
+  graph: AssembledGraph;
+  probes: AssembledProbe[];
   /** Each probe's reduction and reduced shape (absent: flattened as fetched). */
   reductions?: ReadonlyMap<string, PlannedReduction>;
   numClasses: number;
@@ -42,6 +54,9 @@ export interface AssemblyInput {
   classifierNumbers: ClassifierMetrics | null;
   timing: AnalysisResult['timing'];
 }
+
+/** The result's inputs known before any pass. */
+export type AssemblyBase = Omit<AssemblyInput, 'train' | 'test' | 'classifierNumbers' | 'timing'>;
 
 function classNames(input: AssemblyInput): string[] {
   const names = input.train.split.source.classNames ?? input.test?.split.source.classNames ?? input.configClassNames;

@@ -3,7 +3,8 @@
  * After its first message ('ready'), every request gets exactly one reply, in order, so the client
  * matches replies to requests by queue.
  */
-import type { PassOneSummary, PassTwoSummary, ReducerBatch, ReducerSetup, SplitName } from './reducer';
+import type { PassOneTotals } from '../../core/metrics';
+import type { PassOneSummary, PassTwoSummary, PassTwoStart, ReducerBatch, ReducerSetup, ShardPassTwoTotals, SplitName } from './reducer';
 
 /** Batches queued in the worker beyond the one it reduces: enough to keep it busy, few enough to bound memory. */
 export const MAX_BATCHES_IN_FLIGHT = 2;
@@ -14,7 +15,11 @@ export type ReduceRequest =
   | { kind: 'begin-pass-one'; split: SplitName }
   | ({ kind: 'add' } & ReducerBatch)
   | { kind: 'end-pass-one' }
-  | { kind: 'end-pass-two' };
+  | { kind: 'end-pass-two' }
+  /** A shard of the data (analyze --shard): its raw totals, and pass 2 on totals merged from every shard. */
+  | { kind: 'end-pass-one-totals' }
+  | { kind: 'begin-pass-two'; split: SplitName; own: PassOneTotals[]; train: PassOneTotals[] }
+  | { kind: 'end-pass-two-totals' };
 
 export type ReduceReply =
   | { kind: 'done' }
@@ -27,6 +32,9 @@ export type ReduceReply =
   | { kind: 'layer'; layer: string }
   | { kind: 'pass-one'; summary: PassOneSummary }
   | { kind: 'pass-two'; summary: PassTwoSummary }
+  | { kind: 'pass-one-totals'; totals: Map<string, PassOneTotals> }
+  | { kind: 'pass-two-start'; start: PassTwoStart }
+  | { kind: 'pass-two-totals'; totals: ShardPassTwoTotals }
   | { kind: 'failed'; message: string; stack?: string };
 
 /** workerData of a reduction worker: marks the thread as one (the script does nothing elsewhere). */

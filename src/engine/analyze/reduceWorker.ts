@@ -30,6 +30,12 @@ function handle(request: ReduceRequest): ReduceReply {
       return { kind: 'pass-one', summary: reducer.endPassOne() };
     case 'end-pass-two':
       return { kind: 'pass-two', summary: reducer.endPassTwo() };
+    case 'end-pass-one-totals':
+      return { kind: 'pass-one-totals', totals: reducer.endPassOneTotals() };
+    case 'begin-pass-two':
+      return { kind: 'pass-two-start', start: reducer.beginPassTwo(request.split, request.own, request.train) };
+    case 'end-pass-two-totals':
+      return { kind: 'pass-two-totals', totals: reducer.endPassTwoTotals() };
   }
 }
 

@@ -5,7 +5,7 @@
  * engine's main thread or in the reduction worker (reduceWorker.ts) alike.
  */
 import type { SplitLayerMetrics } from '../../core/result';
-import { ClassStatsAccumulator, ProjectionAccumulator, classifierMetrics, type ClassStats, type ClassifierMetrics, type LinearClassifier } from '../../core/metrics';
+import { ClassStatsAccumulator, ProjectionAccumulator, buildClassStats, classifierMetrics, type ClassStats, type ClassifierMetrics, type LinearClassifier, type PassOneTotals, type ProjectionTotals } from '../../core/metrics';
 import { countCorrect } from '../../core/metrics/projection-helpers';
 import { metricsKernel, type MetricsKernel } from '../../core/metrics/wasm/kernels';
 
@@ -45,6 +45,19 @@ export interface PassTwoSummary {
 }
 
 export type SplitName = 'train' | 'test';
+
+/** What opening pass 2 on merged totals gives: NC3 and the weight geometry (training split, classifier's reducer). */
+export interface PassTwoStart {
+  classifierNumbers: ClassifierMetrics | null;
+}
+
+/** Pass 2's sums of one shard of the data: per layer, and the network's own top-1 count. */
+export interface ShardPassTwoTotals {
+  layers: Map<string, ProjectionTotals>;
+  correct: number;
+  seen: number;
+  kernel: MetricsKernel;
+}
 
 /**
  * The kernels that reduced a split: the runtime's (metricsKernel), or the JavaScript fallback where a
@@ -101,24 +114,71 @@ export class SplitReducer {
     const own = new Map([...this.pass1].map(([name, acc]) => [name, acc.finish()]));
     this.pass1 = null;
     if (this.split === 'train') for (const [name, stats] of own) this.trainStats.set(name, stats);
-    const reference = (name: string): ClassStats => {
-      const stats = this.trainStats.get(name);
-      if (!stats) throw new Error(`layer "${name}": the training split's pass 1 must come before the held-out split's pass 2`);
-      return stats;
-    };
+    this.openPassTwo(own);
+    const counts = own.values().next().value?.counts;
+    const classifierNumbers = this.split === 'train' ? this.classifierNumbers() : null;
+    return { classCounts: counts ? Array.from(counts) : new Array<number>(this.setup.numClasses).fill(0), classifierNumbers };
+  }
+
+  /**
+   * Ends pass 1 of one shard of the data (analyze --shard): its raw totals, which only mean something
+   * once merged with the other shards', so no statistics are finished and no pass 2 is opened.
+   */
+  endPassOneTotals(): Map<string, PassOneTotals> {
+    if (!this.pass1) throw new Error('pass 1 was not open');
+    const totals = new Map([...this.pass1].map(([name, acc]) => [name, acc.totals()]));
+    this.pass1 = null;
+    return totals;
+  }
+
+  /**
+   * Opens pass 2 on class totals merged from every shard's pass 1: the split's own, and the training
+   * split's (the held-out split's reference). Only this reducer's layers are built; on the training split
+   * its own statistics are its reference, the same objects, as in a whole run. Returns NC3 and the weight
+   * geometry on the training split.
+   */
+  beginPassTwo(split: SplitName, own: readonly PassOneTotals[], train: readonly PassOneTotals[]): PassTwoStart {
+    this.split = split;
+    this.pass1 = null;
+    const mine = new Set(this.setup.layers.map((l) => l.name));
+    const build = (totals: readonly PassOneTotals[]) => new Map(totals.filter((t) => mine.has(t.layer)).map((t) => [t.layer, buildClassStats(t)]));
+    const trainStats = build(train);
+    for (const [name, stats] of trainStats) this.trainStats.set(name, stats);
+    this.openPassTwo(split === 'train' ? trainStats : build(own));
+    return { classifierNumbers: split === 'train' ? this.classifierNumbers() : null };
+  }
+
+  /** NC3 and the weight geometry, from the training split's class means at the classifier input. */
+  classifierNumbers(): ClassifierMetrics | null {
+    const { classifier, classifierInput } = this.setup;
+    return classifier && classifierInput ? classifierMetrics(classifier.W, classifier.b, this.reference(classifierInput), { biasless: classifier.biasless === true }) : null;
+  }
+
+  /** Ends pass 2 of one shard of the data: its sums, merged with the other shards' by `collapse-lens merge`. */
+  endPassTwoTotals(): ShardPassTwoTotals {
+    if (!this.pass2) throw new Error('pass 2 was not open');
+    const pass2 = this.pass2;
+    this.pass2 = null;
+    return { layers: new Map([...pass2].map(([name, acc]) => [name, acc.totals()])), correct: this.correct, seen: this.seen, kernel: kernelUsed(pass2) };
+  }
+
+  private reference(name: string): ClassStats {
+    const stats = this.trainStats.get(name);
+    if (!stats) throw new Error(`layer "${name}": the training split's pass 1 must come before the held-out split's pass 2`);
+    return stats;
+  }
+
+  private openPassTwo(own: ReadonlyMap<string, ClassStats>): void {
     const { classifier, classifierInput } = this.setup;
     this.pass2 = new Map(
-      this.setup.layers.map((l) => [
-        l.name,
-        new ProjectionAccumulator(own.get(l.name) as ClassStats, reference(l.name), { classifier: l.name === classifierInput ? classifier : null }),
-      ]),
+      this.setup.layers.map((l) => {
+        const stats = own.get(l.name);
+        if (!stats) throw new Error(`layer "${l.name}": no pass-1 statistics for it`);
+        return [l.name, new ProjectionAccumulator(stats, this.reference(l.name), { classifier: l.name === classifierInput ? classifier : null })];
+      }),
     );
     this.correct = 0;
     this.seen = 0;
-    const counts = own.values().next().value?.counts;
-    const classifierNumbers =
-      this.split === 'train' && classifier && classifierInput ? classifierMetrics(classifier.W, classifier.b, reference(classifierInput), { biasless: classifier.biasless === true }) : null;
-    return { classCounts: counts ? Array.from(counts) : new Array<number>(this.setup.numClasses).fill(0), classifierNumbers };
   }
 
   endPassTwo(): PassTwoSummary {

@@ -10,7 +10,8 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { SplitReducer, type PassOneSummary, type PassTwoSummary, type ReducerBatch, type ReducerSetup, type SplitName } from './reducer';
+import type { PassOneTotals } from '../../core/metrics';
+import { SplitReducer, type PassOneSummary, type PassTwoStart, type PassTwoSummary, type ReducerBatch, type ReducerSetup, type ShardPassTwoTotals, type SplitName } from './reducer';
 import { MAX_BATCHES_IN_FLIGHT, type ReduceReply, type ReduceRequest, type ReduceWorkerData } from './reduceMessages';
 import { partitionLayers, ShardedReducer } from './shardedReducer';
 
@@ -26,6 +27,10 @@ export interface Reducer {
   add(batch: ReducerBatch, owned: boolean, progress?: (layer: string) => void): Promise<void>;
   endPassOne(): Promise<PassOneSummary>;
   endPassTwo(): Promise<PassTwoSummary>;
+  /** A shard of the data (analyze --shard): the SplitReducer methods of the same names. */
+  endPassOneTotals(): Promise<Map<string, PassOneTotals>>;
+  beginPassTwo(split: SplitName, own: readonly PassOneTotals[], train: readonly PassOneTotals[]): Promise<PassTwoStart>;
+  endPassTwoTotals(): Promise<ShardPassTwoTotals>;
   dispose(): Promise<void>;
 }
 
@@ -49,6 +54,15 @@ class MainThreadReducer implements Reducer {
   }
   async endPassTwo(): Promise<PassTwoSummary> {
     return this.reducer.endPassTwo();
+  }
+  async endPassOneTotals(): Promise<Map<string, PassOneTotals>> {
+    return this.reducer.endPassOneTotals();
+  }
+  async beginPassTwo(split: SplitName, own: readonly PassOneTotals[], train: readonly PassOneTotals[]): Promise<PassTwoStart> {
+    return this.reducer.beginPassTwo(split, own, train);
+  }
+  async endPassTwoTotals(): Promise<ShardPassTwoTotals> {
+    return this.reducer.endPassTwoTotals();
   }
   async dispose(): Promise<void> {}
 }
@@ -154,6 +168,26 @@ class WorkerReducer implements Reducer {
     if (reply.kind !== 'pass-two') throw new Error(`the metrics worker answered ${reply.kind} to end-pass-two`);
     this.adds.length = 0;
     return reply.summary;
+  }
+
+  async endPassOneTotals(): Promise<Map<string, PassOneTotals>> {
+    const reply = await this.request({ kind: 'end-pass-one-totals' });
+    if (reply.kind !== 'pass-one-totals') throw new Error(`the metrics worker answered ${reply.kind} to end-pass-one-totals`);
+    this.adds.length = 0;
+    return reply.totals;
+  }
+
+  async beginPassTwo(split: SplitName, own: readonly PassOneTotals[], train: readonly PassOneTotals[]): Promise<PassTwoStart> {
+    const reply = await this.request({ kind: 'begin-pass-two', split, own: [...own], train: [...train] });
+    if (reply.kind !== 'pass-two-start') throw new Error(`the metrics worker answered ${reply.kind} to begin-pass-two`);
+    return reply.start;
+  }
+
+  async endPassTwoTotals(): Promise<ShardPassTwoTotals> {
+    const reply = await this.request({ kind: 'end-pass-two-totals' });
+    if (reply.kind !== 'pass-two-totals') throw new Error(`the metrics worker answered ${reply.kind} to end-pass-two-totals`);
+    this.adds.length = 0;
+    return reply.totals;
   }
 
   /** Parks a worker that finished cleanly for the next analysis; stops one that failed or is mid-request. */

@@ -6,7 +6,8 @@
  * last bit, as one reducer holding them all.
  */
 import type { Reducer } from './reducerClient';
-import type { PassOneSummary, PassTwoSummary, ReducerBatch, ReducerSetup, SplitName } from './reducer';
+import type { PassOneTotals } from '../../core/metrics';
+import type { PassOneSummary, PassTwoStart, PassTwoSummary, ReducerBatch, ReducerSetup, ShardPassTwoTotals, SplitName } from './reducer';
 
 /**
  * The layers split into `groups` setups of about equal work (pass 2's cost grows with the width: the
@@ -102,7 +103,41 @@ export class ShardedReducer implements Reducer {
     return { metrics, kernel, accuracy, nc4 };
   }
 
+  /** Every group's layers' totals, in depth order. */
+  async endPassOneTotals(): Promise<Map<string, PassOneTotals>> {
+    const parts = await Promise.all(this.shards.map((s) => s.reducer.endPassOneTotals()));
+    return this.inDepthOrder(parts);
+  }
+
+  /** Each group gets its own layers' totals; NC3 and the weight geometry are the owner's. */
+  async beginPassTwo(split: SplitName, own: readonly PassOneTotals[], train: readonly PassOneTotals[]): Promise<PassTwoStart> {
+    const starts = await Promise.all(
+      this.shards.map(({ setup, reducer }) => {
+        const mine = new Set(setup.layers.map((l) => l.name));
+        return reducer.beginPassTwo(split, own.filter((t) => mine.has(t.layer)), train.filter((t) => mine.has(t.layer)));
+      }),
+    );
+    return starts[this.owner]!;
+  }
+
+  async endPassTwoTotals(): Promise<ShardPassTwoTotals> {
+    const parts = await Promise.all(this.shards.map((s) => s.reducer.endPassTwoTotals()));
+    const { correct, seen } = parts[this.owner]!;
+    const kernel = parts.find((p) => p.kernel.kind === 'javascript')?.kernel ?? parts[0]!.kernel;
+    return { layers: this.inDepthOrder(parts.map((p) => p.layers)), correct, seen, kernel };
+  }
+
   async dispose(): Promise<void> {
     await Promise.all(this.shards.map((s) => s.reducer.dispose()));
+  }
+
+  private inDepthOrder<T>(parts: Map<string, T>[]): Map<string, T> {
+    const out = new Map<string, T>();
+    for (const layer of this.setup.layers) {
+      const found = parts.find((p) => p.has(layer.name))?.get(layer.name);
+      if (found === undefined) throw new Error(`layer "${layer.name}": no metrics worker reduced it`);
+      out.set(layer.name, found);
+    }
+    return out;
   }
 }

@@ -44,7 +44,10 @@ export function describeSplit(source: DatasetSource, path: string): DatasetSourc
  * skipped as corrupt): metrics over K-1 classes under K labels would be numbers that look right and
  * are not. `read` holds the samples per class that reached the model.
  */
-export function checkNoClassEmptied(split: PreparedSplit, read: readonly number[]): void {
+export function checkNoClassEmptied(
+  split: Pick<PreparedSplit, 'name' | 'classCounts' | 'info'> & { source: Pick<DatasetSource, 'format' | 'source' | 'classNames'> },
+  read: readonly number[],
+): void {
   const emptied = split.classCounts.flatMap((selected, c) => (selected > 0 && (read[c] ?? 0) === 0 ? [c] : []));
   if (emptied.length === 0) return;
   const c = emptied[0]!;

@@ -6,6 +6,7 @@ import { compareCommand } from './commands/compare';
 import { trajectoryCommand } from './commands/trajectory';
 import { classifierCommand } from './commands/classifier';
 import { watchCommand } from './commands/watch';
+import { mergeCommand } from './commands/merge';
 import { TOOL_VERSION } from '../version';
 import { closeNames } from '../../core/closeNames';
 
@@ -16,7 +17,7 @@ export interface CliCommand {
   run(argv: string[]): Promise<number>;
 }
 
-const COMMANDS: CliCommand[] = [analyzeCommand, layersCommand, metricsCommand, compareCommand, trajectoryCommand, watchCommand, classifierCommand];
+const COMMANDS: CliCommand[] = [analyzeCommand, mergeCommand, layersCommand, metricsCommand, compareCommand, trajectoryCommand, watchCommand, classifierCommand];
 
 function topHelp(): string {
   return [

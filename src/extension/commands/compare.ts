@@ -7,6 +7,7 @@ import type { RunEntry } from '../store/runStore';
 import { RunStore } from '../store/runStore';
 import type { AnalysisResult } from '../../core/result';
 import { readResultFile } from '../../core/readResultFile';
+import { resultForCheckpoint } from '../../core/resultForCheckpoint';
 import { buildTrajectory, compareResults, DatasetMismatchError, listEpochCheckpoints } from '../../core/compare';
 import type { RunView } from '../../protocol/webview';
 import { EngineError } from '../engineClient';
@@ -82,7 +83,7 @@ async function analyseAll(services: Services, checkpoints: { path: string; label
           })
         : undefined;
       if (cached) {
-        runs.push({ runId, label: c.label, result: cached });
+        runs.push({ runId, label: c.label, result: resultForCheckpoint(cached, c.path) });
         continue;
       }
       progress.report({ message: `${c.label} (${i + 1}/${checkpoints.length})`, increment: 0 });

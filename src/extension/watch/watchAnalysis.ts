@@ -3,6 +3,7 @@
  * data and settings, else from the engine (then stored). Nothing here reads vscode: the settings come in
  * through `settingsFor`, so the unit tests run it against a real run store and a fake engine.
  */
+import { resultForCheckpoint } from '../../core/resultForCheckpoint';
 import type { WatchedCheckpoint } from '../../core/watch/types';
 import type { EngineClient } from '../engineClient';
 import type { AnalysisChoices } from '../commands/choices';
@@ -32,10 +33,7 @@ export function watchAnalyser(deps: WatchAnalysisDeps): (checkpoint: WatchedChec
       return undefined;
     });
     if (!result) return undefined;
-    // The same bytes stored under another file (a checkpoint copied or renamed): the same numbers, but
-    // the trajectory must name the file watched, not the one first analysed.
-    const named = result.checkpoint.path === checkpoint.file ? result : { ...result, checkpoint: { ...result.checkpoint, path: checkpoint.file } };
-    return { runId, result: named, source: 'stored' };
+    return { runId, result: resultForCheckpoint(result, checkpoint.file), source: 'stored' };
   };
 
   return async (checkpoint, signal) => {

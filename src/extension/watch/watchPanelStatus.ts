@@ -5,13 +5,8 @@ import { emptyTrajectory, type TrajectoryResult } from '../../core/compare';
 import type { TrajectoryWatchStatus, WatchCheckpointStatus } from '../../protocol/webview';
 import type { WatchedStatus, WatchView } from './watchController';
 
-/**
- * The panel's page refuses a state it does not know, so an engine failure is shown as a flagged
- * checkpoint whose reason says the analysis (not the file) failed.
- */
 function panelStatus(c: WatchedStatus): WatchCheckpointStatus {
-  if (c.state !== 'failed') return { epoch: c.epoch, label: c.label, state: c.state, ...(c.reason ? { reason: c.reason } : {}) };
-  return { epoch: c.epoch, label: c.label, state: 'corrupt', reason: `the analysis failed: ${c.reason ?? 'no reason given'}` };
+  return { epoch: c.epoch, label: c.label, state: c.state, ...(c.reason ? { reason: c.reason } : {}) };
 }
 
 export function panelUpdate(view: WatchView): { trajectory: TrajectoryResult; watch: TrajectoryWatchStatus } {

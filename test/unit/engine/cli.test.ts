@@ -1,23 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AnalysisResult } from '../../../src/core/result';
 import { validateResult } from '../../../src/core/resultValidation';
 import { writeNpz } from '../dataset/helpers/writers';
+import { cliProcess } from '../helpers/cliRuns';
 import type { CompareResult, TrajectoryResult } from '../../../src/core/compare';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const MODELS = join(ROOT, 'test', 'fixtures', 'models');
 const DATA = join(ROOT, 'test', 'fixtures', 'fashion');
 
-/** The CLI exactly as a user runs it (from source, through tsx): exit code, stdout, stderr. */
-function cli(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'engine', 'main.ts'), ...args], { encoding: 'utf8', cwd: ROOT, timeout: 120_000 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = cliProcess;
 
 const work = mkdtempSync(join(tmpdir(), 'collapse-lens-cli-'));
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));

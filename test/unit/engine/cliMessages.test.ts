@@ -7,27 +7,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../../../src/engine/cli/cli';
+import { cliInProcess } from '../helpers/cliRuns';
 import { buildAnalyzeRequest } from '../../../src/engine/cli/commands/analyze';
 import { syntheticResult } from '../helpers/syntheticResult';
 import { FASHION_SLICE, MODELS_DIR, modelPath } from '../pipeline/helpers/paths';
 import { withTempDir } from '../dataset/helpers/writers';
 
-/**
- * runCli with stderr captured (every case here fails before writing to stdout, which stays untouched:
- * the test runner reports through it).
- */
-async function cli(...args: string[]): Promise<{ code: number; stderr: string }> {
-  const err: string[] = [];
-  const stderrWrite = process.stderr.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => err.push(String(chunk)) > 0) as typeof process.stderr.write;
-  try {
-    const code = await runCli(args);
-    return { code, stderr: err.join('') };
-  } finally {
-    process.stderr.write = stderrWrite;
-  }
-}
+const cli = cliInProcess;
 
 const FEATURES = join(MODELS_DIR, 'mlp_features.npz');
 

@@ -4,7 +4,7 @@
  * a cyclic Jacobi eigendecomposition. Slow (O(N D^2 + D^3)) and written for clarity, not speed; it shares
  * no code with src/core/metrics.
  */
-import type { Dataset } from './helpers';
+import { gaussian, seededRandom, type Dataset } from './helpers';
 
 /** Cyclic Jacobi: A = V diag(values) V^T for a symmetric n x n matrix (flat, row-major). */
 export function jacobiEigen(input: Float64Array, n: number): { values: number[]; vectors: Float64Array } {
@@ -234,4 +234,51 @@ export function nc3Reference(W: Float64Array, means: number[][]): number {
   let sum = 0;
   for (let c = 0; c < K; c++) for (let k = 0; k < D; k++) sum += (W[c * D + k] / wNorm - M[c][k] / mNorm) ** 2;
   return sum;
+}
+
+/**
+ * max |A v_j - lambda_j v_j| (relative to max |A|) and max |V^T V - I| with the vectors as contiguous rows:
+ * column walks are too slow at K = 1000. Used by eigen.test.ts and bench:metrics.
+ */
+export function eigenResiduals(a: Float64Array, n: number, values: Float64Array, vectors: Float64Array): { residual: number; orthogonality: number } {
+  const rows = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) rows[j * n + i] = vectors[i * n + j];
+  let residual = 0;
+  let orthogonality = 0;
+  for (let j = 0; j < n; j++) {
+    const v = j * n;
+    for (let i = 0; i < n; i++) {
+      let av = 0;
+      for (let k = 0; k < n; k++) av += a[i * n + k] * rows[v + k];
+      residual = Math.max(residual, Math.abs(av - values[j] * rows[v + i]));
+    }
+    for (let l = 0; l <= j; l++) {
+      let dot = 0;
+      for (let k = 0; k < n; k++) dot += rows[l * n + k] * rows[v + k];
+      orthogonality = Math.max(orthogonality, Math.abs(dot - (l === j ? 1 : 0)));
+    }
+  }
+  return { residual: residual / Math.max(a.reduce((m, x) => Math.max(m, Math.abs(x)), 0), 1e-300), orthogonality };
+}
+
+
+/** The centred Gram of K random means in D dimensions: PSD of rank K - 1 with the ones vector as null space, like Sigma_B's G. */
+export function centredGram(K: number, D: number, seed: number): Float64Array {
+  const random = seededRandom(seed);
+  const means = Float64Array.from({ length: K * D }, () => gaussian(random));
+  for (let d = 0; d < D; d++) {
+    let mean = 0;
+    for (let c = 0; c < K; c++) mean += means[c * D + d];
+    mean /= K;
+    for (let c = 0; c < K; c++) means[c * D + d] -= mean;
+  }
+  const gram = new Float64Array(K * K);
+  for (let i = 0; i < K; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (let d = 0; d < D; d++) s += means[i * D + d] * means[j * D + d];
+      gram[i * K + j] = gram[j * K + i] = s;
+    }
+  }
+  return gram;
 }

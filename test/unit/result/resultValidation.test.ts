@@ -85,6 +85,8 @@ test('each fault is refused naming the file and the JSON path of the first wrong
     ['no total time', (r) => delete r.timing.totalSeconds, 'timing.totalSeconds is missing'],
     ['a warning that is not text', (r) => (r.warnings = [{}]), 'warnings[0] is an object, expected a string'],
     ['layers not a list', (r) => (r.layers = {}), 'layers is an object, expected an array'],
+    ['a shard record without its means', (r) => (r.shards = { passOne: 3, passTwo: 3 }), 'shards.means is missing'],
+    ['a shard count as text', (r) => (r.shards = { passOne: '3', passTwo: 3, means: 'abc' }), 'shards.passOne is the string "3", expected a whole number >= 0'],
   ];
   for (const [what, fault, field] of cases) {
     assert.throws(() => validateResult(faulty(fault), 'runs/abc.json'), (e: unknown) => {

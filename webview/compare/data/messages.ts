@@ -13,7 +13,7 @@ function isCompareView(view: unknown): boolean {
   return Array.isArray(c.rows) && Array.isArray(c.runs) && Array.isArray(c.largestChanges) && typeof c.alignment === 'string';
 }
 
-const WATCH_STATES: ReadonlySet<unknown> = new Set(['analysed', 'queued', 'analysing', 'settling', 'corrupt', 'deleted']);
+const WATCH_STATES: ReadonlySet<unknown> = new Set(['analysed', 'queued', 'analysing', 'settling', 'corrupt', 'failed', 'deleted']);
 
 function isWatchStatus(watch: unknown): boolean {
   if (!isRecord(watch) || !Array.isArray(watch.checkpoints) || typeof watch.queued !== 'number' || typeof watch.watching !== 'boolean') return false;

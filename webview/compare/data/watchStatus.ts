@@ -15,8 +15,8 @@ export interface WatchView {
   deletedEpochs: ReadonlySet<number>;
   /** Checkpoints not analysed yet, in epoch order. */
   pending: { epoch: number; label: string; state: Extract<WatchCheckpointState, 'queued' | 'analysing' | 'settling'> }[];
-  /** Checkpoints flagged and skipped, with why. */
-  corrupt: { epoch: number; label: string; reason: string }[];
+  /** Checkpoints flagged and skipped, with why: unreadable files, and (`failed`) analyses the engine refused or lost. */
+  corrupt: { epoch: number; label: string; reason: string; failed: boolean }[];
   /**
    * Where the watch and the trajectory disagree (an epoch called analysed with no data, or data for an
    * epoch the watch calls pending): said on screen rather than papered over.
@@ -45,7 +45,8 @@ export function watchView(trajectory: TrajectoryResult, watch: TrajectoryWatchSt
         else deletedUnanalysed++;
         break;
       case 'corrupt':
-        corrupt.push({ epoch: c.epoch, label: c.label, reason: c.reason ?? 'no reason was given' });
+      case 'failed':
+        corrupt.push({ epoch: c.epoch, label: c.label, reason: c.reason ?? 'no reason was given', failed: c.state === 'failed' });
         break;
       default:
         if (analysed.has(c.epoch)) inconsistencies.push(`${c.label} (epoch ${c.epoch}) is ${PENDING_WORDS[c.state]}, yet the trajectory already shows epoch ${c.epoch} (an older analysis of it)`);
@@ -53,13 +54,15 @@ export function watchView(trajectory: TrajectoryResult, watch: TrajectoryWatchSt
     }
   }
   const count = (state: WatchCheckpointState) => pending.filter((p) => p.state === state).length;
+  const unreadable = corrupt.filter((c) => !c.failed).length;
   const parts = [
     plural(trajectory.epochs.length, 'analysed'),
     // `queued` is the controller's own count (it may queue what the listing has not shown yet).
     ...(watch.queued > 0 ? [plural(watch.queued, 'queued')] : []),
     ...(count('analysing') > 0 ? [plural(count('analysing'), 'analysing')] : []),
     ...(count('settling') > 0 ? [plural(count('settling'), 'being written')] : []),
-    ...(corrupt.length > 0 ? [plural(corrupt.length, 'corrupt')] : []),
+    ...(unreadable > 0 ? [plural(unreadable, 'corrupt')] : []),
+    ...(corrupt.length > unreadable ? [plural(corrupt.length - unreadable, 'failed')] : []),
     ...(deletedEpochs.size + deletedUnanalysed > 0 ? [plural(deletedEpochs.size + deletedUnanalysed, 'deleted')] : []),
   ];
   return {

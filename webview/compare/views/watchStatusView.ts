@@ -21,9 +21,9 @@ export function watchStatusView(view: WatchView): HTMLElement {
   if (view.corrupt.length > 0 || view.inconsistencies.length > 0) {
     block.append(
       h('div', { className: 'cl-banner cl-banner-warning cl-watch-corrupt', attrs: { role: 'alert' } }, [
-        h('strong', { text: view.corrupt.length > 0 ? 'Skipped checkpoints (they could not be read):' : 'The watch and the trajectory disagree:' }),
+        h('strong', { text: view.corrupt.length > 0 ? 'Skipped checkpoints:' : 'The watch and the trajectory disagree:' }),
         h('ul', {}, [
-          ...view.corrupt.map((c) => h('li', { text: `${c.label} (epoch ${c.epoch}): ${c.reason}` })),
+          ...view.corrupt.map((c) => h('li', { text: `${c.label} (epoch ${c.epoch}): ${c.failed ? 'the analysis failed' : 'could not be read'}: ${c.reason}` })),
           ...view.inconsistencies.map((text) => h('li', { text })),
         ]),
       ]),

@@ -15,10 +15,13 @@ export const OP = {
   localGet: 0x20,
   localSet: 0x21,
   localTee: 0x22,
+  i32Load: 0x28,
+  f64Load: 0x2b,
   f64Store: 0x39,
   i32Const: 0x41,
   i32Add: 0x6a,
   i32Sub: 0x6b,
+  i32Mul: 0x6c,
   f64Add: 0xa0,
   simdPrefix: 0xfd,
 } as const;
@@ -28,6 +31,7 @@ export const SIMD = {
   v128Store: 0x0b,
   f64x2Splat: 0x14,
   f64x2ExtractLane: 0x21,
+  v128Load64Splat: 0x0a,
   v128Load64Zero: 0x5d,
   f64x2PromoteLowF32x4: 0x5f,
   f64x2Add: 0xf0,
@@ -66,6 +70,8 @@ export const get = (local: number): number[] => [OP.localGet, ...unsignedLeb(loc
 export const set = (local: number): number[] => [OP.localSet, ...unsignedLeb(local)];
 /** memarg: alignment exponent 3 (8 bytes; a hint only), then the static offset. */
 export const memarg = (offset = 0): number[] => [3, ...unsignedLeb(offset)];
+/** memarg of a 4-byte load: its alignment exponent may not exceed 2. */
+export const memarg32 = (offset = 0): number[] => [2, ...unsignedLeb(offset)];
 
 /** local += bytes (an i32 pointer). */
 export const advance = (local: number, bytes: number): number[] => [...get(local), OP.i32Const, ...signedLeb(bytes), OP.i32Add, ...set(local)];
@@ -99,11 +105,16 @@ export const storeLaneSum = (base: number, local: number, offset: number): numbe
   ...memarg(offset),
 ];
 
+export interface LocalGroup {
+  count: number;
+  type: ValueType;
+}
+
 export interface WasmFunction {
   name: string;
   params: ValueType[];
-  /** Extra locals (after the parameters), all of one type. */
-  locals: { count: number; type: ValueType };
+  /** Extra locals (after the parameters): one group of one type, or several groups numbered in order. */
+  locals: LocalGroup | LocalGroup[];
   /** Instructions, without the final `end`. */
   body: number[];
 }
@@ -124,7 +135,8 @@ export function assembleModule(functions: WasmFunction[]): Uint8Array {
     vector([...functions.map((f, i) => [...name(f.name), 0x00, ...unsignedLeb(i)]), [...name('memory'), 0x02, 0]]),
   );
   const bodies = functions.map((f) => {
-    const code = [1, ...unsignedLeb(f.locals.count), f.locals.type, ...f.body, OP.end];
+    const groups = Array.isArray(f.locals) ? f.locals : [f.locals];
+    const code = [...unsignedLeb(groups.length), ...groups.flatMap((g) => [...unsignedLeb(g.count), g.type]), ...f.body, OP.end];
     return [...unsignedLeb(code.length), ...code];
   });
   const code = section(10, vector(bodies));

@@ -11,6 +11,9 @@ import type { AnalyzeRequest, DatasetSpec } from '../../../protocol/engine';
 import type { LayerSelection } from '../../../core/model/types';
 import { parseReductionRequest, type ReductionRequest } from '../../../core/model/reduction';
 import { messageOf } from '../../../core/messageOf';
+import { parseShardSpec, type ShardSpec } from '../../shards/slice';
+import { runShardPassOne, runShardPassTwo } from '../../shards/runShard';
+import { PASS_ONE_SCHEMA, PASS_TWO_SCHEMA, writeShardFile } from '../../shards/shardFile';
 
 const FLAGS: FlagSpec = {
   train: { type: 'string' },
@@ -29,6 +32,9 @@ const FLAGS: FlagSpec = {
   epsilon: { type: 'string' },
   ...PREPROCESSING_FLAGS,
   strict: { type: 'boolean' },
+  shard: { type: 'string' },
+  phase: { type: 'string' },
+  means: { type: 'string' },
   out: { type: 'string', short: 'o' },
   table: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
@@ -70,6 +76,11 @@ Options:
   --epsilon E               NCC error threshold of the effective depth (default 0.01)
 ${PREPROCESSING_USAGE}
   --strict                  fail on the first corrupt image instead of skipping it
+  --shard i/n --phase 1     one shard of a run cut over machines (docs/shards.md): pass 1's sums over the
+                            i-th of n slices of each split, to --out; \`collapse-lens merge\` makes the means
+  --shard i/n --phase 2 --means <file>
+                            pass 2 of the i-th slice against the merged means, to --out; \`collapse-lens
+                            merge\` of the n phase-2 files writes the result JSON
   --out, -o <file>          write the result JSON there (and print the per-layer table)
   --table                   print the per-layer table even without --out (on stderr)
   --quiet, -q               no progress on stderr`;
@@ -94,11 +105,33 @@ function layerSelection(flags: Parsed['flags']): LayerSelection {
   return listItems(flags, 'layers') ?? 'auto';
 }
 
+/** One shard's step of a sharded analysis (docs/shards.md). */
+export type ShardStep = { spec: ShardSpec; phase: 1 } | { spec: ShardSpec; phase: 2; means: string };
+
+function shardStep(flags: Parsed['flags']): ShardStep | null {
+  const shard = stringFlag(flags, 'shard');
+  const phase = flags.phase === undefined ? undefined : (intFlag(flags, 'phase', 1, 1, 2) as 1 | 2);
+  const means = stringFlag(flags, 'means');
+  if (shard === undefined) {
+    if (phase !== undefined || means !== undefined) throw new UsageError(`--${phase !== undefined ? 'phase' : 'means'} goes with --shard i/n (see docs/shards.md)`);
+    return null;
+  }
+  const spec = parseShardSpec(shard);
+  if (phase === undefined) throw new UsageError('--shard needs --phase 1 (class sums) or --phase 2 (with --means)');
+  if (!stringFlag(flags, 'out')) throw new UsageError(`--shard ${shard} --phase ${phase} writes a shard file: give it a path with --out`);
+  if (phase === 1) {
+    if (means !== undefined) throw new UsageError('--means goes with --phase 2; phase 1 computes what the means are merged from');
+    return { spec, phase };
+  }
+  if (means === undefined) throw new UsageError('--phase 2 needs --means <file>, the merge of the phase-1 shard files');
+  return { spec, phase, means };
+}
+
 /**
  * The analysis request the command line asks for. `extra`: flags of a command built on analyze (watch's
  * --poll-ms...), accepted here and handed back in `flags` for that command to read.
  */
-export function buildAnalyzeRequest(argv: string[], extra: FlagSpec = {}): { request: AnalyzeRequest; quiet: boolean; table: boolean; flags: Parsed['flags'] } {
+export function buildAnalyzeRequest(argv: string[], extra: FlagSpec = {}): { request: AnalyzeRequest; quiet: boolean; table: boolean; flags: Parsed['flags']; shard: ShardStep | null } {
   const { positionals, flags } = parse(argv, { ...FLAGS, ...extra });
   if (positionals.length !== 1) throw new UsageError(`analyze takes one checkpoint, got ${positionals.length === 0 ? 'none' : positionals.join(' ')} (see collapse-lens analyze --help)`);
   const train = stringFlag(flags, 'train');
@@ -131,7 +164,7 @@ export function buildAnalyzeRequest(argv: string[], extra: FlagSpec = {}): { req
   if (test) request.test = datasetSpec(test, stringFlag(flags, 'test-labels'), flags, 'test');
   const out = stringFlag(flags, 'out');
   if (out) request.out = out;
-  return { request, quiet: flags.quiet === true, table: flags.table === true, flags };
+  return { request, quiet: flags.quiet === true, table: flags.table === true, flags, shard: shardStep(flags) };
 }
 
 export const analyzeCommand: CliCommand = {
@@ -139,9 +172,10 @@ export const analyzeCommand: CliCommand = {
   summary: 'run a checkpoint on a dataset and compute the per-layer collapse metrics',
   usage: USAGE,
   async run(argv) {
-    const { request, quiet, table } = buildAnalyzeRequest(argv);
+    const { request, quiet, table, shard } = buildAnalyzeRequest(argv);
     // Before minutes of inference, not after: a folder that is missing or not writable is a one-line fix.
     if (request.out) await checkOutputTarget(request.out);
+    if (shard) return runShardStep(request, shard, quiet);
     const result = await analyzeCheckpoint(request, { onProgress: throttleProgress(stderrProgress(quiet)) });
     await writeJsonOutput(result, request.out);
     if (request.out) process.stdout.write(formatLayerTable(result) + `\n\nresult written to ${request.out}\n`);
@@ -152,3 +186,14 @@ export const analyzeCommand: CliCommand = {
     return 0;
   },
 };
+
+/** One shard's phase, its file written to --out. */
+async function runShardStep(request: AnalyzeRequest, step: ShardStep, quiet: boolean): Promise<number> {
+  const hooks = { onProgress: throttleProgress(stderrProgress(quiet)) };
+  const out = request.out as string;
+  const { index, count } = step.spec;
+  if (step.phase === 1) await writeShardFile(out, PASS_ONE_SCHEMA, await runShardPassOne(request, step.spec, hooks));
+  else await writeShardFile(out, PASS_TWO_SCHEMA, await runShardPassTwo(request, step.spec, step.means, hooks));
+  process.stdout.write(`shard ${index}/${count}, phase ${step.phase}, written to ${out}\n`);
+  return 0;
+}

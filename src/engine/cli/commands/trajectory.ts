@@ -26,6 +26,8 @@ export function parseFolderCommand(command: string, argv: string[], extra: FlagS
   const [folder, ...rest] = argv;
   if (folder === undefined || folder.startsWith('-')) throw new UsageError(`${command} needs the folder of checkpoints first (see collapse-lens ${command} --help)`);
   const base = buildAnalyzeRequest([folder, ...rest], extra);
+  // A folder's checkpoints are each analysed whole; cutting them over machines is analyze's (docs/shards.md).
+  if (base.shard) throw new UsageError(`${command} analyses whole checkpoints: --shard/--phase/--means are for collapse-lens analyze`);
   return {
     folder,
     /** The request as given on the command line (its checkpoint is the folder): the settings every epoch shares. */
