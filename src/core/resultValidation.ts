@@ -140,6 +140,8 @@ const packedMatrix =
     required(o, 'k', at, count);
     if (o.k !== K) fail(key(at, 'k'), `is ${describe(o.k)}, expected ${K} (classes.count)`);
     if (o.encoding === 'float64-upper-base64') required(o, 'diagonal', at, cells(K));
+    // The whole form's diagonal is in its data: a second one could disagree, and one of them would be ignored.
+    else if (o.diagonal !== undefined) fail(key(at, 'diagonal'), `is present, but ${o.encoding as string} holds the diagonal in its data`);
     required(o, 'data', at, string);
     try {
       packedValues(o as unknown as PackedMatrix);

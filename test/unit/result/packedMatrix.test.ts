@@ -143,6 +143,7 @@ test('a damaged packed matrix is refused, naming the file and the field', () => 
     ['no diagonal', (m) => delete m.diagonal, `${FIELD}.diagonal is missing`],
     ['a short diagonal', (m) => m.diagonal.pop(), `${FIELD}.diagonal has ${K - 1} entries, expected ${K} (classes.count)`],
     ['data not a string', (m) => (m.data = 12), `${FIELD}.data is 12, expected a string`],
+    ['a diagonal beside the whole form', (m) => (m.encoding = 'float64-base64'), `${FIELD}.diagonal is present, but float64-base64 holds the diagonal in its data`],
   ];
   for (const [name, fault, message] of cases) {
     assert.throws(
