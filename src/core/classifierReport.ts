@@ -4,6 +4,7 @@
  * numbers are classifierGeometry's, the same function behind an analysis result's `classifier` block.
  */
 import type { ClassifierGeometry } from './metrics/classifier-geometry';
+import type { SquareMatrix } from './result';
 
 /** No Node import here: the protocol (and so the webviews) import these types. */
 export type WeightsFormat = 'onnx' | 'tfjs-layers' | 'tfjs-graph';
@@ -11,7 +12,9 @@ export type WeightsFormat = 'onnx' | 'tfjs-layers' | 'tfjs-graph';
 export const CLASSIFIER_SCHEMA = 'collapse-lens/classifier@1' as const;
 
 /** The classifier found in a checkpoint and its geometry (`unavailable` only when some number is null). */
-export interface ClassifierWeightsInfo extends Omit<ClassifierGeometry, 'unavailable'> {
+export interface ClassifierWeightsInfo extends Omit<ClassifierGeometry, 'unavailable' | 'cosines'> {
+  /** K x K cosines of the centred rows, packed above 64 classes as in a result (packedMatrix.ts): 50 epochs at K = 1,000 would otherwise be ~1 GB. */
+  cosines: SquareMatrix;
   /** The layer whose output feeds the classifier. */
   input: string;
   /** The logits tensor / layer. */

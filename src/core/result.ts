@@ -109,6 +109,28 @@ export interface SplitInfo {
   classCounts?: number[];
 }
 
+/** A K x K matrix as K rows of K numbers, null where a cell is undefined. */
+export type MatrixCells = (number | null)[][];
+
+/**
+ * A K x K matrix packed (src/core/packedMatrix.ts, docs/result-schema.md "Large matrices"): `data` is
+ * base64 of little-endian float64, NaN standing for null. 'float64-upper-base64' (an exactly symmetric
+ * matrix) stores the strict upper triangle row by row, K(K-1)/2 cells, and the K diagonal cells in
+ * `diagonal`; 'float64-base64' stores all K x K cells row by row.
+ */
+export interface PackedMatrix {
+  encoding: 'float64-upper-base64' | 'float64-base64';
+  k: number;
+  diagonal?: (number | null)[];
+  data: string;
+}
+
+/**
+ * Either form; read it with matrixRows (src/core/packedMatrix.ts). Results pack matrices of more than 64
+ * classes; older results and smaller K hold the rows.
+ */
+export type SquareMatrix = MatrixCells | PackedMatrix;
+
 /** Metrics of one layer on one split. */
 export interface SplitLayerMetrics {
   nc1: number | null;
@@ -128,12 +150,12 @@ export interface SplitLayerMetrics {
   cdnv: number | null;
   /** NCC accuracy; on the held-out split it uses the TRAINING split's class means. */
   nccAccuracy: number | null;
-  /** K x K, zero diagonal; null entries where a pair is undefined (coincident means). */
-  cdnvMatrix: (number | null)[][] | null;
+  /** K x K, zero diagonal; null entries where a pair is undefined (coincident means). Packed above 64 classes (SquareMatrix). */
+  cdnvMatrix: SquareMatrix | null;
   /** Var_c = (1/n_c) sum ||h - mu_c||^2 per class. */
   classVariability: (number | null)[] | null;
-  /** K x K cosine of centred class means (for the detail view). */
-  meanCosines: (number | null)[][] | null;
+  /** K x K cosine of centred class means (for the detail view). Packed above 64 classes (SquareMatrix). */
+  meanCosines: SquareMatrix | null;
   /** Norms ||mu_c - mu_G|| per class. */
   meanNorms: (number | null)[] | null;
   /**
@@ -187,8 +209,8 @@ export interface ClassifierResult {
   rowNorms?: number[];
   /** Spread of the bias b over the classes; null when the classifier has no bias term. */
   bias?: BiasSpread | null;
-  /** K x K cosines of the centred rows (1 on the diagonal; null where a centred row is zero). */
-  cosines?: (number | null)[][];
+  /** K x K cosines of the centred rows (1 on the diagonal; null where a centred row is zero). Packed above 64 classes. */
+  cosines?: SquareMatrix;
   unavailable?: Record<string, string>;
 }
 

@@ -10,7 +10,8 @@
  * compatible, so a newer writer's extra fields must not make an older reader refuse the file.
  * No Node import: the webviews may use it too.
  */
-import { RESULT_SCHEMA, type AnalysisResult, type CheckpointFormat } from './result';
+import { RESULT_SCHEMA, type AnalysisResult, type CheckpointFormat, type PackedMatrix } from './result';
+import { PackedMatrixProblem, packedValues } from './packedMatrix';
 import { REDUCTIONS } from './model/reduction';
 
 /** A result file that breaks the schema: `field` is the JSON path of the first wrong value ('' = the whole file). */
@@ -124,8 +125,40 @@ const cells =
       if (x !== null && (typeof x !== 'number' || !Number.isFinite(x))) orNull(number)(x, `${at}[${i}]`);
     }
   };
-/** K x K of numbers or nulls (undefined pairs), or null when not computed. */
-const squareMatrix = (K: number): Check => orNull(arrayOf(cells(K), K, { items: 'rows', why: ' (classes.count)' }));
+const PACKED_ENCODINGS: readonly PackedMatrix['encoding'][] = ['float64-upper-base64', 'float64-base64'];
+
+/**
+ * A packed K x K matrix (packedMatrix.ts): its encoding, k, diagonal and data are checked, and the data
+ * decoded (strict base64, the exact byte count, no infinity), so a damaged matrix is refused here, naming
+ * the field, rather than drawn as shifted numbers.
+ */
+const packedMatrix =
+  (K: number): Check =>
+  (v, at) => {
+    const o = object(v, at);
+    required(o, 'encoding', at, oneOf(PACKED_ENCODINGS));
+    required(o, 'k', at, count);
+    if (o.k !== K) fail(key(at, 'k'), `is ${describe(o.k)}, expected ${K} (classes.count)`);
+    if (o.encoding === 'float64-upper-base64') required(o, 'diagonal', at, cells(K));
+    // The whole form's diagonal is in its data: a second one could disagree, and one of them would be ignored.
+    else if (o.diagonal !== undefined) fail(key(at, 'diagonal'), `is present, but ${o.encoding as string} holds the diagonal in its data`);
+    required(o, 'data', at, string);
+    try {
+      packedValues(o as unknown as PackedMatrix);
+    } catch (error) {
+      if (error instanceof PackedMatrixProblem) fail(key(at, error.field), error.problem);
+      throw error;
+    }
+  };
+
+/** K x K of numbers or nulls (undefined pairs), as rows or packed, or null when not computed. */
+const squareMatrix =
+  (K: number): Check =>
+  (v, at) => {
+    if (v === null) return;
+    if (typeof v === 'object' && !Array.isArray(v)) return packedMatrix(K)(v, at);
+    arrayOf(cells(K), K, { items: 'rows', why: ' (classes.count)' })(v, at);
+  };
 const perClass = (K: number): Check => orNull(cells(K));
 
 const classIndex =

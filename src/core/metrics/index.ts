@@ -14,7 +14,7 @@ export { ClassStatsAccumulator } from './class-stats-accumulator';
 export type { ClassStats, Nc2Numbers, PassOneTotals } from './class-stats';
 export { buildClassStats } from './class-stats';
 export { ProjectionAccumulator } from './projection-accumulator';
-export type { LinearClassifier, NetworkMetrics, PassTwoBatchOptions, ProjectionOptions, ProjectionTotals } from './projection-accumulator';
+export type { ComputedSplitMetrics, LinearClassifier, NetworkMetrics, PassTwoBatchOptions, ProjectionOptions, ProjectionTotals } from './projection-accumulator';
 export type { BatchOptions, FeatureRows } from './batch-input';
 export { NonFiniteReduction } from './batch-input';
 export type { KernelChoice } from './product-kernel';

@@ -13,7 +13,7 @@
  * 2-D view: coordinates u_j^T (h_i - mu_G) = v_j^T z'_i / s_j.
  * Nothing of size D x D or N x D exists; memory is O((K + rows) * D) plus one batch of products.
  */
-import type { SplitLayerMetrics } from '../result';
+import type { MatrixCells, SplitLayerMetrics } from '../result';
 import { concatArrays } from '../concatArrays';
 import { allFinite, checkBatch, checkBatchLabels, NonFiniteReduction, sampleIndexer, throwFirstNonFinite, type BatchOptions, type FeatureRows } from './batch-input';
 import type { ClassStats } from './class-stats';
@@ -79,6 +79,9 @@ const SPLIT_METRIC_KEYS = [
   'projection',
   'classVariability',
 ] as const;
+
+/** A split's metrics as computed: matrices as rows (the engine packs large ones into the result, packResultMatrices.ts). */
+export type ComputedSplitMetrics = SplitLayerMetrics & { cdnvMatrix: MatrixCells | null; meanCosines: MatrixCells | null };
 
 export class ProjectionAccumulator {
   readonly numClasses: number;
@@ -291,7 +294,7 @@ export class ProjectionAccumulator {
     return { samples, nc1Sums, nccCorrect, logitSamples, networkCorrect, disagreements, points: this.pointSample.kept() };
   }
 
-  finish(): SplitLayerMetrics {
+  finish(): ComputedSplitMetrics {
     this.checkSameSamples();
     const { own } = this;
     const unavailable: Record<string, string> = {};
@@ -310,7 +313,7 @@ export class ProjectionAccumulator {
     else if (N === 0) unavailable.nccAccuracy = 'no samples';
     else nccAccuracy = this.nccCorrect / N;
 
-    const metrics: SplitLayerMetrics = {
+    const metrics: ComputedSplitMetrics = {
       nc1,
       nc1Rank: own.rank,
       equinorm: own.nc2.equinorm,

@@ -3,6 +3,7 @@
  * geometry of its rows (the CLI's `classifier` command and the engine's 'classifier' request).
  */
 import { classifierGeometry } from '../metrics/classifier-geometry';
+import { packIfLarge } from '../packedMatrix';
 import { readCheckpointClassifier } from './classifierWeights';
 import { messageOf } from '../messageOf';
 import type { CheckpointClassifierEntry, ClassifierWeightsInfo } from '../classifierReport';
@@ -29,6 +30,7 @@ export async function describeCheckpointClassifier(path: string, epoch?: number)
       output: c.logitsLayer,
       description: c.description,
       ...geometry,
+      cosines: packIfLarge(geometry.cosines),
       ...(Object.keys(unavailable).length > 0 ? { unavailable } : {}),
     };
     return { ...base, format: found.format, classifier: info };

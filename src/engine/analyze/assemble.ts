@@ -1,3 +1,4 @@
+import { packResultMatrices } from '../../core/packResultMatrices';
 import { RESULT_SCHEMA, type AnalysisResult, type ClassifierResult, type DatasetSourceInfo, type LayerResult, type PreprocessingInfo, type SplitLayerMetrics } from '../../core/result';
 import type { ClassifierInfo, LayerInfo, ModelGraph, ModelRunner } from '../../core/model/types';
 import type { AnalyzeRequest } from '../../protocol/engine';
@@ -165,5 +166,5 @@ export function assembleResult(input: AssemblyInput): AnalysisResult {
     },
     warnings: [...nearChance(input), ...input.warnings, ...datasetWarnings(input), ...(lowRank ? [lowRank] : [])],
   };
-  return result;
+  return packResultMatrices(result);
 }

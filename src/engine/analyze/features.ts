@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { packResultMatrices } from '../../core/packResultMatrices';
 import { RESULT_SCHEMA, type AnalysisResult, type LayerResult, type SplitLayerMetrics } from '../../core/result';
 import type { FeaturesRequest } from '../../protocol/engine';
 import { checkLabels, checkSplitsAgree, numpy } from '../../core/dataset';
@@ -240,7 +241,7 @@ export async function analyzeFeatures(request: FeaturesRequest, hooks: AnalysisH
       for (const y of labels) out[y]++;
       return out;
     };
-    return {
+    return packResultMatrices({
       schema: RESULT_SCHEMA,
       createdAt: new Date().toISOString(),
       tool: { name: 'collapse-lens', version: TOOL_VERSION },
@@ -264,7 +265,7 @@ export async function analyzeFeatures(request: FeaturesRequest, hooks: AnalysisH
       timing: { totalSeconds: (performance.now() - started) / 1000 },
       settings: { layers: 'all', perClass: null, batchSize: ROWS_PER_STEP, seed: 0, epsilon: request.epsilon, ...(request.reduction ? { reduction: describeReductionRequest(request.reduction) } : {}) },
       warnings,
-    };
+    });
   } finally {
     await train.npz.close();
     await test?.npz.close();

@@ -38,6 +38,7 @@ test('a table row per checkpoint and the collapse-lens/classifier@1 JSON with th
     assert.ok(mlp.classifier && tfjs.classifier);
     assert.ok(Math.abs(mlp.classifier.etfDistance! - reference('mlp').etfDistance) <= 1e-9 * reference('mlp').etfDistance);
     assert.equal(mlp.classifier.rowNorms.length, 10);
+    assert.ok(Array.isArray(mlp.classifier.cosines), 'K = 10: the cosines stay rows');
     assert.equal(mlp.classifier.cosines.length, 10);
     assert.equal(mlp.classifier.input, '/relu3/Relu_output_0', 'the layer feeding the classifier, as the analysis names it');
   });

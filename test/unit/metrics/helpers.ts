@@ -4,11 +4,11 @@ import {
   ClassStatsAccumulator,
   ProjectionAccumulator,
   type ClassStats,
+  type ComputedSplitMetrics,
   type LinearClassifier,
   type NetworkMetrics,
 } from '../../../src/core/metrics';
 import { seededRandom } from '../../../src/core/dataset/sampling';
-import type { SplitLayerMetrics } from '../../../src/core/result';
 
 // The tests' data generator is the core's seeded mulberry32 (re-exported: the tests import it from here).
 export { seededRandom };
@@ -100,7 +100,7 @@ export function passTwo(
   reference: ClassStats,
   batchSize: number,
   options: { classifier?: LinearClassifier; logits?: Float32Array } = {},
-): { metrics: SplitLayerMetrics; network: NetworkMetrics } {
+): { metrics: ComputedSplitMetrics; network: NetworkMetrics } {
   const acc = new ProjectionAccumulator(own, reference, { classifier: options.classifier });
   for (let from = 0; from < data.count; from += batchSize) {
     const to = Math.min(data.count, from + batchSize);

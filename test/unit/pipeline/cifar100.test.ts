@@ -9,6 +9,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { analyzeCheckpoint } from '../../../src/engine/analyze/pipeline';
 import type { SplitLayerMetrics } from '../../../src/core/result';
+import { isPackedMatrix, matrixRows, matrixRowsOrNull } from '../../../src/core/packedMatrix';
+import { describeCheckpointClassifier } from '../../../src/core/model/describeClassifier';
 import { seededRandom } from '../../../src/core/dataset/sampling';
 import { buildModel, floatTensor, intAttr, node, valueInfo } from '../model/onnx/builders';
 import { bruteForceSplit, classMeans, logitsOf, nc3Reference, nc4Reference } from '../metrics/brute-force';
@@ -91,6 +93,11 @@ test('CIFAR-100 (K = 100, fine labels and names) through the engine: every metri
     assert.equal(result.dataset.train.format, 'cifar100');
     assert.deepEqual([result.splits.train.samples, result.splits.test?.samples], [300, 200]);
     assert.equal(result.classifier?.input, 'features');
+    // The classifier's cosines, packed at K = 100 in the result and in the weights-only report, are the same doubles.
+    const fromWeights = (await describeCheckpointClassifier(checkpoint)).classifier?.cosines;
+    assert.ok(fromWeights && isPackedMatrix(fromWeights) && result.classifier?.cosines && isPackedMatrix(result.classifier.cosines));
+    assert.equal(fromWeights.data, result.classifier.cosines.data);
+    assert.equal(matrixRows(fromWeights)[3]?.length, K);
 
     const layer = result.layers.find((l) => l.name === 'features');
     assert.ok(layer, 'the features layer was probed');
@@ -111,9 +118,12 @@ test('CIFAR-100 (K = 100, fine labels and names) through the engine: every metri
       assertClose(got.etfDistance, expected.etfDistance, tolerance, `${name} ETF distance`, 1e-6);
       assertClose(got.cdnv, expected.cdnv, tolerance, `${name} mean CDNV`);
       assertClose(got.nccAccuracy, expected.nccAccuracy, 0, `${name} NCC accuracy`);
-      assert.equal(got.cdnvMatrix?.length, K);
+      // K = 100 is above PACK_ABOVE_CLASSES: the result holds the matrix packed, exact (packedMatrix.ts).
+      assert.equal(got.cdnvMatrix && isPackedMatrix(got.cdnvMatrix) && got.cdnvMatrix.encoding, 'float64-upper-base64');
+      const cdnvMatrix = matrixRowsOrNull(got.cdnvMatrix);
+      assert.equal(cdnvMatrix?.length, K);
       for (const [c, c2] of [[0, 1], [17, 83], [99, 42]] as const) {
-        assertClose(got.cdnvMatrix?.[c]?.[c2], expected.cdnvMatrix[c]![c2]!, tolerance, `${name} CDNV[${c}][${c2}]`);
+        assertClose(cdnvMatrix?.[c]?.[c2], expected.cdnvMatrix[c]![c2]!, tolerance, `${name} CDNV[${c}][${c2}]`);
       }
       for (const c of [0, 50, 99]) assertClose(got.classVariability?.[c], expected.variability[c]!, tolerance, `${name} Var_${c}`);
       const nc4 = nc4Reference(logitsOf(data, W, b), expected.nearest, K);

@@ -13,7 +13,8 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import type { AnalysisResult } from '../../../src/core/result';
+import type { AnalysisResult, SquareMatrix } from '../../../src/core/result';
+import { matrixRowsOrNull } from '../../../src/core/packedMatrix';
 import type { HostToAnalysisPanel } from '../../../src/protocol/webview';
 import { arg, bundle, inspectPage, ROOT, stubScript, writePage, type PreviewPanel } from './harness';
 import { THEME_VARIABLES, type PreviewTheme } from './themes';
@@ -52,8 +53,10 @@ function hundredClasses(result: AnalysisResult): AnalysisResult {
   const copy = structuredClone(result);
   const k = 100;
   const jitter = (i: number, j: number): number => 1 + 0.15 * Math.sin(i * 12.9898 + j * 78.233);
-  const tile = (m: (number | null)[][] | null, diagonal: number): (number | null)[][] | null =>
-    m ? Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => (i === j ? diagonal : (m[i % 10]![j % 10] ?? 0) * jitter(i, j)))) : null;
+  const tile = (packed: SquareMatrix | null, diagonal: number): (number | null)[][] | null => {
+    const m = matrixRowsOrNull(packed);
+    return m ? Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => (i === j ? diagonal : (m[i % 10]![j % 10] ?? 0) * jitter(i, j)))) : null;
+  };
   copy.classes = { count: k, names: Array.from({ length: k }, (_, i) => `class-${String(i).padStart(2, '0')}`) };
   for (const layer of copy.layers) {
     for (const m of Object.values(layer.metrics)) {

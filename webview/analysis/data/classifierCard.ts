@@ -6,6 +6,7 @@ import type { AnalysisResult, BiasSpread } from '../../../src/core/result';
 import type { HeatmapSpec } from '../../charts/types';
 import { classNames } from './layerDetail';
 import { CLASSIFIER_NUMBERS } from '../../../src/core/classifierNumbers';
+import { matrixRows } from '../../../src/core/packedMatrix';
 
 export interface ClassifierCardNumber {
   id: 'equinorm' | 'equiangularity' | 'maxAngle' | 'etfDistance';
@@ -59,7 +60,7 @@ export function classifierCardModel(result: AnalysisResult): ClassifierCardModel
     numbers,
     rowNorms,
     bias: c.bias,
-    heatmap: c.cosines ? classifierCosineHeatmap(names, c.cosines) : null,
+    heatmap: c.cosines ? classifierCosineHeatmap(names, matrixRows(c.cosines)) : null,
     note: old ? 'This result was written before the row norms, bias spread and cosines were recorded: re-run the analysis to see them.' : null,
   };
 }

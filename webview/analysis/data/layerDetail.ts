@@ -3,9 +3,18 @@
  * the CDNV heatmap and its most confused pairs, per-class variability, the 2-D projection and, at the
  * classifier's input, NC3/NC4 and the classifier's own ETF numbers. DOM-free.
  */
-import type { AnalysisResult, LayerResult, SplitName } from '../../../src/core/result';
+import type { AnalysisResult, LayerResult, MatrixCells, SplitName } from '../../../src/core/result';
+import { matrixRowsOrNull } from '../../../src/core/packedMatrix';
 import type { BarSpec, HeatmapSpec, ScatterSpec } from '../../charts/types';
 import { resultSplits, SPLIT_COLORS, splitLabel } from './overview';
+
+/**
+ * A split's K x K matrix of a layer as rows, unpacked when the result packs it (K > 64): only the layer
+ * the detail shows is ever unpacked, and once (packedMatrix.ts caches per matrix).
+ */
+export function layerMatrix(layer: LayerResult, split: SplitName, field: 'cdnvMatrix' | 'meanCosines'): MatrixCells | null {
+  return matrixRowsOrNull(layer.metrics[split]?.[field]);
+}
 
 /** The simplex ETF's Gram matrix of unit vectors: 1 on the diagonal, -1/(K-1) elsewhere. */
 export function idealEtfCosines(k: number): number[][] {
@@ -126,7 +135,7 @@ export function classNames(result: AnalysisResult): string[] {
 }
 
 export function cosineHeatmap(result: AnalysisResult, layer: LayerResult, split: SplitName): HeatmapSpec | null {
-  const cosines = layer.metrics[split]?.meanCosines;
+  const cosines = layerMatrix(layer, split, 'meanCosines');
   if (!cosines) return null;
   const names = classNames(result);
   return {
@@ -158,7 +167,7 @@ export function idealEtfHeatmap(result: AnalysisResult): HeatmapSpec | null {
 }
 
 export function cdnvHeatmap(result: AnalysisResult, layer: LayerResult, split: SplitName, highlightCount: number): HeatmapSpec | null {
-  const matrix = layer.metrics[split]?.cdnvMatrix;
+  const matrix = layerMatrix(layer, split, 'cdnvMatrix');
   if (!matrix) return null;
   const positive = positiveOffDiagonal(matrix);
   // A loop, not Math.min(...positive): K = 1,000 gives 999,000 values, past the engine's argument limit.
@@ -225,7 +234,7 @@ export function projectionScatter(result: AnalysisResult, layer: LayerResult, sp
         points: (projection.points ?? []).map((p) => ({ x: p.x, y: p.y, group: p.label })),
         xLabel: 'PC 1 of the centred class means',
         yLabel: 'PC 2',
-        ...(result.classes.count > FEATURED_ABOVE ? { featured: featuredClasses(layer.metrics[s]?.cdnvMatrix ?? null, result.classes.count, FEATURED_CLASSES) } : {}),
+        ...(result.classes.count > FEATURED_ABOVE ? { featured: featuredClasses(layerMatrix(layer, s, 'cdnvMatrix'), result.classes.count, FEATURED_CLASSES) } : {}),
       },
     };
   }

@@ -22,6 +22,7 @@ import {
   projectionScatter,
   type ConfusedPair,
   variabilityBars,
+  layerMatrix,
   worstEtfDeviation,
   type ClassifierFacts,
 } from '../data/layerDetail';
@@ -83,7 +84,7 @@ function pairsFooter(heading: string, names: string[], pairs: ConfusedPair[]): H
 }
 
 function confusedPairsList(result: AnalysisResult, layer: LayerResult, split: SplitName): HTMLElement {
-  const pairs = mostConfusedPairs(layer.metrics[split]?.cdnvMatrix ?? null, confusedPairsShown(result.classes.count));
+  const pairs = mostConfusedPairs(layerMatrix(layer, split, 'cdnvMatrix'), confusedPairsShown(result.classes.count));
   return pairsFooter('Most confused pairs (highest CDNV, outlined above)', classNames(result), pairs);
 }
 
@@ -93,7 +94,7 @@ function confusedPairsList(result: AnalysisResult, layer: LayerResult, split: Sp
  */
 function closestMeansList(result: AnalysisResult, layer: LayerResult, split: SplitName): HTMLElement | undefined {
   if (result.classes.count <= RASTER_MIN_CLASSES) return undefined;
-  const pairs = mostConfusedPairs(layer.metrics[split]?.meanCosines ?? null, confusedPairsShown(result.classes.count));
+  const pairs = mostConfusedPairs(layerMatrix(layer, split, 'meanCosines'), confusedPairsShown(result.classes.count));
   if (pairs.length === 0) return undefined;
   return pairsFooter('Most similar class means (highest cosine)', classNames(result), pairs);
 }
@@ -118,7 +119,7 @@ function classSearch(names: string[], onPick: (group: number | null) => void): H
 let searchCounter = 0;
 
 function etfDeviationNote(result: AnalysisResult, layer: LayerResult, split: SplitName): HTMLElement | undefined {
-  const worst = worstEtfDeviation(layer.metrics[split]?.meanCosines ?? null);
+  const worst = worstEtfDeviation(layerMatrix(layer, split, 'meanCosines'));
   if (!worst) return undefined;
   const names = classNames(result);
   return h('div', { className: 'cl-card-footer' }, [

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import type { AnalysisResult, SplitLayerMetrics } from '../../../../src/core/result';
 import { validateResult } from '../../../../src/core/resultValidation';
+import { matrixRowsOrNull } from '../../../../src/core/packedMatrix';
 import type { ExpectedFixture, ExpectedSplit, ExpectedSplitMetrics } from './expected';
 import { assertClose, assertFractionWithinFlips, assertMatrixClose, assertVectorClose, type Tolerance } from './close';
 
@@ -32,9 +33,9 @@ function compareSplit(actual: SplitLayerMetrics | undefined, expected: ExpectedS
   for (const key of UNIT_SCALE) assertClose(actual[key], expected[key], `${what} ${key}`, tol, 1);
   assert.equal(actual.nc1Rank, expected.nc1Rank, `${what} nc1Rank`);
   assertFractionWithinFlips(actual.nccAccuracy, expected.nccAccuracy, samples, expected.nccNearTies, `${what} nccAccuracy`);
-  assertMatrixClose(actual.cdnvMatrix, expected.cdnvMatrix, `${what} cdnvMatrix`, tol);
+  assertMatrixClose(matrixRowsOrNull(actual.cdnvMatrix), expected.cdnvMatrix, `${what} cdnvMatrix`, tol);
   assertVectorClose(actual.classVariability, expected.classVariability, `${what} classVariability`, tol);
-  assertMatrixClose(actual.meanCosines, expected.meanCosines, `${what} meanCosines`, tol);
+  assertMatrixClose(matrixRowsOrNull(actual.meanCosines), expected.meanCosines, `${what} meanCosines`, tol);
   assertVectorClose(actual.meanNorms, expected.meanNorms, `${what} meanNorms`, tol);
 }
 
