@@ -24,6 +24,11 @@ export const fixtureFiles = {
   model: (file) => ({ copyFrom: path.join(repoRoot, 'test', 'fixtures', 'models', file) }),
 };
 
+/** A folder of epoch checkpoints in a session's workspace: `{ 'epoch_2.onnx': 'mlp_early.onnx', ... }` copied into `folder`. */
+export function epochFolderFiles(folder, epochs) {
+  return Object.fromEntries(Object.entries(epochs).map(([name, fixture]) => [`${folder}/${name}`, fixtureFiles.model(fixture)]));
+}
+
 /**
  * How many samples a split of the Fashion-MNIST fixture holds (train 2000, test 1000), read from its
  * labels file's IDX header (the count after the magic number) rather than copied into a test.

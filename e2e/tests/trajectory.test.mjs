@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { cliEntry, trajectoryWithCli } from '../lib/cli.mjs';
 import { assertShown } from '../lib/displayedNumber.mjs';
 import { chartCard, chartLegend, chartSeriesPoints, hoverChartPoint, readTooltip, scrollIntoPanelView } from '../lib/panels.mjs';
-import { fixtureFiles } from '../lib/paths.mjs';
+import { epochFolderFiles, fixtureFiles } from '../lib/paths.mjs';
 import { LIGHT_THEME, openSession } from '../lib/session.mjs';
 import { ANALYSIS_TIMEOUT_MS, UI_TIMEOUT_MS } from '../lib/timeouts.mjs';
 
@@ -30,7 +30,7 @@ before(async () => {
     theme: LIGHT_THEME,
     workspaceFiles: {
       fashion: fixtureFiles.fashion,
-      ...Object.fromEntries(Object.entries(EPOCHS).map(([name, fixture]) => [`${FOLDER}/${name}`, fixtureFiles.model(fixture)])),
+      ...epochFolderFiles(FOLDER, EPOCHS),
     },
   });
 });

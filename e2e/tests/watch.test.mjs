@@ -9,7 +9,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 import { chartCard, waitUntil } from '../lib/panels.mjs';
-import { fixtureFiles, repoRoot } from '../lib/paths.mjs';
+import { epochFolderFiles, fixtureFiles, repoRoot } from '../lib/paths.mjs';
 import { LIGHT_THEME, openSession } from '../lib/session.mjs';
 import { ANALYSIS_TIMEOUT_MS, UI_TIMEOUT_MS } from '../lib/timeouts.mjs';
 
@@ -31,7 +31,7 @@ before(async () => {
     theme: LIGHT_THEME,
     workspaceFiles: {
       fashion: fixtureFiles.fashion,
-      ...Object.fromEntries(Object.entries(EPOCHS).map(([name, fixture]) => [`${FOLDER}/${name}`, fixtureFiles.model(fixture)])),
+      ...epochFolderFiles(FOLDER, EPOCHS),
     },
   });
 });

@@ -3,30 +3,16 @@
  * one: the same folder, the same analysis settings, else it is refused (mixing settings across epochs
  * would draw one curve from incomparable numbers).
  */
-import { buildTrajectory, TRAJECTORY_SCHEMA, type TrajectoryResult } from '../compare/trajectory';
+import { buildTrajectory, emptyTrajectory, TRAJECTORY_SCHEMA, type TrajectoryResult } from '../compare/trajectory';
 import type { AnalysisResult } from '../result';
 import type { TrajectoryWatch, WatchRecord } from './types';
-
-/** A trajectory with no epoch yet (every checkpoint so far corrupt, or none analysed): the watch block still says why. */
-function emptyTrajectory(): TrajectoryResult {
-  return {
-    schema: TRAJECTORY_SCHEMA,
-    createdAt: new Date().toISOString(),
-    epochs: [],
-    checkpoints: [],
-    layers: [],
-    series: {},
-    classifier: { nc3: [], nc4Train: [], nc4Test: [], weightsEtfDistance: [], weightsEquinorm: [] },
-    summaries: [],
-    warnings: [],
-  };
-}
 
 /**
  * The trajectory of every analysed checkpoint (deleted ones included: greyed, never dropped), with the
  * watch block, and a warning for each corrupt, deleted or skipped checkpoint.
  */
 export function watchTrajectory(runs: { epoch: number; result: AnalysisResult }[], watch: TrajectoryWatch, skipped: string[] = []): TrajectoryResult {
+  // No epoch yet (every checkpoint so far corrupt, or none analysed): the watch block still says why.
   const base = runs.length > 0 ? buildTrajectory(runs) : emptyTrajectory();
   const notes = watch.checkpoints.flatMap((c) => {
     if (c.state === 'corrupt') return [`corrupt checkpoint skipped: ${c.reason ?? c.file}`];

@@ -95,30 +95,13 @@ export class SplitReducer {
 
   /** Reduces one batch into the open pass; `progress` is called with each layer just before its turn. */
   add(batch: ReducerBatch, progress?: (layer: string) => void): void {
-    if (this.pass1) {
-      for (const [name, acc] of this.pass1) {
-        progress?.(name);
-        acc.add(this.output(batch, name), batch.labels, { sampleIndices: batch.indices });
-      }
-      return;
-    }
-    if (!this.pass2) throw new Error('a batch arrived with no pass open');
-    const { logitsName, classifierInput, numClasses } = this.setup;
-    const logits = logitsName ? batch.outputs.get(logitsName) : undefined;
-    if (logits) {
-      this.correct += countCorrect(logits, batch.labels, numClasses);
-      this.seen += batch.count;
-    }
-    for (const [name, acc] of this.pass2) {
-      progress?.(name);
-      acc.add(this.output(batch, name), batch.labels, { sampleIndices: batch.indices, ...(name === classifierInput && logits ? { logits } : {}) });
-    }
+    this.addReduced(batch, {}, progress);
   }
 
   /**
    * Reduces one batch whose in-graph probes came reduced by the runtime (class sums in pass 1, products
    * in pass 2: engine/backends/onnxGraphRunner.ts); the other probes' features are in batch.outputs and
-   * go through add()'s path. Throws NonFiniteReduction when a reduction is not finite.
+   * are reduced from there (all of them, for add()). Throws NonFiniteReduction when a reduction is not finite.
    */
   addReduced(batch: ReducerBatch, reduced: ReducedBatch, progress?: (layer: string) => void): void {
     const indices = { sampleIndices: batch.indices };
