@@ -86,6 +86,15 @@ async function openRun(k) {
   await wb.clickMenuItem('Open analysis');
   const frame = await analysisPanelFrame(wb, { titleIncludes: `k${k}-features.npz` });
   await waitForPanelStatus(frame, 'Complete', { timeoutMs: ANALYSIS_TIMEOUT_MS });
+  if (k > 64) {
+    // Above 64 classes the host holds the layer matrices back and sends the shown layer's on request: the
+    // cards say so (never "not computed") until they arrive.
+    const held = frame.locator('.cl-card-held .cl-note');
+    // Caught in the act or not (it may already have arrived), a held card only ever says it is loading.
+    const note = await held.first().textContent({ timeout: 2_000 }).catch(() => null);
+    if (note !== null) assert.match(note, new RegExp(`^Loading the ${k} x ${k} matrix from the extension host`));
+    await held.first().waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+  }
   return frame;
 }
 

@@ -2,7 +2,7 @@
  * Messages between the extension host and the webview panels. Both sides import these unions, so a
  * renamed field breaks the build on both sides at once.
  */
-import type { AnalysisResult } from '../core/result';
+import type { AnalysisResult, SplitName, SquareMatrix } from '../core/result';
 import type { ProgressInfo } from './engine';
 import type { CompareResult } from '../core/compare/compareResult';
 import type { TrajectoryResult } from '../core/compare/trajectory';
@@ -12,6 +12,29 @@ export interface RunView {
   runId: string;
   label: string;
   result: AnalysisResult;
+  /**
+   * Only in what a panel is posted: the packed K x K matrices (K > 64) the host kept back to keep the
+   * message small (src/extension/panels/heldMatrices.ts). Each such field is null in `result` but is NOT
+   * a missing metric: the analysis panel asks for a layer's matrices (`layerMatrices`) when it shows it.
+   */
+  heldMatrices?: HeldLayerMatrices[];
+}
+
+/** The per-layer K x K fields the host may hold back from a panel. */
+export type LayerMatrixField = 'cdnvMatrix' | 'meanCosines';
+
+/** The held-back matrices of one layer's split (see RunView.heldMatrices). */
+export interface HeldLayerMatrices {
+  layer: string;
+  split: SplitName;
+  fields: LayerMatrixField[];
+}
+
+/** Which layer matrices a panel asks for, and the host answers about. */
+export interface LayerMatricesKey {
+  runId: string;
+  layer: string;
+  split: SplitName;
 }
 
 export type HostToAnalysisPanel =
@@ -20,7 +43,12 @@ export type HostToAnalysisPanel =
   | { kind: 'progress'; progress: ProgressInfo }
   | { kind: 'failed'; message: string }
   /** A layer picked in the side view: shown and brought into view. */
-  | { kind: 'selectLayer'; layer: string };
+  | { kind: 'selectLayer'; layer: string }
+  /** The answer to a `layerMatrices` request: the held fields from the host's copy, or why it has none. */
+  | LayerMatricesReply;
+
+export type LayerMatricesReply = { kind: 'layerMatrices' } & LayerMatricesKey &
+  ({ matrices: Partial<Record<LayerMatrixField, SquareMatrix | null>> } | { error: string });
 
 /** The file formats a panel can ask the host to save. */
 export type ExportFormat = 'svg' | 'png' | 'csv' | 'json';
@@ -37,6 +65,10 @@ export type AnalysisPanelToHost =
   | { kind: 'ready' }
   | { kind: 'layerSelected'; layer: string }
   | ExportMessage
+  /** Save the run's result as JSON: the host writes its own complete copy (the page may lack held matrices). */
+  | { kind: 'exportResult'; suggestedName: string }
+  /** The held matrices of a layer's split (RunView.heldMatrices), asked for when the page shows them. */
+  | ({ kind: 'layerMatrices' } & LayerMatricesKey)
   | { kind: 'rerun' }
   | { kind: 'showLog' };
 

@@ -2,7 +2,7 @@
  * The analysis panel: keeps the model (what the host said) and the view preferences (what the user
  * picked), renders them, and posts the user's actions to the host.
  */
-import type { SplitName } from '../../src/core/result';
+import type { LayerResult, SplitName } from '../../src/core/result';
 import type { AnalysisPanelToHost, HostToAnalysisPanel } from '../../src/protocol/webview';
 import { clear, h } from '../common/dom';
 import { postChartExport, type ChartExportFormat } from '../common/exportChart';
@@ -11,10 +11,11 @@ import { onThemeChange, readTheme } from '../common/theme';
 import { createTooltip } from '../common/tooltip';
 import type { VsCodeApi } from '../common/vscodeApi';
 import { exportFileName } from './data/exportNames';
-import { displayedLayer } from './data/layerDetail';
+import { detailSplit, displayedLayer, projectionSplit } from './data/layerDetail';
+import { heldMatrixNote } from './data/heldMatrices';
 import { layerTableCsv, type TableSort } from './data/layerTable';
 import type { Nc2Metric } from './data/overview';
-import { initialModel, PHASE_TEXT, reduce, runPhase, type PanelModel } from './data/panelModel';
+import { initialModel, markRequested, matricesToRequest, PHASE_TEXT, reduce, runPhase, type PanelModel } from './data/panelModel';
 import type { AnalysisWebviewState } from './data/webviewState';
 import type { ViewContext } from './views/context';
 import { classifierView } from './views/classifierView';
@@ -97,7 +98,8 @@ export class AnalysisApp {
   private readonly actions: HeaderActions = {
     exportJson: () => {
       const run = this.model.run;
-      if (run) this.post({ kind: 'export', format: 'json', suggestedName: exportFileName(run.label, 'result', 'json'), data: `${JSON.stringify(run.result, null, 2)}\n` });
+      // The host writes its own copy: this page's may lack the matrices the host held back.
+      if (run) this.post({ kind: 'exportResult', suggestedName: exportFileName(run.label, 'result', 'json') });
     },
     exportCsv: () => {
       const run = this.model.run;
@@ -151,6 +153,20 @@ export class AnalysisApp {
     };
   }
 
+  /**
+   * Asks the host for the held matrices the detail of `layer` draws (its split, and the projection's when
+   * that is another); they show as loading until the answer comes (handle, then render again).
+   */
+  private requestHeldMatrices(layer: LayerResult): void {
+    const run = this.model.run;
+    if (!run?.heldMatrices?.length) return;
+    const split = detailSplit(run.result, this.prefs.detailSplit);
+    const projection = projectionSplit(layer, split);
+    const requests = matricesToRequest(this.model, layer.name, projection !== null && projection !== split ? [split, projection] : [split]);
+    this.model = markRequested(this.model, requests);
+    for (const request of requests) this.post({ kind: 'layerMatrices', ...request });
+  }
+
   private render(): void {
     const restoreFocus = rememberFocus();
     this.tooltip.hide();
@@ -168,6 +184,8 @@ export class AnalysisApp {
     const result = run.result;
     const context = this.context();
     const layer = displayedLayer(result, this.model.selectedLayer);
+    if (layer) this.requestHeldMatrices(layer);
+    const fetches = this.model.matrixFetches;
     const explicit = layer !== null && layer.name === this.model.selectedLayer;
     // The band and the table highlight follow the layer shown, so the default detail is marked too.
     const shownLayer = layer?.name ?? null;
@@ -185,6 +203,7 @@ export class AnalysisApp {
         split: this.prefs.detailSplit,
         explicit,
         setSplit: (detailSplit) => this.setPrefs({ detailSplit }),
+        heldNote: (field, split) => (layer ? heldMatrixNote(run, fetches, layer.name, split, field) : null),
       }),
       tableView(result, {
         sort: this.prefs.tableSort,

@@ -10,7 +10,9 @@ import type { ProgressInfo } from '../../protocol/engine';
 import type { AnalysisPanelToHost, HostToAnalysisPanel, RunView } from '../../protocol/webview';
 import { parseAnalysisPanelMessage, parseAnalysisPanelState } from './panelMessages';
 import { createPanelWebview, PageLink } from './panelPage';
-import { saveExport } from './saveExport';
+import { saveExport, saveExportFile } from './saveExport';
+import { holdBackLayerMatrices, layerMatricesReply } from './heldMatrices';
+import { resultJsonFile } from './exportPayload';
 import { messageOf } from '../../core/messageOf';
 
 export interface AnalysisPanelDeps {
@@ -22,7 +24,8 @@ export interface AnalysisPanelDeps {
 
 /** What the webview was last told, replayed whenever it (re)loads. */
 interface Snapshot {
-  show: { run: RunView; complete: boolean } | null;
+  /** `run`: the complete run (exports, matrix requests); `posted`: it as the page gets it (holdBackLayerMatrices). */
+  show: { run: RunView; posted: RunView; complete: boolean } | null;
   progress: ProgressInfo | null;
   failure: string | null;
   /** A layer the host asked for, or the user picked (so a host request is not undone by a replay). */
@@ -122,11 +125,12 @@ export class AnalysisPanel implements vscode.Disposable {
       AnalysisPanel.open.set(run.runId, this);
       this.snapshot.selectedLayer = null;
     }
-    this.snapshot.show = { run, complete };
+    const posted = holdBackLayerMatrices(run);
+    this.snapshot.show = { run, posted, complete };
     this.snapshot.failure = null;
     if (complete) this.snapshot.progress = null;
     this.panel.title = AnalysisPanel.titleOf(run);
-    this.post({ kind: 'show', run, complete });
+    this.post({ kind: 'show', run: posted, complete });
   }
 
   progress(progress: ProgressInfo): void {
@@ -168,7 +172,7 @@ export class AnalysisPanel implements vscode.Disposable {
     const { show, progress, failure, selectedLayer } = this.snapshot;
     // The pick travels with the result: a page that comes back shows it as it was, without the scroll
     // to the detail that a new pick (selectLayer) makes.
-    if (show) this.post({ kind: 'show', run: show.run, complete: show.complete, ...(selectedLayer !== null ? { selectedLayer } : {}) });
+    if (show) this.post({ kind: 'show', run: show.posted, complete: show.complete, ...(selectedLayer !== null ? { selectedLayer } : {}) });
     if (failure !== null) this.post({ kind: 'failed', message: failure });
     // A complete show clears the progress (update, failed), so progress beside a complete show is a re-run
     // under way: replayed, the page says "Re-running" instead of a stale "Complete".
@@ -186,6 +190,16 @@ export class AnalysisPanel implements vscode.Disposable {
         return;
       case 'export':
         void saveExport(message, this.deps.log, this.snapshot.show?.run.result.checkpoint.path);
+        return;
+      case 'exportResult': {
+        // The host's copy, never the page's: the page may hold the result without its large matrices.
+        const run = this.snapshot.show?.run;
+        if (run) void saveExportFile(() => resultJsonFile(message.suggestedName, run.result), 'json', this.deps.log, run.result.checkpoint.path);
+        else this.deps.log.warn(`Analysis panel ${this.currentRunId}: a JSON export was asked for while no result is shown`);
+        return;
+      }
+      case 'layerMatrices':
+        this.post(layerMatricesReply(this.snapshot.show?.run, message));
         return;
       case 'rerun':
         this.deps.onRerun(this.currentRunId);

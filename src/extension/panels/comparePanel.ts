@@ -19,6 +19,7 @@ import { isTrajectoryResult } from '../../core/compare/trajectoryShape';
 import { parseComparePanelMessage, parseComparePanelState, resultFilePath, type SavedCompareState } from './compareMessages';
 import { createPanelWebview, PageLink } from './panelPage';
 import { saveExport } from './saveExport';
+import { holdBackLayerMatrices } from './heldMatrices';
 import { messageOf } from '../../core/messageOf';
 
 export interface ComparePanelDeps {
@@ -163,7 +164,10 @@ export class ComparePanel implements vscode.Disposable {
   }
 
   private post(message: HostToComparePanel): void {
-    this.link.post(message);
+    // The compare page reads only the runs' ids and labels (its numbers come from the comparison), so the
+    // packed per-layer matrices stay here: at K = 1,000 they are ~10 MB per layer and run.
+    if (message.kind === 'compare') this.link.post({ ...message, view: { ...message.view, runs: message.view.runs.map(holdBackLayerMatrices) } });
+    else this.link.post(message);
   }
 
   private replay(): void {

@@ -4,6 +4,7 @@
  * reduced to a plain file name with the format's extension, and the data must match the format.
  */
 import type { ExportFormat, ExportMessage } from '../../protocol/webview';
+import type { AnalysisResult } from '../../core/result';
 import { isPng } from '../../core/dataset/images/decodedImage';
 import { messageOf } from '../../core/messageOf';
 
@@ -73,4 +74,13 @@ export function decodeExport(format: ExportFormat, suggestedName: string, data: 
   }
   if (bytes.length > MAX_EXPORT_BYTES) throw new Error(`export ${fileName}: ${bytes.length} bytes is more than the ${MAX_EXPORT_BYTES}-byte limit`);
   return { bytes, fileName, filters: FILTERS[format] };
+}
+
+/**
+ * A result as the JSON export writes it, from the host's complete copy: every matrix, in the form the
+ * result holds it (the text the page wrote before it could lack held matrices). No size guard: this is
+ * no message from a page, and a K = 1,000 result of many probes is legitimately past MAX_EXPORT_BYTES.
+ */
+export function resultJsonFile(suggestedName: string, result: AnalysisResult): ExportFile {
+  return { bytes: Buffer.from(`${JSON.stringify(result, null, 2)}\n`, 'utf8'), fileName: safeFileName(suggestedName, 'json'), filters: FILTERS.json };
 }

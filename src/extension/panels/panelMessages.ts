@@ -18,6 +18,12 @@ export function parseAnalysisPanelMessage(value: unknown): AnalysisPanelToHost |
       return typeof value.layer === 'string' && value.layer.length > 0 ? { kind: 'layerSelected', layer: value.layer } : undefined;
     case 'export':
       return parseExportMessage(value);
+    case 'exportResult':
+      return typeof value.suggestedName === 'string' ? { kind: 'exportResult', suggestedName: value.suggestedName } : undefined;
+    case 'layerMatrices':
+      return typeof value.runId === 'string' && typeof value.layer === 'string' && (value.split === 'train' || value.split === 'test')
+        ? { kind: 'layerMatrices', runId: value.runId, layer: value.layer, split: value.split }
+        : undefined;
     default:
       return undefined;
   }

@@ -16,6 +16,17 @@ export function layerMatrix(layer: LayerResult, split: SplitName, field: 'cdnvMa
   return matrixRowsOrNull(layer.metrics[split]?.[field]);
 }
 
+/** The split the detail shows: the one picked when the result has it, else the training split. */
+export function detailSplit(result: AnalysisResult, picked: SplitName): SplitName {
+  return resultSplits(result).includes(picked) ? picked : 'train';
+}
+
+/** The split whose projection the detail draws: the one shown, else the training split's (null: none). */
+export function projectionSplit(layer: LayerResult, split: SplitName): SplitName | null {
+  const order: SplitName[] = split === 'test' ? ['test', 'train'] : ['train'];
+  return order.find((s) => (layer.metrics[s]?.projection?.means.length ?? 0) > 0) ?? null;
+}
+
 /** The simplex ETF's Gram matrix of unit vectors: 1 on the diagonal, -1/(K-1) elsewhere. */
 export function idealEtfCosines(k: number): number[][] {
   if (!Number.isInteger(k) || k < 2) throw new Error(`idealEtfCosines: needs at least 2 classes, got ${k}`);
@@ -220,25 +231,22 @@ export const FEATURED_ABOVE = 20;
 const FEATURED_CLASSES = 10;
 
 export function projectionScatter(result: AnalysisResult, layer: LayerResult, split: SplitName): { spec: ScatterSpec; split: SplitName } | null {
-  const order: SplitName[] = split === 'test' ? ['test', 'train'] : ['train'];
-  for (const s of order) {
-    const projection = layer.metrics[s]?.projection;
-    if (!projection || projection.means.length === 0) continue;
-    return {
-      split: s,
-      spec: {
-        id: `projection-${s}`,
-        title: '2-D projection of the class means',
-        groupLabels: classNames(result),
-        centres: projection.means.map(([x, y], group) => ({ x, y, group })),
-        points: (projection.points ?? []).map((p) => ({ x: p.x, y: p.y, group: p.label })),
-        xLabel: 'PC 1 of the centred class means',
-        yLabel: 'PC 2',
-        ...(result.classes.count > FEATURED_ABOVE ? { featured: featuredClasses(layerMatrix(layer, s, 'cdnvMatrix'), result.classes.count, FEATURED_CLASSES) } : {}),
-      },
-    };
-  }
-  return null;
+  const s = projectionSplit(layer, split);
+  const projection = s === null ? null : layer.metrics[s]?.projection;
+  if (s === null || !projection) return null;
+  return {
+    split: s,
+    spec: {
+      id: `projection-${s}`,
+      title: '2-D projection of the class means',
+      groupLabels: classNames(result),
+      centres: projection.means.map(([x, y], group) => ({ x, y, group })),
+      points: (projection.points ?? []).map((p) => ({ x: p.x, y: p.y, group: p.label })),
+      xLabel: 'PC 1 of the centred class means',
+      yLabel: 'PC 2',
+      ...(result.classes.count > FEATURED_ABOVE ? { featured: featuredClasses(layerMatrix(layer, s, 'cdnvMatrix'), result.classes.count, FEATURED_CLASSES) } : {}),
+    },
+  };
 }
 
 export interface ClassifierRow {

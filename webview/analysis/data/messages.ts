@@ -22,6 +22,10 @@ export function asHostMessage(value: unknown): HostToAnalysisPanel | null {
       return typeof value.message === 'string' ? (value as unknown as HostToAnalysisPanel) : null;
     case 'selectLayer':
       return typeof value.layer === 'string' ? (value as unknown as HostToAnalysisPanel) : null;
+    case 'layerMatrices': {
+      if (typeof value.runId !== 'string' || typeof value.layer !== 'string' || (value.split !== 'train' && value.split !== 'test')) return null;
+      return isRecord(value.matrices) || typeof value.error === 'string' ? (value as unknown as HostToAnalysisPanel) : null;
+    }
     default:
       return null;
   }

@@ -3,7 +3,9 @@
  * sequence of messages is unit-tested in Node. DOM-free.
  */
 import type { ProgressInfo } from '../../../src/protocol/engine';
-import type { HostToAnalysisPanel, RunView } from '../../../src/protocol/webview';
+import type { SplitName } from '../../../src/core/result';
+import type { HostToAnalysisPanel, LayerMatricesKey, RunView } from '../../../src/protocol/webview';
+import { heldFields, matrixKey, withLayerMatrices, type MatrixFetch } from './heldMatrices';
 import { formatCount } from '../../common/format';
 import { shortLayerName } from '../../../src/core/layerNames';
 
@@ -21,10 +23,12 @@ export interface PanelModel {
   failure: string | null;
   /** The layer the user (or the host) picked; may name a layer a partial result does not have yet. */
   selectedLayer: string | null;
+  /** Held layer matrices asked of the host (matrixKey): loading, or why the host could not send them. */
+  matrixFetches: ReadonlyMap<string, MatrixFetch>;
 }
 
 export function initialModel(selectedLayer: string | null = null): PanelModel {
-  return { run: null, complete: false, previousShown: false, progress: null, failure: null, selectedLayer };
+  return { run: null, complete: false, previousShown: false, progress: null, failure: null, selectedLayer, matrixFetches: new Map() };
 }
 
 export function reduce(model: PanelModel, message: HostToAnalysisPanel): PanelModel {
@@ -40,6 +44,8 @@ export function reduce(model: PanelModel, message: HostToAnalysisPanel): PanelMo
         // A new show after a failure is a re-run: the failure no longer describes what is shown.
         failure: null,
         selectedLayer: message.selectedLayer ?? (sameRun || model.run === null ? model.selectedLayer : null),
+        // A new result comes with its own held matrices: what was fetched for the old one is asked again.
+        matrixFetches: new Map(),
       };
     }
     case 'progress':
@@ -49,7 +55,33 @@ export function reduce(model: PanelModel, message: HostToAnalysisPanel): PanelMo
       return { ...model, failure: message.message, progress: null };
     case 'selectLayer':
       return { ...model, selectedLayer: message.layer };
+    case 'layerMatrices': {
+      // An answer about another run (the page moved on) changes nothing.
+      if (model.run === null || model.run.runId !== message.runId) return model;
+      const matrixFetches = new Map(model.matrixFetches);
+      const key = matrixKey(message.layer, message.split);
+      if ('error' in message) return { ...model, matrixFetches: matrixFetches.set(key, { state: 'failed', reason: message.error }) };
+      matrixFetches.delete(key);
+      return { ...model, run: withLayerMatrices(model.run, message), matrixFetches };
+    }
   }
+}
+
+/** The held matrices of `layer` (in these splits) not yet asked for: the requests the page posts. */
+export function matricesToRequest(model: PanelModel, layer: string, splits: readonly SplitName[]): LayerMatricesKey[] {
+  const run = model.run;
+  if (!run) return [];
+  return splits
+    .filter((split) => heldFields(run, layer, split).length > 0 && !model.matrixFetches.has(matrixKey(layer, split)))
+    .map((split) => ({ runId: run.runId, layer, split }));
+}
+
+/** The model once these requests are posted: their matrices are loading. */
+export function markRequested(model: PanelModel, requests: readonly LayerMatricesKey[]): PanelModel {
+  if (requests.length === 0) return model;
+  const matrixFetches = new Map(model.matrixFetches);
+  for (const r of requests) matrixFetches.set(matrixKey(r.layer, r.split), { state: 'loading' });
+  return { ...model, matrixFetches };
 }
 
 /**

@@ -4,6 +4,7 @@
  * own ETF numbers.
  */
 import type { AnalysisResult, LayerResult, SplitName } from '../../../src/core/result';
+import type { LayerMatrixField } from '../../../src/protocol/webview';
 import { renderBarChart } from '../../charts/barChart';
 import { renderHeatmap } from '../../charts/heatmap';
 import { RASTER_MIN_CLASSES } from '../../charts/gridLookup';
@@ -16,6 +17,7 @@ import {
   classifierFacts,
   classNames,
   cosineHeatmap,
+  detailSplit,
   findClass,
   idealEtfHeatmap,
   mostConfusedPairs,
@@ -40,6 +42,8 @@ export interface DetailPrefs {
   /** True when the layer was picked (not the default shown before any pick). */
   explicit: boolean;
   setSplit(split: SplitName): void;
+  /** What to say for a matrix the host holds back (loading, or why it cannot be had); null when not held. */
+  heldNote(field: LayerMatrixField, split: SplitName): string | null;
 }
 
 /** Above this many classes a heatmap takes a whole row of the grid, so its cells stay visible. */
@@ -50,11 +54,13 @@ function heatmapHeight(k: number): (width: number) => number {
   return (width) => Math.round(Math.min(Math.max(width - 110, 200), k > WIDE_HEATMAP_CLASSES ? 760 : 480));
 }
 
-function unavailableCard(title: string, layer: LayerResult, split: SplitName, metric: string): HTMLElement {
+function unavailableCard(title: string, layer: LayerResult, split: SplitName, metric: string, heldNote: string | null = null): HTMLElement {
   const reason = layer.metrics[split]?.unavailable?.[metric];
-  return h('section', { className: 'cl-card cl-card-empty', attrs: { 'aria-label': title } }, [
+  // A held matrix is in the result, on the host: never "not computed" while it loads or if it cannot come.
+  const text = heldNote ?? (reason ? `Not computed: ${reason}` : `Not in this result for the ${split} split.`);
+  return h('section', { className: `cl-card cl-card-empty${heldNote !== null ? ' cl-card-held' : ''}`, attrs: { 'aria-label': title } }, [
     h('div', { className: 'cl-card-header' }, [h('h3', { text: title })]),
-    h('p', { className: 'cl-note', text: reason ? `Not computed: ${reason}` : `Not in this result for the ${split} split.` }),
+    h('p', { className: 'cl-note', text, attrs: heldNote !== null ? { role: 'status', 'aria-live': 'polite' } : {} }),
   ]);
 }
 
@@ -168,7 +174,7 @@ export function detailView(context: ViewContext, result: AnalysisResult, layer: 
   }
   const index = result.layers.indexOf(layer);
   const splits = resultSplits(result);
-  const split: SplitName = splits.includes(prefs.split) ? prefs.split : 'train';
+  const split = detailSplit(result, prefs.split);
   const isClassifierInput = result.classifier?.input === layer.name;
   const rank = layer.metrics[split]?.nc1Rank;
   const shortName = layerNamer(result.layers.map((l) => l.name))(layer.name);
@@ -208,11 +214,11 @@ export function detailView(context: ViewContext, result: AnalysisResult, layer: 
 
   const grid = h('div', { className: 'cl-grid cl-grid-detail' });
   const cosine = cosineHeatmap(result, layer, split);
-  grid.append(cosine ? heatmapCard(context, cosine, closestMeansList(result, layer, split)) : unavailableCard('Cosines of the centred class means', layer, split, 'meanCosines'));
+  grid.append(cosine ? heatmapCard(context, cosine, closestMeansList(result, layer, split)) : unavailableCard('Cosines of the centred class means', layer, split, 'meanCosines', prefs.heldNote('meanCosines', split)));
   const ideal = idealEtfHeatmap(result);
   if (ideal) grid.append(heatmapCard(context, ideal, etfDeviationNote(result, layer, split)));
   const cdnv = cdnvHeatmap(result, layer, split, confusedPairsShown(result.classes.count));
-  grid.append(cdnv ? heatmapCard(context, cdnv, confusedPairsList(result, layer, split)) : unavailableCard('CDNV between classes', layer, split, 'cdnvMatrix'));
+  grid.append(cdnv ? heatmapCard(context, cdnv, confusedPairsList(result, layer, split)) : unavailableCard('CDNV between classes', layer, split, 'cdnvMatrix', prefs.heldNote('cdnvMatrix', split)));
   const bars = variabilityBars(result, layer);
   if (bars) {
     grid.append(
@@ -227,9 +233,12 @@ export function detailView(context: ViewContext, result: AnalysisResult, layer: 
   const projection = projectionScatter(result, layer, split);
   if (projection) {
     const axes = 'Axes: the top two principal directions of the centred class means; large dots are the means, small ones sampled points.';
-    const featured = projection.spec.featured
-      ? ` In colour: the ${projection.spec.featured.length} classes of the most confused pairs (by CDNV); the others in grey. Search a class to pick it out.`
-      : '';
+    const cdnvHeld = prefs.heldNote('cdnvMatrix', projection.split);
+    const featured = !projection.spec.featured
+      ? ''
+      : cdnvHeld !== null
+        ? ` In colour for now: the first ${projection.spec.featured.length} classes (the classes of the most confused pairs need the CDNV matrix: ${cdnvHeld}); the others in grey. Search a class to pick it out.`
+        : ` In colour: the ${projection.spec.featured.length} classes of the most confused pairs (by CDNV); the others in grey. Search a class to pick it out.`;
     const note = (projection.split !== split ? `${axes} Only the training split has a projection in this result; it is shown.` : axes) + featured;
     let highlight: number | null = null;
     let redraw = (): void => undefined;
