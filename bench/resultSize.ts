@@ -17,6 +17,7 @@ import { analyzeFeatures } from '../src/engine/analyze/features';
 import { readResultFile } from '../src/core/readResultFile';
 import { isPackedMatrix, matrixRows, matrixRowsOrNull } from '../src/core/packedMatrix';
 import type { AnalysisResult, SplitLayerMetrics } from '../src/core/result';
+import { holdBackLayerMatrices, layerMatricesReply } from '../src/extension/panels/heldMatrices';
 // The e2e's feature generator (an untyped ES module, loaded through tsx): the same features bigK.test.mjs shows.
 const { writeFeaturesNpz } = require('../e2e/lib/featuresNpz.mjs') as { writeFeaturesNpz(path: string, o: { classes: number; dim: number; perClass: number; seed?: number; layerNames?: string[] }): string };
 
@@ -59,6 +60,11 @@ async function main(): Promise<void> {
       const post = JSON.stringify(read).length;
       console.log(`${name.padEnd(6)}  file ${mb(statSync(file).size)} MB  stringify+write ${write} s  read+validate ${readTime} s  shown layer to rows ${unpack} s  posted ${mb(post)} MB`);
     }
+    // What the analysis panel is posted since the host holds the packed layer matrices back, and what one
+    // shown layer's split then costs (src/extension/panels/heldMatrices.ts).
+    const run = { runId: 'bench', label: 'bench', result: packed };
+    const reply = layerMatricesReply(run, { runId: 'bench', layer: packed.layers[packed.layers.length - 1]!.name, split: 'train' });
+    console.log(`held back  posted ${mb(JSON.stringify(holdBackLayerMatrices(run)).length)} MB, then ${mb(JSON.stringify(reply).length)} MB per layer and split shown`);
     let float32 = JSON.stringify(packed).length;
     for (const l of packed.layers) for (const m of Object.values(l.metrics)) for (const f of [m.cdnvMatrix, m.meanCosines]) if (f && isPackedMatrix(f)) float32 -= f.data.length / 2;
     console.log(`float32 instead of float64 (not written): posted ${mb(float32)} MB`);
