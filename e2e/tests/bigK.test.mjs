@@ -187,3 +187,21 @@ for (const { k } of CASES) {
     }
   });
 }
+
+test('K = 1000 after a window reload: the restored panel asks the host again for the shown layer and draws it', { timeout: 300_000 }, async () => {
+  const wb = session.workbench;
+  const k = 1000;
+  const result = results.get(k);
+  const metrics = shownMetrics(result);
+  await wb.reloadWindow();
+  const frame = await analysisPanelFrame(wb, { titleIncludes: `k${k}-features.npz` });
+  await waitForPanelStatus(frame, 'Complete', { timeoutMs: ANALYSIS_TIMEOUT_MS });
+  // The reloaded page is posted the result without its matrices: the heatmaps come only through a new request.
+  await frame.locator('.cl-card-held').first().waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+  const cdnv = chartCard(frame, 'CDNV between classes');
+  await scrollIntoPanelView(frame, cdnv);
+  assert.equal(await cdnv.locator('svg image.cl-heatmap-raster').count(), 1, 'the restored CDNV heatmap is not drawn');
+  const listed = await cdnv.locator('.cl-pairs li .cl-pair-names').allTextContents();
+  assert.deepEqual(listed, topPairs(metrics.cdnvMatrix, 10).map((p) => `${result.classes.names[p.a]} ↔ ${result.classes.names[p.b]}`));
+  await wb.screenshot(`k${k}-after-reload`);
+});

@@ -4,6 +4,8 @@
  * is not retained when hidden (it costs memory per panel): when it comes back it posts `ready` again,
  * and the panel replays what it last showed (result, progress or failure, host-chosen layer), while the
  * webview restores its own choices (selected layer, NC2 number, split, sort) from getState.
+ * Above 64 classes the page is posted the result without its packed layer matrices (heldMatrices.ts) and
+ * asks for the shown layer's (`layerMatrices`); the JSON export is written from the host's complete copy.
  */
 import * as vscode from 'vscode';
 import type { ProgressInfo } from '../../protocol/engine';
