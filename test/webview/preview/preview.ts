@@ -16,11 +16,14 @@ import { basename, join } from 'node:path';
 import type { AnalysisResult, SquareMatrix } from '../../../src/core/result';
 import { matrixRowsOrNull } from '../../../src/core/packedMatrix';
 import type { HostToAnalysisPanel } from '../../../src/protocol/webview';
+import { packResultMatrices } from '../../../src/core/packResultMatrices';
+import { holdBackLayerMatrices } from '../../../src/extension/panels/heldMatrices';
+import { displayedLayer } from '../../../webview/analysis/data/layerDetail';
 import { arg, bundle, inspectPage, ROOT, stubScript, writePage, type PreviewPanel } from './harness';
 import { THEME_VARIABLES, type PreviewTheme } from './themes';
 
 const PANEL: PreviewPanel = { entry: 'webview/analysis/main.ts', script: 'analysis.js', styles: ['panel.css'] };
-const SCENARIOS = ['full', 'starting', 'partial', 'failed', 'notest', 'select', 'many', 'lowrank'] as const;
+const SCENARIOS = ['full', 'starting', 'partial', 'failed', 'notest', 'select', 'many', 'lowrank', 'held', 'heldFailed'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 /** The committed sample, or the result JSON named by --result (e.g. the demo's, for the README's screenshot). */
@@ -113,6 +116,18 @@ function messages(scenario: Scenario): HostToAnalysisPanel[] {
       return [{ kind: 'show', run: run(hundredClasses(sample)), complete: true }];
     case 'lowrank':
       return [{ kind: 'show', run: run(lowRank(sample)), complete: true }];
+    case 'held':
+    case 'heldFailed': {
+      // K = 100, packed, its layer matrices held back by the host; the stub never answers the page's
+      // request (the cards stay "loading"), or answers it with the host's reason.
+      const posted = holdBackLayerMatrices(run(packResultMatrices(hundredClasses(sample))));
+      const shown = displayedLayer(posted.result, null)!.name;
+      const reason = 'run run-2025-06-01-fashion-cnn is no longer held by the extension (the panel shows no result now); reopen it from the Runs view';
+      return [
+        { kind: 'show', run: posted, complete: true },
+        ...(scenario === 'heldFailed' ? [{ kind: 'layerMatrices', runId: posted.runId, layer: shown, split: 'train', error: reason } as const] : []),
+      ];
+    }
     case 'notest':
       return [{ kind: 'show', run: run(withoutTest(sample)), complete: true }];
     case 'starting':

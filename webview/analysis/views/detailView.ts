@@ -54,11 +54,17 @@ function heatmapHeight(k: number): (width: number) => number {
   return (width) => Math.round(Math.min(Math.max(width - 110, 200), k > WIDE_HEATMAP_CLASSES ? 760 : 480));
 }
 
-function unavailableCard(title: string, layer: LayerResult, split: SplitName, metric: string, heldNote: string | null = null): HTMLElement {
+/**
+ * A card for a chart the result cannot draw: why it is not computed, or not in the result. `held`: a
+ * matrix the host kept back (heldMatrices.ts), which is in the result: its note (loading, or why the host
+ * could not send it) is shown instead, never "not computed", on as wide a card as the heatmap will take.
+ */
+function unavailableCard(title: string, layer: LayerResult, split: SplitName, metric: string, held?: { note: string | null; k: number }): HTMLElement {
   const reason = layer.metrics[split]?.unavailable?.[metric];
-  // A held matrix is in the result, on the host: never "not computed" while it loads or if it cannot come.
+  const heldNote = held?.note ?? null;
   const text = heldNote ?? (reason ? `Not computed: ${reason}` : `Not in this result for the ${split} split.`);
-  return h('section', { className: `cl-card cl-card-empty${heldNote !== null ? ' cl-card-held' : ''}`, attrs: { 'aria-label': title } }, [
+  const heldClass = heldNote === null ? '' : held!.k > WIDE_HEATMAP_CLASSES ? ' cl-card-held cl-card-wide' : ' cl-card-held';
+  return h('section', { className: `cl-card cl-card-empty${heldClass}`, attrs: { 'aria-label': title } }, [
     h('div', { className: 'cl-card-header' }, [h('h3', { text: title })]),
     h('p', { className: 'cl-note', text, attrs: heldNote !== null ? { role: 'status', 'aria-live': 'polite' } : {} }),
   ]);
@@ -214,11 +220,11 @@ export function detailView(context: ViewContext, result: AnalysisResult, layer: 
 
   const grid = h('div', { className: 'cl-grid cl-grid-detail' });
   const cosine = cosineHeatmap(result, layer, split);
-  grid.append(cosine ? heatmapCard(context, cosine, closestMeansList(result, layer, split)) : unavailableCard('Cosines of the centred class means', layer, split, 'meanCosines', prefs.heldNote('meanCosines', split)));
+  grid.append(cosine ? heatmapCard(context, cosine, closestMeansList(result, layer, split)) : unavailableCard('Cosines of the centred class means', layer, split, 'meanCosines', { note: prefs.heldNote('meanCosines', split), k: result.classes.count }));
   const ideal = idealEtfHeatmap(result);
   if (ideal) grid.append(heatmapCard(context, ideal, etfDeviationNote(result, layer, split)));
   const cdnv = cdnvHeatmap(result, layer, split, confusedPairsShown(result.classes.count));
-  grid.append(cdnv ? heatmapCard(context, cdnv, confusedPairsList(result, layer, split)) : unavailableCard('CDNV between classes', layer, split, 'cdnvMatrix', prefs.heldNote('cdnvMatrix', split)));
+  grid.append(cdnv ? heatmapCard(context, cdnv, confusedPairsList(result, layer, split)) : unavailableCard('CDNV between classes', layer, split, 'cdnvMatrix', { note: prefs.heldNote('cdnvMatrix', split), k: result.classes.count }));
   const bars = variabilityBars(result, layer);
   if (bars) {
     grid.append(
@@ -237,7 +243,7 @@ export function detailView(context: ViewContext, result: AnalysisResult, layer: 
     const featured = !projection.spec.featured
       ? ''
       : cdnvHeld !== null
-        ? ` In colour for now: the first ${projection.spec.featured.length} classes (the classes of the most confused pairs need the CDNV matrix: ${cdnvHeld}); the others in grey. Search a class to pick it out.`
+        ? ` In colour for now: the first ${projection.spec.featured.length} classes, until the CDNV matrix picks the most confused pairs; the others in grey. Search a class to pick it out. ${cdnvHeld}`
         : ` In colour: the ${projection.spec.featured.length} classes of the most confused pairs (by CDNV); the others in grey. Search a class to pick it out.`;
     const note = (projection.split !== split ? `${axes} Only the training split has a projection in this result; it is shown.` : axes) + featured;
     let highlight: number | null = null;
