@@ -253,6 +253,17 @@ export interface AnalysisResult {
     imageDecoderNote?: string;
     reductionPath?: ReductionPath;
     reductionPathNote?: string;
+    /**
+     * Where pass 2 (projections) took the features from: 'replayed' (pass 1's runner outputs, kept in
+     * memory, reduced again: one inference per split instead of two, the same float32 values), 'partly
+     * replayed' (some splits), or 'inferred' (the model ran again). Absent on the in-graph path, in shards,
+     * and in results written before it existed (inferred).
+     */
+    pass2?: 'replayed' | 'partly replayed' | 'inferred';
+    /** Bytes of pass-1 outputs the replay held (all replayed splits together). */
+    pass2CachedBytes?: number;
+    /** Per split, why pass 2 ran the model again (the cache's budget, COLLAPSE_LENS_PASS2_CACHE_MB=0). */
+    pass2Note?: string;
   };
   classes: { count: number; names: string[] };
   dataset: {

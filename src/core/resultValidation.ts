@@ -316,6 +316,9 @@ function checkResult(value: unknown): AnalysisResult {
     optional(o, 'imageDecoderNote', at, string);
     optional(o, 'reductionPath', at, oneOf(['javascript-float64', 'in-graph-float64']));
     optional(o, 'reductionPathNote', at, string);
+    optional(o, 'pass2', at, oneOf(['replayed', 'partly replayed', 'inferred']));
+    optional(o, 'pass2CachedBytes', at, count);
+    optional(o, 'pass2Note', at, string);
   });
   // K sizes every per-class array below, so it is checked first.
   required(r, 'classes', '', (c, at) => {

@@ -42,7 +42,7 @@ export interface AssemblyInput {
   numClasses: number;
   sha256: string;
   provider: string;
-  runtime: ModelRunner['runtime'] & Pick<NonNullable<AnalysisResult['runtime']>, 'reductionPath' | 'reductionPathNote'>;
+  runtime: ModelRunner['runtime'] & Pick<NonNullable<AnalysisResult['runtime']>, 'reductionPath' | 'reductionPathNote' | 'pass2' | 'pass2CachedBytes' | 'pass2Note'>;
   preprocessing: PreprocessingInfo;
   warnings: string[];
   /** Class names from collapse-lens.json, for data that do not carry them. */

@@ -72,6 +72,14 @@ export function memoryLimit(machineBytes: number, cgroupLimit: number | undefine
   return cgroupLimit !== undefined && cgroupLimit > 0 && cgroupLimit < machineBytes ? cgroupLimit : machineBytes;
 }
 
+/**
+ * What the machine's usable memory leaves beside an estimate that fits: the most the pass-2 cache
+ * (passTwoCache.ts) may take, so that keeping pass 1's outputs never turns a run that fits into one that does not.
+ */
+export function memoryLeftFor(estimate: MemoryEstimate, machineBytes = availableMemoryBytes()): number {
+  return Math.max(0, Math.floor(machineBytes * USABLE_SHARE - estimate.bytes));
+}
+
 const gib = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(bytes < 10 * 2 ** 30 ? 1 : 0)} GiB`;
 
 /** Flattened C x H x W maps (H x W > 1): what `gap` would shrink by a factor of H x W, named in a memory refusal. */

@@ -15,7 +15,8 @@ import { assertFiniteWeights, loadModelGraph } from './loadModel';
 import { checkNoClassEmptied, describeSplit, prepareSplit, type PreparedSplit } from './splits';
 import { conformSplitImages } from './imageShape';
 import { preprocessingWarning } from '../../core/imageReadReport';
-import { sweep } from './passes';
+import { replay, sweep } from './passes';
+import { PassTwoCache, passTwoCacheBudget, type PassTwoSource } from './passTwoCache';
 import { createReducer, MainThreadReducer, type Reducer } from './reducerClient';
 import type { ReducerBatch } from './reducer';
 import { inGraphPasses, planReductionPath, reductionsChoice, type ReductionPlan } from './inGraphPasses';
@@ -23,7 +24,7 @@ import { isOnnxModel } from '../../core/model/onnx/types';
 import type { AnalysisHooks } from './hooks';
 import { assembleResult, type AssemblyBase, type SplitOutcome } from './assemble';
 import type { ReducerSetup } from './reducer';
-import { batchRowsInFlight, checkMemoryFits, estimateAnalysisMemory, gapCandidates, type ProbeSize } from './memoryEstimate';
+import { batchRowsInFlight, checkMemoryFits, estimateAnalysisMemory, gapCandidates, memoryLeftFor, type ProbeSize } from './memoryEstimate';
 import { planReductions, type PlannedReduction } from '../../core/model/reduction';
 import { withReductions } from './reducingRunner';
 import { messageOf } from '../../core/messageOf';
@@ -180,6 +181,8 @@ export interface PreparedAnalysis {
   /** The result's inputs known before any pass (assembleResult takes them with the splits' outcomes). */
   base: AssemblyBase;
   loadSeconds: number;
+  /** The pass-2 cache's budget in bytes (passTwoCache.ts); 0 where it is off or does not apply. */
+  passTwoCacheBytes: number;
 }
 
 async function analyzeWith<T>(request: AnalyzeRequest, loaded: LoadedAnalysis, opening: AnalysisOpening, body: (prepared: PreparedAnalysis) => Promise<T>): Promise<T> {
@@ -201,7 +204,11 @@ async function analyzeWith<T>(request: AnalyzeRequest, loaded: LoadedAnalysis, o
     // accumulators start with the first batch). A batch never holds more samples than the split has, so
     // --batch-size 100000 on 200 samples costs 200 samples' outputs, not 100,000.
     const rows = batchRowsInFlight(request.batchSize, [train.indices.length, test?.indices.length ?? 0]);
-    checkMemoryFits(request.checkpoint, estimateAnalysisMemory(loaded.layers, K, test !== undefined, rows), K, undefined, loaded.gapOffers);
+    const estimate = estimateAnalysisMemory(loaded.layers, K, test !== undefined, rows);
+    checkMemoryFits(request.checkpoint, estimate, K, undefined, loaded.gapOffers);
+    // The pass-2 cache (plain JavaScript path, whole runs only: shards and the in-graph passes reduce their
+    // own way) takes at most its budget, and never more than the estimate leaves of this machine's memory.
+    const passTwoCacheBytes = opening.reductionsInJavaScript || opening.slice || loaded.reductionPlan.path !== 'javascript-float64' ? 0 : Math.min(passTwoCacheBudget(), memoryLeftFor(estimate));
     const warnings: string[] = [];
     if (test) {
       await refuseIdenticalSplits(train.source, test.source, { train: train.indices, test: test.indices });
@@ -247,7 +254,7 @@ async function analyzeWith<T>(request: AnalyzeRequest, loaded: LoadedAnalysis, o
       seed,
     };
     try {
-      return await body({ request, loaded, train, test, preprocess, preprocessTest, runner, warnings, base, loadSeconds });
+      return await body({ request, loaded, train, test, preprocess, preprocessTest, runner, warnings, base, loadSeconds, passTwoCacheBytes });
     } finally {
       await runner.dispose();
     }
@@ -259,7 +266,7 @@ async function analyzeWith<T>(request: AnalyzeRequest, loaded: LoadedAnalysis, o
 
 /** Both passes over each split, reduced by the started reducer, and the result assembled. */
 async function runBothPasses(prepared: PreparedAnalysis, hooks: AnalysisHooks): Promise<AnalysisResult> {
-  const { request, loaded, train, test, preprocess, preprocessTest, runner, warnings, base, loadSeconds } = prepared;
+  const { request, loaded, train, test, preprocess, preprocessTest, runner, warnings, base, loadSeconds, passTwoCacheBytes } = prepared;
   const { started } = loaded;
   const seconds = (since: number) => (performance.now() - since) / 1000;
   const reducer = await loaded.reducerStarting;
@@ -267,6 +274,7 @@ async function runBothPasses(prepared: PreparedAnalysis, hooks: AnalysisHooks): 
 
   // Content digests of the samples pass 1 reads anyway: held-out samples that are training samples.
   const digests = { train: new SampleDigests(), test: new SampleDigests() };
+  const passTwo: Partial<Record<PreparedSplit['name'], PassTwoSource>> = {};
   const analyseSplit = async (split: PreparedSplit, pre: Preprocessor): Promise<SplitOutcome> => {
     const splitStarted = performance.now();
     const owned = runner.ownsOutputs === true;
@@ -275,7 +283,10 @@ async function runBothPasses(prepared: PreparedAnalysis, hooks: AnalysisHooks): 
     const viaRunner = (input: Float32Array, count: number) => runner.run(input, count);
     const reduce = (batch: ReducerBatch, progress: (layer: string) => void) => reducer.add(batch, owned, progress);
     const graphPasses = runner.inGraph;
-    await sweep(split, pre, graphPasses?.passOne ?? viaRunner, request.batchSize, 'pass1', hooks, graphPasses?.reduce ?? reduce, (raw) => seen.add(raw));
+    const cache = graphPasses ? null : new PassTwoCache(passTwoCacheBytes, split.indices.length);
+    // A kept batch's arrays stay the cache's: the reducer gets a copy instead of taking them over.
+    const reduceAndKeep = (batch: ReducerBatch, progress: (layer: string) => void) => reducer.add(batch, cache?.keep(batch, owned) ? false : owned, progress);
+    await sweep(split, pre, graphPasses?.passOne ?? viaRunner, request.batchSize, 'pass1', hooks, graphPasses?.reduce ?? reduceAndKeep, (raw) => seen.add(raw));
     // A sampled split may stop short of the end of its file: the part it skipped is checked now (an .npz
     // member's CRC-32), before any number of it is reported.
     await split.source.verify?.();
@@ -288,7 +299,11 @@ async function runBothPasses(prepared: PreparedAnalysis, hooks: AnalysisHooks): 
     split.classCounts = passOne.classCounts;
     if (split.name === 'train') classifierNumbers = passOne.classifierNumbers;
     await graphPasses?.beginPassTwo();
-    await sweep(split, pre, graphPasses?.passTwo ?? viaRunner, request.batchSize, 'pass2', hooks, graphPasses?.reduce ?? reduce);
+    const cached = cache?.takeForReplay(split.classCounts.reduce((a, b) => a + b, 0));
+    if (cached) passTwo[split.name] = cached.source;
+    // Replayed batches are the cache's to give away: the reducer takes them over without a copy.
+    if (cached?.batches) await replay(split, cached.batches, hooks, (batch, progress) => reducer.add(batch, true, progress));
+    else await sweep(split, pre, graphPasses?.passTwo ?? viaRunner, request.batchSize, 'pass2', hooks, graphPasses?.reduce ?? reduce);
     const { metrics, kernel, accuracy, nc4 } = await reducer.endPassTwo();
     return { split, metrics, kernel, accuracy, samples: split.classCounts.reduce((a, b) => a + b, 0), nc4, seconds: seconds(splitStarted) };
   };
@@ -301,14 +316,26 @@ async function runBothPasses(prepared: PreparedAnalysis, hooks: AnalysisHooks): 
   };
 
   const trainOutcome = await analyseSplit(train, preprocess);
-  hooks.onPartial?.(assembleResult({ ...base, train: trainOutcome, classifierNumbers, timing: { totalSeconds: seconds(started), loadSeconds, trainSeconds: trainOutcome.seconds } }));
+  hooks.onPartial?.(assembleResult({ ...base, runtime: { ...base.runtime, ...passTwoFields(passTwo) }, train: trainOutcome, classifierNumbers, timing: { totalSeconds: seconds(started), loadSeconds, trainSeconds: trainOutcome.seconds } }));
   const testOutcome = test && preprocessTest ? await analyseSplit(test, preprocessTest) : undefined;
   hooks.onProgress({ stage: 'write', done: 1, total: 1, message: 'assembling the result' });
   return assembleResult({
     ...base,
+    runtime: { ...base.runtime, ...passTwoFields(passTwo) },
     train: trainOutcome,
     ...(testOutcome ? { test: testOutcome } : {}),
     classifierNumbers,
     timing: { totalSeconds: seconds(started), loadSeconds, trainSeconds: trainOutcome.seconds, ...(testOutcome ? { testSeconds: testOutcome.seconds } : {}) },
   });
+}
+
+/** runtime.pass2: whether pass 2 replayed pass 1's cached outputs for every split, some, or none (and why not). */
+function passTwoFields(sources: Partial<Record<string, PassTwoSource>>): Pick<NonNullable<AnalysisResult['runtime']>, 'pass2' | 'pass2CachedBytes' | 'pass2Note'> {
+  const all = Object.entries(sources).filter((e): e is [string, PassTwoSource] => e[1] !== undefined);
+  if (all.length === 0) return {};
+  const replayed = all.filter(([, s]) => s.kind === 'replayed');
+  const bytes = replayed.reduce((sum, [, s]) => sum + (s.kind === 'replayed' ? s.bytes : 0), 0);
+  const why = all.flatMap(([split, s]) => (s.kind === 'inferred' ? [`${split}: ${s.why}`] : []));
+  const pass2 = replayed.length === all.length ? 'replayed' : replayed.length > 0 ? 'partly replayed' : 'inferred';
+  return { pass2, ...(bytes > 0 ? { pass2CachedBytes: bytes } : {}), ...(why.length > 0 ? { pass2Note: why.join('; ') } : {}) };
 }

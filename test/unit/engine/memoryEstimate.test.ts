@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { totalmem } from 'node:os';
-import { BASELINE_BYTES, BATCHES_IN_FLIGHT, MEAN_COPIES_TRAIN_ONLY, MEAN_COPIES_WITH_TEST, availableMemoryBytes, batchRowsInFlight, checkMemoryFits, estimateAnalysisMemory, memoryLimit } from '../../../src/engine/analyze/memoryEstimate';
+import { BASELINE_BYTES, BATCHES_IN_FLIGHT, MEAN_COPIES_TRAIN_ONLY, MEAN_COPIES_WITH_TEST, availableMemoryBytes, batchRowsInFlight, checkMemoryFits, estimateAnalysisMemory, memoryLeftFor, memoryLimit, USABLE_SHARE } from '../../../src/engine/analyze/memoryEstimate';
 import { analyzeCheckpoint } from '../../../src/engine/analyze/pipeline';
 import { fixtureRequest, silentHooks } from '../pipeline/helpers/analyze';
 
@@ -102,4 +102,13 @@ test('a reduced probe (gap of 256x56x56) counts the whole tensor of the batch be
   assert.equal(withTensor.bytes - plain.bytes, 64 * 256 * 56 * 56 * 4, 'one batch of the fetched tensor, float32');
   assert.equal(withTensor.batchBytes - plain.batchBytes, 64 * 256 * 56 * 56 * 4, 'and it is batch memory: a smaller --batch-size shrinks it');
   assert.equal(estimateAnalysisMemory([{ ...reduced, fetchedDim: 256 }], 10, true, 64).bytes, plain.bytes, 'a flattened probe fetches what it keeps');
+});
+
+test('the pass-2 cache may take only what the estimate leaves of the usable memory, never enough to make a run not fit', () => {
+  const estimate = estimateAnalysisMemory([{ name: 'penultimate', dim: 512 }], 10, true, 64);
+  const machine = 4 * GiB;
+  assert.equal(memoryLeftFor(estimate, machine), Math.floor(machine * USABLE_SHARE - estimate.bytes));
+  // What is left, added to the estimate, still fits; a machine the estimate alone fills leaves nothing.
+  assert.doesNotThrow(() => checkMemoryFits('model.onnx', { ...estimate, bytes: estimate.bytes + memoryLeftFor(estimate, machine) }, 10, machine));
+  assert.equal(memoryLeftFor(estimate, estimate.bytes / USABLE_SHARE - 1), 0);
 });

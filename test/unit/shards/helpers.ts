@@ -50,6 +50,8 @@ export async function shardedRun(request: AnalyzeRequest, n: number, dir: string
 
 /** Fields that say when and how long, not what: they differ between any two runs. */
 const VOLATILE = new Set(['createdAt', 'timing', 'shards']);
+/** runtime fields that say where a single run's pass 2 took its features from (shards always infer). */
+const PASS_TWO_SOURCE = new Set(['pass2', 'pass2CachedBytes', 'pass2Note']);
 
 /** Only numbers (or nulls) inside: a vector, a matrix, a list of points. */
 function numericTable(value: unknown): boolean {
@@ -84,7 +86,7 @@ export function assertSameResult(actual: unknown, expected: unknown, relative: n
   }
   if (expected !== null && typeof expected === 'object') {
     if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) throw new Error(`${at}: ${JSON.stringify(actual)?.slice(0, 80)} vs an object`);
-    const keys = (o: object) => Object.keys(o).filter((k) => !(at === '' && VOLATILE.has(k))).sort();
+    const keys = (o: object) => Object.keys(o).filter((k) => !(at === '' && VOLATILE.has(k)) && !(at === 'runtime' && PASS_TWO_SOURCE.has(k))).sort();
     const a = keys(actual);
     const e = keys(expected);
     if (a.join() !== e.join()) throw new Error(`${at}: keys ${a.join(',')} vs ${e.join(',')}`);
