@@ -204,19 +204,13 @@ function weightsSpec(trajectory: TrajectoryResult): LineChartSpec {
   ];
   const make = (id: string, label: string, values: (number | null)[], color: LineSeries['color'], dashed: boolean) => epochSeries(trajectory, axis, { id, label, color, dashed }, values, rows);
   const series = [make('weights-etf', 'ETF distance', etf, 'purple', false), make('weights-equinorm', 'Equinorm', equinorm, 'orange', true)];
-  const spec: LineChartSpec = {
-    id: 'classifier-weights-epochs',
-    title: 'Classifier (from weights) against epoch',
-    xLabel: axis.label,
-    yLabel: 'centred rows (0 = simplex ETF)',
-    yScale: 'linear',
-    yFormat: 'number',
-    xTicks: axis.ticks,
-    series,
-    hLines: [],
-    vLines: [],
-  };
   const note = trajectory.classifier.weightsEtfDistance === undefined ? 'This trajectory was written before the weights\' numbers were recorded: re-run it to see them.' : gapNotes(series, false);
+  return classifierEpochChart('classifier-weights-epochs', 'Classifier (from weights) against epoch', 'centred rows (0 = simplex ETF)', axis, series, note);
+}
+
+/** A linear chart of classifier numbers against epoch (the weights' geometry, NC3, NC4). */
+function classifierEpochChart(id: string, title: string, yLabel: string, axis: ReturnType<typeof epochAxis>, series: LineSeries[], note: string | null | undefined): LineChartSpec {
+  const spec: LineChartSpec = { id, title, xLabel: axis.label, yLabel, yScale: 'linear', yFormat: 'number', xTicks: axis.ticks, series, hLines: [], vLines: [] };
   if (note) spec.note = note;
   return spec;
 }
@@ -241,19 +235,7 @@ export function classifierSpec(trajectory: TrajectoryResult, chart: ClassifierCh
           make('train', 'Train', nc4Train, SPLIT_COLORS.train, false),
           ...(nc4Test.some((v) => finite(v) !== null) ? [make('test', 'Held-out', nc4Test, SPLIT_COLORS.test, true)] : []),
         ];
-  const spec: LineChartSpec = {
-    id: chart === 'nc3' ? 'nc3-epochs' : 'nc4-epochs',
-    title: chart === 'nc3' ? 'NC3 · self-duality against epoch' : 'NC4 · network vs nearest centre against epoch',
-    xLabel: axis.label,
-    yLabel: chart === 'nc3' ? 'NC3 (0 = self-dual)' : 'NC4 (share that disagree)',
-    yScale: 'linear',
-    yFormat: 'number',
-    xTicks: axis.ticks,
-    series,
-    hLines: [],
-    vLines: [],
-  };
-  const note = gapNotes(series, false);
-  if (note) spec.note = note;
-  return spec;
+  return chart === 'nc3'
+    ? classifierEpochChart('nc3-epochs', 'NC3 · self-duality against epoch', 'NC3 (0 = self-dual)', axis, series, gapNotes(series, false))
+    : classifierEpochChart('nc4-epochs', 'NC4 · network vs nearest centre against epoch', 'NC4 (share that disagree)', axis, series, gapNotes(series, false));
 }
