@@ -19,3 +19,10 @@ export async function readTable(table) {
     });
   });
 }
+
+/** The cell under the header that starts with `label` (headers may carry sort arrows); fails naming the columns there are. */
+export function cellUnder(row, label) {
+  const header = Object.keys(row).find((key) => key === label || key.startsWith(`${label} `));
+  if (header === undefined) throw new Error(`the table has no "${label}" column (it has ${Object.keys(row).join(', ')})`);
+  return row[header];
+}

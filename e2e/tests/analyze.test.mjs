@@ -26,6 +26,7 @@ import {
   waitUntil,
 } from '../lib/panels.mjs';
 import { fixtureFiles } from '../lib/paths.mjs';
+import { cellUnder } from '../lib/webviewTable.mjs';
 import { LIGHT_THEME, openSession } from '../lib/session.mjs';
 import { ANALYSIS_TIMEOUT_MS, UI_TIMEOUT_MS } from '../lib/timeouts.mjs';
 
@@ -77,12 +78,6 @@ after(async () => {
   await session?.close();
 });
 
-/** The cell under the header that starts with `label` (headers may carry sort arrows). */
-function cell(row, label) {
-  const header = Object.keys(row).find((key) => key === label || key.startsWith(`${label} `));
-  assert.ok(header !== undefined, `the panel's table has no "${label}" column (it has ${Object.keys(row).join(', ')})`);
-  return row[header];
-}
 
 
 test('right-click -> Analyze -> four quick picks -> progress -> the panel fills in', { timeout: 420_000 }, async () => {
@@ -114,13 +109,13 @@ test('right-click -> Analyze -> four quick picks -> progress -> the panel fills 
 test("the panel's table shows one row per layer with the CLI's NC1 and NCC numbers", async () => {
   const frame = await analysisPanelFrame(session.workbench);
   const rows = await readLayerTable(frame);
-  assert.deepEqual(rows.map((row) => cell(row, 'Layer')), expected.layers.map((layer) => layer.name));
+  assert.deepEqual(rows.map((row) => cellUnder(row, 'Layer')), expected.layers.map((layer) => layer.name));
   for (const [i, layer] of expected.layers.entries()) {
     const row = rows[i];
-    assertShown(cell(row, 'NC1 train'), layer.metrics.train.nc1, `${layer.name} NC1 train`);
-    assertShown(cell(row, 'NCC train'), layer.metrics.train.nccAccuracy, `${layer.name} NCC train`);
-    assertShown(cell(row, 'NC1 test'), layer.metrics.test.nc1, `${layer.name} NC1 test`);
-    assertShown(cell(row, 'NCC test'), layer.metrics.test.nccAccuracy, `${layer.name} NCC test`);
+    assertShown(cellUnder(row, 'NC1 train'), layer.metrics.train.nc1, `${layer.name} NC1 train`);
+    assertShown(cellUnder(row, 'NCC train'), layer.metrics.train.nccAccuracy, `${layer.name} NCC train`);
+    assertShown(cellUnder(row, 'NC1 test'), layer.metrics.test.nc1, `${layer.name} NC1 test`);
+    assertShown(cellUnder(row, 'NCC test'), layer.metrics.test.nccAccuracy, `${layer.name} NCC test`);
   }
   tableBeforeReload = rows;
 });

@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import { analyzeWithCli, cliEntry } from '../lib/cli.mjs';
 import { assertShown } from '../lib/displayedNumber.mjs';
 import { analysisPanelFrame, readLayerTable, scrollIntoPanelView, waitForPanelStatus } from '../lib/panels.mjs';
-import { tableWithHeader } from '../lib/webviewTable.mjs';
+import { cellUnder, tableWithHeader } from '../lib/webviewTable.mjs';
 import { repoRoot } from '../lib/paths.mjs';
 import { DARK_THEME, openSession } from '../lib/session.mjs';
 
@@ -42,12 +42,6 @@ after(async () => {
   await session?.close();
 });
 
-/** The cell under the header that starts with `label` (headers may carry sort arrows). */
-function cell(row, label) {
-  const header = Object.keys(row).find((key) => key === label || key.startsWith(`${label} `));
-  assert.ok(header !== undefined, `the panel's table has no "${label}" column (it has ${Object.keys(row).join(', ')})`);
-  return row[header];
-}
 
 test('right-click the ViT -> Analyze -> picks incl. the token reduction -> the panel matches the CLI', { timeout: 600_000 }, async () => {
   const wb = session.workbench;
@@ -75,15 +69,15 @@ test('right-click the ViT -> Analyze -> picks incl. the token reduction -> the p
   assert.ok(expected.layers.some((layer) => layer.reduction === 'cls'), 'the CLI reduced no token tensor to its class token');
 
   const rows = await readLayerTable(frame);
-  assert.deepEqual(rows.map((row) => cell(row, 'Layer')), expected.layers.map((layer) => layer.name));
+  assert.deepEqual(rows.map((row) => cellUnder(row, 'Layer')), expected.layers.map((layer) => layer.name));
   for (const [i, layer] of expected.layers.entries()) {
     const row = rows[i];
     // The op column states a reduced probe's reduction ("Add · cls"); a flattened one shows its op alone.
-    if (layer.reduction !== 'flatten') assert.match(cell(row, 'Op'), new RegExp(`· ${layer.reduction}$`), `${layer.name}: op column`);
-    assertShown(cell(row, 'NC1 train'), layer.metrics.train.nc1, `${layer.name} NC1 train`);
-    assertShown(cell(row, 'NCC train'), layer.metrics.train.nccAccuracy, `${layer.name} NCC train`);
-    assertShown(cell(row, 'NC1 test'), layer.metrics.test.nc1, `${layer.name} NC1 test`);
-    assertShown(cell(row, 'NCC test'), layer.metrics.test.nccAccuracy, `${layer.name} NCC test`);
+    if (layer.reduction !== 'flatten') assert.match(cellUnder(row, 'Op'), new RegExp(`· ${layer.reduction}$`), `${layer.name}: op column`);
+    assertShown(cellUnder(row, 'NC1 train'), layer.metrics.train.nc1, `${layer.name} NC1 train`);
+    assertShown(cellUnder(row, 'NCC train'), layer.metrics.train.nccAccuracy, `${layer.name} NCC train`);
+    assertShown(cellUnder(row, 'NC1 test'), layer.metrics.test.nc1, `${layer.name} NC1 test`);
+    assertShown(cellUnder(row, 'NCC test'), layer.metrics.test.nccAccuracy, `${layer.name} NCC test`);
   }
   await scrollIntoPanelView(frame, tableWithHeader(frame, 'NC1 train'));
   await wb.screenshot('vit-table');
