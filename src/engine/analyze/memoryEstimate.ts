@@ -16,6 +16,13 @@ import { GAP_CHOICE_LABEL } from '../../core/model/gapChoice';
  * The copy counts were measured (peak RSS, K = 100, D = 200,704): ~3.5 copies of K x D x 8 bytes with
  * a training split alone, ~6.7 with a held-out split as well. The estimate rounds up.
  */
+
+/**
+ * An analysis refused for its size. It names the checkpoint, but the fault is the settings (layers,
+ * classes, batch): a watch must stop on it rather than flag each checkpoint in turn as corrupt.
+ */
+export class MemoryRefusal extends UserError {}
+
 export const MEAN_COPIES_TRAIN_ONLY = 4;
 export const MEAN_COPIES_WITH_TEST = 7;
 /** Batches of fetched outputs alive at once: one being reduced and those queued for the metrics worker. */
@@ -110,7 +117,7 @@ export function checkMemoryFits(checkpoint: string, estimate: MemoryEstimate, nu
     ? `Or reduce the conv map${gapFor.length > 1 ? 's' : ''} to ${gapFor.length > 1 ? 'their' : 'its'} channel means with gap (spatial mean of C x H x W: --reduce gap for every conv map, ` +
       `or --reduce "${gapFor[0]}=gap"; in the editor, "${GAP_CHOICE_LABEL}" in the layers step, or the "collapseLens.reduction" setting). `
     : '';
-  throw new UserError(
+  throw new MemoryRefusal(
     `${checkpoint}: this analysis would need about ${gib(estimate.bytes)} of memory, more than the ${gib(usable)} it may use ` +
       `(${Math.round(USABLE_SHARE * 100)}% of the ${gib(machineBytes)} this machine, or its container, allows). Each probed layer keeps its ${numClasses} class means in float64, with copies for pass 2; ` +
       `most of it for ${heaviest.join(', ')}. ${gapHint}Probe fewer or narrower layers (\`collapse-lens layers\` lists their sizes; choose with --layers, ` +

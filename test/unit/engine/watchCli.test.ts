@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { TrajectoryResult } from '../../../src/core/compare';
 import { validateResult } from '../../../src/core/resultValidation';
+import { failedOnCheckpoint } from '../../../src/engine/cli/commands/watch';
+import { MemoryRefusal } from '../../../src/engine/analyze/memoryEstimate';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const MODELS = join(ROOT, 'test', 'fixtures', 'models');
@@ -180,4 +182,12 @@ test('SIGINT mid-watch: exit 130 with one line, the JSON left whole', async () =
   assert.ok(t.watch?.checkpoints.every((c) => c.state === 'analysed'));
   // No temporary of an interrupted write left beside it.
   assert.deepEqual(readdirSync(work).filter((f) => f.startsWith('.sigint.json.')), []);
+});
+
+test('a refusal for size stops the watch instead of flagging each checkpoint as corrupt; a fault of the checkpoint flags it', () => {
+  const checkpoint = { file: '/runs/epoch_3.onnx', epoch: 3, key: 'k', state: 'ready' as const };
+  const tooBig = new MemoryRefusal('/runs/epoch_3.onnx: this analysis would need about 12 GiB of memory, more than the 8 GiB it may use');
+  assert.equal(failedOnCheckpoint(tooBig, checkpoint), false, 'the settings are at fault: the same for every epoch');
+  assert.equal(failedOnCheckpoint(new Error('/runs/epoch_3.onnx: 2 weight tensors hold NaN'), checkpoint), true);
+  assert.equal(failedOnCheckpoint(new Error('/data/train: no such file or directory'), checkpoint), false, 'the dataset is at fault');
 });

@@ -8,6 +8,7 @@ import { parseFolderCommand } from './trajectory';
 import { UsageError } from '../../errors';
 import { throttleProgress } from '../../progress';
 import { analyzeCheckpoint } from '../../analyze/pipeline';
+import { MemoryRefusal } from '../../analyze/memoryEstimate';
 import { CheckpointWatcher, DEFAULT_WATCH_OPTIONS } from '../../../core/watch/checkpointWatcher';
 import { watchTrajectory } from '../../../core/watch/watchTrajectory';
 import type { WatchedCheckpoint, WatchRecord } from '../../../core/watch/types';
@@ -42,8 +43,13 @@ what is stored. A corrupt checkpoint is flagged and skipped; a deleted one is ke
 
 const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 
-/** An analysis that failed on the checkpoint itself (its message names it) flags it; any other failure (the dataset) stops the watch. */
-function failedOnCheckpoint(message: string, checkpoint: WatchedCheckpoint): boolean {
+/**
+ * An analysis that failed on the checkpoint itself (its message names it) flags it; any other failure (the
+ * dataset), and a refusal for size (the settings' fault, the same for every epoch), stops the watch.
+ */
+export function failedOnCheckpoint(err: unknown, checkpoint: WatchedCheckpoint): boolean {
+  if (err instanceof MemoryRefusal) return false;
+  const message = messageOf(err);
   return message.includes(checkpoint.file) || (checkpoint.file.endsWith('model.json') && message.includes(dirname(checkpoint.file)));
 }
 
@@ -117,8 +123,8 @@ export const watchCommand: CliCommand = {
             // Each epoch's own warnings reach the screen as they come, as trajectory prints them (never dropped).
             for (const w of result.warnings ?? []) process.stderr.write(`warning: epoch ${next.epoch}: ${w}\n`);
           } catch (err) {
+            if (!failedOnCheckpoint(err, next)) throw err;
             const message = messageOf(err);
-            if (!failedOnCheckpoint(message, next)) throw err;
             store.records.set(next.file, { file: next.file, epoch: next.epoch, key: next.key, state: 'corrupt', reason: `analysis failed: ${message}` });
             store.results.delete(next.file);
             process.stderr.write(`warning: corrupt checkpoint skipped: ${next.file}: analysis failed: ${message}\n`);
