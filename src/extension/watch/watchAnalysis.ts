@@ -4,6 +4,7 @@
  * through `settingsFor`, so the unit tests run it against a real run store and a fake engine.
  */
 import { resultForCheckpoint } from '../../core/resultForCheckpoint';
+import { messageOf } from '../../core/messageOf';
 import type { WatchedCheckpoint } from '../../core/watch/types';
 import type { EngineClient } from '../engineClient';
 import type { AnalysisChoices } from '../commands/choices';
@@ -29,7 +30,7 @@ export function watchAnalyser(deps: WatchAnalysisDeps): (checkpoint: WatchedChec
     if (!deps.store.get(runId)?.complete) return undefined;
     const result = await deps.store.load(runId).catch((error: unknown) => {
       // A stored result that fails the schema check is analysed again (and replaced), never shown.
-      deps.warn(`the stored analysis of ${checkpoint.file} cannot be read (${error instanceof Error ? error.message : String(error)}); analysing it again`);
+      deps.warn(`the stored analysis of ${checkpoint.file} cannot be read (${messageOf(error)}); analysing it again`);
       return undefined;
     });
     if (!result) return undefined;

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { describeFsError } from '../fileAccess';
 import { resizeCropAntialiased } from './antialiasResize';
 import type { DecodedImage } from './decodedImage';
@@ -34,7 +34,8 @@ const failure = (err: unknown, path: string): ImageOutcome => {
 async function loadOne(path: string, transform: ImageTransform, sharp: Sharp | null): Promise<ImageOutcome> {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    // Asynchronous: several images are in flight for sharp at once, and a blocking read would serialise them.
+    bytes = await readFile(path);
   } catch (err) {
     return failure(describeFsError(path, err), path);
   }
